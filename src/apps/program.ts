@@ -1,0 +1,81 @@
+/**
+ * The base of every program that runs on a simulated host: it writes output lines, owns its timers
+ * (all cancelled when it exits or the host crashes), and leaves the host's process list on exit.
+ */
+import type { EventHandler, TimerId } from '../sim/kernel';
+import type { IpDevice, Process } from '../net/ip/ip-device';
+
+export abstract class Program implements Process {
+  private readonly timers = new Set<TimerId>();
+  private running = false;
+
+  constructor(protected readonly device: IpDevice) {}
+
+  /** Simulated time now, ns. */
+  protected get now(): number {
+    return this.device.ctx.now;
+  }
+
+  /** Whether the program is still running. */
+  get alive(): boolean {
+    return this.running;
+  }
+
+  /** Starts the program on its device. */
+  launch(): this {
+    this.running = true;
+    this.device.processes.add(this);
+    this.main();
+    return this;
+  }
+
+  /** The program's entry point. */
+  protected abstract main(): void;
+
+  /** Called once when the program stops for any reason. */
+  protected onExit(): void {}
+
+  /** Prints a line of output. */
+  protected print(line: string): void {
+    this.device.log(line);
+  }
+
+  /** Runs `fn` after `delayNs`, unless the program has exited by then. */
+  protected after<A>(delayNs: number, fn: EventHandler<A>, arg?: A): TimerId {
+    const id: TimerId = this.device.ctx.kernel.after(
+      delayNs,
+      (a: A) => {
+        this.timers.delete(id);
+        if (this.running) fn(a);
+      },
+      arg,
+    );
+    this.timers.add(id);
+    return id;
+  }
+
+  /** Cancels a timer set with {@link after}. */
+  protected cancel(id: TimerId): void {
+    if (this.timers.delete(id)) this.device.ctx.kernel.cancel(id);
+  }
+
+  /** Ends the program normally. */
+  exit(): void {
+    if (!this.running) return;
+    this.running = false;
+    for (const id of this.timers) this.device.ctx.kernel.cancel(id);
+    this.timers.clear();
+    this.device.processes.delete(this);
+    this.onExit();
+  }
+
+  /** Ctrl-C: the run ended while the program was running. Programs with a summary print it. */
+  interrupt(): void {
+    this.exit();
+  }
+
+  /** Kills the program (the host crashed). */
+  kill(): void {
+    this.exit();
+  }
+}

@@ -1,0 +1,15 @@
+/** Registers the `server` device kind. */
+import { registerDevice } from '../../device-registry';
+import { IpDevice } from '../../ip/ip-device';
+import { configureIp } from '../../ip/configure';
+import { serverConfigSpec, type ServerConfig } from './config';
+
+registerDevice<ServerConfig>({
+  ...serverConfigSpec,
+  shape: 'server',
+  build({ ctx, name, nodeId, ordinal, config }) {
+    const device = new IpDevice(ctx, name, nodeId, false);
+    configureIp(device, ordinal, [{ name: 'eth0', ip: config.ip, mac: config.mac, mtu: config.mtu }], config.routes, config.gateway);
+    return device;
+  },
+});

@@ -1,0 +1,96 @@
+/**
+ * The neighbour table of one IP stack: IPv4 -> MAC per interface, with packets waiting for an answer.
+ * A request is retried every second up to three times (Linux's ucast/mcast probes), then the waiting
+ * packets are dropped and their senders told "host unreachable". Entries live 60 s.
+ *
+ * Simplification, stated: no NUD states (STALE/DELAY/PROBE) as in Linux; an entry is valid until
+ * it expires, then resolved afresh.
+ */
+import { formatIpv4, formatMac } from '../../protocols/addr';
+
+export const ARP_RETRY_NS = 1_000_000_000;
+export const ARP_ATTEMPTS = 3;
+export const ARP_ENTRY_LIFETIME_NS = 60_000_000_000;
+/** Packets that may wait for one neighbour's answer (Linux unres_qlen is per-bytes; this is simpler). */
+export const ARP_PENDING_LIMIT = 64;
+
+/** A packet waiting for its next hop's MAC. */
+export interface PendingPacket {
+  readonly ipHeader: Uint8Array;
+  readonly body: import('../../sim/trace').SharedBytes;
+  readonly packetId: number;
+}
+
+interface Entry {
+  mac: number;
+  expires: number;
+}
+
+export interface Resolution {
+  iface: number;
+  ip: number;
+  attempts: number;
+  timer: number;
+  queue: PendingPacket[];
+}
+
+export class ArpTable {
+  private readonly entries = new Map<string, Entry>();
+  readonly pending = new Map<string, Resolution>();
+
+  private static key(iface: number, ip: number): string {
+    return `${iface}/${ip}`;
+  }
+
+  /** The MAC for `ip` on interface `iface`, if known and fresh. */
+  lookup(iface: number, ip: number, now: number): number | undefined {
+    const e = this.entries.get(ArpTable.key(iface, ip));
+    return e && e.expires > now ? e.mac : undefined;
+  }
+
+  /** Stores a mapping; returns true when it is new or changed (worth publishing). */
+  learn(iface: number, ip: number, mac: number, now: number): boolean {
+    const k = ArpTable.key(iface, ip);
+    const old = this.entries.get(k);
+    this.entries.set(k, { mac, expires: now + ARP_ENTRY_LIFETIME_NS });
+    return !old || old.mac !== mac || old.expires <= now;
+  }
+
+  /** Whether we already hold an entry (fresh or not) for `ip`: RFC 826 updates only known senders. */
+  has(iface: number, ip: number): boolean {
+    return this.entries.has(ArpTable.key(iface, ip));
+  }
+
+  /** The in-progress resolution of `ip`, if any. */
+  resolution(iface: number, ip: number): Resolution | undefined {
+    return this.pending.get(ArpTable.key(iface, ip));
+  }
+
+  /** Starts resolving `ip`. */
+  begin(iface: number, ip: number): Resolution {
+    const r: Resolution = { iface, ip, attempts: 0, timer: 0, queue: [] };
+    this.pending.set(ArpTable.key(iface, ip), r);
+    return r;
+  }
+
+  /** Ends a resolution (answered or given up). */
+  end(r: Resolution): void {
+    this.pending.delete(ArpTable.key(r.iface, r.ip));
+  }
+
+  /** Forgets everything (a crash). */
+  clear(): void {
+    this.entries.clear();
+    this.pending.clear();
+  }
+
+  /** `ip neigh`-style lines. */
+  describe(ifaceName: (i: number) => string, now: number): string[] {
+    const out: string[] = [];
+    for (const [k, e] of this.entries) {
+      const [iface, ip] = k.split('/').map(Number);
+      out.push(`${formatIpv4(ip)} dev ${ifaceName(iface)} lladdr ${formatMac(e.mac)} ${e.expires > now ? 'REACHABLE' : 'STALE'}`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,424 @@
+/**
+ * An IPv4 stack as hosts and routers run it: interfaces with addresses, a routing table with
+ * longest-prefix match, ARP, fragmentation and reassembly, delivery to the registered protocols
+ * above IP, and (on routers) forwarding with TTL decrement and a fresh layer-2 header at each hop.
+ *
+ * Simplifications, stated: no IP options; no ICMP rate limiting; no redirects; ICMP errors come
+ * from the address of the interface the offending packet arrived on.
+ */
+import { ARP_BYTES, ARP_REPLY, ARP_REQUEST, checkArp, readArp, writeArp, type ArpPacket } from '../../protocols/arp/arp';
+import { BROADCAST_IPV4, BROADCAST_MAC, formatIpv4, formatMac, readMac, type Cidr } from '../../protocols/addr';
+import { readU16, readU32 } from '../../protocols/bytes';
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernet } from '../../protocols/ethernet/ethernet';
+import { ICMP_DEST_UNREACHABLE, ICMP_TIME_EXCEEDED, type IcmpService } from '../../protocols/icmp/icmp-service';
+import { fragmentPacket } from '../../protocols/ipv4/fragment';
+import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
+import { Reassembler } from '../../protocols/ipv4/reassembly';
+import {
+  transportKinds,
+  type IncomingPacket,
+  type IpHost,
+  type OutgoingPacket,
+  type Transport,
+} from '../../protocols/transport';
+import type { RngStream } from '../../sim/rng';
+import { sharedBytes, type SharedBytes } from '../../sim/trace';
+import type { Device } from '../device';
+import type { Frame } from '../frame';
+import type { Nic } from '../nic';
+import { ARP_ATTEMPTS, ARP_PENDING_LIMIT, ARP_RETRY_NS, ArpTable, type Resolution } from './arp-table';
+import { RoutingTable } from './routing-table';
+
+const PROTO_ICMP = 1;
+const DEFAULT_TTL = 64;
+const NODE = 2;
+
+/** An interface with an IPv4 address. */
+export interface IpInterface {
+  readonly nic: Nic;
+  readonly cidr: Cidr;
+  /** MTU set on the interface itself; the link's MTU applies when smaller or when absent. */
+  readonly mtu?: number;
+}
+
+export class IpStack implements IpHost {
+  readonly interfaces: IpInterface[] = [];
+  readonly routes = new RoutingTable();
+  readonly arp = new ArpTable();
+  private readonly transports = new Map<number, Transport>();
+  private reassembler = new Reassembler();
+  private ipId: number;
+  private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
+
+  constructor(
+    readonly device: Device,
+    /** Routers forward packets not addressed to them; hosts drop them. */
+    readonly forwarding: boolean,
+  ) {
+    this.ipId = this.rng('ip-id').int(0x10000);
+    for (const kind of transportKinds()) this.transports.set(kind.protocol, kind.create(this));
+  }
+
+  // ----- IpHost -----
+
+  get name(): string {
+    return this.device.name;
+  }
+  get kernel() {
+    return this.device.ctx.kernel;
+  }
+  get isUp(): boolean {
+    return this.device.isUp;
+  }
+  get addresses(): readonly number[] {
+    return this.interfaces.map((i) => i.cidr.addr);
+  }
+  rng(purpose: string): RngStream {
+    return this.device.ctx.rng.stream(`${this.device.name}:${purpose}`);
+  }
+  transport<T extends Transport>(protocol: number): T | undefined {
+    return this.transports.get(protocol) as T | undefined;
+  }
+  log(text: string): void {
+    this.device.log(text);
+  }
+  state(key: string, value: string): void {
+    this.device.state(key, value);
+  }
+
+  /** Records that a packet was dropped at this host (a protocol refusing it). */
+  dropPacket(reason: string, packetId: number): void {
+    const t = this.device.ctx.now;
+    this.device.ctx.trace.drop(t, t, this.device.nodeId, NODE, reason, -1, null, null, packetId);
+  }
+
+  sourceFor(dst: number): number | undefined {
+    if (this.addresses.includes(dst)) return dst;
+    const r = this.routes.lookup(dst);
+    if (r) return this.interfaces[r.iface].cidr.addr;
+    return dst === BROADCAST_IPV4 && this.interfaces.length > 0 ? this.interfaces[0].cidr.addr : undefined;
+  }
+
+  // ----- configuration -----
+
+  /** Gives `nic` an address and adds the connected route. */
+  addInterface(nic: Nic, cidr: Cidr, mtu?: number): void {
+    const index = this.interfaces.length;
+    this.interfaces.push({ nic, cidr, mtu });
+    this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
+  }
+
+  /** Adds a static route through a next hop (interface found by the connected routes) or a named interface. */
+  addRoute(network: number, prefix: number, via: number, ifaceName?: string): void {
+    let iface = -1;
+    if (ifaceName) iface = this.interfaces.findIndex((i) => i.nic.name === ifaceName);
+    else {
+      const r = this.routes.lookup(via);
+      if (r && r.via === 0) iface = r.iface;
+    }
+    if (iface < 0) throw new Error(`${this.name}: route to ${formatIpv4(network)}/${prefix}: no interface reaches ${ifaceName ?? formatIpv4(via)}`);
+    this.routes.add({ network, prefix, via, iface, metric: 1, origin: 'static' });
+  }
+
+  /** Forgets learned and in-flight state (the device crashed). */
+  reset(): void {
+    for (const r of this.arp.pending.values()) if (r.timer) this.kernel.cancel(r.timer);
+    this.arp.clear();
+    this.reassembler = new Reassembler();
+    for (const t of this.transports.values()) t.reset?.();
+  }
+
+  // ----- sending -----
+
+  sendIp(p: OutgoingPacket): boolean {
+    const route = this.routes.lookup(p.dst);
+    const isBroadcast = p.dst === BROADCAST_IPV4;
+    if (!route && !isBroadcast) {
+      this.log(`connect: Network is unreachable (${formatIpv4(p.dst)})`);
+      this.dropPacket(`no route to ${formatIpv4(p.dst)}`, -1);
+      return false;
+    }
+    const iface = route ? route.iface : 0;
+    const src = p.src ?? this.interfaces[iface].cidr.addr;
+    const header: Ipv4Header = {
+      tos: p.tos ?? 0,
+      totalLength: IPV4_HEADER_BYTES + p.payload.bytes.length,
+      id: this.nextIpId(),
+      dontFragment: p.dontFragment ?? false,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: p.ttl ?? DEFAULT_TTL,
+      protocol: p.protocol,
+      checksum: 0,
+      src,
+      dst: p.dst,
+    };
+    const packetId = this.device.ctx.newPacketId();
+    if (this.addresses.includes(p.dst)) {
+      // Loopback: deliver on the next tick, never re-entrantly.
+      const ip = new Uint8Array(IPV4_HEADER_BYTES);
+      writeIpv4Header(ip, 0, header);
+      this.kernel.after(0, () => this.deliverLocal(ip, p.payload.bytes, packetId, -1));
+      return true;
+    }
+    this.route(header, p.payload, packetId, iface, isBroadcast ? p.dst : route!.via || p.dst, -1);
+    return true;
+  }
+
+  private nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  /** Sends a packet out of `iface` towards `nextHop`, fragmenting when it exceeds the MTU. */
+  private route(h: Ipv4Header, body: SharedBytes, packetId: number, iface: number, nextHop: number, ingress: number): void {
+    const mtu = this.mtuOf(iface);
+    if (h.totalLength <= mtu) {
+      const ip = new Uint8Array(IPV4_HEADER_BYTES);
+      writeIpv4Header(ip, 0, h);
+      this.output(iface, nextHop, ip, body, packetId);
+      return;
+    }
+    const pieces = fragmentPacket(h, body.bytes, mtu);
+    if (!Array.isArray(pieces)) {
+      if (pieces.error !== 'dont-fragment') {
+        this.dropPacket(pieces.message, packetId);
+        return;
+      }
+      // DF set and too big: tell the sender the MTU (RFC 1191).
+      this.dropPacket(`needs fragmentation but DF set (MTU ${mtu})`, packetId);
+      if (ingress >= 0 || !this.addresses.includes(h.src)) {
+        const quote = this.quoteOf(h, body.bytes);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote, h.src, this.replyAddress(ingress, h.src), mtu);
+      } else {
+        this.transports.get(h.protocol)?.icmpError?.({
+          from: h.src,
+          type: ICMP_DEST_UNREACHABLE,
+          code: 4,
+          original: { src: h.src, dst: h.dst, protocol: h.protocol, id: h.id, payload8: body.bytes.subarray(0, 8) },
+          mtu,
+        });
+      }
+      return;
+    }
+    for (const piece of pieces) {
+      const ip = new Uint8Array(IPV4_HEADER_BYTES);
+      writeIpv4Header(ip, 0, piece.header);
+      this.output(iface, nextHop, ip, sharedBytes(piece.payload), packetId);
+    }
+  }
+
+  private mtuOf(iface: number): number {
+    const i = this.interfaces[iface];
+    const link = i.nic.attachment ? i.nic.attachment.mtu : 1500;
+    return i.mtu !== undefined && i.mtu < link ? i.mtu : link;
+  }
+
+  /** Puts an IP packet in an Ethernet frame to `nextHop`, resolving its MAC with ARP first. */
+  private output(iface: number, nextHop: number, ipHeader: Uint8Array, body: SharedBytes, packetId: number): void {
+    const now = this.device.ctx.now;
+    const cidr = this.interfaces[iface].cidr;
+    const broadcast = nextHop === BROADCAST_IPV4 || (cidr.prefix < 31 && nextHop === cidr.broadcast);
+    const mac = broadcast ? BROADCAST_MAC : this.arp.lookup(iface, nextHop, now);
+    if (mac !== undefined) {
+      this.emitIp(iface, mac, ipHeader, body, packetId);
+      return;
+    }
+    let r = this.arp.resolution(iface, nextHop);
+    if (!r) {
+      r = this.arp.begin(iface, nextHop);
+      this.arpAttempt(r);
+    }
+    if (r.queue.length >= ARP_PENDING_LIMIT) {
+      this.dropPacket(`ARP queue full waiting for ${formatIpv4(nextHop)}`, packetId);
+      return;
+    }
+    r.queue.push({ ipHeader, body, packetId });
+  }
+
+  private emitIp(iface: number, dstMac: number, ipHeader: Uint8Array, body: SharedBytes, packetId: number): void {
+    const nic = this.interfaces[iface].nic;
+    const head = new Uint8Array(ETHERNET_HEADER_BYTES + ipHeader.length);
+    writeEthernet(head, 0, { dst: dstMac, src: nic.mac, etherType: ETHERTYPE_IPV4 });
+    head.set(ipHeader, ETHERNET_HEADER_BYTES);
+    nic.send({ head, body, packetId });
+  }
+
+  private arpAttempt(r: Resolution): void {
+    r.attempts++;
+    const { nic, cidr } = this.interfaces[r.iface];
+    this.sendArp(nic, { op: ARP_REQUEST, senderMac: nic.mac, senderIp: cidr.addr, targetMac: 0, targetIp: r.ip }, BROADCAST_MAC);
+    r.timer = this.kernel.after(ARP_RETRY_NS, this.arpTimeout, r);
+  }
+
+  private readonly arpTimeout = (r: Resolution): void => {
+    r.timer = 0;
+    if (r.attempts < ARP_ATTEMPTS) {
+      this.arpAttempt(r);
+      return;
+    }
+    this.arp.end(r);
+    this.state(`arp ${formatIpv4(r.ip)}`, 'FAILED');
+    for (const p of r.queue) {
+      this.dropPacket(`ARP: no reply from ${formatIpv4(r.ip)} after ${ARP_ATTEMPTS} requests`, p.packetId);
+      const src = readU32(p.ipHeader, 12);
+      if (this.addresses.includes(src)) {
+        this.transports.get(p.ipHeader[9])?.icmpError?.({
+          from: src,
+          type: ICMP_DEST_UNREACHABLE,
+          code: 1,
+          original: { src, dst: readU32(p.ipHeader, 16), protocol: p.ipHeader[9], id: readU16(p.ipHeader, 4), payload8: p.body.bytes.subarray(0, 8) },
+          mtu: 0,
+        });
+      } else {
+        const quote = new Uint8Array(p.ipHeader.length + Math.min(8, p.body.bytes.length));
+        quote.set(p.ipHeader, 0);
+        quote.set(p.body.bytes.subarray(0, 8), p.ipHeader.length);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote, src, this.replyAddress(-1, src), 0);
+      }
+    }
+  };
+
+  private sendArp(nic: Nic, p: ArpPacket, dstMac: number): void {
+    const head = new Uint8Array(ETHERNET_HEADER_BYTES + ARP_BYTES);
+    writeEthernet(head, 0, { dst: dstMac, src: nic.mac, etherType: ETHERTYPE_ARP });
+    writeArp(head, ETHERNET_HEADER_BYTES, p);
+    nic.send({ head, body: null, packetId: this.device.ctx.newPacketId() });
+  }
+
+  // ----- receiving -----
+
+  /** Handles a frame from one of the device's interfaces. */
+  onFrame(nic: Nic, frame: Frame): void {
+    const head = frame.head;
+    const dstMac = readMac(head, 0);
+    if (dstMac !== nic.mac && dstMac !== BROADCAST_MAC) return; // not for us: the NIC filters it
+    const iface = this.interfaces.findIndex((i) => i.nic === nic);
+    if (iface < 0) return;
+    const etherType = readU16(head, 12);
+    if (etherType === ETHERTYPE_ARP) this.onArp(iface, head);
+    else if (etherType === ETHERTYPE_IPV4) this.onIp(iface, frame);
+  }
+
+  private onArp(iface: number, head: Uint8Array): void {
+    if (checkArp(head, ETHERNET_HEADER_BYTES) !== undefined) return;
+    const p = readArp(head, ETHERNET_HEADER_BYTES, this.arpScratch);
+    const now = this.device.ctx.now;
+    const { nic, cidr } = this.interfaces[iface];
+    const forMe = p.targetIp === cidr.addr;
+    // RFC 826: update a known sender; add it when the request is for us.
+    if (forMe || this.arp.has(iface, p.senderIp)) {
+      if (this.arp.learn(iface, p.senderIp, p.senderMac, now)) this.state(`arp ${formatIpv4(p.senderIp)}`, formatMac(p.senderMac));
+      const r = this.arp.resolution(iface, p.senderIp);
+      if (r) {
+        if (r.timer) this.kernel.cancel(r.timer);
+        this.arp.end(r);
+        for (const q of r.queue) this.emitIp(iface, p.senderMac, q.ipHeader, q.body, q.packetId);
+      }
+    }
+    if (forMe && p.op === ARP_REQUEST) {
+      this.sendArp(nic, { op: ARP_REPLY, senderMac: nic.mac, senderIp: cidr.addr, targetMac: p.senderMac, targetIp: p.senderIp }, p.senderMac);
+    }
+  }
+
+  private onIp(iface: number, frame: Frame): void {
+    const head = frame.head;
+    const off = ETHERNET_HEADER_BYTES;
+    if (head.length < off + IPV4_HEADER_BYTES || !verifyIpv4Checksum(head, off)) {
+      this.dropPacket('bad IPv4 header checksum', frame.packetId);
+      return;
+    }
+    const dst = readU32(head, off + 16);
+    const cidr = this.interfaces[iface].cidr;
+    const ip = head.subarray(off, off + IPV4_HEADER_BYTES);
+    const body = frame.body ? frame.body.bytes : new Uint8Array(0);
+    if (this.addresses.includes(dst) || dst === BROADCAST_IPV4 || (cidr.prefix < 31 && dst === cidr.broadcast)) {
+      this.deliverLocal(ip, body, frame.packetId, iface);
+      return;
+    }
+    if (!this.forwarding) {
+      this.dropPacket(`not addressed to ${this.name} (${formatIpv4(dst)}) and forwarding is off`, frame.packetId);
+      return;
+    }
+    this.forward(iface, ip, frame);
+  }
+
+  private forward(ingress: number, ip: Uint8Array, frame: Frame): void {
+    const dst = readU32(ip, 16);
+    const src = readU32(ip, 12);
+    const body = frame.body ?? sharedBytes(new Uint8Array(0));
+    if (ip[8] <= 1) {
+      this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
+      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, this.quote(ip, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      return;
+    }
+    const route = this.routes.lookup(dst);
+    if (!route) {
+      this.dropPacket(`no route to ${formatIpv4(dst)}`, frame.packetId);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, this.quote(ip, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      return;
+    }
+    const copy = ip.slice();
+    decrementTtl(copy, 0);
+    const totalLength = readU16(copy, 2);
+    if (totalLength > this.mtuOf(route.iface)) {
+      const h = readIpv4Header(copy, 0);
+      this.route(h, body, frame.packetId, route.iface, route.via || dst, ingress);
+      return;
+    }
+    this.output(route.iface, route.via || dst, copy, body, frame.packetId);
+  }
+
+  private deliverLocal(ip: Uint8Array, body: Uint8Array, packetId: number, ingress: number): void {
+    const h = readIpv4Header(ip, 0);
+    let payload = body;
+    if (h.moreFragments || h.fragmentOffset > 0) {
+      for (const lost of this.reassembler.expire(this.device.ctx.now)) {
+        this.dropPacket(`fragment reassembly time exceeded (IP id ${lost.id})`, packetId);
+      }
+      const whole = this.reassembler.add(h, body, this.device.ctx.now);
+      if (!whole) return;
+      payload = whole;
+    }
+    const t = this.transports.get(h.protocol);
+    const packet: IncomingPacket = {
+      src: h.src,
+      dst: h.dst,
+      protocol: h.protocol,
+      ttl: h.ttl,
+      payload,
+      quote: this.quote(ip, payload),
+      packetId,
+    };
+    if (!t) {
+      this.dropPacket(`protocol ${h.protocol} not supported`, packetId);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, h.src, this.replyAddress(ingress, h.src), 0);
+      return;
+    }
+    t.receive(packet);
+  }
+
+  private quote(ip: Uint8Array, payload: Uint8Array): Uint8Array {
+    const q = new Uint8Array(IPV4_HEADER_BYTES + Math.min(8, payload.length));
+    q.set(ip.subarray(0, IPV4_HEADER_BYTES), 0);
+    q.set(payload.subarray(0, 8), IPV4_HEADER_BYTES);
+    return q;
+  }
+
+  private quoteOf(h: Ipv4Header, payload: Uint8Array): Uint8Array {
+    const ip = new Uint8Array(IPV4_HEADER_BYTES);
+    writeIpv4Header(ip, 0, h);
+    return this.quote(ip, payload);
+  }
+
+  /** The address to send an ICMP error from: the ingress interface's, else the one routing to `to`. */
+  private replyAddress(ingress: number, to: number): number {
+    if (ingress >= 0) return this.interfaces[ingress].cidr.addr;
+    const r = this.routes.lookup(to);
+    return this.interfaces[r ? r.iface : 0].cidr.addr;
+  }
+
+  private icmp(): IcmpService | undefined {
+    return this.transports.get(PROTO_ICMP) as IcmpService | undefined;
+  }
+}

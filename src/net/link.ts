@@ -1,0 +1,161 @@
+/**
+ * A full-duplex point-to-point link. Each direction has its own transmitter with a FIFO queue
+ * (tail drop), serialization at the link's bandwidth, then propagation latency plus jitter. Loss is
+ * decided per frame from the link's own random stream; a lost frame still occupies the wire and is
+ * recorded as dropped where it would have arrived.
+ */
+import type { RngStream } from '../sim/rng';
+import type { SimContext } from './context';
+import { frameLength, serializationNs, type Frame } from './frame';
+import type { LinkParams } from './link-params';
+import type { Attachment, Nic } from './nic';
+import { FrameQueue } from './frame-queue';
+
+const ETH_HEADER = 14;
+
+class Direction implements Attachment {
+  readonly queue = new FrameQueue();
+  busyUntil = 0;
+  drainScheduled = false;
+
+  constructor(
+    readonly link: FullDuplexLink,
+    /** 0 = a to b, 1 = b to a */
+    readonly dir: 0 | 1,
+  ) {}
+
+  get up(): boolean {
+    return this.link.params.up;
+  }
+  get mtu(): number {
+    return this.link.params.mtu;
+  }
+  get linkId(): number {
+    return this.link.id;
+  }
+
+  transmit(frame: Frame): void {
+    this.link.transmit(this, frame);
+  }
+}
+
+export class FullDuplexLink {
+  readonly ab: Direction;
+  readonly ba: Direction;
+  /** Bumped whenever the link goes down, so frames in flight at that moment are lost. */
+  private epoch = 0;
+  private readonly lossRng: RngStream;
+  private readonly jitterRng: RngStream;
+
+  constructor(
+    private readonly ctx: SimContext,
+    readonly id: number,
+    readonly name: string,
+    readonly a: Nic,
+    readonly b: Nic,
+    readonly params: LinkParams,
+  ) {
+    this.ab = new Direction(this, 0);
+    this.ba = new Direction(this, 1);
+    a.attachment = this.ab;
+    b.attachment = this.ba;
+    this.lossRng = ctx.rng.stream(`link:${name}:loss`);
+    this.jitterRng = ctx.rng.stream(`link:${name}:jitter`);
+  }
+
+  /** Changes link properties from now on (a fault). Taking a link down loses what is in flight. */
+  set(change: Partial<LinkParams>): void {
+    const wasUp = this.params.up;
+    Object.assign(this.params, change);
+    const t = this.ctx.now;
+    for (const [k, v] of Object.entries(change)) {
+      this.ctx.trace.linkState(t, this.id, k, String(v));
+    }
+    if (wasUp && !this.params.up) {
+      this.epoch++;
+      this.flush(this.ab);
+      this.flush(this.ba);
+    }
+  }
+
+  transmit(d: Direction, frame: Frame): void {
+    const t = this.ctx.now;
+    if (!this.params.up) {
+      this.dropAtSender(d, frame, 'link down');
+      return;
+    }
+    if (frameLength(frame) - ETH_HEADER > this.params.mtu) {
+      this.dropAtSender(d, frame, `larger than the link MTU (${this.params.mtu})`);
+      return;
+    }
+    if (d.busyUntil <= t && d.queue.length === 0) {
+      this.startTx(d, frame);
+      return;
+    }
+    if (d.queue.length >= this.params.queue) {
+      this.dropAtSender(d, frame, `queue full (${this.params.queue} frames): tail drop`);
+      return;
+    }
+    d.queue.push(frame);
+    if (!d.drainScheduled) {
+      d.drainScheduled = true;
+      this.ctx.kernel.at(d.busyUntil, this.drain, d);
+    }
+  }
+
+  private readonly drain = (d: Direction): void => {
+    d.drainScheduled = false;
+    const next = d.queue.shift();
+    if (!next) return;
+    this.startTx(d, next);
+    if (d.queue.length > 0) {
+      d.drainScheduled = true;
+      this.ctx.kernel.at(d.busyUntil, this.drain, d);
+    }
+  };
+
+  private startTx(d: Direction, frame: Frame): void {
+    const p = this.params;
+    const start = this.ctx.now;
+    const end = start + serializationNs(frame, p.bandwidth);
+    d.busyUntil = end;
+    let delay = p.latency;
+    if (p.jitter > 0) delay = Math.max(0, delay + Math.round(this.jitterRng.uniform(-p.jitter, p.jitter)));
+    const arrival = end + delay;
+    const frameId = this.ctx.trace.frameTx(start, end, arrival, this.id, d.dir, frame.head, frame.body, frame.packetId);
+    const lost = p.loss > 0 && this.lossRng.chance(p.loss);
+    this.ctx.kernel.at(arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost));
+  }
+
+  private readonly arrive = (f: InFlight): void => {
+    if (f.epoch !== this.epoch) {
+      this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, 'link went down in flight', f.frameId, null, null, f.frame.packetId);
+      return;
+    }
+    (f.d.dir === 0 ? this.b : this.a).deliver(f.frame);
+  };
+
+  private readonly lose = (f: InFlight): void => {
+    this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, `lost on link (loss ${this.params.loss})`, f.frameId, null, null, f.frame.packetId);
+  };
+
+  private dropAtSender(d: Direction, frame: Frame, reason: string): void {
+    const t = this.ctx.now;
+    this.ctx.trace.drop(t, t, this.id, d.dir, reason, -1, frame.head, frame.body, frame.packetId);
+  }
+
+  private flush(d: Direction): void {
+    for (let f = d.queue.shift(); f; f = d.queue.shift()) this.dropAtSender(d, f, 'link down');
+  }
+}
+
+class InFlight {
+  constructor(
+    readonly d: Direction,
+    readonly frame: Frame,
+    readonly frameId: number,
+    readonly start: number,
+    readonly epoch: number,
+    readonly lost: boolean,
+  ) {}
+}

@@ -1,0 +1,23 @@
+/** Registers the built-in dissectors (ARP, IPv4, ICMP, UDP) with the frame dissector. */
+
+import { dissectArp } from './arp/arp';
+import { registerEtherType, registerIpProtocol } from './dissect';
+import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from './ethernet/ethernet';
+import { dissectIcmp } from './icmp/icmp';
+import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_UDP } from './ipv4/ipv4';
+import { dissectUdp } from './udp/udp';
+
+let registered = false;
+
+/**
+ * Registers ARP, IPv4, ICMP and UDP. Idempotent: later calls do nothing (so they never undo a
+ * registration made since).
+ */
+export function registerBuiltinProtocols(): void {
+  if (registered) return;
+  registered = true;
+  registerEtherType(ETHERTYPE_ARP, dissectArp);
+  registerEtherType(ETHERTYPE_IPV4, dissectIpv4);
+  registerIpProtocol(IP_PROTO_ICMP, dissectIcmp);
+  registerIpProtocol(IP_PROTO_UDP, dissectUdp);
+}

@@ -1,0 +1,157 @@
+/**
+ * Builds a runnable network from a validated scene: devices from the registry, links (or hub
+ * cables), programs to start and faults to apply, all as events on the kernel so a run is a pure
+ * function of the scene and its seed.
+ */
+import '../net/devices';
+import '../protocols/builtin-transports';
+import '../apps';
+import { startCommand, parseCommand } from '../apps/registry';
+import type { Program } from '../apps/program';
+import { SimContext } from '../net/context';
+import type { Device } from '../net/device';
+import { defaultMac, deviceKind } from '../net/device-registry';
+import { Hub } from '../net/devices/hub/hub';
+import { IpDevice } from '../net/ip/ip-device';
+import { FullDuplexLink } from '../net/link';
+import type { LinkParams } from '../net/link-params';
+import type { Nic } from '../net/nic';
+import { Kernel } from '../sim/kernel';
+import { RngRegistry } from '../sim/rng';
+import { Trace } from '../sim/trace';
+import { assertNever } from '../protocols/assert-never';
+import type { LinkEnd, Scene, SceneFault } from './scene';
+import type { SceneError } from './validate';
+
+/** A built network, ready to run. */
+export interface Network {
+  readonly scene: Scene;
+  readonly ctx: SimContext;
+  readonly devices: ReadonlyMap<string, Device>;
+  /** Applies link parameter changes by link id (full-duplex link or hub cable). */
+  readonly setLink: (id: string, change: Partial<LinkParams>) => void;
+}
+
+/** Thrown when a valid-looking scene cannot be built (e.g. a program on a switch). */
+export class SceneBuildError extends Error {
+  constructor(readonly errors: SceneError[]) {
+    super(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  }
+}
+
+/** Offsets of per-link port MACs, so they never meet a declared interface's default MAC. */
+const PORT_MAC_BASE = 0x80;
+
+/** Builds the network for `scene` with `seed` (the scene's own seed by default). */
+export function buildNetwork(scene: Scene, seed = scene.seed): Network {
+  const ctx = new SimContext(new Kernel(), new RngRegistry(seed), new Trace());
+  const devices = new Map<string, Device>();
+  const ordinals = new Map<string, number>();
+  const errors: SceneError[] = [];
+
+  scene.nodes.forEach((node, i) => {
+    const kind = deviceKind(node.kind);
+    if (!kind) throw new SceneBuildError([{ path: `nodes[${i}].kind`, message: `unknown kind "${node.kind}"` }]);
+    const nodeId = ctx.trace.defineNode(node.id, node.kind);
+    devices.set(node.id, kind.build({ ctx, name: node.id, nodeId, ordinal: i + 1, config: node.config }));
+    ordinals.set(node.id, i + 1);
+  });
+
+  const linkSetters = new Map<string, (change: Partial<LinkParams>) => void>();
+  const portCount = new Map<string, number>();
+
+  /** The NIC at one end of a link (creating a port for per-link devices), or null for a hub. */
+  const endNic = (end: LinkEnd, path: string): { nic: Nic | null; ifName: string } => {
+    const device = devices.get(end.node)!;
+    if (device instanceof Hub) {
+      const n = portCount.get(end.node) ?? 0;
+      portCount.set(end.node, n + 1);
+      return { nic: null, ifName: `port${n + 1}` };
+    }
+    if (end.iface !== undefined) {
+      const nic = device.nic(end.iface);
+      if (!nic) errors.push({ path, message: `${end.node} has no interface "${end.iface}"` });
+      return { nic: nic ?? null, ifName: end.iface };
+    }
+    const n = portCount.get(end.node) ?? 0;
+    portCount.set(end.node, n + 1);
+    const name = `port${n + 1}`;
+    return { nic: device.addNic(name, defaultMac(ordinals.get(end.node)!, PORT_MAC_BASE + n)), ifName: name };
+  };
+
+  scene.links.forEach((link, i) => {
+    const a = endNic(link.a, `links[${i}].a`);
+    const b = endNic(link.b, `links[${i}].b`);
+    const aDev = devices.get(link.a.node)!;
+    const bDev = devices.get(link.b.node)!;
+    const linkId = ctx.trace.defineLink(link.id, aDev.nodeId, bDev.nodeId, a.ifName, b.ifName);
+    const params: LinkParams = {
+      latency: link.latency,
+      bandwidth: link.bandwidth,
+      loss: link.loss,
+      jitter: link.jitter,
+      queue: link.queue,
+      mtu: link.mtu,
+      up: link.up,
+    };
+    if (aDev instanceof Hub && b.nic) {
+      aDev.attachStation(b.nic, linkId, link.id, 1, params);
+      linkSetters.set(link.id, (c) => aDev.segment.setLink(linkId, c));
+    } else if (bDev instanceof Hub && a.nic) {
+      bDev.attachStation(a.nic, linkId, link.id, 0, params);
+      linkSetters.set(link.id, (c) => bDev.segment.setLink(linkId, c));
+    } else if (a.nic && b.nic) {
+      const l = new FullDuplexLink(ctx, linkId, link.id, a.nic, b.nic, params);
+      linkSetters.set(link.id, (c) => l.set(c));
+    } else if (!(aDev instanceof Hub) || !(bDev instanceof Hub)) {
+      // An interface error was already recorded above.
+    } else {
+      errors.push({ path: `links[${i}]`, message: 'hub-to-hub links are not supported yet; connect hubs through a switch' });
+    }
+  });
+
+  const programs: Program[] = [];
+  scene.run.forEach((run, i) => {
+    const device = devices.get(run.on);
+    if (!(device instanceof IpDevice)) {
+      errors.push({ path: `run[${i}].on`, message: `${run.on} is a ${scene.nodes.find((n) => n.id === run.on)?.kind}: it runs no programs` });
+      return;
+    }
+    const parsed = parseCommand(run.cmd);
+    if (!parsed.ok) {
+      errors.push({ path: `run[${i}].cmd`, message: parsed.error });
+      return;
+    }
+    ctx.kernel.at(run.at, () => {
+      if (device.isUp) programs.push(startCommand(device, parsed.command));
+    });
+  });
+  if (errors.length) throw new SceneBuildError(errors);
+
+  const setLink = (id: string, change: Partial<LinkParams>) => linkSetters.get(id)?.(change);
+  for (const fault of scene.faults) ctx.kernel.at(fault.at, () => applyFault(fault, devices, setLink));
+
+  // At the end of the run, programs still running are interrupted as by Ctrl-C (ping prints its summary).
+  ctx.kernel.at(scene.duration, () => {
+    for (const p of programs) if (p.alive) p.interrupt();
+  });
+
+  return { scene, ctx, devices, setLink };
+}
+
+function applyFault(fault: SceneFault, devices: ReadonlyMap<string, Device>, setLink: Network['setLink']): void {
+  switch (fault.kind) {
+    case 'link-set':
+      setLink(fault.link, definedOnly(fault.set));
+      return;
+    case 'node-set':
+      devices.get(fault.node)?.setUp(fault.set.up);
+      return;
+    default:
+      assertNever(fault, 'fault');
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

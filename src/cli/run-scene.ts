@@ -8,7 +8,13 @@ import { formatSceneError } from '../scenario/validate';
 
 /** Reads and validates a scene file; throws an Error listing every problem, path-named. */
 export function loadSceneFile(path: string): Scene {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: cannot read the scene file${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`);
+  }
   const r = loadScene(text, basename(path));
   if (!r.ok) throw new Error(r.errors.map((e) => formatSceneError(e, path)).join('\n'));
   return r.scene;

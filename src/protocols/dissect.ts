@@ -81,8 +81,10 @@ export function dissectFrame(bytes: Uint8Array): DissectedFrame {
   let next: Next | undefined = { table: 'etherType', keys: [etherType], offset: ETHERNET_HEADER_BYTES, end: bytes.length };
 
   for (let depth = 0; next && depth < MAX_DEPTH; depth++) {
-    const { table, keys, offset, end }: Next = next;
-    next = undefined;
+    const { table, keys }: Next = next;
+    // Registered dissectors are outside code: keep their ranges inside the frame.
+    const end = Math.min(next.end, bytes.length);
+    const offset = Math.max(ETHERNET_HEADER_BYTES, Math.min(next.offset, end));
     let dissector: Dissector | undefined;
     for (const k of keys) {
       dissector = tables[table].get(k);

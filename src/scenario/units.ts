@@ -122,10 +122,10 @@ export function parseRate(value: unknown): RateResult {
   const scale = RATE_UNITS[q.unit];
   if (scale === undefined) {
     const fixed = Object.keys(RATE_UNITS).find((u) => u.toLowerCase() === q.unit.toLowerCase());
-    const hint = fixed
-      ? `write ${fixed}`
-      : /B(ps|\/s)$/.test(q.unit)
-        ? `rates are in bits per second: ${unitList(RATE_UNITS, ['Kbps'])}`
+    const hint = /B(ps|\/s)$/.test(q.unit)
+      ? `rates are in bits per second: ${unitList(RATE_UNITS, ['Kbps'])}`
+      : fixed
+        ? `write ${fixed}`
         : `use ${unitList(RATE_UNITS, ['Kbps'])}`;
     return { ok: false, error: `${show(value)} has an unknown unit "${q.unit}" (${hint})` };
   }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import type { DeviceConfigSpec, InterfaceDecl } from '../net/device-config';
+import type { DeviceConfigSpec, InterfaceDecl, ReportIssue } from '../net/device-config';
 import { builtinConfigSpecs } from '../net/devices/config-specs';
 import { mtuSchema } from '../net/devices/host/config';
 import { DEFAULT_LINK_PARAMS } from '../net/link-params';
@@ -57,7 +57,7 @@ interface RawError {
   atKey?: boolean;
 }
 
-type Report = (path: Path, message: string) => void;
+type Report = ReportIssue;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -73,18 +73,18 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** Edit distance counting a swap of neighbours as one edit (`titel` is 1 from `title`). */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = row[j];
-      row[j] = next;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }
 
 /** The closest candidate within a small edit distance, for "did you mean" hints. */
@@ -286,9 +286,15 @@ const topSchema = z.strictObject({
 
 /** What a fault variant's `check` may ask about the rest of the scene. */
 export interface FaultCheckContext {
-  /** Ids of all nodes (also ones with errors of their own). */
+  /**
+   * Whether a node id exists (also a node with errors of its own). True for any id while some
+   * node has no readable id, so one mistake is not reported again at every reference.
+   */
+  hasNode(id: string): boolean;
+  /** Whether a link id exists; like `hasNode`, true for any id while some link has no readable id. */
+  hasLink(id: string): boolean;
+  /** The known ids, for "did you mean" hints. */
   readonly nodeIds: ReadonlySet<string>;
-  /** Ids of all links (also ones with errors of their own). */
   readonly linkIds: ReadonlySet<string>;
 }
 
@@ -336,7 +342,7 @@ export const faultVariants = [
     keys: ['link', 'set'],
     schema: z.strictObject({ at: durationSchema, link: z.string(), set: linkSetSchema }),
     check(fault, ctx, report) {
-      if (!ctx.linkIds.has(fault.link)) {
+      if (!ctx.hasLink(fault.link)) {
         report(['link'], `no link "${fault.link}"${didYouMean(fault.link, ctx.linkIds)}; links are named by id (default "a-b")`);
       }
     },
@@ -346,19 +352,23 @@ export const faultVariants = [
     keys: ['node', 'set'],
     schema: z.strictObject({ at: durationSchema, node: z.string(), set: z.strictObject({ up: z.boolean() }) }),
     check(fault, ctx, report) {
-      if (!ctx.nodeIds.has(fault.node)) report(['node'], `no node "${fault.node}"${didYouMean(fault.node, ctx.nodeIds)}`);
+      if (!ctx.hasNode(fault.node)) report(['node'], `no node "${fault.node}"${didYouMean(fault.node, ctx.nodeIds)}`);
     },
   }),
 ] as const;
 
 type AnyFaultVariant = FaultVariant<string, { at: number }>;
 
-/** The variant whose identifying keys best match `raw`; undefined when it names no target. */
+/**
+ * Among the variants whose target (first key) `raw` names, the one with most of its keys present
+ * (the first on a tie); undefined when `raw` names no target.
+ */
 function pickFaultVariant(raw: Record<string, unknown>): AnyFaultVariant | undefined {
   let best: AnyFaultVariant | undefined;
   let bestScore = 0;
   for (const v of faultVariants as readonly AnyFaultVariant[]) {
-    const score = v.keys.filter((k) => k in raw).length + (v.keys[0] in raw ? 0.5 : 0);
+    if (!(v.keys[0] in raw)) continue;
+    const score = v.keys.filter((k) => k in raw).length;
     if (score > bestScore) {
       best = v;
       bestScore = score;
@@ -435,7 +445,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
 
   const top = check(topSchema, raw, [], errors);
   const durationResult = parseDuration(raw.duration);
-  const duration = top.ok ? top.data.duration : durationResult.ok ? durationResult.ns : undefined;
+  const duration = top.ok ? top.data.duration : durationResult.ok && durationResult.ns > 0 ? durationResult.ns : undefined;
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const checkTime = (at: number, path: Path): void => {
@@ -447,15 +457,18 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
   // Nodes ---------------------------------------------------------------------------------------
   const nodes = new Map<string, NodeEntry>();
   const nodeOrder: NodeEntry[] = [];
+  let nodeIdsComplete = true;
   list('nodes').forEach((rawNode, index) => {
     const prefix = ['nodes', index];
     if (!isRecord(rawNode)) {
       report(prefix, `expected a mapping like { id: h1, kind: host, ... }, got ${show(rawNode)}`);
+      nodeIdsComplete = false;
       return;
     }
     const base = check(nodeBaseSchema, rawNode, prefix, errors);
     const id = typeof rawNode.id === 'string' ? rawNode.id : undefined;
     const kind = typeof rawNode.kind === 'string' ? rawNode.kind : undefined;
+    if (id === undefined) nodeIdsComplete = false;
     let duplicate = false;
     if (id !== undefined) {
       const first = nodes.get(id);
@@ -494,6 +507,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
     entry.valid = { node, spec, config: config.data };
   });
   const nodeIds = new Set(nodes.keys());
+  const hasNode = (id: string): boolean => nodes.has(id) || !nodeIdsComplete;
 
   // Addresses -----------------------------------------------------------------------------------
   const decls = new Map<NodeEntry, readonly InterfaceDecl[] | 'per-link'>();
@@ -532,6 +546,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
 
   // Links ---------------------------------------------------------------------------------------
   const linkIds = new Set<string>();
+  let linkIdsComplete = true;
   const linkIdIndex = new Map<string, number>();
   const parsedLinks: { index: number; id: string; link: z.output<typeof linkSchema> }[] = [];
   const ends = new Map<string, LinkEntryEnd[]>();
@@ -540,12 +555,14 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
     const prefix = ['links', index];
     if (!isRecord(rawLink)) {
       report(prefix, `expected a mapping like { a: h1, b: sw1 }, got ${show(rawLink)}`);
+      linkIdsComplete = false;
       return;
     }
     const a = endNode(rawLink.a);
     const b = endNode(rawLink.b);
     const tentativeId = typeof rawLink.id === 'string' ? rawLink.id : a !== undefined && b !== undefined ? `${a}-${b}` : undefined;
     if (tentativeId !== undefined) linkIds.add(tentativeId);
+    else linkIdsComplete = false;
     const parsed = check(linkSchema, rawLink, prefix, errors);
     if (!parsed.ok) return;
     const link = parsed.data;
@@ -560,7 +577,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
     let ok = true;
     for (const side of ['a', 'b'] as const) {
       const end = link[side];
-      if (!nodes.has(end.node)) {
+      if (!hasNode(end.node)) {
         report([...prefix, side], `no node "${end.node}"${didYouMean(end.node, nodeIds)}`);
         ok = false;
       }
@@ -648,7 +665,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
     const parsed = check(runSchema, rawRun, prefix, errors);
     if (!parsed.ok) return;
     const { on, at, cmd } = parsed.data;
-    if (!nodeIds.has(on)) report([...prefix, 'on'], `no node "${on}"${didYouMean(on, nodeIds)}`);
+    if (!hasNode(on)) report([...prefix, 'on'], `no node "${on}"${didYouMean(on, nodeIds)}`);
     checkTime(at, [...prefix, 'at']);
     const problem = options.checkCommand?.(cmd);
     if (problem !== undefined) report([...prefix, 'cmd'], problem);
@@ -657,7 +674,12 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
 
   // Faults --------------------------------------------------------------------------------------
   const faults: SceneFault[] = [];
-  const faultCtx: FaultCheckContext = { nodeIds, linkIds };
+  const faultCtx: FaultCheckContext = {
+    hasNode,
+    hasLink: (id) => linkIds.has(id) || !linkIdsComplete,
+    nodeIds,
+    linkIds,
+  };
   list('faults').forEach((rawFault, index) => {
     const prefix = ['faults', index];
     if (!isRecord(rawFault)) {
@@ -680,7 +702,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
   // View ----------------------------------------------------------------------------------------
   const view: SceneView | undefined = top.ok ? top.data.view : undefined;
   view?.highlight?.forEach((id, i) => {
-    if (!nodeIds.has(id) && !linkIds.has(id)) {
+    if (!hasNode(id) && !faultCtx.hasLink(id)) {
       report(['view', 'highlight', i], `no node or link "${id}"${didYouMean(id, [...nodeIds, ...linkIds])}`);
     }
   });
@@ -809,7 +831,10 @@ export function parseScene(text: string, fileName = 'scene', options: ParseScene
       ok: false,
       errors: doc.errors.map((e) => {
         let message = e.message.split('\n')[0];
-        if (e.code === 'DUPLICATE_KEY') message = `duplicate key ${JSON.stringify(text.slice(e.pos[0], e.pos[1]).trim())}`;
+        if (e.code === 'DUPLICATE_KEY') {
+          const key = /^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^:#\n]*?)\s*:/.exec(text.slice(e.pos[0]))?.[1];
+          message = key ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)}` : 'duplicate key';
+        }
         return { path: '', message: `${format} syntax: ${message}`, ...pos(e.pos[0]) };
       }),
     };

@@ -11,6 +11,7 @@ import {
   parseRate,
   rateSchema,
 } from '../../src/scenario/units';
+import { switchConfigSpec } from '../../src/net/devices/switch/config';
 import { formatDuration } from '../../src/sim/time';
 
 function ns(value: unknown): number {
@@ -139,6 +140,7 @@ describe('parseRate / formatRate', () => {
     expect(rateError('10mbps')).toMatch(/write Mbps/);
     expect(rateError('10gbps')).toMatch(/write Gbps/);
     expect(rateError('10MB/s')).toMatch(/bits per second/);
+    expect(rateError('10MBps')).toMatch(/bits per second/);
     expect(rateError(100)).toMatch(/needs a unit, e.g. 100Mbps/);
     expect(rateError('-1Mbps')).toMatch(/negative/);
     expect(rateError('quick')).toBe('"quick" is not a rate');
@@ -208,5 +210,29 @@ describe('zod helpers', () => {
       ['bandwidth', '"5" needs a unit, e.g. 100Mbps'],
     ]);
     expect(schema.safeParse({}).error?.issues[0]).toMatchObject({ path: ['latency'], message: 'required' });
+  });
+});
+
+describe('the switch config reads durations like the scene grammar', () => {
+  // src/net may not import src/scenario, so switch/config.ts carries its own copy of the grammar.
+  const ageing = (value: unknown): number | undefined => {
+    const r = switchConfigSpec.config.safeParse({ ageing: value });
+    return r.success ? r.data.ageing : undefined;
+  };
+
+  it('agrees with parseDuration on every positive duration', () => {
+    const units = ['ns', 'us', 'µs', 'ms', 's', 'm'] as const;
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom(...units), (x, unit) => {
+        const text = `${Number(x.toFixed(4))}${unit}`;
+        const r = parseDuration(text);
+        expect(ageing(text)).toBe(r.ok && r.ns > 0 ? r.ns : undefined);
+      }),
+    );
+  });
+
+  it('rejects what parseDuration rejects, and zero', () => {
+    for (const bad of ['fast', '5', 5, '-1s', '1 sec', '0', 0, true]) expect(ageing(bad)).toBeUndefined();
+    expect(ageing(undefined)).toBe(300e9);
   });
 });

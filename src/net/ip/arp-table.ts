@@ -16,7 +16,8 @@ export const ARP_PENDING_LIMIT = 64;
 
 /** A packet waiting for its next hop's MAC. */
 export interface PendingPacket {
-  readonly ipHeader: Uint8Array;
+  /** Ethernet space, then the IP header at byte 14. */
+  readonly head: Uint8Array;
   readonly body: import('../../sim/trace').SharedBytes;
   readonly packetId: number;
 }
@@ -35,30 +36,41 @@ export interface Resolution {
 }
 
 export class ArpTable {
-  private readonly entries = new Map<string, Entry>();
+  /** Per interface: IPv4 -> entry (numeric keys keep the per-packet lookup cheap). */
+  private readonly entries: Map<number, Entry>[] = [];
   readonly pending = new Map<string, Resolution>();
 
   private static key(iface: number, ip: number): string {
     return `${iface}/${ip}`;
   }
 
+  private table(iface: number): Map<number, Entry> {
+    let t = this.entries[iface];
+    if (!t) {
+      t = new Map();
+      this.entries[iface] = t;
+    }
+    return t;
+  }
+
   /** The MAC for `ip` on interface `iface`, if known and fresh. */
   lookup(iface: number, ip: number, now: number): number | undefined {
-    const e = this.entries.get(ArpTable.key(iface, ip));
+    const t = this.entries[iface];
+    const e = t && t.get(ip);
     return e && e.expires > now ? e.mac : undefined;
   }
 
   /** Stores a mapping; returns true when it is new or changed (worth publishing). */
   learn(iface: number, ip: number, mac: number, now: number): boolean {
-    const k = ArpTable.key(iface, ip);
-    const old = this.entries.get(k);
-    this.entries.set(k, { mac, expires: now + ARP_ENTRY_LIFETIME_NS });
+    const t = this.table(iface);
+    const old = t.get(ip);
+    t.set(ip, { mac, expires: now + ARP_ENTRY_LIFETIME_NS });
     return !old || old.mac !== mac || old.expires <= now;
   }
 
   /** Whether we already hold an entry (fresh or not) for `ip`: RFC 826 updates only known senders. */
   has(iface: number, ip: number): boolean {
-    return this.entries.has(ArpTable.key(iface, ip));
+    return this.table(iface).has(ip);
   }
 
   /** The in-progress resolution of `ip`, if any. */
@@ -80,17 +92,18 @@ export class ArpTable {
 
   /** Forgets everything (a crash). */
   clear(): void {
-    this.entries.clear();
+    this.entries.length = 0;
     this.pending.clear();
   }
 
   /** `ip neigh`-style lines. */
   describe(ifaceName: (i: number) => string, now: number): string[] {
     const out: string[] = [];
-    for (const [k, e] of this.entries) {
-      const [iface, ip] = k.split('/').map(Number);
-      out.push(`${formatIpv4(ip)} dev ${ifaceName(iface)} lladdr ${formatMac(e.mac)} ${e.expires > now ? 'REACHABLE' : 'STALE'}`);
-    }
+    this.entries.forEach((t, iface) => {
+      for (const [ip, e] of t) {
+        out.push(`${formatIpv4(ip)} dev ${ifaceName(iface)} lladdr ${formatMac(e.mac)} ${e.expires > now ? 'REACHABLE' : 'STALE'}`);
+      }
+    });
     return out;
   }
 }

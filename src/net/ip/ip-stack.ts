@@ -48,6 +48,7 @@ export class IpStack implements IpHost {
   private readonly transports = new Map<number, Transport>();
   private reassembler = new Reassembler();
   private ipId: number;
+  private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
 
   constructor(
@@ -71,8 +72,11 @@ export class IpStack implements IpHost {
     return this.device.isUp;
   }
   get addresses(): readonly number[] {
-    return this.interfaces.map((i) => i.cidr.addr);
+    return this.ownAddresses;
   }
+  private ownAddresses: number[] = [];
+  /** Interface index by NIC, so a frame finds its interface without a search. */
+  private readonly ifaceOfNic = new Map<Nic, number>();
   rng(purpose: string): RngStream {
     return this.device.ctx.rng.stream(`${this.device.name}:${purpose}`);
   }
@@ -105,6 +109,8 @@ export class IpStack implements IpHost {
   addInterface(nic: Nic, cidr: Cidr, mtu?: number): void {
     const index = this.interfaces.length;
     this.interfaces.push({ nic, cidr, mtu });
+    this.ownAddresses = [...this.ownAddresses, cidr.addr];
+    this.ifaceOfNic.set(nic, index);
     this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
   }
 
@@ -156,9 +162,8 @@ export class IpStack implements IpHost {
     const packetId = this.device.ctx.newPacketId();
     if (this.addresses.includes(p.dst)) {
       // Loopback: deliver on the next tick, never re-entrantly.
-      const ip = new Uint8Array(IPV4_HEADER_BYTES);
-      writeIpv4Header(ip, 0, header);
-      this.kernel.after(0, () => this.deliverLocal(ip, p.payload.bytes, packetId, -1));
+      const head = ipHead(header);
+      this.kernel.after(0, () => this.deliverLocal(head, p.payload.bytes, packetId, -1));
       return true;
     }
     this.route(header, p.payload, packetId, iface, isBroadcast ? p.dst : route!.via || p.dst, -1);
@@ -174,9 +179,7 @@ export class IpStack implements IpHost {
   private route(h: Ipv4Header, body: SharedBytes, packetId: number, iface: number, nextHop: number, ingress: number): void {
     const mtu = this.mtuOf(iface);
     if (h.totalLength <= mtu) {
-      const ip = new Uint8Array(IPV4_HEADER_BYTES);
-      writeIpv4Header(ip, 0, h);
-      this.output(iface, nextHop, ip, body, packetId);
+      this.output(iface, nextHop, ipHead(h), body, packetId);
       return;
     }
     const pieces = fragmentPacket(h, body.bytes, mtu);
@@ -188,8 +191,7 @@ export class IpStack implements IpHost {
       // DF set and too big: tell the sender the MTU (RFC 1191).
       this.dropPacket(`needs fragmentation but DF set (MTU ${mtu})`, packetId);
       if (ingress >= 0 || !this.addresses.includes(h.src)) {
-        const quote = this.quoteOf(h, body.bytes);
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote, h.src, this.replyAddress(ingress, h.src), mtu);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote(ipHead(h), body.bytes), h.src, this.replyAddress(ingress, h.src), mtu);
       } else {
         this.transports.get(h.protocol)?.icmpError?.({
           from: h.src,
@@ -201,11 +203,7 @@ export class IpStack implements IpHost {
       }
       return;
     }
-    for (const piece of pieces) {
-      const ip = new Uint8Array(IPV4_HEADER_BYTES);
-      writeIpv4Header(ip, 0, piece.header);
-      this.output(iface, nextHop, ip, sharedBytes(piece.payload), packetId);
-    }
+    for (const piece of pieces) this.output(iface, nextHop, ipHead(piece.header), sharedBytes(piece.payload), packetId);
   }
 
   private mtuOf(iface: number): number {
@@ -214,14 +212,17 @@ export class IpStack implements IpHost {
     return i.mtu !== undefined && i.mtu < link ? i.mtu : link;
   }
 
-  /** Puts an IP packet in an Ethernet frame to `nextHop`, resolving its MAC with ARP first. */
-  private output(iface: number, nextHop: number, ipHeader: Uint8Array, body: SharedBytes, packetId: number): void {
+  /**
+   * Puts an IP packet in an Ethernet frame to `nextHop`, resolving its MAC with ARP first. `head` is
+   * a fresh buffer owned by this packet: Ethernet space, then the IP header at byte 14.
+   */
+  private output(iface: number, nextHop: number, head: Uint8Array, body: SharedBytes, packetId: number): void {
     const now = this.device.ctx.now;
     const cidr = this.interfaces[iface].cidr;
     const broadcast = nextHop === BROADCAST_IPV4 || (cidr.prefix < 31 && nextHop === cidr.broadcast);
     const mac = broadcast ? BROADCAST_MAC : this.arp.lookup(iface, nextHop, now);
     if (mac !== undefined) {
-      this.emitIp(iface, mac, ipHeader, body, packetId);
+      this.emitIp(iface, mac, head, body, packetId);
       return;
     }
     let r = this.arp.resolution(iface, nextHop);
@@ -233,14 +234,14 @@ export class IpStack implements IpHost {
       this.dropPacket(`ARP queue full waiting for ${formatIpv4(nextHop)}`, packetId);
       return;
     }
-    r.queue.push({ ipHeader, body, packetId });
+    r.queue.push({ head, body, packetId });
   }
 
-  private emitIp(iface: number, dstMac: number, ipHeader: Uint8Array, body: SharedBytes, packetId: number): void {
+  private emitIp(iface: number, dstMac: number, head: Uint8Array, body: SharedBytes, packetId: number): void {
     const nic = this.interfaces[iface].nic;
-    const head = new Uint8Array(ETHERNET_HEADER_BYTES + ipHeader.length);
-    writeEthernet(head, 0, { dst: dstMac, src: nic.mac, etherType: ETHERTYPE_IPV4 });
-    head.set(ipHeader, ETHERNET_HEADER_BYTES);
+    this.ethScratch.dst = dstMac;
+    this.ethScratch.src = nic.mac;
+    writeEthernet(head, 0, this.ethScratch);
     nic.send({ head, body, packetId });
   }
 
@@ -261,20 +262,18 @@ export class IpStack implements IpHost {
     this.state(`arp ${formatIpv4(r.ip)}`, 'FAILED');
     for (const p of r.queue) {
       this.dropPacket(`ARP: no reply from ${formatIpv4(r.ip)} after ${ARP_ATTEMPTS} requests`, p.packetId);
-      const src = readU32(p.ipHeader, 12);
+      const ip = ETHERNET_HEADER_BYTES;
+      const src = readU32(p.head, ip + 12);
       if (this.addresses.includes(src)) {
-        this.transports.get(p.ipHeader[9])?.icmpError?.({
+        this.transports.get(p.head[ip + 9])?.icmpError?.({
           from: src,
           type: ICMP_DEST_UNREACHABLE,
           code: 1,
-          original: { src, dst: readU32(p.ipHeader, 16), protocol: p.ipHeader[9], id: readU16(p.ipHeader, 4), payload8: p.body.bytes.subarray(0, 8) },
+          original: { src, dst: readU32(p.head, ip + 16), protocol: p.head[ip + 9], id: readU16(p.head, ip + 4), payload8: p.body.bytes.subarray(0, 8) },
           mtu: 0,
         });
       } else {
-        const quote = new Uint8Array(p.ipHeader.length + Math.min(8, p.body.bytes.length));
-        quote.set(p.ipHeader, 0);
-        quote.set(p.body.bytes.subarray(0, 8), p.ipHeader.length);
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote, src, this.replyAddress(-1, src), 0);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote(p.head, p.body.bytes), src, this.replyAddress(-1, src), 0);
       }
     }
   };
@@ -293,8 +292,8 @@ export class IpStack implements IpHost {
     const head = frame.head;
     const dstMac = readMac(head, 0);
     if (dstMac !== nic.mac && dstMac !== BROADCAST_MAC) return; // not for us: the NIC filters it
-    const iface = this.interfaces.findIndex((i) => i.nic === nic);
-    if (iface < 0) return;
+    const iface = this.ifaceOfNic.get(nic);
+    if (iface === undefined) return;
     const etherType = readU16(head, 12);
     if (etherType === ETHERTYPE_ARP) this.onArp(iface, head);
     else if (etherType === ETHERTYPE_IPV4) this.onIp(iface, frame);
@@ -313,7 +312,7 @@ export class IpStack implements IpHost {
       if (r) {
         if (r.timer) this.kernel.cancel(r.timer);
         this.arp.end(r);
-        for (const q of r.queue) this.emitIp(iface, p.senderMac, q.ipHeader, q.body, q.packetId);
+        for (const q of r.queue) this.emitIp(iface, p.senderMac, q.head, q.body, q.packetId);
       }
     }
     if (forMe && p.op === ARP_REQUEST) {
@@ -330,47 +329,47 @@ export class IpStack implements IpHost {
     }
     const dst = readU32(head, off + 16);
     const cidr = this.interfaces[iface].cidr;
-    const ip = head.subarray(off, off + IPV4_HEADER_BYTES);
-    const body = frame.body ? frame.body.bytes : new Uint8Array(0);
-    if (this.addresses.includes(dst) || dst === BROADCAST_IPV4 || (cidr.prefix < 31 && dst === cidr.broadcast)) {
-      this.deliverLocal(ip, body, frame.packetId, iface);
+    if (this.ownAddresses.includes(dst) || dst === BROADCAST_IPV4 || (cidr.prefix < 31 && dst === cidr.broadcast)) {
+      this.deliverLocal(head, frame.body ? frame.body.bytes : EMPTY, frame.packetId, iface);
       return;
     }
     if (!this.forwarding) {
       this.dropPacket(`not addressed to ${this.name} (${formatIpv4(dst)}) and forwarding is off`, frame.packetId);
       return;
     }
-    this.forward(iface, ip, frame);
+    this.forward(iface, frame);
   }
 
-  private forward(ingress: number, ip: Uint8Array, frame: Frame): void {
-    const dst = readU32(ip, 16);
-    const src = readU32(ip, 12);
-    const body = frame.body ?? sharedBytes(new Uint8Array(0));
-    if (ip[8] <= 1) {
+  private forward(ingress: number, frame: Frame): void {
+    const ip = ETHERNET_HEADER_BYTES;
+    const head = frame.head;
+    const dst = readU32(head, ip + 16);
+    const src = readU32(head, ip + 12);
+    const body = frame.body ?? EMPTY_SHARED;
+    if (head[ip + 8] <= 1) {
       this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, this.quote(ip, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
       return;
     }
     const route = this.routes.lookup(dst);
     if (!route) {
       this.dropPacket(`no route to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, this.quote(ip, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
       return;
     }
-    const copy = ip.slice();
-    decrementTtl(copy, 0);
-    const totalLength = readU16(copy, 2);
-    if (totalLength > this.mtuOf(route.iface)) {
-      const h = readIpv4Header(copy, 0);
-      this.route(h, body, frame.packetId, route.iface, route.via || dst, ingress);
+    // A fresh head for the next hop: the same IP header with TTL - 1; Ethernet is written on output.
+    const next = head.slice(0, ip + IPV4_HEADER_BYTES);
+    decrementTtl(next, ip);
+    if (readU16(next, ip + 2) > this.mtuOf(route.iface)) {
+      this.route(readIpv4Header(next, ip), body, frame.packetId, route.iface, route.via || dst, ingress);
       return;
     }
-    this.output(route.iface, route.via || dst, copy, body, frame.packetId);
+    this.output(route.iface, route.via || dst, next, body, frame.packetId);
   }
 
-  private deliverLocal(ip: Uint8Array, body: Uint8Array, packetId: number, ingress: number): void {
-    const h = readIpv4Header(ip, 0);
+  /** Hands a packet addressed to this host to its protocol. `head` has the IP header at byte 14. */
+  private deliverLocal(head: Uint8Array, body: Uint8Array, packetId: number, ingress: number): void {
+    const h = readIpv4Header(head, ETHERNET_HEADER_BYTES);
     let payload = body;
     if (h.moreFragments || h.fragmentOffset > 0) {
       for (const lost of this.reassembler.expire(this.device.ctx.now)) {
@@ -387,7 +386,7 @@ export class IpStack implements IpHost {
       protocol: h.protocol,
       ttl: h.ttl,
       payload,
-      quote: this.quote(ip, payload),
+      quote: quote(head, payload),
       packetId,
     };
     if (!t) {
@@ -396,19 +395,6 @@ export class IpStack implements IpHost {
       return;
     }
     t.receive(packet);
-  }
-
-  private quote(ip: Uint8Array, payload: Uint8Array): Uint8Array {
-    const q = new Uint8Array(IPV4_HEADER_BYTES + Math.min(8, payload.length));
-    q.set(ip.subarray(0, IPV4_HEADER_BYTES), 0);
-    q.set(payload.subarray(0, 8), IPV4_HEADER_BYTES);
-    return q;
-  }
-
-  private quoteOf(h: Ipv4Header, payload: Uint8Array): Uint8Array {
-    const ip = new Uint8Array(IPV4_HEADER_BYTES);
-    writeIpv4Header(ip, 0, h);
-    return this.quote(ip, payload);
   }
 
   /** The address to send an ICMP error from: the ingress interface's, else the one routing to `to`. */
@@ -421,4 +407,22 @@ export class IpStack implements IpHost {
   private icmp(): IcmpService | undefined {
     return this.transports.get(PROTO_ICMP) as IcmpService | undefined;
   }
+}
+
+const EMPTY = new Uint8Array(0);
+const EMPTY_SHARED = sharedBytes(EMPTY);
+
+/** A fresh frame head for an IP packet: 14 bytes for Ethernet, then the IP header. */
+function ipHead(h: Ipv4Header): Uint8Array {
+  const head = new Uint8Array(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
+  writeIpv4Header(head, ETHERNET_HEADER_BYTES, h);
+  return head;
+}
+
+/** What an ICMP error quotes (RFC 792): the IP header at byte 14 of `head` plus 8 payload bytes. */
+function quote(head: Uint8Array, payload: Uint8Array): Uint8Array {
+  const q = new Uint8Array(IPV4_HEADER_BYTES + Math.min(8, payload.length));
+  q.set(head.subarray(ETHERNET_HEADER_BYTES, ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES), 0);
+  q.set(payload.subarray(0, 8), IPV4_HEADER_BYTES);
+  return q;
 }

@@ -75,6 +75,7 @@ export interface ReassemblerOptions {
 
 /** Collects IPv4 fragments into datagrams. */
 export class Reassembler {
+  /** How long an incomplete datagram is kept after its first fragment arrived. */
   readonly timeoutNs: number;
   /** Datagrams discarded because of overlapping or contradictory fragments (not counting expiry). */
   discarded = 0;
@@ -149,11 +150,12 @@ export class Reassembler {
     if (before && before.off + before.data.length > off) return false;
     const after = p.pieces[i];
     if (after && after.off < end) return false;
-    if (payload.length > 0) {
-      p.pieces.splice(i, 0, { off, data: payload.slice() });
-      p.received += payload.length;
+    const data = payload.slice();
+    if (data.length > 0) {
+      p.pieces.splice(i, 0, { off, data });
+      p.received += data.length;
     }
-    if (off === 0 && !p.first) p.first = { header: { ...header }, payload: payload.slice() };
+    if (off === 0 && !p.first) p.first = { header: { ...header }, payload: data };
     return true;
   }
 

@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: the figures the issues name, as medians of several runs, each in a fresh
+ * process, with the kernel compared against a baseline queue measured in the same run.
+ * Code is bundled first (as the browser build is), so module-loader overhead is not measured.
+ * Writes bench/results/latest.json. Performance is reported here, never asserted in timed tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { build } from 'esbuild';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const OUT_DIR = 'bench/results';
+const WORKER = `${OUT_DIR}/.build/worker.mjs`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function measure(args: string[]): Record<string, number | string>[] {
+  const out: Record<string, number | string>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const line = execFileSync(process.execPath, ['--max-old-space-size=4096', WORKER, ...args], { encoding: 'utf8' });
+    out.push(JSON.parse(line.trim()));
+    process.stderr.write('.');
+  }
+  return out;
+}
+
+function med(runs: Record<string, number | string>[], key: string): number {
+  return median(runs.map((r) => Number(r[key])));
+}
+
+async function main(): Promise<void> {
+  mkdirSync(`${OUT_DIR}/.build`, { recursive: true });
+  await build({ entryPoints: ['bench/worker.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: WORKER, logLevel: 'warning' });
+
+  process.stderr.write(`kernel hold model (${RUNS} runs) `);
+  const kernel = measure(['kernel']);
+  const baseline = measure(['baseline']);
+  process.stderr.write(`\nbench-chain (${RUNS} runs) `);
+  const chain = measure(['chain', 'scenes/bench-chain.yaml']);
+  process.stderr.write('\n');
+
+  const hashes = new Set(chain.map((r) => r.traceHash));
+  const results = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    runs: RUNS,
+    kernel: {
+      pendingEvents: 10_000,
+      eventsPerSec: Math.round(med(kernel, 'eventsPerSec')),
+      baselineObjectHeapEventsPerSec: Math.round(med(baseline, 'eventsPerSec')),
+      ratioVsBaseline: Number((med(kernel, 'eventsPerSec') / med(baseline, 'eventsPerSec')).toFixed(2)),
+      target: 5_000_000,
+    },
+    benchChain: {
+      packetHops: chain[0].packetHops,
+      events: chain[0].events,
+      wallMs: Math.round(med(chain, 'wallMs')),
+      packetHopsPerSec: Math.round(med(chain, 'packetHopsPerSec')),
+      eventsPerSec: Math.round(med(chain, 'eventsPerSec')),
+      peakRssMB: Math.round(med(chain, 'peakRssMB')),
+      traceMB: Number(med(chain, 'traceMB').toFixed(1)),
+      hashMs: Math.round(med(chain, 'hashMs')),
+      traceHash: [...hashes].join(','),
+      deterministic: hashes.size === 1,
+      targets: { packetHopsPerSec: 500_000, peakRssMB: 200 },
+    },
+  };
+  writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const k = results.kernel;
+  const c = results.benchChain;
+  console.log(`kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`);
+  console.log(`bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`);
+  console.log(`memory:      peak RSS ${c.peakRssMB} MB (trace ${c.traceMB} MB; target < 200 MB); same hash every run: ${c.deterministic}`);
+  console.log(`written to ${OUT_DIR}/latest.json`);
+}
+
+void main();

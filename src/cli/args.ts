@@ -1,0 +1,69 @@
+/** Command-line flags of the headless runner, validated with messages that name the flag. */
+import { parseDuration } from '../scenario/units';
+
+export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--summary] [--quiet]
+
+  --seed N        run with seed N instead of the scene's
+  --until T       stop at simulated time T (e.g. 50ms); default: the scene's duration
+  --pcap FILE     write a pcapng capture (every link, one interface each, unless --capture)
+  --capture WHERE capture like tcpdump on a device (h1), one interface (r1:eth1) or a link (h1-sw1)
+  --trace FILE    write the trace as JSON
+  --summary       end with one JSON line: events, frames, drops, simTimeNs, wallMs, eventsPerSec, traceHash
+  --quiet         do not print the programs' output`;
+
+export interface RunnerArgs {
+  scene: string;
+  seed?: number;
+  untilNs?: number;
+  pcap?: string;
+  capture?: string;
+  trace?: string;
+  summary: boolean;
+  quiet: boolean;
+}
+
+/** Parses argv (without node and script); returns an error message for anything unknown or malformed. */
+export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: RunnerArgs } | { ok: false; error: string } {
+  const args: RunnerArgs = { scene: '', summary: false, quiet: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string | undefined => argv[++i];
+    switch (a) {
+      case '--seed': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) return { ok: false, error: `--seed needs a whole number, got ${v ?? 'nothing'}` };
+        args.seed = Number(v);
+        break;
+      }
+      case '--until': {
+        const v = value();
+        const d = parseDuration(v ?? '');
+        if (!d.ok) return { ok: false, error: `--until: ${v === undefined ? 'needs a time, e.g. 50ms' : d.error}` };
+        args.untilNs = d.ns;
+        break;
+      }
+      case '--pcap':
+      case '--capture':
+      case '--trace': {
+        const v = value();
+        if (v === undefined || v.startsWith('--')) return { ok: false, error: `${a} needs a value` };
+        args[a.slice(2) as 'pcap' | 'capture' | 'trace'] = v;
+        break;
+      }
+      case '--summary':
+        args.summary = true;
+        break;
+      case '--quiet':
+        args.quiet = true;
+        break;
+      default:
+        if (a.startsWith('-')) return { ok: false, error: `unknown flag ${a}` };
+        positional.push(a);
+    }
+  }
+  if (positional.length !== 1) return { ok: false, error: positional.length ? `one scene file expected, got ${positional.join(' ')}` : 'missing scene file' };
+  if (args.capture && !args.pcap) return { ok: false, error: '--capture needs --pcap' };
+  args.scene = positional[0];
+  return { ok: true, args };
+}

@@ -1,0 +1,5 @@
+export * from './playback';
+export * from './selection';
+export * from './scene';
+export * from './view';
+export { useStore } from 'zustand';

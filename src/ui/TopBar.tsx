@@ -1,0 +1,95 @@
+/** Scene picker, transport controls, speed, time readout, camera presets and help. */
+import { playbackStore, SPEEDS, formatSpeed, formatTime, useStore, viewStore } from '../store';
+import type { CameraPreset } from '../scenario/scene';
+import type { TimelineIndex } from '../timeline';
+import { nextEventTime, prevEventTime } from '../timeline';
+
+export interface TopBarProps {
+  sceneNames: string[];
+  current: string;
+  title: string;
+  index: TimelineIndex | null;
+  onPickScene(name: string): void;
+  onHelp(): void;
+}
+
+export function stepEvent(index: TimelineIndex | null, forward: boolean): void {
+  if (!index) return;
+  const p = playbackStore.getState();
+  p.pause();
+  const t = forward ? nextEventTime(index, p.time) : prevEventTime(index, p.time);
+  if (t !== null) p.seek(t);
+}
+
+export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp }: TopBarProps) {
+  const playing = useStore(playbackStore, (s) => s.playing);
+  const speed = useStore(playbackStore, (s) => s.speed);
+  const time = useStore(playbackStore, (s) => s.time);
+  const duration = useStore(playbackStore, (s) => s.duration);
+  const camera = useStore(viewStore, (s) => s.camera);
+  const pb = playbackStore.getState();
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="logo">◆</span> Packetarium
+      </div>
+      <label className="field">
+        <span>Scene</span>
+        <select value={current} onChange={(e) => onPickScene(e.target.value)} aria-label="Scene">
+          {!sceneNames.includes(current) && <option value={current}>{current || '—'}</option>}
+          {sceneNames.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="scene-title" title={title}>
+        {title}
+      </div>
+      <div className="transport">
+        <button onClick={() => pb.seek(0)} title="Back to start (Home)" disabled={!index}>
+          ⏮
+        </button>
+        <button onClick={() => stepEvent(index, false)} title="Previous event (←)" disabled={!index}>
+          ◀
+        </button>
+        <button className="play" onClick={() => pb.toggle()} title="Play / pause (Space)" disabled={!index} aria-label={playing ? 'Pause' : 'Play'}>
+          {playing ? '❚❚' : '▶'}
+        </button>
+        <button onClick={() => stepEvent(index, true)} title="Next event (→)" disabled={!index}>
+          ▶|
+        </button>
+      </div>
+      <div className="speed">
+        <button onClick={() => pb.slower()} title="Slower (-)">
+          −
+        </button>
+        <select value={speed} onChange={(e) => pb.setSpeed(Number(e.target.value))} aria-label="Speed" title="Simulated time per real second">
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {formatSpeed(s)}
+            </option>
+          ))}
+        </select>
+        <button onClick={() => pb.faster()} title="Faster (+)">
+          +
+        </button>
+      </div>
+      <div className="clock" data-testid="time">
+        <span className="now">{formatTime(time)}</span>
+        <span className="of"> / {formatTime(duration)}</span>
+      </div>
+      <div className="cams" role="group" aria-label="Camera">
+        {(['top', 'perspective', 'side'] as CameraPreset[]).map((c) => (
+          <button key={c} className={camera === c ? 'on' : ''} onClick={() => viewStore.getState().setCamera(c)} title={`Camera: ${c}`}>
+            {c === 'perspective' ? '3D' : c[0].toUpperCase() + c.slice(1)}
+          </button>
+        ))}
+      </div>
+      <button className="help-btn" onClick={onHelp} title="Keyboard shortcuts (?)">
+        ?
+      </button>
+    </header>
+  );
+}

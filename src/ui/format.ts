@@ -1,0 +1,6 @@
+export { formatTime, formatSpeed } from '../store';
+
+/** Compact time for dense columns: `12.345678 ms`. */
+export function formatTimeMs(ns: number): string {
+  return `${(ns / 1e6).toFixed(6)} ms`;
+}

@@ -1,0 +1,160 @@
+/** The 3D view: devices, links and packets of the loaded scene, orbit controls and camera presets. */
+import { useEffect, useMemo } from 'react';
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Scene } from '../scenario/scene';
+import { selectionStore, useStore, viewStore } from '../store';
+import type { TimelineIndex } from '../timeline';
+import { Device } from './Devices';
+import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
+import { Links } from './Links';
+import { drawnPackets, Packets } from './Packets';
+
+function cameraPose(preset: string, layout: Layout): { pos: THREE.Vector3; target: THREE.Vector3 } {
+  const [cx, , cz] = layout.center;
+  const r = layout.radius + 2.5;
+  const target = new THREE.Vector3(cx, 0.3, cz);
+  if (preset === 'top') return { pos: new THREE.Vector3(cx, r * 2.0, cz + 0.001), target };
+  if (preset === 'side') return { pos: new THREE.Vector3(cx, r * 0.35, cz + r * 2.0), target };
+  return { pos: new THREE.Vector3(cx, r * 1.25, cz + r * 1.45), target };
+}
+
+function Controls({ layout }: { layout: Layout }) {
+  const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
+  const controls = useMemo(() => {
+    const c = new OrbitControls(camera, gl.domElement);
+    c.enableDamping = true;
+    c.dampingFactor = 0.12;
+    c.maxPolarAngle = Math.PI / 2 - 0.02;
+    c.screenSpacePanning = true;
+    return c;
+  }, [camera, gl]);
+  useEffect(() => () => controls.dispose(), [controls]);
+  const preset = useStore(viewStore, (s) => s.camera);
+  const nonce = useStore(viewStore, (s) => s.cameraNonce);
+  useEffect(() => {
+    const pose = cameraPose(preset, layout);
+    camera.position.copy(pose.pos);
+    controls.target.copy(pose.target);
+    camera.lookAt(pose.target);
+    controls.update();
+  }, [preset, nonce, layout, camera, controls]);
+  useFrame(() => controls.update());
+  return null;
+}
+
+const projected = new THREE.Vector3();
+
+/** Click (not drag) picks the nearest packet on screen, else the nearest device, else clears. */
+function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; layout: Layout }) {
+  const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
+  useEffect(() => {
+    const el = gl.domElement;
+    let down: { x: number; y: number } | null = null;
+    const onDown = (e: PointerEvent) => {
+      down = { x: e.clientX, y: e.clientY };
+    };
+    const onUp = (e: PointerEvent) => {
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
+      down = null;
+      const rect = el.getBoundingClientRect();
+      const px = e.clientX - rect.left;
+      const py = e.clientY - rect.top;
+      const toScreen = (x: number, y: number, z: number) => {
+        projected.set(x, y, z).project(camera);
+        return [((projected.x + 1) / 2) * rect.width, ((1 - projected.y) / 2) * rect.height] as const;
+      };
+      let best = -1;
+      let bestD = 16;
+      for (let i = 0; i < drawnPackets.count; i++) {
+        const [sx, sy] = toScreen(drawnPackets.centers[i * 3], drawnPackets.centers[i * 3 + 1], drawnPackets.centers[i * 3 + 2]);
+        const d = Math.hypot(sx - px, sy - py);
+        if (d < bestD) {
+          bestD = d;
+          best = drawnPackets.rows[i];
+        }
+      }
+      if (best >= 0) {
+        selectionStore.getState().selectRow(best, index.trace.packet[best]);
+        return;
+      }
+      let node = -1;
+      let nodeD = 45;
+      ids.forEach((id) => {
+        const p = layout.pos.get(id);
+        if (!p) return;
+        const [sx, sy] = toScreen(p[0], 0.45, p[2]);
+        const d = Math.hypot(sx - px, sy - py);
+        if (d < nodeD) {
+          nodeD = d;
+          node = index.trace.nodes.findIndex((n) => n.name === id);
+        }
+      });
+      if (node >= 0) selectionStore.getState().selectNode(node);
+      else selectionStore.getState().clear();
+    };
+    el.addEventListener('pointerdown', onDown);
+    el.addEventListener('pointerup', onUp);
+    return () => {
+      el.removeEventListener('pointerdown', onDown);
+      el.removeEventListener('pointerup', onUp);
+    };
+  }, [camera, gl, index, ids, layout]);
+  return null;
+}
+
+export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }) {
+  const layout = useMemo(() => layoutScene(scene), [scene]);
+  const selectedNode = useStore(selectionStore, (s) => s.node);
+  const highlight = useMemo(() => new Set(scene.view?.highlight ?? []), [scene]);
+  const nodes = useMemo(
+    () => scene.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label ?? n.id, addresses: nodeAddresses(n.config) })),
+    [scene],
+  );
+  const ids = useMemo(() => scene.nodes.map((n) => n.id), [scene]);
+  // Trace link/node ids, resolved to layout positions by name.
+  const traceLinks = useMemo(
+    () =>
+      index.trace.links.map((l) => ({
+        id: l.id,
+        a: layout.pos.get(index.trace.nodes[l.a]?.name ?? '') ?? ([0, 0, 0] as Vec3),
+        b: layout.pos.get(index.trace.nodes[l.b]?.name ?? '') ?? ([0, 0, 0] as Vec3),
+      })),
+    [index, layout],
+  );
+  const nodePos = useMemo(() => index.trace.nodes.map((n) => layout.pos.get(n.name) ?? ([0, 0, 0] as Vec3)), [index, layout]);
+  const initial = cameraPose(scene.view?.camera ?? 'perspective', layout);
+  const selectedName = selectedNode >= 0 ? index.trace.nodes[selectedNode]?.name : undefined;
+  const gridSize = Math.ceil(layout.radius * 2 + 8);
+
+  return (
+    <Canvas
+      camera={{ position: initial.pos.toArray(), fov: 45, near: 0.1, far: 500 }}
+      gl={{ preserveDrawingBuffer: true, antialias: true }}
+      dpr={[1, 2]}
+      onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
+    >
+      <fog attach="fog" args={['#0b0f17', layout.radius * 4, layout.radius * 10]} />
+      <ambientLight intensity={0.55} />
+      <hemisphereLight args={['#c8d8ff', '#1a1f2b', 0.6]} />
+      <directionalLight position={[6, 12, 8]} intensity={1.4} />
+      <gridHelper args={[gridSize, gridSize, '#243048', '#161d2b']} position={[layout.center[0], 0, layout.center[2]]} />
+      <Controls layout={layout} />
+      <Picker index={index} ids={ids} layout={layout} />
+      <Links links={traceLinks} index={index} />
+      {nodes.map((n) => (
+        <Device
+          key={n.id}
+          {...n}
+          position={layout.pos.get(n.id) ?? [0, 0, 0]}
+          highlighted={highlight.has(n.id)}
+          selected={selectedName === n.id}
+        />
+      ))}
+      <Packets index={index} links={traceLinks} nodePos={nodePos} />
+    </Canvas>
+  );
+}

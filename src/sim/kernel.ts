@@ -12,7 +12,7 @@ export type TimerId = number;
 
 const SLOT_BITS = 22; // up to 4M pending events at once
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
-const GEN_LIMIT = 2 ** (53 - SLOT_BITS);
+const GEN_LIMIT = 2 ** 31 - 1;
 
 /** The event kernel. Time never goes backwards; equal times run in the order they were scheduled. */
 export class Kernel {
@@ -20,10 +20,8 @@ export class Kernel {
   private seqCounter = 0;
   private executed = 0;
 
-  // Per-slot event data.
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private gens: Float64Array;
+  // Per-slot event data (the slot's time and sequence live in the heap, beside it).
+  private gens: Int32Array;
   private fns: (EventHandler<never> | null)[] = [];
   private args: unknown[] = [];
   private free: Int32Array;
@@ -32,15 +30,17 @@ export class Kernel {
 
   // The heap holds slot numbers.
   private heap: Int32Array;
+  private heapTime: Float64Array;
+  private heapSeq: Float64Array;
   private heapSize = 0;
-  private liveCount = 0;
+  private cancelledInHeap = 0;
 
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.seqs = new Float64Array(initialCapacity);
-    this.gens = new Float64Array(initialCapacity);
+    this.gens = new Int32Array(initialCapacity);
     this.free = new Int32Array(initialCapacity);
     this.heap = new Int32Array(initialCapacity);
+    this.heapTime = new Float64Array(initialCapacity);
+    this.heapSeq = new Float64Array(initialCapacity);
   }
 
   /** Current simulated time in nanoseconds. */
@@ -55,21 +55,23 @@ export class Kernel {
 
   /** Number of scheduled events that have neither run nor been cancelled. */
   get pending(): number {
-    return this.liveCount;
+    return this.heapSize - this.cancelledInHeap;
   }
 
   /** Schedules `fn(arg)` at absolute time `timeNs` (an integer, not before now). */
   at<A>(timeNs: number, fn: EventHandler<A>, arg?: A): TimerId {
-    if (!Number.isSafeInteger(timeNs)) throw new RangeError(`event time must be an integer of nanoseconds, got ${timeNs}`);
-    if (timeNs < this.nowNs) throw new RangeError(`cannot schedule in the past: ${timeNs} < now ${this.nowNs}`);
+    if (!(timeNs >= this.nowNs && timeNs <= Number.MAX_SAFE_INTEGER && Math.floor(timeNs) === timeNs)) this.badTime(timeNs);
     const slot = this.allocSlot();
-    this.times[slot] = timeNs;
-    this.seqs[slot] = this.seqCounter++;
     this.fns[slot] = fn as EventHandler<never>;
     this.args[slot] = arg;
-    this.push(slot);
-    this.liveCount++;
+    this.push(slot, timeNs, this.seqCounter++);
     return this.gens[slot] * (SLOT_MASK + 1) + slot + 1;
+  }
+
+  private badTime(timeNs: number): never {
+    throw new RangeError(
+      timeNs < this.nowNs ? `cannot schedule in the past: ${timeNs} < now ${this.nowNs}` : `event time must be an integer of nanoseconds, got ${timeNs}`,
+    );
   }
 
   /** Schedules `fn(arg)` after `delayNs` nanoseconds (an integer, at least 0). */
@@ -87,67 +89,74 @@ export class Kernel {
     // Lazy deletion: the slot stays in the heap with no handler and is skipped when it surfaces.
     this.fns[slot] = null;
     this.args[slot] = undefined;
-    this.liveCount--;
+    this.cancelledInHeap++;
     return true;
   }
 
   /** Time of the next live event, or undefined when none is pending. */
   peek(): number | undefined {
     this.dropCancelledTop();
-    return this.heapSize > 0 ? this.times[this.heap[0]] : undefined;
+    return this.heapSize > 0 ? this.heapTime[0] : undefined;
   }
 
   /** Runs the next live event. Returns false when nothing is pending. */
   step(): boolean {
     this.dropCancelledTop();
     if (this.heapSize === 0) return false;
-    this.runTop();
+    this.drain(Infinity, 1);
     return true;
   }
 
   /** Runs events with time <= `endNs`, then sets the clock to `endNs`. Returns events run. */
   runUntil(endNs: number): number {
     const before = this.executed;
-    for (;;) {
-      this.dropCancelledTop();
-      if (this.heapSize === 0 || this.times[this.heap[0]] > endNs) break;
-      this.runTop();
-    }
+    this.drain(endNs, Infinity);
     if (endNs > this.nowNs) this.nowNs = endNs;
     return this.executed - before;
   }
 
   /** Runs until no events are pending, or `maxEvents` have run. Returns events run. */
   run(maxEvents = Infinity): number {
-    const before = this.executed;
-    while (this.executed - before < maxEvents && this.step()) {
-      // keep going
-    }
-    return this.executed - before;
+    return this.drain(Infinity, maxEvents);
   }
 
-  private runTop(): void {
-    const slot = this.pop();
-    const fn = this.fns[slot] as EventHandler<unknown>;
-    const arg = this.args[slot];
-    this.nowNs = this.times[slot];
-    this.fns[slot] = null;
-    this.args[slot] = undefined;
-    this.releaseSlot(slot);
-    this.liveCount--;
-    this.executed++;
-    fn(arg);
+  /** The event loop: runs live events with time <= endNs, at most maxEvents of them. */
+  private drain(endNs: number, maxEvents: number): number {
+    let ran = 0;
+    const fns = this.fns;
+    const args = this.args;
+    while (ran < maxEvents && this.heapSize > 0) {
+      const time = this.heapTime[0];
+      if (time > endNs) break;
+      const slot = this.pop();
+      const fn = fns[slot] as EventHandler<unknown> | null;
+      if (fn === null) {
+        this.cancelledInHeap--;
+        this.releaseSlot(slot);
+        continue;
+      }
+      const arg = args[slot];
+      this.nowNs = time;
+      fns[slot] = null;
+      if (arg !== undefined) args[slot] = undefined;
+      this.executed++;
+      ran++;
+      this.releaseSlot(slot);
+      fn(arg);
+    }
+    return ran;
   }
 
   private dropCancelledTop(): void {
     while (this.heapSize > 0 && this.fns[this.heap[0]] === null) {
+      this.cancelledInHeap--;
       this.releaseSlot(this.pop());
     }
   }
 
   private allocSlot(): number {
     if (this.freeCount > 0) return this.free[--this.freeCount];
-    if (this.nextSlot === this.times.length) this.grow();
+    if (this.nextSlot === this.gens.length) this.grow();
     if (this.nextSlot > SLOT_MASK) throw new RangeError('too many pending events');
     return this.nextSlot++;
   }
@@ -159,7 +168,7 @@ export class Kernel {
   }
 
   private grow(): void {
-    const n = this.times.length * 2;
+    const n = this.gens.length * 2;
     const grow64 = (a: Float64Array) => {
       const b = new Float64Array(n);
       b.set(a);
@@ -170,59 +179,66 @@ export class Kernel {
       b.set(a);
       return b;
     };
-    this.times = grow64(this.times);
-    this.seqs = grow64(this.seqs);
-    this.gens = grow64(this.gens);
+    this.gens = grow32(this.gens);
     this.free = grow32(this.free);
     this.heap = grow32(this.heap);
+    this.heapTime = grow64(this.heapTime);
+    this.heapSeq = grow64(this.heapSeq);
   }
 
-  private push(slot: number): void {
+  // A binary min-heap keyed by (time, seq). Keys are kept beside the slots in heap order, so sifting
+  // compares adjacent memory instead of following slot indices.
+  private push(slot: number, t: number, s: number): void {
     const heap = this.heap;
-    const times = this.times;
-    const seqs = this.seqs;
-    const t = times[slot];
-    const s = seqs[slot];
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
     let i = this.heapSize++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent];
-      const pt = times[p];
-      if (pt < t || (pt === t && seqs[p] < s)) break;
-      heap[i] = p;
+      const pt = ht[parent];
+      if (pt < t || (pt === t && hs[parent] < s)) break;
+      heap[i] = heap[parent];
+      ht[i] = pt;
+      hs[i] = hs[parent];
       i = parent;
     }
     heap[i] = slot;
+    ht[i] = t;
+    hs[i] = s;
   }
 
   private pop(): number {
     const heap = this.heap;
-    const times = this.times;
-    const seqs = this.seqs;
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
     const top = heap[0];
-    const last = heap[--this.heapSize];
-    const n = this.heapSize;
+    const n = --this.heapSize;
     if (n > 0) {
-      const t = times[last];
-      const s = seqs[last];
+      const last = heap[n];
+      const t = ht[n];
+      const s = hs[n];
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= n) break;
-        let ct = times[heap[c]];
+        let ct = ht[c];
         const r = c + 1;
         if (r < n) {
-          const rt = times[heap[r]];
-          if (rt < ct || (rt === ct && seqs[heap[r]] < seqs[heap[c]])) {
+          const rt = ht[r];
+          if (rt < ct || (rt === ct && hs[r] < hs[c])) {
             c = r;
             ct = rt;
           }
         }
-        if (t < ct || (t === ct && s < seqs[heap[c]])) break;
+        if (t < ct || (t === ct && s < hs[c])) break;
         heap[i] = heap[c];
+        ht[i] = ct;
+        hs[i] = hs[c];
         i = c;
       }
       heap[i] = last;
+      ht[i] = t;
+      hs[i] = s;
     }
     return top;
   }

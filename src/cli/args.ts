@@ -1,5 +1,5 @@
 /** Command-line flags of the headless runner, validated with messages that name the flag. */
-import { parseDuration } from '../scenario/units';
+import { parseDuration } from '../sim/units';
 
 export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--summary] [--quiet]
 

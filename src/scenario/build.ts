@@ -19,8 +19,8 @@ import type { Nic } from '../net/nic';
 import { Kernel } from '../sim/kernel';
 import { RngRegistry } from '../sim/rng';
 import { Trace } from '../sim/trace';
-import { assertNever } from '../protocols/assert-never';
-import type { LinkEnd, Scene, SceneFault } from './scene';
+import { faultVariants, type FaultTarget, type FaultVariant } from './faults';
+import type { LinkEnd, Scene } from './scene';
 import type { SceneError } from './validate';
 
 /** A built network, ready to run. */
@@ -129,7 +129,12 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   if (errors.length) throw new SceneBuildError(errors);
 
   const setLink = (id: string, change: Partial<LinkParams>) => linkSetters.get(id)?.(change);
-  for (const fault of scene.faults) ctx.kernel.at(fault.at, () => applyFault(fault, devices, setLink));
+  const target: FaultTarget = { setLink, device: (id) => devices.get(id) };
+  for (const fault of scene.faults) {
+    const variant = faultVariants.find((v) => v.kind === fault.kind) as FaultVariant<string, typeof fault> | undefined;
+    if (!variant) throw new SceneBuildError([{ path: 'faults', message: `no fault variant "${fault.kind}"` }]);
+    ctx.kernel.at(fault.at, () => variant.apply(fault, target));
+  }
 
   // At the end of the run, programs still running are interrupted as by Ctrl-C (ping prints its summary).
   ctx.kernel.at(scene.duration, () => {
@@ -137,21 +142,4 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   });
 
   return { scene, ctx, devices, setLink };
-}
-
-function applyFault(fault: SceneFault, devices: ReadonlyMap<string, Device>, setLink: Network['setLink']): void {
-  switch (fault.kind) {
-    case 'link-set':
-      setLink(fault.link, definedOnly(fault.set));
-      return;
-    case 'node-set':
-      devices.get(fault.node)?.setUp(fault.set.up);
-      return;
-    default:
-      assertNever(fault, 'fault');
-  }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,7 +3,7 @@
  * nanoseconds, rates as bits per second. Scene files are data (YAML or JSON); see design.md "Scenes".
  */
 import type { LinkParams } from '../net/link-params';
-import type { faultVariants, FaultOf } from './validate';
+import type { faultVariants, FaultOf } from './faults';
 
 /** Layout coordinates `[x, y, z]`; the `{x, y}` form of a scene becomes `[x, y, 0]`. */
 export type Position = readonly [x: number, y: number, z: number];

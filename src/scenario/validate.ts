@@ -14,7 +14,10 @@ import { DEFAULT_LINK_PARAMS } from '../net/link-params';
 import { formatIpv4, formatMac, parseCidr, parseMac } from '../protocols/addr';
 import { CURRENT_SCENE_VERSION, migrate, migrations, type SceneMigration } from './migrations';
 import type { LinkEnd, Position, Scene, SceneFault, SceneLink, SceneNode, SceneRun, SceneView } from './scene';
-import { durationSchema, formatDurationExact, parseDuration, rateSchema } from './units';
+import { durationSchema, formatDurationExact, parseDuration } from '../sim/units';
+import { faultVariants, type FaultCheckContext, type FaultVariant } from './faults';
+import { bandwidthSchema, lossSchema, queueSchema } from './link-schemas';
+import { closest, didYouMean, show } from './messages';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -62,50 +65,6 @@ type Report = ReportIssue;
 // ---------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------
-
-/** Shows a scene value in a message. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null (an empty value)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
-
-/** Edit distance counting a swap of neighbours as one edit (`titel` is 1 from `title`). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
-function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const limit = Math.max(1, Math.min(2, Math.floor(word.length / 3)));
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance && d <= limit) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function didYouMean(word: string, candidates: Iterable<string>): string {
-  const hint = closest(word, candidates);
-  return hint ? ` (did you mean "${hint}"?)` : '';
-}
 
 /** Separates per-key messages of one `unrecognized_keys` issue. */
 const KEY_SEP = '\u0000';
@@ -228,19 +187,6 @@ const endpointSchema = z.string().transform((value, ctx): LinkEnd => {
   return iface === undefined ? { node } : { node, iface };
 });
 
-const lossSchema = z
-  .number({ error: (iss) => `loss is a probability from 0 to 1 (e.g. 0.05 for 5%), got ${show(iss.input)}` })
-  .min(0, 'loss must be between 0 and 1')
-  .max(1, 'loss must be between 0 and 1');
-
-const bandwidthSchema = rateSchema.refine((bps) => bps > 0, { error: 'bandwidth must be greater than 0' });
-
-const queueSchema = z
-  .number()
-  .int('queue is a whole number of packets')
-  .min(1, 'queue must hold at least 1 packet')
-  .max(1_000_000, 'queue must be at most 1000000 packets');
-
 const D = DEFAULT_LINK_PARAMS;
 
 const linkSchema = z.strictObject({
@@ -283,79 +229,6 @@ const topSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Fault variants
 // ---------------------------------------------------------------------------------------------
-
-/** What a fault variant's `check` may ask about the rest of the scene. */
-export interface FaultCheckContext {
-  /**
-   * Whether a node id exists (also a node with errors of its own). True for any id while some
-   * node has no readable id, so one mistake is not reported again at every reference.
-   */
-  hasNode(id: string): boolean;
-  /** Whether a link id exists; like `hasNode`, true for any id while some link has no readable id. */
-  hasLink(id: string): boolean;
-  /** The known ids, for "did you mean" hints. */
-  readonly nodeIds: ReadonlySet<string>;
-  readonly linkIds: ReadonlySet<string>;
-}
-
-/**
- * One kind of fault. A raw fault is matched to the variant with the most of its `keys` present;
- * its `schema` (which includes `at`) then validates it, and `check` looks at the rest of the scene.
- */
-export interface FaultVariant<K extends string, T extends { at: number }> {
-  readonly kind: K;
-  /** Keys that identify the variant in a scene, e.g. `['link', 'set']`; the first is its target. */
-  readonly keys: readonly [string, ...string[]];
-  readonly schema: z.ZodType<T>;
-  check?(fault: T, ctx: FaultCheckContext, report: Report): void;
-}
-
-/** A validated fault of variant `V`, tagged with its kind. */
-export type FaultOf<V> =
-  V extends FaultVariant<infer K, infer T> ? { readonly [P in keyof ({ kind: K } & T)]: ({ kind: K } & T)[P] } : never;
-
-/** Declares a fault variant (keeps `K` and `T` inferred). */
-function faultVariant<K extends string, T extends { at: number }>(v: FaultVariant<K, T>): FaultVariant<K, T> {
-  return v;
-}
-
-const linkSetSchema = z
-  .strictObject({
-    loss: lossSchema.optional(),
-    latency: durationSchema.optional(),
-    jitter: durationSchema.optional(),
-    bandwidth: bandwidthSchema.optional(),
-    up: z.boolean().optional(),
-    queue: queueSchema.optional(),
-  })
-  .refine((set) => Object.values(set).some((v) => v !== undefined), {
-    error: 'set at least one of loss, latency, jitter, bandwidth, up, queue',
-  });
-
-/**
- * The fault variants, in matching priority. Adding a variant (e.g. `{ at, link, drop: {...} }`) is
- * one entry here; `SceneFault` (src/scenario/scene.ts) follows from this list.
- */
-export const faultVariants = [
-  faultVariant({
-    kind: 'link-set',
-    keys: ['link', 'set'],
-    schema: z.strictObject({ at: durationSchema, link: z.string(), set: linkSetSchema }),
-    check(fault, ctx, report) {
-      if (!ctx.hasLink(fault.link)) {
-        report(['link'], `no link "${fault.link}"${didYouMean(fault.link, ctx.linkIds)}; links are named by id (default "a-b")`);
-      }
-    },
-  }),
-  faultVariant({
-    kind: 'node-set',
-    keys: ['node', 'set'],
-    schema: z.strictObject({ at: durationSchema, node: z.string(), set: z.strictObject({ up: z.boolean() }) }),
-    check(fault, ctx, report) {
-      if (!ctx.hasNode(fault.node)) report(['node'], `no node "${fault.node}"${didYouMean(fault.node, ctx.nodeIds)}`);
-    },
-  }),
-] as const;
 
 type AnyFaultVariant = FaultVariant<string, { at: number }>;
 

@@ -23,7 +23,7 @@ import { IP_PROTO_ICMP, readIpv4Header } from '../../src/protocols/ipv4/ipv4';
 import { buildNetwork, type Network } from '../../src/scenario/build';
 import { loadScene } from '../../src/scenario/load';
 import type { Scene } from '../../src/scenario/scene';
-import { parseDuration } from '../../src/scenario/units';
+import { parseDuration } from '../../src/sim/units';
 import { formatSceneError } from '../../src/scenario/validate';
 import { Place, RecordKind, type Trace } from '../../src/sim/trace';
 

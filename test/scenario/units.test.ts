@@ -10,7 +10,7 @@ import {
   parseDuration,
   parseRate,
   rateSchema,
-} from '../../src/scenario/units';
+} from '../../src/sim/units';
 import { switchConfigSpec } from '../../src/net/devices/switch/config';
 import { formatDuration } from '../../src/sim/time';
 

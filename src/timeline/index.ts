@@ -63,7 +63,7 @@ export function buildTimeline(trace: Trace): TimelineIndex {
   for (let i = 0; i < n; i++) orderTime[i] = trace.time[order[i]];
 
   // Moving rows: frames [time, arrival]; link drops [end (tx start), time + fade].
-  let durations: number[] = [];
+  const durations: number[] = [];
   let motionCount = 0;
   let logCount = 0;
   for (let i = 0; i < n; i++) {
@@ -76,7 +76,6 @@ export function buildTimeline(trace: Trace): TimelineIndex {
   }
   durations.sort((a, b) => a - b);
   const fadeNs = Math.max(1000, durations.length ? durations[durations.length >> 1] * 0.6 : 100_000);
-  durations = [];
 
   const motionRows = new Int32Array(motionCount);
   const startByRow = new Float64Array(n);

@@ -49,10 +49,10 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp 
       </div>
       <div className="transport">
         <button onClick={() => pb.seek(0)} title="Back to start (Home)" disabled={!index}>
-          ⏮
+          |◀
         </button>
         <button onClick={() => stepEvent(index, false)} title="Previous event (←)" disabled={!index}>
-          ◀
+          ◀|
         </button>
         <button className="play" onClick={() => pb.toggle()} title="Play / pause (Space)" disabled={!index} aria-label={playing ? 'Pause' : 'Play'}>
           {playing ? '❚❚' : '▶'}

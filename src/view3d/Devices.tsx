@@ -124,7 +124,8 @@ function Unknown({ color }: { color: string }) {
   );
 }
 
-const LABEL_HEIGHT: Record<string, number> = { host: 1.45, server: 1.95, switch: 0.75, hub: 0.7, router: 0.9 };
+/** How far in front of the device (toward +z, the default camera) its label hangs. */
+const LABEL_DEPTH: Record<string, number> = { host: 0.55, server: 0.7, switch: 0.6, hub: 0.8, router: 0.78 };
 
 export function Device({ id, kind, label, addresses, position, highlighted, selected }: DeviceProps) {
   const color = DEVICE_COLORS[kind] ?? '#9aa5b1';
@@ -133,12 +134,12 @@ export function Device({ id, kind, label, addresses, position, highlighted, sele
     sprite.material.map?.dispose();
     sprite.material.dispose();
   }, [sprite]);
-  const labelY = (LABEL_HEIGHT[kind] ?? 1) + sprite.scale.y / 2;
+  const depth = LABEL_DEPTH[kind] ?? 0.6;
   const Model = kind === 'host' ? Host : kind === 'server' ? Server : kind === 'switch' ? Switch : kind === 'hub' ? Hub : kind === 'router' ? Router : Unknown;
   return (
     <group position={position} name={`device:${id}`}>
       <Model color={color} />
-      <primitive object={sprite} position={[0, labelY, 0]} />
+      <primitive object={sprite} position={[0, 0.02, depth]} />
       {(highlighted || selected) && (
         <mesh rotation={[-Math.PI / 2, 0, 0]} position={[0, 0.01, 0]}>
           <ringGeometry args={[0.85, selected ? 1.0 : 0.93, 48]} />

@@ -3,7 +3,7 @@
  * from the timeline (never React state). A frame is a bar from its trailing to its leading edge, so
  * serialization (the bar growing out of the sender) and propagation (the bar travelling) both show.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
 import { RecordKind } from '../sim/trace';
@@ -64,23 +64,24 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
   const holder = useMemo(() => new THREE.Group(), []);
   const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1), []);
   const material = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.35, metalness: 0.1, emissive: '#222222' }), []);
-  const state = useMemo(() => ({ mesh: null as THREE.InstancedMesh | null }), []);
+  const meshRef = useRef<THREE.InstancedMesh | null>(null);
 
   useEffect(
     () => () => {
-      state.mesh?.dispose();
+      meshRef.current?.dispose();
       geometry.dispose();
       material.dispose();
     },
-    [state, geometry, material],
+    [geometry, material],
   );
 
   const ensure = (n: number): THREE.InstancedMesh => {
-    if (state.mesh && state.mesh.count >= 0 && (state.mesh.instanceMatrix.count ?? 0) >= n) return state.mesh;
+    const old = meshRef.current;
+    if (old && old.instanceMatrix.count >= n) return old;
     const cap = Math.max(1024, 1 << Math.ceil(Math.log2(n + 1)));
-    if (state.mesh) {
-      holder.remove(state.mesh);
-      state.mesh.dispose();
+    if (old) {
+      holder.remove(old);
+      old.dispose();
     }
     const mesh = new THREE.InstancedMesh(geometry, material, cap);
     mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
@@ -89,7 +90,7 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
     mesh.frustumCulled = false;
     mesh.name = 'packets';
     holder.add(mesh);
-    state.mesh = mesh;
+    meshRef.current = mesh;
     drawnPackets.rows = new Int32Array(cap);
     drawnPackets.centers = new Float32Array(cap * 3);
     return mesh;
@@ -109,7 +110,7 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
       const kind = tr.kind[r];
       const dir = tr.dir[r];
       const selected = (selPacket >= 0 && tr.packet[r] === selPacket) || r === selRow;
-      let thick = selected ? 0.24 : 0.17;
+      let thick = selected ? 0.3 : 0.22;
       if (dir === 2) {
         // Dropped inside a node: a red cube falling out of it.
         const p = nodePos[tr.place[r]];
@@ -129,7 +130,7 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
         scratch.to.copy(dir === 0 ? g.b : g.a).addScaledVector(g.side, dir === 0 ? 1 : -1);
         scratch.head.lerpVectors(scratch.from, scratch.to, head);
         scratch.tail.lerpVectors(scratch.from, scratch.to, tail);
-        const len = Math.max(0.12, scratch.head.distanceTo(scratch.tail));
+        const len = Math.max(0.3, scratch.head.distanceTo(scratch.tail));
         scratch.p.addVectors(scratch.head, scratch.tail).multiplyScalar(0.5);
         if (kind === RecordKind.Drop) {
           scratch.p.y -= fade * 0.9;

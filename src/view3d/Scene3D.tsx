@@ -11,18 +11,31 @@ import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
 import { Links } from './Links';
 import { drawnPackets, Packets } from './Packets';
 
-function cameraPose(preset: string, layout: Layout): { pos: THREE.Vector3; target: THREE.Vector3 } {
+const FOV = 42;
+
+/** Camera position for a preset, far enough that the whole layout fits a view of this aspect. */
+function cameraPose(preset: string, layout: Layout, aspect: number): { pos: THREE.Vector3; target: THREE.Vector3 } {
   const [cx, , cz] = layout.center;
-  const r = layout.radius + 2.5;
-  const target = new THREE.Vector3(cx, 0.3, cz);
-  if (preset === 'top') return { pos: new THREE.Vector3(cx, r * 2.0, cz + 0.001), target };
-  if (preset === 'side') return { pos: new THREE.Vector3(cx, r * 0.35, cz + r * 2.0), target };
-  return { pos: new THREE.Vector3(cx, r * 1.25, cz + r * 1.45), target };
+  const target = new THREE.Vector3(cx, 0.5, cz);
+  const tanH = Math.tan(((FOV / 2) * Math.PI) / 180);
+  const halfW = layout.halfW + 1.8;
+  const halfD = layout.halfD + 1.8;
+  // elevation angle above the ground plane
+  const elev = preset === 'top' ? 72 : preset === 'side' ? 14 : 45;
+  const e = (elev * Math.PI) / 180;
+  // Apparent depth of the layout seen at this elevation (plus device height).
+  // Perspective makes the near half look bigger than the far half: pad more the lower the camera.
+  const apparentD = (halfD * Math.sin(e) + 1.2 * Math.cos(e)) * (1 + 0.45 * Math.cos(e));
+  const dist = Math.max(halfW / (tanH * Math.max(0.3, aspect)), apparentD / tanH, 4) * 1.08;
+  const pos = new THREE.Vector3(cx, target.y + dist * Math.sin(e), cz + dist * Math.cos(e));
+  return { pos, target };
 }
 
 function Controls({ layout }: { layout: Layout }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
+  const size = useThree((s) => s.size);
+  const aspect = size.width / Math.max(1, size.height);
   const controls = useMemo(() => {
     const c = new OrbitControls(camera, gl.domElement);
     c.enableDamping = true;
@@ -35,17 +48,31 @@ function Controls({ layout }: { layout: Layout }) {
   const preset = useStore(viewStore, (s) => s.camera);
   const nonce = useStore(viewStore, (s) => s.cameraNonce);
   useEffect(() => {
-    const pose = cameraPose(preset, layout);
+    const pose = cameraPose(preset, layout, aspect);
     camera.position.copy(pose.pos);
     controls.target.copy(pose.target);
     camera.lookAt(pose.target);
     controls.update();
-  }, [preset, nonce, layout, camera, controls]);
+  }, [preset, nonce, layout, camera, controls, aspect]);
   useFrame(() => controls.update());
   return null;
 }
 
 const projected = new THREE.Vector3();
+const live: { camera: THREE.Camera | null; el: HTMLCanvasElement | null } = { camera: null, el: null };
+
+/** Packets drawn in the last frame with their positions in client (page) pixels: for tests and tooling. */
+export function packetsOnScreen(): { row: number; x: number; y: number }[] {
+  const { camera, el } = live;
+  if (!camera || !el) return [];
+  const rect = el.getBoundingClientRect();
+  const out: { row: number; x: number; y: number }[] = [];
+  for (let i = 0; i < drawnPackets.count; i++) {
+    projected.set(drawnPackets.centers[i * 3], drawnPackets.centers[i * 3 + 1], drawnPackets.centers[i * 3 + 2]).project(camera);
+    out.push({ row: drawnPackets.rows[i], x: rect.left + ((projected.x + 1) / 2) * rect.width, y: rect.top + ((1 - projected.y) / 2) * rect.height });
+  }
+  return out;
+}
 
 /** Click (not drag) picks the nearest packet on screen, else the nearest device, else clears. */
 function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; layout: Layout }) {
@@ -53,6 +80,8 @@ function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; l
   const gl = useThree((s) => s.gl);
   useEffect(() => {
     const el = gl.domElement;
+    live.camera = camera;
+    live.el = el;
     let down: { x: number; y: number } | null = null;
     const onDown = (e: PointerEvent) => {
       down = { x: e.clientX, y: e.clientY };
@@ -126,13 +155,13 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
     [index, layout],
   );
   const nodePos = useMemo(() => index.trace.nodes.map((n) => layout.pos.get(n.name) ?? ([0, 0, 0] as Vec3)), [index, layout]);
-  const initial = cameraPose(scene.view?.camera ?? 'perspective', layout);
+  const initial = cameraPose(scene.view?.camera ?? 'perspective', layout, 1.8);
   const selectedName = selectedNode >= 0 ? index.trace.nodes[selectedNode]?.name : undefined;
-  const gridSize = Math.ceil(layout.radius * 2 + 8);
+  const gridSize = Math.ceil(layout.radius * 2 + 30);
 
   return (
     <Canvas
-      camera={{ position: initial.pos.toArray(), fov: 45, near: 0.1, far: 500 }}
+      camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
       gl={{ preserveDrawingBuffer: true, antialias: true }}
       dpr={[1, 2]}
       onCreated={({ gl }) => gl.setClearColor('#0b0f17')}

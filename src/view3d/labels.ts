@@ -33,7 +33,9 @@ export function makeLabel(lines: readonly string[], opts: { color?: string; heig
   tex.anisotropy = 4;
   const mat = new THREE.SpriteMaterial({ map: tex, depthTest: false, depthWrite: false, transparent: true });
   const sprite = new THREE.Sprite(mat);
-  const h = opts.height ?? 0.32 * (1.2 + (lines.length - 1) * 0.9);
+  // Anchored at its top edge: placed in front of a device, it hangs below it on screen.
+  const h = opts.height ?? 0.44 * (1.2 + (lines.length - 1) * 0.9);
+  sprite.center.set(0.5, 1);
   sprite.scale.set((h * canvas.width) / canvas.height, h, 1);
   sprite.renderOrder = 10;
   return sprite;

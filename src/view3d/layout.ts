@@ -9,6 +9,9 @@ export interface Layout {
   readonly center: Vec3;
   /** Radius of the bounding circle around `center`. */
   readonly radius: number;
+  /** Half extents along x and z. */
+  readonly halfW: number;
+  readonly halfD: number;
 }
 
 export function layoutScene(scene: Scene): Layout {
@@ -29,10 +32,10 @@ export function layoutScene(scene: Scene): Layout {
     minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]);
     minZ = Math.min(minZ, p[2]); maxZ = Math.max(maxZ, p[2]);
   }
-  if (!Number.isFinite(minX)) return { pos, center: [0, 0, 0], radius: 5 };
+  if (!Number.isFinite(minX)) return { pos, center: [0, 0, 0], radius: 5, halfW: 3, halfD: 3 };
   const center: Vec3 = [(minX + maxX) / 2, 0, (minZ + maxZ) / 2];
   const radius = Math.max(3, Math.hypot(maxX - minX, maxZ - minZ) / 2);
-  return { pos, center, radius };
+  return { pos, center, radius, halfW: (maxX - minX) / 2, halfD: (maxZ - minZ) / 2 };
 }
 
 /** The addresses to print under a device's name (host/server `ip`, router `interfaces[].ip`). */

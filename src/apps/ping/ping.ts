@@ -69,8 +69,14 @@ export class Ping extends Program {
     for (let i = 0; i < data.length; i++) data[i] = (i + 8) & 0xff;
     this.sentAt.set(seq & 0xffff, this.now);
     this.lastSentAt = this.now;
+    if (!this.icmp!.sendEcho(this.o.dst, this.identifier, seq & 0xffff, data, this.o.ttl)) {
+      // Like Linux: no route means the socket cannot even send; say so once and stop.
+      this.sentAt.delete(seq & 0xffff);
+      this.print('ping: connect: Network is unreachable');
+      this.exit();
+      return;
+    }
     this.sent++;
-    this.icmp!.sendEcho(this.o.dst, this.identifier, seq & 0xffff, data, this.o.ttl);
     if (this.o.count === 0 || this.sent < this.o.count) this.after(this.o.intervalNs, this.sendNext);
     else this.lingerTimer = this.after(this.o.waitNs, () => this.finish());
   };

@@ -139,11 +139,7 @@ export class IpStack implements IpHost {
   sendIp(p: OutgoingPacket): boolean {
     const route = this.routes.lookup(p.dst);
     const isBroadcast = p.dst === BROADCAST_IPV4;
-    if (!route && !isBroadcast) {
-      this.log(`connect: Network is unreachable (${formatIpv4(p.dst)})`);
-      this.dropPacket(`no route to ${formatIpv4(p.dst)}`, -1);
-      return false;
-    }
+    if (!route && !isBroadcast) return false; // the sending program reports it, as a socket error would
     const iface = route ? route.iface : 0;
     const src = p.src ?? this.interfaces[iface].cidr.addr;
     const header: Ipv4Header = {
@@ -346,15 +342,16 @@ export class IpStack implements IpHost {
     const dst = readU32(head, ip + 16);
     const src = readU32(head, ip + 12);
     const body = frame.body ?? EMPTY_SHARED;
-    if (head[ip + 8] <= 1) {
-      this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
-      return;
-    }
+    // As in Linux, the routing decision comes before the TTL check.
     const route = this.routes.lookup(dst);
     if (!route) {
       this.dropPacket(`no route to ${formatIpv4(dst)}`, frame.packetId);
       this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      return;
+    }
+    if (head[ip + 8] <= 1) {
+      this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
+      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
       return;
     }
     // A fresh head for the next hop: the same IP header with TTL - 1; Ethernet is written on output.

@@ -92,6 +92,8 @@ export class IcmpService implements Transport {
     }
     const type = b[0];
     if (type === ICMP_ECHO_REQUEST) {
+      // Linux ignores echo requests sent to a broadcast address (icmp_echo_ignore_broadcasts = 1).
+      if (!this.host.addresses.includes(p.dst)) return;
       const reply = b.slice();
       echoRequestToReply(reply, 0);
       this.host.sendIp({ dst: p.src, protocol: IP_PROTO_ICMP, payload: sharedBytes(reply) });

@@ -41,7 +41,20 @@ class Leg implements Attachment {
     readonly upDir: 0 | 1,
     readonly params: LinkParams,
     readonly backoffRng: RngStream,
+    readonly lossRng: RngStream,
+    readonly jitterRng: RngStream,
   ) {}
+
+  /** Whether a frame crossing this cable is lost (the cable's `loss`). */
+  loses(): boolean {
+    return this.params.loss > 0 && this.lossRng.chance(this.params.loss);
+  }
+
+  /** Propagation delay for one frame, with the cable's jitter. */
+  delay(): number {
+    const p = this.params;
+    return p.jitter > 0 ? Math.max(0, p.latency + Math.round(this.jitterRng.uniform(-p.jitter, p.jitter))) : p.latency;
+  }
 
   get up(): boolean {
     return this.params.up;
@@ -96,7 +109,8 @@ export class HubSegment {
 
   /** Plugs a station into the hub through a cable with the given properties. */
   attach(station: Nic, linkId: number, name: string, upDir: 0 | 1, params: LinkParams): void {
-    const leg = new Leg(this, station, linkId, name, upDir, params, this.ctx.rng.stream(`hub:${this.hubName}:${name}:backoff`));
+    const rng = this.ctx.rng;
+    const leg = new Leg(this, station, linkId, name, upDir, params, rng.stream(`hub:${this.hubName}:${name}:backoff`), rng.stream(`link:${name}:loss`), rng.stream(`link:${name}:jitter`));
     station.attachment = leg;
     this.legs.push(leg);
   }
@@ -230,17 +244,27 @@ export class HubSegment {
       return;
     }
     const f = tx.frame;
-    trace.frameTx(tx.start, tx.plannedEnd, now, leg.linkId, leg.upDir, f.head, f.body, f.packetId);
+    const upId = trace.frameTx(tx.start, tx.plannedEnd, now, leg.linkId, leg.upDir, f.head, f.body, f.packetId);
+    if (leg.loses()) {
+      trace.drop(now, tx.start, leg.linkId, leg.upDir, `lost on link (loss ${leg.params.loss})`, upId, null, null, f.packetId);
+      return;
+    }
     const repeatStart = tx.start + leg.params.latency;
     for (const out of this.legs) {
       if (out === leg || !out.params.up) continue;
-      const arrival = now + out.params.latency;
-      trace.frameTx(repeatStart, now, arrival, out.linkId, out.upDir === 0 ? 1 : 0, f.head, f.body, f.packetId);
-      this.ctx.kernel.at(arrival, this.deliver, new Delivery(out.station, f));
+      const arrival = now + out.delay();
+      const dir = out.upDir === 0 ? 1 : 0;
+      const id = trace.frameTx(repeatStart, now, arrival, out.linkId, dir, f.head, f.body, f.packetId);
+      this.ctx.kernel.at(arrival, out.loses() ? this.lose : this.deliver, new Delivery(out, f, id, repeatStart, dir));
     }
   };
 
-  private readonly deliver = (d: Delivery): void => d.nic.deliver(d.frame);
+  private readonly deliver = (d: Delivery): void => d.leg.station.deliver(d.frame);
+
+  private readonly lose = (d: Delivery): void => {
+    const f = d.frame;
+    this.ctx.trace.drop(this.ctx.now, d.start, d.leg.linkId, d.dir, `lost on link (loss ${d.leg.params.loss})`, d.frameId, null, null, f.packetId);
+  };
 
   private scheduleNext(leg: Leg, at: number): void {
     if (leg.queue.length > 0 && !leg.waitTimer) {
@@ -264,7 +288,10 @@ export class HubSegment {
 
 class Delivery {
   constructor(
-    readonly nic: Nic,
+    readonly leg: Leg,
     readonly frame: Frame,
+    readonly frameId: number,
+    readonly start: number,
+    readonly dir: number,
   ) {}
 }

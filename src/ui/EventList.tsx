@@ -1,0 +1,134 @@
+/**
+ * The simulation event list (like Packet Tracer's): every trace row in time order, filterable by
+ * protocol, virtualised so 360k rows scroll smoothly. Rows after the playhead are dimmed; a click
+ * seeks to the row and selects it.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { playbackStore, selectionStore, useStore } from '../store';
+import { upperBound, type TimelineIndex } from '../timeline';
+import { describeRow, rowClass, type RowClass } from './describe';
+import { formatTimeMs } from './format';
+
+const ROW_H = 22;
+const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
+  { key: 'all', label: 'All', classes: null },
+  { key: 'frames', label: 'Frames', classes: ['ARP', 'ICMP', 'UDP', 'TCP', 'Other'] },
+  { key: 'ARP', label: 'ARP', classes: ['ARP'] },
+  { key: 'ICMP', label: 'ICMP', classes: ['ICMP'] },
+  { key: 'UDP', label: 'UDP', classes: ['UDP'] },
+  { key: 'Drop', label: 'Drops', classes: ['Drop'] },
+  { key: 'State', label: 'State', classes: ['State'] },
+  { key: 'Log', label: 'Output', classes: ['Log'] },
+];
+
+export function EventList({ index }: { index: TimelineIndex }) {
+  const [filter, setFilter] = useState('all');
+  const [follow, setFollow] = useState(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(300);
+  const time = useStore(playbackStore, (s) => s.time);
+  const playing = useStore(playbackStore, (s) => s.playing);
+  const selRow = useStore(selectionStore, (s) => s.row);
+  const selPacket = useStore(selectionStore, (s) => s.packet);
+
+  const rows = useMemo(() => {
+    const f = FILTERS.find((x) => x.key === filter);
+    if (!f?.classes) return { rows: index.order, times: index.orderTime };
+    const want = new Set(f.classes);
+    const out: number[] = [];
+    for (let i = 0; i < index.order.length; i++) if (want.has(rowClass(index, index.order[i]))) out.push(index.order[i]);
+    const rowsArr = Int32Array.from(out);
+    const times = new Float64Array(rowsArr.length);
+    for (let i = 0; i < rowsArr.length; i++) times[i] = index.trace.time[rowsArr[i]];
+    return { rows: rowsArr, times };
+  }, [index, filter]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  // Rows at or before the playhead.
+  const past = upperBound(rows.times, time);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || !follow) return;
+    const rowTop = (past - 1) * ROW_H;
+    const visible = rowTop >= el.scrollTop && rowTop + ROW_H <= el.scrollTop + el.clientHeight;
+    if (!playing && visible) return;
+    const target = Math.max(0, rowTop - el.clientHeight + ROW_H * 3);
+    if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
+  }, [past, follow, playing]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
+  const last = Math.min(rows.rows.length, Math.ceil((scrollTop + height) / ROW_H) + 5);
+  const visible: number[] = [];
+  for (let i = first; i < last; i++) visible.push(i);
+
+  return (
+    <section className="panel events">
+      <div className="panel-head">
+        <h2>Events</h2>
+        <div className="chips" role="group" aria-label="Filter events">
+          {FILTERS.map((f) => (
+            <button key={f.key} className={filter === f.key ? 'chip on' : 'chip'} onClick={() => setFilter(f.key)}>
+              {f.label}
+            </button>
+          ))}
+        </div>
+        <label className="follow" title="Scroll with the playhead while playing">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+        </label>
+        <span className="count">
+          {past.toLocaleString()} / {rows.rows.length.toLocaleString()}
+        </span>
+      </div>
+      <div className="ev-header">
+        <span className="c-time">Time</span>
+        <span className="c-where">Where</span>
+        <span className="c-proto">Protocol</span>
+        <span className="c-info">Info</span>
+      </div>
+      <div className="ev-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="event-list">
+        <div style={{ height: rows.rows.length * ROW_H, position: 'relative' }}>
+          {visible.map((i) => {
+            const r = rows.rows[i];
+            const info = describeRow(index, r);
+            const cls = [
+              'ev-row',
+              `k-${info.cls}`,
+              i >= past ? 'future' : '',
+              i === past - 1 ? 'current' : '',
+              r === selRow ? 'selected' : selPacket >= 0 && index.trace.packet[r] === selPacket ? 'same-packet' : '',
+            ].join(' ');
+            return (
+              <div
+                key={r}
+                className={cls}
+                style={{ top: i * ROW_H, height: ROW_H }}
+                data-row={r}
+                onClick={() => {
+                  playbackStore.getState().pause();
+                  playbackStore.getState().seek(index.trace.time[r]);
+                  selectionStore.getState().selectRow(r, index.trace.packet[r]);
+                }}
+              >
+                <span className="c-time">{formatTimeMs(index.trace.time[r])}</span>
+                <span className="c-where">{info.where}</span>
+                <span className={`c-proto p-${info.cls}`}>{info.proto}</span>
+                <span className="c-info" title={info.summary}>
+                  {info.summary}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}

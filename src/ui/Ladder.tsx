@@ -1,0 +1,118 @@
+/**
+ * Ladder (sequence) diagram at true time scale: one lane per device, time flowing down, one band per
+ * frame from its sender (start .. end of transmission) to its receiver (arrival). The window shows
+ * what plays in about three seconds at the current speed, with the playhead a third of the way down.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Scene } from '../scenario/scene';
+import { RecordKind } from '../sim/trace';
+import { playbackStore, selectionStore, useStore } from '../store';
+import { frameProtocol, lowerBound, upperBound, type TimelineIndex } from '../timeline';
+import { DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
+import { layoutScene } from '../view3d/layout';
+import { formatTime } from './format';
+
+const MAX_SHAPES = 1500;
+
+export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene }) {
+  const time = useStore(playbackStore, (s) => s.time);
+  const speed = useStore(playbackStore, (s) => s.speed);
+  const selPacket = useStore(selectionStore, (s) => s.packet);
+  const selRow = useStore(selectionStore, (s) => s.row);
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ w: 400, h: 200 });
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const lanes = useMemo(() => {
+    const layout = layoutScene(scene);
+    const tr = index.trace;
+    const ids = tr.nodes.map((n) => n.id);
+    ids.sort((a, b) => {
+      const pa = layout.pos.get(tr.nodes[a].name) ?? [0, 0, 0];
+      const pb = layout.pos.get(tr.nodes[b].name) ?? [0, 0, 0];
+      return pa[0] - pb[0] || pa[2] - pb[2] || a - b;
+    });
+    const laneOf = new Int32Array(tr.nodes.length);
+    ids.forEach((id, i) => (laneOf[id] = i));
+    return { ids, laneOf };
+  }, [index, scene]);
+
+  const top = 22;
+  const W = speed * 3;
+  const t0 = time - W / 3;
+  const t1 = t0 + W;
+  const h = Math.max(40, size.h - top - 4);
+  const y = (t: number) => top + ((t - t0) / W) * h;
+  const laneW = size.w / Math.max(1, lanes.ids.length);
+  const x = (node: number) => (lanes.laneOf[node] + 0.5) * laneW;
+  const tr = index.trace;
+
+  const shapes = [];
+  const hi = upperBound(index.motionStart, t1);
+  const lo = lowerBound(index.motionStart, t0 - index.maxMotion, hi);
+  for (let i = lo; i < hi && shapes.length < MAX_SHAPES; i++) {
+    if (index.motionStop[i] < t0) continue;
+    const r = index.motion[i];
+    const dir = tr.dir[r];
+    if (dir > 1) continue;
+    const link = tr.links[tr.place[r]];
+    if (!link) continue;
+    const from = dir === 0 ? link.a : link.b;
+    const to = dir === 0 ? link.b : link.a;
+    const sel = r === selRow || (selPacket >= 0 && tr.packet[r] === selPacket);
+    if (tr.kind[r] === RecordKind.FrameTx) {
+      const color = PROTO_COLORS[frameProtocol(index, tr.frame[r])];
+      const ser = tr.end[r] - tr.time[r];
+      const pts = `${x(from)},${y(tr.time[r])} ${x(from)},${y(tr.end[r])} ${x(to)},${y(tr.arrival[r])} ${x(to)},${y(tr.arrival[r] - ser)}`;
+      shapes.push(
+        <g key={r} className={sel ? 'lad sel' : 'lad'} onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}>
+          <polygon points={pts} fill={color} fillOpacity={sel ? 0.55 : 0.22} stroke="none" />
+          <line x1={x(from)} y1={y(tr.time[r])} x2={x(to)} y2={y(tr.arrival[r] - ser)} stroke={sel ? '#fff' : color} strokeWidth={sel ? 2 : 1.2} />
+        </g>,
+      );
+    } else {
+      const started = Math.min(tr.end[r], tr.time[r]);
+      const prop = index.linkProp[tr.place[r]] || 1;
+      const frac = Math.min(1, (tr.time[r] - started) / prop);
+      const xe = x(from) + (x(to) - x(from)) * frac;
+      const ye = y(tr.time[r]);
+      shapes.push(
+        <g key={r} className="lad" onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}>
+          <line x1={x(from)} y1={y(started)} x2={xe} y2={ye} stroke={DROP_COLOR} strokeWidth={1.5} strokeDasharray="3 2" />
+          <text x={xe} y={ye + 4} fill={DROP_COLOR} fontSize={12} textAnchor="middle">
+            ✕
+          </text>
+        </g>,
+      );
+    }
+  }
+
+  return (
+    <div className="ladder" ref={box} data-testid="ladder">
+      <svg width={size.w} height={size.h}>
+        {lanes.ids.map((id) => (
+          <g key={id}>
+            <line x1={x(id)} x2={x(id)} y1={top} y2={size.h} stroke="#2a3650" strokeWidth={1} />
+            <text x={x(id)} y={14} fill="#9fb0cc" fontSize={11} textAnchor="middle">
+              {tr.nodes[id].name}
+            </text>
+          </g>
+        ))}
+        {shapes}
+        <line x1={0} x2={size.w} y1={y(time)} y2={y(time)} stroke="#fff" strokeWidth={1} strokeDasharray="4 3" opacity={0.7} />
+        <text x={4} y={y(time) - 3} fill="#fff" fontSize={10} opacity={0.8}>
+          {formatTime(time)}
+        </text>
+        <text x={size.w - 4} y={size.h - 4} fill="#56627a" fontSize={10} textAnchor="end">
+          window {formatTime(W)}
+        </text>
+      </svg>
+    </div>
+  );
+}

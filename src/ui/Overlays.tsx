@@ -1,0 +1,102 @@
+/** The help overlay, the error panel, the notice banner and the 3D legend. */
+import { PROTO_NAMES } from '../timeline';
+import { DEVICE_COLORS, DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
+
+export const SHORTCUTS: [string, string][] = [
+  ['Space', 'Play / pause'],
+  ['← / →', 'Previous / next event'],
+  ['+ / −', 'Faster / slower'],
+  ['Home', 'Back to the start'],
+  ['1 / 2 / 3', 'Camera: top / 3D / side'],
+  ['Esc', 'Clear selection, close this help'],
+  ['?', 'Show / hide this help'],
+];
+
+export function HelpOverlay({ onClose }: { onClose(): void }) {
+  return (
+    <div className="overlay" onClick={onClose} role="dialog" aria-label="Keyboard shortcuts">
+      <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <table className="keys">
+          <tbody>
+            {SHORTCUTS.map(([k, v]) => (
+              <tr key={k}>
+                <td>
+                  <kbd>{k}</kbd>
+                </td>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h3>Mouse</h3>
+        <p>Drag to orbit, right-drag to pan, wheel to zoom. Click a packet or a device to inspect it.</p>
+        <p className="hint">
+          Each bar on a link is one frame: it grows out of the sender while its bits are serialized and travels at the link&apos;s
+          propagation delay. Red bars are drops.
+        </p>
+        <button onClick={onClose}>Close</button>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorPanel({ title, errors, sceneNames }: { title: string; errors: string[]; sceneNames: string[] }) {
+  return (
+    <div className="error-panel" role="alert" data-testid="scene-errors">
+      <h2>{title}</h2>
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>
+            <code>{e}</code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        Available scenes:{' '}
+        {sceneNames.map((n, i) => (
+          <span key={n}>
+            {i > 0 && ', '}
+            <a href={`?scene=${encodeURIComponent(n)}`}>{n}</a>
+          </span>
+        ))}
+      </p>
+    </div>
+  );
+}
+
+export function Notices({ notices }: { notices: string[] }) {
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" role="status" data-testid="notices">
+      {notices.map((n, i) => (
+        <div key={i}>⚠ {n}</div>
+      ))}
+    </div>
+  );
+}
+
+export function Legend() {
+  return (
+    <div className="legend" aria-label="Legend">
+      <div className="legend-title">Packets</div>
+      {PROTO_NAMES.filter((n) => n !== 'TCP').map((n) => (
+        <div key={n} className="legend-item">
+          <span className="swatch" style={{ background: PROTO_COLORS[PROTO_NAMES.indexOf(n) as 0] }} />
+          {n}
+        </div>
+      ))}
+      <div className="legend-item">
+        <span className="swatch" style={{ background: DROP_COLOR }} />
+        Dropped
+      </div>
+      <div className="legend-title">Devices</div>
+      {Object.entries(DEVICE_COLORS).map(([k, c]) => (
+        <div key={k} className="legend-item">
+          <span className="swatch dev" style={{ background: c }} />
+          {k}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+// Same scene, same seed: the trace the browser computes hashes exactly like the one Node computes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const name = 'trace hash matches Node';
+export const timeout = 120_000;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SCENES = ['router-ping', 'hub-vs-switch'];
+
+function nodeHashes() {
+  const r = spawnSync('npx', ['tsx', 'test/e2e/node-hash.ts', ...SCENES], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node-hash.ts failed (exit ${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+export async function run({ page, baseUrl, consoleErrors }) {
+  const expected = nodeHashes();
+  for (const scene of SCENES) {
+    await page.goto(`${baseUrl}/index.html?scene=${scene}`, { waitUntil: 'load' });
+    await page.waitForFunction((s) => window.__packetarium?.ready && window.__packetarium.sceneName === s, scene, { timeout: 30_000 });
+    const got = await page.evaluate(() => window.__packetarium);
+    assert.equal(got.sceneName, scene);
+    assert.match(got.traceHash, /^[0-9a-f]{8,}$/i, `hash looks like a hash: ${got.traceHash}`);
+    assert.equal(got.traceHash, expected[scene].hash, `${scene}: browser hash ${got.traceHash} != node hash ${expected[scene].hash}`);
+    assert.equal(got.events, expected[scene].events, `${scene}: kernel event count`);
+  }
+  assert.deepEqual(consoleErrors(), [], 'console errors');
+}

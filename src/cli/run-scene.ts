@@ -13,7 +13,7 @@ export function loadSceneFile(path: string): Scene {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read the scene file${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`);
+    throw new Error(`${path}: cannot read the scene file${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`, { cause: e });
   }
   const r = loadScene(text, basename(path));
   if (!r.ok) throw new Error(r.errors.map((e) => formatSceneError(e, path)).join('\n'));

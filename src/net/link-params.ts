@@ -25,3 +25,9 @@ export const DEFAULT_LINK_PARAMS: LinkParams = {
   mtu: 1500,
   up: true,
 };
+
+/** A fresh, mutable copy of just the link properties of `source` (a scene link, say). */
+export function linkParamsOf(source: Readonly<LinkParams>): LinkParams {
+  const { latency, bandwidth, loss, jitter, queue, mtu, up } = source;
+  return { latency, bandwidth, loss, jitter, queue, mtu, up };
+}

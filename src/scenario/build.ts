@@ -14,7 +14,7 @@ import { defaultMac, deviceKind } from '../net/device-registry';
 import { Hub } from '../net/devices/hub/hub';
 import { IpDevice } from '../net/ip/ip-device';
 import { FullDuplexLink } from '../net/link';
-import type { LinkParams } from '../net/link-params';
+import { linkParamsOf, type LinkParams } from '../net/link-params';
 import type { Nic } from '../net/nic';
 import { Kernel } from '../sim/kernel';
 import { RngRegistry } from '../sim/rng';
@@ -58,6 +58,7 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   });
 
   const linkSetters = new Map<string, (change: Partial<LinkParams>) => void>();
+  const fullDuplex = new Map<string, FullDuplexLink>();
   const portCount = new Map<string, number>();
 
   /** The NIC at one end of a link (creating a port for per-link devices), or null for a hub. */
@@ -85,15 +86,7 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
     const aDev = devices.get(link.a.node)!;
     const bDev = devices.get(link.b.node)!;
     const linkId = ctx.trace.defineLink(link.id, aDev.nodeId, bDev.nodeId, a.ifName, b.ifName);
-    const params: LinkParams = {
-      latency: link.latency,
-      bandwidth: link.bandwidth,
-      loss: link.loss,
-      jitter: link.jitter,
-      queue: link.queue,
-      mtu: link.mtu,
-      up: link.up,
-    };
+    const params = linkParamsOf(link);
     if (aDev instanceof Hub && b.nic) {
       aDev.attachStation(b.nic, linkId, link.id, 1, params);
       linkSetters.set(link.id, (c) => aDev.segment.setLink(linkId, c));
@@ -103,6 +96,7 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
     } else if (a.nic && b.nic) {
       const l = new FullDuplexLink(ctx, linkId, link.id, a.nic, b.nic, params);
       linkSetters.set(link.id, (c) => l.set(c));
+      fullDuplex.set(link.id, l);
     } else if (!(aDev instanceof Hub) || !(bDev instanceof Hub)) {
       // An interface error was already recorded above.
     } else {
@@ -126,10 +120,20 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
       if (device.isUp) programs.push(startCommand(device, parsed.command));
     });
   });
+  scene.faults.forEach((fault, i) => {
+    if (fault.kind === 'link-drop' && !fullDuplex.has(fault.link) && linkSetters.has(fault.link)) {
+      errors.push({ path: `faults[${i}].link`, message: `"${fault.link}" is a hub cable: drop faults work on point-to-point links only` });
+    }
+  });
   if (errors.length) throw new SceneBuildError(errors);
 
   const setLink = (id: string, change: Partial<LinkParams>) => linkSetters.get(id)?.(change);
-  const target: FaultTarget = { setLink, device: (id) => devices.get(id) };
+  const target: FaultTarget = {
+    setLink,
+    device: (id) => devices.get(id),
+    dropOnLink: (id, matches, count, reason) => fullDuplex.get(id)?.addDropRule(matches, count, reason),
+    trace: ctx.trace,
+  };
   for (const fault of scene.faults) {
     const variant = faultVariants.find((v) => v.kind === fault.kind) as FaultVariant<string, typeof fault> | undefined;
     if (!variant) throw new SceneBuildError([{ path: 'faults', message: `no fault variant "${fault.kind}"` }]);

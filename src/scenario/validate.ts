@@ -10,7 +10,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import type { DeviceConfigSpec, InterfaceDecl, ReportIssue } from '../net/device-config';
 import { builtinConfigSpecs } from '../net/devices/config-specs';
 import { mtuSchema } from '../net/devices/host/config';
-import { DEFAULT_LINK_PARAMS } from '../net/link-params';
+import { DEFAULT_LINK_PARAMS, linkParamsOf } from '../net/link-params';
 import { formatIpv4, formatMac, parseCidr, parseMac } from '../protocols/addr';
 import { CURRENT_SCENE_VERSION, migrate, migrations, type SceneMigration } from './migrations';
 import type { LinkEnd, Position, Scene, SceneFault, SceneLink, SceneNode, SceneRun, SceneView } from './scene';
@@ -587,18 +587,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
       const iface = resolved.get(`${index}:${side}`);
       return iface === undefined ? { node: link[side].node } : { node: link[side].node, iface };
     };
-    return {
-      id,
-      a: end('a'),
-      b: end('b'),
-      latency: link.latency,
-      bandwidth: link.bandwidth,
-      loss: link.loss,
-      jitter: link.jitter,
-      queue: link.queue,
-      mtu: link.mtu,
-      up: link.up,
-    };
+    return { id, a: end('a'), b: end('b'), ...linkParamsOf(link) };
   });
   return {
     version: CURRENT_SCENE_VERSION,

@@ -11,7 +11,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 /** The simulation half, in import order: each may import only the ones before it. */
 const CORE_LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'lesson', 'cli'];
 /** The browser half, in import order; each may import every core layer and the ones before it. */
-const UI_LAYERS = ['store', 'view3d', 'ui', 'app'];
+const UI_LAYERS = ['store', 'view3d', 'ui', 'embed', 'app'];
 const ALL_LAYERS = [...CORE_LAYERS, ...UI_LAYERS];
 /** Core layers whose code also runs in the browser (everything except the headless runner). */
 const BROWSER_SAFE = CORE_LAYERS.filter((l) => l !== 'cli');

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
 /** Layers in design.md order; each may import only the ones before it. */
-const LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'lesson', 'cli', 'store', 'view3d', 'ui', 'app'];
+const LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'lesson', 'cli', 'store', 'view3d', 'ui', 'embed', 'app'];
 const CORE = LAYERS.slice(0, LAYERS.indexOf('cli') + 1);
 const RESTRICTING_RULES = new Set([
   'no-restricted-imports',

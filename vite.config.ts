@@ -3,13 +3,23 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // `base: './'` makes the production build work from any sub-path of a static host.
+// Three inputs: the app (index.html), the embed page (embed.html, see docs/embed.md) and the
+// <packetarium-scene> web component script, emitted at a stable name beside embed.html so hosts can
+// link it and it can find embed.html relative to its own URL. The manifest lets
+// scripts/check-bundle.mjs measure the embed's initial, simulation and 3D chunks.
 export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
     target: 'es2022',
+    manifest: true,
+    // Every browser we support has <link rel=modulepreload>; the polyfill would cost every page.
+    modulePreload: { polyfill: false },
     rollupOptions: {
-      input: { main: 'index.html' },
+      input: { main: 'index.html', embed: 'embed.html', 'packetarium-embed': 'src/embed/element.ts' },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'packetarium-embed' ? '[name].js' : 'assets/[name]-[hash].js'),
+      },
     },
   },
   test: {
@@ -21,6 +31,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/wire/**', 'test/e2e/**'],
           environment: 'node',
+          // Some tests simulate whole scenes or lint many snippets; a busy 2-core machine needs headroom.
+          testTimeout: 30_000,
         },
       },
       {

@@ -3,3 +3,8 @@ import './ping/ping';
 import './traceroute/traceroute';
 import './udp-echo/udp-echo-server';
 import './udp-echo/udp-echo';
+import './rr/rr-client';
+import './rr/rr-server';
+import './rr/rr-lb';
+import './nc/nc';
+import './iperf3/iperf3';

@@ -6,7 +6,7 @@
  */
 import type { RngStream } from '../sim/rng';
 import type { SimContext } from './context';
-import { frameLength, serializationNs, type Frame } from './frame';
+import { frameBytes, frameLength, serializationNs, type Frame } from './frame';
 import type { LinkParams } from './link-params';
 import type { Attachment, Nic } from './nic';
 import { FrameQueue } from './frame-queue';
@@ -39,8 +39,16 @@ class Direction implements Attachment {
   }
 }
 
+/** A rule that loses the next `count` frames `matches` accepts (a fault), in either direction. */
+interface DropRule {
+  readonly matches: (frame: Uint8Array) => boolean;
+  count: number;
+  readonly reason: string;
+}
+
 export class FullDuplexLink {
   readonly ab: Direction;
+  private dropRules: DropRule[] = [];
   readonly ba: Direction;
   /** Bumped whenever the link goes down, so frames in flight at that moment are lost. */
   private epoch = 0;
@@ -76,6 +84,29 @@ export class FullDuplexLink {
       this.flush(this.ab);
       this.flush(this.ba);
     }
+  }
+
+  /**
+   * Loses the next `count` frames for which `matches(frame bytes)` is true, in either direction:
+   * they are transmitted and vanish in flight, recorded as a drop with `reason`. `matches` sees
+   * every frame put on the link while the rule lasts.
+   */
+  addDropRule(matches: (frame: Uint8Array) => boolean, count: number, reason: string): void {
+    if (count > 0) this.dropRules.push({ matches, count, reason });
+  }
+
+  /** The reason of the first rule that takes this frame, or undefined. */
+  private ruleDrop(frame: Frame): string | undefined {
+    const bytes = frameBytes(frame);
+    let hit: string | undefined;
+    for (const r of this.dropRules) {
+      if (r.matches(bytes) && hit === undefined) {
+        hit = r.reason;
+        r.count--;
+      }
+    }
+    if (hit !== undefined) this.dropRules = this.dropRules.filter((r) => r.count > 0);
+    return hit;
   }
 
   transmit(d: Direction, frame: Frame): void {
@@ -123,8 +154,11 @@ export class FullDuplexLink {
     if (p.jitter > 0) delay = Math.max(0, delay + Math.round(this.jitterRng.uniform(-p.jitter, p.jitter)));
     const arrival = end + delay;
     const frameId = this.ctx.trace.frameTx(start, end, arrival, this.id, d.dir, frame.head, frame.body, frame.packetId);
-    const lost = p.loss > 0 && this.lossRng.chance(p.loss);
-    this.ctx.kernel.at(arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost));
+    const ruled = this.dropRules.length > 0 ? this.ruleDrop(frame) : undefined;
+    // Draw the coin even when a rule takes the frame, so a drop fault leaves later coin flips alone.
+    const coin = p.loss > 0 && this.lossRng.chance(p.loss);
+    const lost = ruled !== undefined || coin;
+    this.ctx.kernel.at(arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost, ruled));
   }
 
   private readonly arrive = (f: InFlight): void => {
@@ -136,7 +170,8 @@ export class FullDuplexLink {
   };
 
   private readonly lose = (f: InFlight): void => {
-    this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, `lost on link (loss ${this.params.loss})`, f.frameId, null, null, f.frame.packetId);
+    const reason = f.reason ?? `lost on link (loss ${this.params.loss})`;
+    this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, reason, f.frameId, null, null, f.frame.packetId);
   };
 
   private dropAtSender(d: Direction, frame: Frame, reason: string): void {
@@ -157,5 +192,7 @@ class InFlight {
     readonly start: number,
     readonly epoch: number,
     readonly lost: boolean,
+    /** Set when a drop rule took the frame. */
+    readonly reason?: string,
   ) {}
 }

@@ -1,16 +1,18 @@
-/** Registers the built-in dissectors (ARP, IPv4, ICMP, UDP) with the frame dissector. */
+/** Registers the built-in dissectors (ARP, IPv4, ICMP, TCP, UDP) with the frame dissector. */
 
 import { dissectArp } from './arp/arp';
-import { registerEtherType, registerIpProtocol } from './dissect';
+import { registerEtherType, registerIpProtocol, registerUdpPort } from './dissect';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from './ethernet/ethernet';
 import { dissectIcmp } from './icmp/icmp';
-import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_UDP } from './ipv4/ipv4';
+import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP } from './ipv4/ipv4';
+import { dissectTcp } from './tcp/tcp-header';
 import { dissectUdp } from './udp/udp';
+import { dissectRr, RR_PORT } from './rr/rr';
 
 let registered = false;
 
 /**
- * Registers ARP, IPv4, ICMP and UDP. Idempotent: later calls do nothing (so they never undo a
+ * Registers ARP, IPv4, ICMP, TCP and UDP. Idempotent: later calls do nothing (so they never undo a
  * registration made since).
  */
 export function registerBuiltinProtocols(): void {
@@ -19,5 +21,7 @@ export function registerBuiltinProtocols(): void {
   registerEtherType(ETHERTYPE_ARP, dissectArp);
   registerEtherType(ETHERTYPE_IPV4, dissectIpv4);
   registerIpProtocol(IP_PROTO_ICMP, dissectIcmp);
+  registerIpProtocol(IP_PROTO_TCP, dissectTcp);
   registerIpProtocol(IP_PROTO_UDP, dissectUdp);
+  registerUdpPort(RR_PORT, dissectRr);
 }

@@ -4,3 +4,4 @@ import './server';
 import './switch';
 import './hub';
 import './router';
+import './clients';

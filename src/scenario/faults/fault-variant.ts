@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Device } from '../../net/device';
 import type { ReportIssue } from '../../net/device-config';
 import type { LinkParams } from '../../net/link-params';
+import type { Trace } from '../../sim/trace';
 
 /** What a fault variant's `check` may ask about the rest of the scene. */
 export interface FaultCheckContext {
@@ -28,6 +29,13 @@ export interface FaultTarget {
   setLink(id: string, change: Partial<LinkParams>): void;
   /** The device with this scene id. */
   device(id: string): Device | undefined;
+  /**
+   * Loses the next `count` frames on link `id` that `matches` accepts (see
+   * `FullDuplexLink.addDropRule`). Hub cables are rejected when the scene is built.
+   */
+  dropOnLink(id: string, matches: (frame: Uint8Array) => boolean, count: number, reason: string): void;
+  /** The trace so far (read only), e.g. for a matcher to learn from earlier frames. */
+  readonly trace: Trace;
 }
 
 /**

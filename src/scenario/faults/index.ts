@@ -2,9 +2,11 @@
  * The fault variants, in matching priority. Adding a kind of fault is one file in this folder and
  * one entry here; `SceneFault` (src/scenario/scene.ts) follows from this list.
  */
+import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
 import { nodeSetFault } from './node-set';
+import { slowdownFault } from './slowdown';
 
-export const faultVariants = [linkSetFault, nodeSetFault] as const;
+export const faultVariants = [linkSetFault, linkDropFault, nodeSetFault, slowdownFault] as const;
 
 export * from './fault-variant';

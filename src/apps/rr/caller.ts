@@ -1,0 +1,225 @@
+/**
+ * The client side of RR: sends requests, times attempts out, retries by its policy (backoff,
+ * retry budget, circuit breaker, deadline) and reports each request's outcome once. Used by the
+ * load client for every simulated client, and by a tier server for its calls to the next tier.
+ *
+ * A response counts only for the attempt in flight: one for an attempt that already timed out is
+ * ignored (the client has stopped listening for it), so the work the server did for it is wasted.
+ *
+ * Trace rows (state rows on the caller's node; see src/timeline/metrics/rr-events.ts):
+ *   rr.send    = "<id> <attempt> <root>"            every attempt sent
+ *   rr.timeout = "<id> <attempt>"                   an attempt timed out
+ *   rr.done    = "<id> <outcome> <attempts> <rtNs>" a request finished (ok or why it failed)
+ *   rr.breaker = "closed" | "open" | "half-open"
+ */
+import type { RngStream } from '../../sim/rng';
+import type { TimerId } from '../../sim/kernel';
+import { checkRr, encodeRr, readRr, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { backoffDelay } from './backoff';
+import type { CallerPolicy } from './caller-policy';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import { RetryBudget } from './retry-budget';
+
+/** How a request ended. */
+export type CallOutcome = 'ok' | 'timeout' | 'error' | 'overloaded' | 'deadline' | 'unavailable' | 'breaker';
+
+/** What the caller needs from the program it runs in. */
+export interface CallerHost {
+  readonly now: number;
+  after<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
+  cancel(id: TimerId): void;
+  state(key: string, value: string): void;
+  log(line: string): void;
+  readonly rng: RngStream;
+}
+
+/** Sends the encoded request of client `slot`. */
+export type CallerSend = (slot: number, bytes: Uint8Array) => void;
+
+/** Called once per request with how it ended. */
+export type CallDone = (outcome: CallOutcome, request: CallInfo) => void;
+
+/** A finished request, as the done callback sees it. */
+export interface CallInfo {
+  readonly id: number;
+  readonly slot: number;
+  readonly rootId: number;
+  readonly startedAt: number;
+  readonly attempts: number;
+}
+
+interface Call extends CallInfo {
+  attempts: number;
+  /** When the request as a whole gives up, ns (Infinity: never). */
+  deadline: number;
+  timer: TimerId;
+  /** Whether an attempt is in flight (answers to it count). */
+  listening: boolean;
+  prevDelay: number;
+  done: CallDone | undefined;
+}
+
+const STATUS_OUTCOME: Record<number, CallOutcome> = {
+  [RrStatus.Overloaded]: 'overloaded',
+  [RrStatus.DeadlineExceeded]: 'deadline',
+  [RrStatus.Error]: 'error',
+  [RrStatus.Unavailable]: 'unavailable',
+};
+
+export class RrCaller {
+  private nextId = 1;
+  private readonly calls = new Map<number, Call>();
+  readonly budget: RetryBudget | undefined;
+  readonly breaker: CircuitBreaker | undefined;
+  /** Counters for summaries. */
+  readonly counts = { requests: 0, attempts: 0, ok: 0, failed: 0, timeouts: 0, late: 0 };
+
+  constructor(
+    private readonly host: CallerHost,
+    readonly policy: CallerPolicy,
+    private readonly send: CallerSend,
+    /** The tier this caller's requests carry (1 for the load clients; a server sets its own). */
+    public tier: number,
+  ) {
+    this.budget = policy.budget ? new RetryBudget(policy.budget.ratio, policy.budget.burst) : undefined;
+    this.breaker = policy.breaker ? new CircuitBreaker(policy.breaker, (s) => this.onBreaker(s)) : undefined;
+  }
+
+  /** Requests in flight (waiting for an answer or a retry). */
+  get inFlight(): number {
+    return this.calls.size;
+  }
+
+  /**
+   * Starts a request for client `slot`. `rootId` links it to the top-level request it serves
+   * (itself when absent); `deadline` (absolute ns) caps it, e.g. the caller's own caller's.
+   */
+  call(slot: number, done?: CallDone, rootId?: number, deadline = Infinity): number {
+    const id = this.nextId++;
+    if (this.nextId > 0xffff_ffff) this.nextId = 1;
+    const now = this.host.now;
+    const own = this.policy.deadlineNs !== undefined ? now + this.policy.deadlineNs : Infinity;
+    const c: Call = {
+      id,
+      slot,
+      rootId: rootId ?? id,
+      startedAt: now,
+      attempts: 0,
+      deadline: Math.min(own, deadline),
+      timer: 0,
+      listening: false,
+      prevDelay: 0,
+      done,
+    };
+    this.counts.requests++;
+    this.budget?.deposit();
+    if (this.breaker && !this.breaker.allow(now)) {
+      this.finish(c, 'breaker');
+      return id;
+    }
+    this.calls.set(id, c);
+    this.attempt(c);
+    return id;
+  }
+
+  private readonly attempt = (c: Call): void => {
+    c.timer = 0;
+    const now = this.host.now;
+    c.attempts++;
+    this.counts.attempts++;
+    const give = Math.min(this.policy.timeoutNs, c.deadline - now);
+    const msg: RrMessage = {
+      type: RrType.Request,
+      status: RrStatus.Ok,
+      tier: this.tier,
+      attempt: Math.min(c.attempts, 255),
+      requestId: c.id,
+      rootId: c.rootId,
+      deadlineUs: Math.min(0xffff_ffff, Math.ceil((now + give) / 1000)),
+      bodyLength: this.policy.size,
+    };
+    this.host.state('rr.send', `${c.id} ${c.attempts} ${c.rootId}`);
+    c.listening = true;
+    this.send(c.slot, encodeRr(msg));
+    c.timer = this.host.after(give, this.onTimeout, c);
+  };
+
+  private readonly onTimeout = (c: Call): void => {
+    c.timer = 0;
+    c.listening = false;
+    this.counts.timeouts++;
+    this.host.state('rr.timeout', `${c.id} ${c.attempts}`);
+    this.breaker?.failure(this.host.now);
+    this.retryOrFail(c, 'timeout');
+  };
+
+  /** Handles a datagram that arrived for this caller (responses; anything else is ignored). */
+  onMessage(data: Uint8Array): void {
+    if (checkRr(data) !== undefined) return;
+    const m = readRr(data);
+    if (m.type !== RrType.Response) return;
+    const c = this.calls.get(m.requestId);
+    if (!c || !c.listening || m.attempt !== Math.min(c.attempts, 255)) {
+      this.counts.late++;
+      return;
+    }
+    this.host.cancel(c.timer);
+    c.timer = 0;
+    c.listening = false;
+    const now = this.host.now;
+    if (m.status === RrStatus.Ok) {
+      this.breaker?.success(now);
+      this.finish(c, 'ok');
+      return;
+    }
+    this.breaker?.failure(now);
+    this.retryOrFail(c, STATUS_OUTCOME[m.status] ?? 'error');
+  }
+
+  private retryOrFail(c: Call, why: CallOutcome): void {
+    const now = this.host.now;
+    if (c.attempts >= this.policy.maxAttempts || now >= c.deadline) {
+      this.finish(c, why);
+      return;
+    }
+    if (this.budget && !this.budget.withdraw()) {
+      this.finish(c, why);
+      return;
+    }
+    if (this.breaker && !this.breaker.allow(now)) {
+      this.finish(c, 'breaker');
+      return;
+    }
+    const delay = backoffDelay(this.policy.backoff, c.attempts, c.prevDelay, this.host.rng);
+    c.prevDelay = delay;
+    if (now + delay >= c.deadline) {
+      this.finish(c, why);
+      return;
+    }
+    c.timer = this.host.after(delay, this.attempt, c);
+  }
+
+  private finish(c: Call, outcome: CallOutcome): void {
+    this.calls.delete(c.id);
+    if (outcome === 'ok') this.counts.ok++;
+    else this.counts.failed++;
+    this.host.state('rr.done', `${c.id} ${outcome} ${c.attempts} ${this.host.now - c.startedAt}`);
+    c.done?.(outcome, c);
+  }
+
+  private onBreaker(s: BreakerState): void {
+    this.host.state('rr.breaker', s);
+    this.host.log(`rr: circuit breaker ${s}`);
+    if (s === 'open' && this.breaker) {
+      // Show half-open in the trace when the open time is up, not only at the next call.
+      const breaker = this.breaker;
+      this.host.after(breaker.policy.openNs, () => breaker.tick(this.host.now), undefined);
+    }
+  }
+
+  /** Stops everything in flight (the program exits). */
+  close(): void {
+    for (const c of this.calls.values()) if (c.timer > 0) this.host.cancel(c.timer);
+    this.calls.clear();
+  }
+}

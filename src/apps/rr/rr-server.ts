@@ -1,0 +1,257 @@
+/**
+ * rr-server: an RR server with a pool of workers and a bounded queue.
+ *
+ *   rr-server [-p 9000] [--workers 8] [--queue 64] [--order fifo|lifo] [--service exp:20ms]
+ *             [--shed-deadline] [--error-rate P] [--size BYTES]
+ *             [--next IP[:port] [caller options]]   a tier: serving a request calls the next tier
+ *
+ * A request takes a free worker, else waits in the queue, else is refused with `Overloaded` (the
+ * queue limit sheds load). With `--shed-deadline`, a request whose deadline (in its header) has
+ * passed (or will have, by the time a mean service time is over) is answered `DeadlineExceeded`
+ * instead of served, when it arrives or leaves the queue.
+ * LIFO serves the newest request first, so under overload some requests still finish in time.
+ * A worker is busy for the service time (times the device's slowdown factor), and with `--next`
+ * then for the call to the next tier too (with its own retry policy); it answers `Ok`, or `Error`
+ * when the next tier failed or with probability `--error-rate`. Health probes are answered at once.
+ *
+ * Trace rows (state rows on the server's node):
+ *   rr.recv  = "<root> <attempt> <tier>"     a request arrived
+ *   rr.queue = "<n>", rr.busy = "<n>"        queue length and busy workers, on change
+ *   rr.shed  = "queue|deadline <root>"       a request refused or dropped
+ *   rr.reply = "<root> <status> <sojournNs>" a request answered (sojourn: arrival to answer)
+ * plus the caller's rows (caller.ts) when it calls a next tier.
+ */
+import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
+import { checkRr, encodeRr, readRr, RR_PORT, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
+import type { IpDevice } from '../../net/ip/ip-device';
+import { slowdownOf } from '../../net/slowdown';
+import type { TimerId } from '../../sim/kernel';
+import type { RngStream } from '../../sim/rng';
+import { parseArgs } from '../command';
+import { Program } from '../program';
+import { registerApp } from '../registry';
+import { RrCaller, type CallerHost, type CallOutcome } from './caller';
+import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
+import { parseTarget } from './rr-client';
+import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
+
+export interface RrServerOptions {
+  port: number;
+  workers: number;
+  queue: number;
+  lifo: boolean;
+  service: ServiceTime;
+  shedDeadline: boolean;
+  errorRate: number;
+  /** Response body bytes. */
+  size: number;
+  next?: { ip: number; port: number; policy: CallerPolicy };
+}
+
+interface Job {
+  from: number;
+  fromPort: number;
+  msg: RrMessage;
+  arrivedAt: number;
+}
+
+export class RrServer extends Program implements CallerHost {
+  private socket: UdpSocket | null = null;
+  private readonly queue: Job[] = [];
+  private busy = 0;
+  private caller: RrCaller | null = null;
+  readonly rng: RngStream;
+  private readonly serviceRng: RngStream;
+  readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
+
+  constructor(
+    device: IpDevice,
+    private readonly o: RrServerOptions,
+  ) {
+    super(device);
+    this.rng = device.stack.rng('rr-server:retry');
+    this.serviceRng = device.stack.rng('rr-server:service');
+  }
+
+  override get now(): number {
+    return super.now;
+  }
+  override after<A>(delayNs: number, fn: (arg: A) => void, arg?: A): TimerId {
+    return super.after(delayNs, fn, arg);
+  }
+  override cancel(id: TimerId): void {
+    super.cancel(id);
+  }
+  state(key: string, value: string): void {
+    this.device.state(key, value);
+  }
+  log(line: string): void {
+    this.print(line);
+  }
+
+  protected main(): void {
+    const udp = this.device.stack.transport<UdpService>(IP_PROTO_UDP);
+    const s = udp?.bind(this.o.port, { onMessage: (m) => this.onDatagram(m.from, m.fromPort, m.data) });
+    if (!s || typeof s === 'string') {
+      this.print(`rr-server: ${s ?? 'UDP not available'}`);
+      this.exit();
+      return;
+    }
+    this.socket = s;
+    const next = this.o.next;
+    if (next) {
+      const down = udp!.bind(0, { onMessage: (m) => this.caller!.onMessage(m.data) });
+      if (typeof down === 'string' || !down) {
+        this.print(`rr-server: ${down}`);
+        this.exit();
+        return;
+      }
+      this.downSocket = down;
+      this.caller = new RrCaller(this, next.policy, (_slot, bytes) => down.send(next.ip, next.port, bytes), 0);
+    }
+    this.print(
+      `rr-server: listening on UDP port ${this.o.port}, ${this.o.workers} workers, queue ${this.o.queue} ${this.o.lifo ? 'LIFO' : 'FIFO'}, service ${formatServiceTime(this.o.service)}`,
+    );
+  }
+  private downSocket: UdpSocket | null = null;
+
+  private onDatagram(from: number, fromPort: number, data: Uint8Array): void {
+    if (checkRr(data) !== undefined) return;
+    const msg = readRr(data);
+    if (msg.type === RrType.Probe) {
+      this.socket!.send(from, fromPort, encodeRr({ ...msg, type: RrType.ProbeReply, bodyLength: 0 }));
+      return;
+    }
+    if (msg.type !== RrType.Request) return;
+    this.counts.received++;
+    this.state('rr.recv', `${msg.rootId} ${msg.attempt} ${msg.tier}`);
+    const job: Job = { from, fromPort, msg, arrivedAt: this.now };
+    if (this.expired(job)) return this.shed(job, 'deadline');
+    if (this.busy < this.o.workers) return this.start(job);
+    if (this.queue.length >= this.o.queue) return this.shed(job, 'queue');
+    this.queue.push(job);
+    this.state('rr.queue', `${this.queue.length}`);
+  }
+
+  /** With --shed-deadline: the request cannot be answered in time (its deadline minus a mean service time has passed). */
+  private expired(job: Job): boolean {
+    if (!this.o.shedDeadline || job.msg.deadlineUs === 0) return false;
+    return this.now + this.o.service.meanNs * slowdownOf(this.device) >= job.msg.deadlineUs * 1000;
+  }
+
+  private shed(job: Job, why: 'queue' | 'deadline'): void {
+    this.counts.shed++;
+    this.state('rr.shed', `${why} ${job.msg.rootId}`);
+    this.reply(job, why === 'queue' ? RrStatus.Overloaded : RrStatus.DeadlineExceeded);
+  }
+
+  private start(job: Job): void {
+    this.busy++;
+    this.state('rr.busy', `${this.busy}`);
+    const work = Math.round(sampleServiceTime(this.o.service, this.serviceRng) * slowdownOf(this.device));
+    this.after(work, this.served, job);
+  }
+
+  private readonly served = (job: Job): void => {
+    if (this.caller) {
+      const deadline = job.msg.deadlineUs ? job.msg.deadlineUs * 1000 : Infinity;
+      this.caller.tier = Math.min(255, job.msg.tier + 1);
+      this.caller.call(0, (outcome: CallOutcome) => this.finish(job, outcome === 'ok' ? RrStatus.Ok : RrStatus.Error), job.msg.rootId, deadline);
+      return;
+    }
+    const failed = this.o.errorRate > 0 && this.serviceRng.chance(this.o.errorRate);
+    this.finish(job, failed ? RrStatus.Error : RrStatus.Ok);
+  };
+
+  private finish(job: Job, status: RrStatus): void {
+    if (!this.alive) return;
+    if (status === RrStatus.Ok) this.counts.served++;
+    else this.counts.errors++;
+    this.reply(job, status);
+    this.busy--;
+    // The next job: oldest first (FIFO) or newest first (LIFO); expired ones are dropped on the way.
+    while (this.queue.length) {
+      const next = this.o.lifo ? this.queue.pop()! : this.queue.shift()!;
+      if (this.expired(next)) {
+        this.shed(next, 'deadline');
+        continue;
+      }
+      this.start(next);
+      break;
+    }
+    this.state('rr.queue', `${this.queue.length}`);
+    this.state('rr.busy', `${this.busy}`);
+  }
+
+  private reply(job: Job, status: RrStatus): void {
+    const m = job.msg;
+    this.state('rr.reply', `${m.rootId} ${status} ${this.now - job.arrivedAt}`);
+    const body = status === RrStatus.Ok ? this.o.size : 0;
+    this.socket!.send(job.from, job.fromPort, encodeRr({ ...m, type: RrType.Response, status, bodyLength: body }));
+  }
+
+  /** Requests waiting for a worker. */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Workers serving a request. */
+  get busyWorkers(): number {
+    return this.busy;
+  }
+
+  protected override onExit(): void {
+    this.caller?.close();
+    this.socket?.close();
+    this.downSocket?.close();
+  }
+}
+
+registerApp<RrServerOptions>({
+  name: 'rr-server',
+  summary: 'an RR server: worker pool, bounded FIFO/LIFO queue, service-time distribution, optional next tier',
+  usage: `rr-server [-p port] [--workers N] [--queue N] [--order fifo|lifo] [--service const:T|exp:T|lognormal:T:SIGMA] [--shed-deadline] [--error-rate P] [--size BYTES] [--next IP[:port] ${CALLER_USAGE}]`,
+  parse(argv) {
+    const r = parseArgs(argv, {
+      ...CALLER_OPTIONS,
+      p: 'int',
+      workers: 'int',
+      queue: 'int',
+      order: 'string',
+      service: 'string',
+      'shed-deadline': 'flag',
+      'error-rate': 'number',
+      next: 'string',
+    });
+    if (!r.ok) return r;
+    const { positional, options } = r.args;
+    if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };
+    const port = (options.p as number | undefined) ?? RR_PORT;
+    if (port < 1 || port > 65535) return { ok: false, error: '-p must be 1 to 65535' };
+    const workers = (options.workers as number | undefined) ?? 8;
+    if (workers < 1) return { ok: false, error: '--workers must be at least 1' };
+    const queue = (options.queue as number | undefined) ?? 64;
+    const order = (options.order as string | undefined) ?? 'fifo';
+    if (order !== 'fifo' && order !== 'lifo') return { ok: false, error: '--order must be fifo or lifo' };
+    const service = parseServiceTime((options.service as string | undefined) ?? 'exp:10ms');
+    if (typeof service === 'string') return { ok: false, error: `--service ${service}` };
+    const errorRate = (options['error-rate'] as number | undefined) ?? 0;
+    if (!(errorRate >= 0 && errorRate <= 1)) return { ok: false, error: '--error-rate must be 0 to 1' };
+    let next: RrServerOptions['next'];
+    if (options.next !== undefined) {
+      const t = parseTarget(options.next as string);
+      if (typeof t === 'string') return { ok: false, error: `--next ${t}` };
+      const policy = callerPolicyFrom(options);
+      if (typeof policy === 'string') return { ok: false, error: policy };
+      next = { ...t, policy };
+    }
+    const size = (options.size as number | undefined) ?? 64;
+    if (size > 1400) return { ok: false, error: '--size must be at most 1400 bytes' };
+    return {
+      ok: true,
+      options: { port, workers, queue, lifo: order === 'lifo', service, shedDeadline: options['shed-deadline'] === true, errorRate, size, next },
+    };
+  },
+  create: (device, o) => new RrServer(device, o),
+});

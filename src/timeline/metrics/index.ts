@@ -1,0 +1,4 @@
+/** Metrics over a trace: pure functions, no simulation state. */
+export * from './percentile';
+export * from './rr-events';
+export * from './rr-series';

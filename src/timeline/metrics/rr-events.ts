@@ -1,0 +1,185 @@
+/**
+ * Reads the RR (request/response) rows of a trace into typed arrays: what the overload-lab
+ * metrics are computed from. The key scheme, all state rows on the node of the program:
+ *
+ * Callers (rr-client, and rr-server calling a next tier):
+ *   rr.send    = "<id> <attempt> <root>"             an attempt sent (offered load, retries)
+ *   rr.timeout = "<id> <attempt>"                    an attempt timed out
+ *   rr.done    = "<id> <outcome> <attempts> <rtNs>"  a request finished; outcome is ok, timeout,
+ *                                                   error, overloaded, deadline, unavailable, breaker
+ *   rr.breaker = "closed" | "open" | "half-open"
+ * Servers (rr-server):
+ *   rr.recv  = "<root> <attempt> <tier>"   rr.queue = "<n>"   rr.busy = "<n>"
+ *   rr.shed  = "queue|deadline <root>"     rr.reply = "<root> <status> <sojournNs>"
+ * Load balancers (rr-lb): rr.backend <ip> = "up" | "down", rr.lb = "<root> <ip>".
+ *
+ * One row per attempt and per request keeps per-request detail (percentiles, amplification)
+ * while the values repeat enough to intern well.
+ */
+import { Place, RecordKind, type Trace } from '../../sim/trace';
+
+/** Requests as one caller node saw them. A request still open at the end of the trace has end = Infinity. */
+export interface RrRequests {
+  readonly node: string;
+  readonly id: Float64Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  /** 1 when the outcome is ok. */
+  readonly ok: Uint8Array;
+  readonly attempts: Int32Array;
+  readonly outcome: readonly string[];
+}
+
+/** Time-stamped events of one kind. */
+export interface RrEventTimes {
+  readonly time: Float64Array;
+  /** A number carried by the row (attempt for sends/recv, root for shed, the new value for gauges). */
+  readonly value: Float64Array;
+  /** A second number (root for sends and recv). */
+  readonly extra: Float64Array;
+}
+
+/** Everything RR that happened on one node. */
+export interface RrNodeEvents {
+  readonly node: string;
+  readonly requests: RrRequests;
+  readonly sends: RrEventTimes;
+  readonly timeouts: RrEventTimes;
+  readonly breaker: readonly { time: number; state: string }[];
+  readonly recv: RrEventTimes;
+  readonly queue: RrEventTimes;
+  readonly busy: RrEventTimes;
+  readonly shed: RrEventTimes;
+  readonly backends: readonly { time: number; backend: string; state: string }[];
+}
+
+class Col {
+  t: number[] = [];
+  v: number[] = [];
+  x: number[] = [];
+  push(t: number, v: number, x = 0): void {
+    this.t.push(t);
+    this.v.push(v);
+    this.x.push(x);
+  }
+  done(): RrEventTimes {
+    return { time: Float64Array.from(this.t), value: Float64Array.from(this.v), extra: Float64Array.from(this.x) };
+  }
+}
+
+/** The RR rows of every node that has any, by node name (in node order). */
+export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
+  interface Acc {
+    sends: Col;
+    timeouts: Col;
+    recv: Col;
+    queue: Col;
+    busy: Col;
+    shed: Col;
+    done: { id: number; end: number; rt: number; outcome: string; attempts: number }[];
+    firstSend: Map<number, number>;
+    breaker: { time: number; state: string }[];
+    backends: { time: number; backend: string; state: string }[];
+  }
+  const acc = new Map<number, Acc>();
+  const keyIds = new Map<number, string>();
+  const get = (node: number): Acc => {
+    let a = acc.get(node);
+    if (!a) {
+      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [] };
+      acc.set(node, a);
+    }
+    return a;
+  };
+  for (let r = 0; r < trace.length; r++) {
+    if (trace.kind[r] !== RecordKind.State || trace.dir[r] !== Place.Node) continue;
+    const code = trace.code[r];
+    let key = keyIds.get(code);
+    if (key === undefined) {
+      key = trace.string(code);
+      keyIds.set(code, key);
+    }
+    if (!key.startsWith('rr.')) continue;
+    const t = trace.time[r];
+    const value = trace.string(trace.frame[r]);
+    const a = get(trace.place[r]);
+    const w = value.split(' ');
+    switch (key) {
+      case 'rr.send': {
+        const id = Number(w[0]);
+        const attempt = Number(w[1]);
+        a.sends.push(t, attempt, Number(w[2]));
+        if (attempt === 1) a.firstSend.set(id, t);
+        break;
+      }
+      case 'rr.timeout':
+        a.timeouts.push(t, Number(w[1]), Number(w[0]));
+        break;
+      case 'rr.done':
+        a.done.push({ id: Number(w[0]), outcome: w[1], attempts: Number(w[2]), rt: Number(w[3]), end: t });
+        break;
+      case 'rr.breaker':
+        a.breaker.push({ time: t, state: value });
+        break;
+      case 'rr.recv':
+        a.recv.push(t, Number(w[1]), Number(w[0]));
+        break;
+      case 'rr.queue':
+        a.queue.push(t, Number(w[0]));
+        break;
+      case 'rr.busy':
+        a.busy.push(t, Number(w[0]));
+        break;
+      case 'rr.shed':
+        a.shed.push(t, Number(w[1]), w[0] === 'queue' ? 0 : 1);
+        break;
+      default:
+        if (key.startsWith('rr.backend ')) a.backends.push({ time: t, backend: key.slice(11), state: value });
+    }
+  }
+  const out = new Map<string, RrNodeEvents>();
+  for (const [nodeId, a] of [...acc.entries()].sort((x, y) => x[0] - y[0])) {
+    const node = trace.nodes[nodeId].name;
+    const finished = new Set<number>();
+    for (const d of a.done) finished.add(d.id);
+    const open = [...a.firstSend.entries()].filter(([id]) => !finished.has(id));
+    const n = a.done.length + open.length;
+    const req = {
+      node,
+      id: new Float64Array(n),
+      start: new Float64Array(n),
+      end: new Float64Array(n),
+      ok: new Uint8Array(n),
+      attempts: new Int32Array(n),
+      outcome: [] as string[],
+    };
+    a.done.forEach((d, i) => {
+      req.id[i] = d.id;
+      req.start[i] = d.end - d.rt;
+      req.end[i] = d.end;
+      req.ok[i] = d.outcome === 'ok' ? 1 : 0;
+      req.attempts[i] = d.attempts;
+      req.outcome.push(d.outcome);
+    });
+    open.forEach(([id, start], j) => {
+      const i = a.done.length + j;
+      req.id[i] = id;
+      req.start[i] = start;
+      req.end[i] = Infinity;
+      req.outcome.push('open');
+    });
+    out.set(node, {
+      node,
+      requests: req,
+      sends: a.sends.done(),
+      timeouts: a.timeouts.done(),
+      breaker: a.breaker,
+      recv: a.recv.done(),
+      queue: a.queue.done(),
+      busy: a.busy.done(),
+      shed: a.shed.done(),
+      backends: a.backends,
+    });
+  }
+  return out;
+}

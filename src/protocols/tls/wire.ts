@@ -1,0 +1,212 @@
+/**
+ * Byte builders and readers for TLS's presentation language (RFC 8446 section 3): big-endian
+ * integers and length-prefixed vectors. A {@link TlsReader} throws {@link TlsDecodeError} on
+ * truncation; the engine turns that into a `decode_error` alert.
+ */
+
+/** A malformed TLS structure; carries the alert the receiver should send. */
+export class TlsDecodeError extends Error {
+  constructor(
+    message: string,
+    /** Alert description to send (RFC 8446 section 6): `decode_error` (50) unless said otherwise. */
+    readonly alert = 50,
+  ) {
+    super(message);
+    this.name = 'TlsDecodeError';
+  }
+}
+
+/** Appends bytes; `vector(lenBytes, fn)` writes a length-prefixed vector. */
+export class TlsWriter {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.ensure(2);
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u24(v: number): this {
+    this.ensure(3);
+    this.buf[this.len++] = (v >>> 16) & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(4);
+    this.buf[this.len++] = (v >>> 24) & 0xff;
+    this.buf[this.len++] = (v >>> 16) & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    return this;
+  }
+
+  /** A vector whose length prefix is `lenBytes` (1, 2 or 3) bytes long. */
+  vector(lenBytes: 1 | 2 | 3, fill: (w: TlsWriter) => void): this {
+    const at = this.len;
+    this.ensure(lenBytes);
+    this.len += lenBytes;
+    fill(this);
+    const n = this.len - at - lenBytes;
+    if (n >= 2 ** (8 * lenBytes)) throw new RangeError(`TLS: vector of ${n} bytes overflows a ${lenBytes}-byte length`);
+    for (let i = 0; i < lenBytes; i++) this.buf[at + i] = (n >>> (8 * (lenBytes - 1 - i))) & 0xff;
+    return this;
+  }
+
+  /** Shorthand for a vector holding exactly `b`. */
+  opaque(lenBytes: 1 | 2 | 3, b: Uint8Array): this {
+    return this.vector(lenBytes, (w) => w.bytes(b));
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Reads big-endian fields from `[pos, end)`; throws {@link TlsDecodeError} past `end`. */
+export class TlsReader {
+  constructor(
+    readonly buf: Uint8Array,
+    public pos = 0,
+    readonly end = buf.length,
+  ) {}
+
+  private need(n: number, what: string): void {
+    if (this.pos + n > this.end) throw new TlsDecodeError(`TLS: truncated ${what} (need ${n} bytes, have ${this.end - this.pos})`);
+  }
+
+  get left(): number {
+    return this.end - this.pos;
+  }
+
+  u8(what = 'u8'): number {
+    this.need(1, what);
+    return this.buf[this.pos++];
+  }
+
+  u16(what = 'u16'): number {
+    this.need(2, what);
+    const v = (this.buf[this.pos] << 8) | this.buf[this.pos + 1];
+    this.pos += 2;
+    return v;
+  }
+
+  u24(what = 'u24'): number {
+    this.need(3, what);
+    const v = (this.buf[this.pos] << 16) | (this.buf[this.pos + 1] << 8) | this.buf[this.pos + 2];
+    this.pos += 3;
+    return v;
+  }
+
+  u32(what = 'u32'): number {
+    this.need(4, what);
+    const v =
+      ((this.buf[this.pos] << 24) | (this.buf[this.pos + 1] << 16) | (this.buf[this.pos + 2] << 8) | this.buf[this.pos + 3]) >>> 0;
+    this.pos += 4;
+    return v;
+  }
+
+  bytes(n: number, what = 'bytes'): Uint8Array {
+    this.need(n, what);
+    const v = this.buf.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** A length-prefixed vector's contents (copied). */
+  opaque(lenBytes: 1 | 2 | 3, what = 'vector'): Uint8Array {
+    const n = lenBytes === 1 ? this.u8(what) : lenBytes === 2 ? this.u16(what) : this.u24(what);
+    return this.bytes(n, what);
+  }
+
+  /** A reader over the next length-prefixed vector; this reader skips past it. */
+  sub(lenBytes: 1 | 2 | 3, what = 'vector'): TlsReader {
+    const n = lenBytes === 1 ? this.u8(what) : lenBytes === 2 ? this.u16(what) : this.u24(what);
+    this.need(n, what);
+    const r = new TlsReader(this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return r;
+  }
+
+  /** Throws unless every byte was consumed. */
+  done(what: string): void {
+    if (this.pos !== this.end) throw new TlsDecodeError(`TLS: ${this.end - this.pos} trailing bytes in ${what}`);
+  }
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Lower-case hex without separators. */
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += b[i].toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Parses hex, ignoring whitespace. */
+export function fromHex(s: string): Uint8Array {
+  const clean = s.replace(/\s+/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`bad hex: ${s.slice(0, 40)}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Constant-shape byte comparison (timing is irrelevant in a simulator; kept simple). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+/** UTF-8 / ASCII string bytes. */
+export function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+/** Decodes UTF-8 (lossy). */
+export function fromUtf8(b: Uint8Array): string {
+  return new TextDecoder().decode(b);
+}

@@ -8,3 +8,4 @@ import './rr/rr-server';
 import './rr/rr-lb';
 import './nc/nc';
 import './iperf3/iperf3';
+import './dig/dig';

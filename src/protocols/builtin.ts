@@ -8,6 +8,7 @@ import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP } from './ipv4/i
 import { dissectTcp } from './tcp/tcp-header';
 import { dissectUdp } from './udp/udp';
 import { dissectRr, RR_PORT } from './rr/rr';
+import { dissectDns, DNS_PORT } from './dns/dns';
 
 let registered = false;
 
@@ -24,4 +25,5 @@ export function registerBuiltinProtocols(): void {
   registerIpProtocol(IP_PROTO_TCP, dissectTcp);
   registerIpProtocol(IP_PROTO_UDP, dissectUdp);
   registerUdpPort(RR_PORT, dissectRr);
+  registerUdpPort(DNS_PORT, dissectDns);
 }

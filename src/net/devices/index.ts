@@ -5,3 +5,4 @@ import './switch';
 import './hub';
 import './router';
 import './clients';
+import './dns-server';

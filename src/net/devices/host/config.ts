@@ -157,6 +157,8 @@ export interface HostConfig {
   readonly routes?: readonly ViaRoute[];
   /** MTU of `eth0` in bytes (68..9000); the link's MTU when absent. */
   readonly mtu?: number;
+  /** The DNS resolver programs on this host ask (like resolv.conf's `nameserver`), e.g. `10.0.0.53`. */
+  readonly dns?: string;
 }
 
 const hostSchema = z.strictObject({
@@ -165,6 +167,7 @@ const hostSchema = z.strictObject({
   mac: macSchema.optional(),
   routes: z.array(viaRouteSchema).optional(),
   mtu: mtuSchema.optional(),
+  dns: ipv4Schema.optional(),
 });
 
 function validateHost(config: HostConfig, report: ReportIssue): void {

@@ -1,18 +1,42 @@
 /**
- * Ladder (sequence) diagram at true time scale: one lane per device, time flowing down, one band per
- * frame from its sender (start .. end of transmission) to its receiver (arrival). The window shows
- * what plays in about three seconds at the current speed, with the playhead a third of the way down.
+ * Ladder (sequence) diagram: one lane per device, time flowing down, one band per frame from its
+ * sender (start .. end of transmission) to its receiver (arrival). At true time scale the window
+ * shows what plays in about three seconds at the current speed; in compressed mode every event time
+ * gets the same vertical step (time between events is squeezed out, order is kept). The playhead sits
+ * a third of the way down.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Scene } from '../scenario/scene';
 import { RecordKind } from '../sim/trace';
-import { playbackStore, selectionStore, useStore } from '../store';
+import { playbackStore } from '../store/playback';
+import { selectionStore } from '../store/selection';
+import { viewStore } from '../store/view';
+import { useStore } from 'zustand';
 import { frameProtocol, lowerBound, upperBound, type TimelineIndex } from '../timeline';
 import { DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
 import { layoutScene } from '../view3d/layout';
 import { formatTime } from './format';
 
 const MAX_SHAPES = 1500;
+/** Pixels per event in compressed mode. */
+const EVENT_STEP = 16;
+
+/** Event rank of time t: i + fraction between eventTimes[i] and eventTimes[i + 1] (monotonic in t). */
+function rankOf(times: Float64Array, t: number): number {
+  const i = upperBound(times, t) - 1;
+  if (i < 0) return times.length ? t / Math.max(1, times[0]) - 1 : 0;
+  if (i >= times.length - 1) return times.length - 1 + (t - times[times.length - 1]) / 1e6;
+  return i + (t - times[i]) / Math.max(1e-9, times[i + 1] - times[i]);
+}
+
+/** The time at event rank r (inverse of rankOf, clamped to the trace). */
+function timeAtRank(times: Float64Array, r: number): number {
+  if (times.length === 0) return 0;
+  if (r <= 0) return r < -1 ? 0 : times[0] * (r + 1);
+  if (r >= times.length - 1) return times[times.length - 1] + (r - (times.length - 1)) * 1e6;
+  const i = Math.floor(r);
+  return times[i] + (r - i) * (times[i + 1] - times[i]);
+}
 
 export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene }) {
   const time = useStore(playbackStore, (s) => s.time);
@@ -43,12 +67,28 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
     return { ids, laneOf };
   }, [index, scene]);
 
+  const compressed = useStore(viewStore, (s) => s.ladderCompressed);
   const top = 22;
-  const W = speed * 3;
-  const t0 = time - W / 3;
-  const t1 = t0 + W;
   const h = Math.max(40, size.h - top - 4);
-  const y = (t: number) => top + ((t - t0) / W) * h;
+  const ev = index.eventTimes;
+  let W: number;
+  let t0: number;
+  let t1: number;
+  let y: (t: number) => number;
+  if (compressed) {
+    const rows = h / EVENT_STEP;
+    const rNow = rankOf(ev, time);
+    const r0 = rNow - rows / 3;
+    t0 = timeAtRank(ev, r0);
+    t1 = timeAtRank(ev, r0 + rows);
+    W = t1 - t0;
+    y = (t: number) => top + (rankOf(ev, t) - r0) * EVENT_STEP;
+  } else {
+    W = speed * 3;
+    t0 = time - W / 3;
+    t1 = t0 + W;
+    y = (t: number) => top + ((t - t0) / W) * h;
+  }
   const laneW = size.w / Math.max(1, lanes.ids.length);
   const x = (node: number) => (lanes.laneOf[node] + 0.5) * laneW;
   const tr = index.trace;
@@ -94,23 +134,23 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
   }
 
   return (
-    <div className="ladder" ref={box} data-testid="ladder">
+    <div className="ladder" ref={box} data-testid="ladder" data-mode={compressed ? 'compressed' : 'time'}>
       <svg width={size.w} height={size.h}>
         {lanes.ids.map((id) => (
           <g key={id}>
             <line x1={x(id)} x2={x(id)} y1={top} y2={size.h} stroke="#2a3650" strokeWidth={1} />
-            <text x={x(id)} y={14} fill="#9fb0cc" fontSize={11} textAnchor="middle">
+            <text x={x(id)} y={15} fill="#c8d4e8" fontSize={12} fontWeight={600} textAnchor="middle">
               {tr.nodes[id].name}
             </text>
           </g>
         ))}
         {shapes}
         <line x1={0} x2={size.w} y1={y(time)} y2={y(time)} stroke="#fff" strokeWidth={1} strokeDasharray="4 3" opacity={0.7} />
-        <text x={4} y={y(time) - 3} fill="#fff" fontSize={10} opacity={0.8}>
+        <text x={4} y={y(time) - 4} fill="#fff" fontSize={11} opacity={0.9}>
           {formatTime(time)}
         </text>
-        <text x={size.w - 4} y={size.h - 4} fill="#56627a" fontSize={10} textAnchor="end">
-          window {formatTime(W)}
+        <text x={size.w - 6} y={size.h - 6} fill="#8393ab" fontSize={11} textAnchor="end">
+          {compressed ? `compressed: one step per event · ${formatTime(W)} shown` : `true time scale · window ${formatTime(W)}`}
         </text>
       </svg>
     </div>

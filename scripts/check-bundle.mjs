@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Bundle budgets of the embed (docs/embed.md), read from a finished `vite build`:
+//
+//   initial script of embed.html (entry + its static imports)   <= 80 KB gzipped
+//   3D chunk (view3d, three, @react-three/fiber: what the 3D view adds
+//             beyond the initial script and the simulation chunk)  <= 260 KB gzipped
+//   <packetarium-scene> script (packetarium-embed.js + imports)  <= 10 KB gzipped
+//   the ladder-only path (initial + simulation + ladder) loads no three.js at all.
+//
+// Usage: node scripts/check-bundle.mjs [distDir]   (default: dist; `npm run check:bundle`)
+// Reads distDir/.vite/manifest.json (vite.config.ts sets build.manifest). Exits 1 over budget.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const KB = 1000; // kB as vite reports them (conservative next to KiB)
+const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB };
+
+const dist = resolve(process.argv[2] ?? 'dist');
+const manifestPath = join(dist, '.vite', 'manifest.json');
+if (!existsSync(manifestPath)) {
+  console.error(`check:bundle: ${manifestPath} not found. Run \`npm run build\` first (vite.config.ts must set build.manifest: true).`);
+  process.exit(1);
+}
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const sizeCache = new Map();
+function gz(file) {
+  if (!sizeCache.has(file)) {
+    const bytes = readFileSync(join(dist, file));
+    sizeCache.set(file, { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+  }
+  return sizeCache.get(file);
+}
+/** Files of `key` and everything it imports statically. */
+function closure(key, seen = new Set()) {
+  const chunk = manifest[key];
+  if (!chunk || seen.has(chunk.file)) return seen;
+  seen.add(chunk.file);
+  for (const k of chunk.imports ?? []) closure(k, seen);
+  return seen;
+}
+const total = (files) => [...files].reduce((s, f) => s + gz(f).gzip, 0);
+const minus = (a, ...bs) => new Set([...a].filter((f) => !bs.some((b) => b.has(f))));
+const kb = (n) => `${(n / KB).toFixed(1)} kB`;
+
+const embedKey = Object.keys(manifest).find((k) => manifest[k].isEntry && manifest[k].src === 'embed.html') ?? 'embed.html';
+const embed = manifest[embedKey];
+if (!embed) {
+  console.error('check:bundle: embed.html is not an entry of the build (vite.config.ts build.rollupOptions.input)');
+  process.exit(1);
+}
+const dyn = (embed.dynamicImports ?? []).map((k) => ({ key: k, ...manifest[k] }));
+const findDyn = (re) => dyn.find((d) => re.test(d.src ?? d.name ?? d.key) || re.test(d.name ?? ''));
+const threeKey = findDyn(/Scene3D/)?.key;
+const simKey = findDyn(/(^|\/)sim(\.ts)?$/)?.key;
+const ladderKey = findDyn(/Ladder/)?.key;
+
+const initial = closure(embedKey);
+const sim = simKey ? minus(closure(simKey), initial) : new Set();
+const ladder = ladderKey ? minus(closure(ladderKey), initial, sim) : new Set();
+const three = threeKey ? minus(closure(threeKey), initial, sim, ladder) : new Set();
+const elementKey = Object.keys(manifest).find((k) => manifest[k].isEntry && /element\.ts$/.test(manifest[k].src ?? k));
+const element = elementKey ? closure(elementKey) : new Set();
+
+const failures = [];
+function report(label, files, budget) {
+  const size = total(files);
+  const over = budget !== undefined && size > budget;
+  console.log(`${over ? '✗' : '✓'} ${label}: ${kb(size)} gzipped${budget !== undefined ? ` (budget ${kb(budget)})` : ''}`);
+  for (const f of [...files].sort((a, b) => gz(b).gzip - gz(a).gzip)) console.log(`    ${f.padEnd(48)} ${kb(gz(f).raw).padStart(9)} raw ${kb(gz(f).gzip).padStart(9)} gz`);
+  if (over) failures.push(`${label} is ${kb(size)} gzipped, over its budget of ${kb(budget)} by ${kb(size - budget)}`);
+}
+console.log(`embed bundle sizes in ${dist}`);
+report('initial script (embed.html)', initial, BUDGETS.initial);
+report('simulation chunk (lazy: zod, yaml, simulator)', sim);
+report('ladder chunk (lazy)', ladder);
+if (!threeKey) failures.push('no lazily loaded 3D chunk (Scene3D) among the dynamic imports of embed.html: is the 3D view still lazy?');
+report('3D chunk (lazy: three, @react-three/fiber, view3d)', three, BUDGETS.threeD);
+if (elementKey) report('<packetarium-scene> script', element, BUDGETS.element);
+else failures.push('no src/embed/element.ts entry (packetarium-embed.js) in the build');
+
+// The ladder-only path must not contain three.js.
+for (const f of new Set([...initial, ...sim, ...ladder])) {
+  const text = readFileSync(join(dist, f), 'utf8');
+  if (/WebGLRenderer/.test(text)) {
+    failures.push(`${f} is loaded by the ladder-only view but contains three.js (WebGLRenderer)`);
+  }
+}
+
+if (failures.length) {
+  console.error('\ncheck:bundle FAILED:');
+  for (const f of failures) console.error(`  - ${f}`);
+  console.error('Split the code (dynamic import) or trim dependencies; see docs/embed.md "Budgets".');
+  process.exit(1);
+}
+console.log('\ncheck:bundle: all embed budgets met');

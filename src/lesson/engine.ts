@@ -1,0 +1,262 @@
+/**
+ * The step engine: plays a lesson against its scene without any view. It resolves each step's
+ * moment (running until its condition holds), decides questions by evaluating each choice's
+ * condition on the trace, and checks "try it" exercises by re-simulating the scene with the
+ * student's values applied as scene data. Deterministic: the same lesson gives the same moments.
+ */
+import { parse as parseYaml } from 'yaml';
+import { loadSceneData } from '../scenario/load';
+import { formatSceneError } from '../scenario/validate';
+import { simulate } from '../scenario/simulate';
+import type { Scene } from '../scenario/scene';
+import { parseDuration } from '../sim/units';
+import { buildTimeline, type TimelineIndex } from '../timeline';
+import { describeCondition, evaluateCondition, unknownNames, type Condition, type ConditionResult } from './conditions';
+import type { Control, Lesson, LessonError, TryIt } from './format';
+
+/** One simulated run of (a variant of) the lesson's scene. */
+export interface LessonRun {
+  readonly scene: Scene;
+  readonly index: TimelineIndex;
+  /** Scene data it was built from (for showing it, e.g. as YAML). */
+  readonly raw: RawScene;
+  /** Identifies the variant: `base`, `faults:2`, `try:5:{...}`. */
+  readonly key: string;
+}
+
+export type RawScene = Record<string, unknown> & { nodes?: unknown[]; links?: unknown[]; run?: unknown[]; faults?: unknown[] };
+
+/** A step's resolved moment. */
+export interface StepMoment {
+  readonly time: number;
+  /** The row that met `until` (for `select: packet`), or -1. */
+  readonly row: number;
+  /** False when `until` never held: an authoring error. */
+  readonly met: boolean;
+  readonly runKey: string;
+}
+
+export interface QuestionVerdict {
+  /** Per choice: what the simulation says. */
+  readonly results: ConditionResult[];
+  /** Indexes of the choices the simulation confirms (a good question has exactly one). */
+  readonly correct: number[];
+}
+
+export type TryVerdict =
+  | { ok: true; passed: boolean; result: ConditionResult; run: LessonRun; goal: string }
+  | { ok: false; errors: string[] };
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function endNode(end: unknown): string {
+  if (typeof end === 'string') return end.split(':')[0];
+  if (end && typeof end === 'object' && 'node' in end) return String((end as { node: unknown }).node);
+  return '';
+}
+
+function linkIdOf(l: Record<string, unknown>): string {
+  return typeof l.id === 'string' ? l.id : `${endNode(l.a)}-${endNode(l.b)}`;
+}
+
+function findLink(raw: RawScene, id: string): Record<string, unknown> | undefined {
+  return (raw.links as Record<string, unknown>[] | undefined)?.find((l) => linkIdOf(l) === id);
+}
+function findNode(raw: RawScene, id: string): Record<string, unknown> | undefined {
+  return (raw.nodes as Record<string, unknown>[] | undefined)?.find((n) => n.id === id);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The value a control has in scene data (what the student starts from). */
+export function controlValue(raw: RawScene, c: Control): unknown {
+  if (c.link !== undefined) return findLink(raw, c.link)?.[c.field!];
+  if (c.node !== undefined) return findNode(raw, c.node)?.[c.field!];
+  const run = (raw.run as Record<string, unknown>[] | undefined)?.[c.run!];
+  const cmd = typeof run?.cmd === 'string' ? run.cmd : '';
+  if (!c.arg) return cmd;
+  const m = new RegExp(`(?:^|\\s)${escapeRe(c.arg)}\\s+(\\S+)`).exec(cmd);
+  return m ? m[1] : null;
+}
+
+/** Writes a control's value into scene data (a copy the caller owns). Returns an error or null. */
+export function applyControl(raw: RawScene, c: Control, value: unknown): string | null {
+  if (c.link !== undefined) {
+    const l = findLink(raw, c.link);
+    if (!l) return `control "${c.id}": no link "${c.link}" in the scene`;
+    if (value === null || value === undefined) delete l[c.field!];
+    else l[c.field!] = value;
+    return null;
+  }
+  if (c.node !== undefined) {
+    const n = findNode(raw, c.node);
+    if (!n) return `control "${c.id}": no device "${c.node}" in the scene`;
+    if (value === null || value === undefined) delete n[c.field!];
+    else n[c.field!] = value;
+    return null;
+  }
+  const run = (raw.run as Record<string, unknown>[] | undefined)?.[c.run!];
+  if (!run || typeof run.cmd !== 'string') return `control "${c.id}": the scene has no run[${c.run}]`;
+  if (!c.arg) {
+    run.cmd = String(value);
+    return null;
+  }
+  const re = new RegExp(`(^|\\s)${escapeRe(c.arg)}\\s+\\S+`);
+  const without = run.cmd.replace(re, '');
+  run.cmd = value === null || value === undefined || value === '' ? without : re.test(run.cmd) ? run.cmd.replace(re, `$1${c.arg} ${String(value)}`) : `${run.cmd} ${c.arg} ${String(value)}`;
+  return null;
+}
+
+/** Every name a lesson refers to that its scene lacks, as file:line errors. */
+export function checkLessonRefs(lesson: Lesson, scene: Scene, raw: RawScene): LessonError[] {
+  const nodes = new Set(scene.nodes.map((n) => n.id));
+  const links = new Set(scene.links.map((l) => l.id));
+  const errors: LessonError[] = [];
+  const err = (line: number, message: string) => errors.push({ file: lesson.file, line, message });
+  const cond = (line: number, what: string, c: Condition | undefined) => {
+    if (c) for (const m of unknownNames(c, nodes, links)) err(line, `${what}: ${m}`);
+  };
+  lesson.steps.forEach((s, i) => {
+    const what = `step ${i + 1} ("${s.title}")`;
+    const d = s.directives;
+    cond(s.blockLine, `${what} until`, d.until);
+    for (const h of d.highlight ?? []) if (!nodes.has(h) && !links.has(h)) err(s.blockLine, `${what} highlight: no device or link "${h}" in scene ${lesson.scene}`);
+    if (d.select && d.select !== 'packet' && !nodes.has(d.select)) err(s.blockLine, `${what} select: "${d.select}" is neither "packet" nor a device of scene ${lesson.scene}`);
+    if (d.select === 'packet' && !d.until) err(s.blockLine, `${what} select: packet needs an until condition whose frame is selected`);
+    if (d.at !== undefined) {
+      const r = parseDuration(d.at);
+      if (!r.ok) err(s.blockLine, `${what} at: ${r.error}`);
+    }
+    s.question?.choices.forEach((c, k) => cond(s.blockLine, `${what} choice ${k + 1}`, c.when));
+    if (s.tryIt) {
+      cond(s.blockLine, `${what} goal`, s.tryIt.goal);
+      for (const c of s.tryIt.controls) {
+        const probe = clone(raw);
+        const e = applyControl(probe, c, controlValue(probe, c));
+        if (e) err(s.blockLine, `${what}: ${e}`);
+      }
+    }
+  });
+  return errors;
+}
+
+/** Options of a session: how to run a scene (default: simulate in this thread). */
+export interface SessionOptions {
+  /** A run of the unchanged scene that already exists (the app's), to avoid simulating twice. */
+  base?: { scene: Scene; index: TimelineIndex };
+}
+
+/** A lesson bound to its scene: step moments, question verdicts, try-it checks. */
+export class LessonSession {
+  readonly raw: RawScene;
+  private readonly runs = new Map<string, LessonRun>();
+  private moments: StepMoment[] | null = null;
+
+  constructor(
+    readonly lesson: Lesson,
+    sceneText: string,
+    opts: SessionOptions = {},
+  ) {
+    this.raw = parseYaml(sceneText) as RawScene;
+    if (opts.base) this.runs.set('base', { ...opts.base, raw: this.raw, key: 'base' });
+  }
+
+  /** Scene data with the faults of steps 0..`step` added. */
+  rawFor(step: number): { raw: RawScene; key: string } {
+    const faults: unknown[] = [];
+    for (let i = 0; i <= step && i < this.lesson.steps.length; i++) faults.push(...(this.lesson.steps[i].directives.fault ?? []));
+    if (faults.length === 0) return { raw: this.raw, key: 'base' };
+    const raw = clone(this.raw);
+    raw.faults = [...((raw.faults as unknown[]) ?? []), ...faults];
+    return { raw, key: `faults:${faults.length}` };
+  }
+
+  /** Validates and simulates scene data; throws with scene errors. */
+  runRaw(raw: RawScene, key: string): LessonRun {
+    const hit = this.runs.get(key);
+    if (hit) return hit;
+    const loaded = loadSceneData(raw);
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => formatSceneError(e, `${this.lesson.scene} (${key})`)).join('\n'));
+    const result = simulate(loaded.scene);
+    const run: LessonRun = { scene: loaded.scene, index: buildTimeline(result.trace), raw, key };
+    // Keep the base and a few variants.
+    if (this.runs.size > 8) for (const k of this.runs.keys()) if (k !== 'base' && !k.startsWith('faults:')) this.runs.delete(k);
+    this.runs.set(key, run);
+    return run;
+  }
+
+  /** The run that step `step` shows (the scene plus the faults its steps added so far). */
+  runFor(step: number): LessonRun {
+    const { raw, key } = this.rawFor(Math.max(0, step));
+    return this.runRaw(raw, key);
+  }
+
+  /** The moment of every step, resolved in order. */
+  stepMoments(): StepMoment[] {
+    if (this.moments) return this.moments;
+    const out: StepMoment[] = [];
+    let prev = 0;
+    this.lesson.steps.forEach((s, i) => {
+      const run = this.runFor(i);
+      const d = s.directives;
+      let m: StepMoment = { time: prev, row: -1, met: true, runKey: run.key };
+      if (d.until) {
+        const r = evaluateCondition(run.index, d.until, prev);
+        m = { time: r.met ? r.time : prev, row: r.row, met: r.met, runKey: run.key };
+      } else if (d.at !== undefined) {
+        const r = parseDuration(d.at);
+        m = { time: r.ok ? r.ns : prev, row: -1, met: r.ok, runKey: run.key };
+      }
+      out.push(m);
+      prev = m.time;
+    });
+    this.moments = out;
+    return out;
+  }
+
+  /** What the simulation says about each choice of the question at `step`. */
+  judge(step: number): QuestionVerdict {
+    const s = this.lesson.steps[step];
+    if (!s?.question) return { results: [], correct: [] };
+    const run = this.runFor(step);
+    const from = s.question.kind === 'predict' ? this.stepMoments()[step].time : 0;
+    const results = s.question.choices.map((c) => evaluateCondition(run.index, c.when, from));
+    return { results, correct: results.flatMap((r, k) => (r.met ? [k] : [])) };
+  }
+
+  /** The values an exercise starts from. */
+  startValues(step: number): Record<string, unknown> {
+    const t = this.lesson.steps[step]?.tryIt;
+    if (!t) return {};
+    const base = this.rawFor(step).raw;
+    const out: Record<string, unknown> = {};
+    for (const c of t.controls) out[c.id] = t.start && c.id in t.start ? t.start[c.id] : controlValue(base, c);
+    return out;
+  }
+
+  /** Re-simulates the scene with the student's values and checks the goal. */
+  tryIt(step: number, values: Record<string, unknown>): TryVerdict {
+    const t: TryIt | undefined = this.lesson.steps[step]?.tryIt;
+    if (!t) return { ok: false, errors: ['this step has no exercise'] };
+    const { raw: base } = this.rawFor(step);
+    const raw = clone(base);
+    const all = { ...this.startValues(step), ...values };
+    const errors: string[] = [];
+    for (const c of t.controls) {
+      const e = applyControl(raw, c, all[c.id]);
+      if (e) errors.push(e);
+    }
+    if (errors.length) return { ok: false, errors };
+    const key = `try:${step}:${JSON.stringify(t.controls.map((c) => all[c.id]))}`;
+    let run: LessonRun;
+    try {
+      run = this.runRaw(raw, key);
+    } catch (e) {
+      return { ok: false, errors: String(e instanceof Error ? e.message : e).split('\n') };
+    }
+    const result = evaluateCondition(run.index, t.goal, 0);
+    return { ok: true, passed: result.met, result, run, goal: describeCondition(t.goal) };
+  }
+}

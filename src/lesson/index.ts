@@ -1,0 +1,6 @@
+/** Lessons: the file format, conditions over a trace, and the step engine. No React, no DOM. */
+export * from './conditions';
+export * from './engine';
+export * from './format';
+export * from './markdown';
+export * from './progress';

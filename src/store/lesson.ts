@@ -1,0 +1,414 @@
+/**
+ * The lesson player: which lesson is open, which step, the student's progress (saved in
+ * localStorage, versioned and validated; unreadable data is kept in a backup key, never dropped),
+ * and what the current step asks of the view (highlight, selection, playhead). The step engine
+ * (src/lesson) decides moments and answers; this store only applies them to the other stores.
+ */
+import { createStore } from 'zustand/vanilla';
+import {
+  emptyLessonProgress,
+  emptyProgress,
+  formatLessonError,
+  LessonSession,
+  checkLessonRefs,
+  mergeProgress,
+  parseLesson,
+  parseProgressText,
+  progressFileText,
+  type Lesson,
+  type LessonProgress,
+  type LessonRun,
+  type Progress,
+  type TryVerdict,
+} from '../lesson';
+import { playbackStore, speedFor } from './playback';
+import { sceneStore } from './scene';
+import { selectionStore } from './selection';
+import { viewStore } from './view';
+
+export const PROGRESS_KEY = 'packetarium.lessons.progress';
+export const PROGRESS_BACKUP_KEY = 'packetarium.lessons.progress.backup';
+
+/** A lesson file of the catalogue: parsed, or its errors. */
+export interface LessonEntry {
+  readonly id: string;
+  readonly file: string;
+  readonly lesson: Lesson | null;
+  /** `file:line: problem` lines. */
+  readonly errors: string[];
+}
+
+/** What the app provides: scene files by name and a way to open one the usual way. */
+export interface LessonHost {
+  sceneText(name: string): { text: string; fileName: string } | undefined;
+  loadScene(name: string): void;
+}
+
+export interface LessonState {
+  entries: LessonEntry[];
+  /** The side panel is shown. */
+  open: boolean;
+  presenter: boolean;
+  /** Open lesson (an entry id), or null for the catalogue. */
+  active: string | null;
+  /** Step shown; -1 = the introduction. */
+  step: number;
+  /** Setting the step up (simulating). */
+  busy: boolean;
+  /** Errors of the open lesson found when running it (unknown names, unmet conditions). */
+  runErrors: string[];
+  /** Devices/links the current step highlights (null: the scene's own). */
+  highlight: readonly string[] | null;
+  /** The step's moment, ns (for "Back to this step"). */
+  stepTime: number;
+  /** Bumped when a step asks for a panel. */
+  panel: { name: string; nonce: number } | null;
+  progress: Progress;
+  /** Something the student should know (unreadable saved progress, an import result). */
+  notice: string | null;
+  /** Current exercise: the values chosen and the last verdict. */
+  tryValues: Record<string, unknown>;
+  tryVerdict: TryVerdict | null;
+  /** Which run of the scene is on screen (`base`, `faults:N`, `try:...`). */
+  shownRun: string;
+}
+
+let host: LessonHost | null = null;
+let session: LessonSession | null = null;
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads saved progress; unreadable data is moved to the backup key and reported. */
+export function loadSavedProgress(): { progress: Progress; notice: string | null } {
+  const ls = storage();
+  const text = ls?.getItem(PROGRESS_KEY);
+  if (!text) return { progress: emptyProgress(), notice: null };
+  const r = parseProgressText(text);
+  if (r.ok) return { progress: r.progress, notice: null };
+  try {
+    ls?.setItem(PROGRESS_BACKUP_KEY, text);
+  } catch {
+    // Storage full: the original stays under PROGRESS_KEY until the next save.
+  }
+  return { progress: emptyProgress(), notice: `Saved lesson progress could not be read (${r.error}). A copy was kept in localStorage as "${PROGRESS_BACKUP_KEY}"; starting fresh.` };
+}
+
+function save(p: Progress): void {
+  try {
+    storage()?.setItem(PROGRESS_KEY, JSON.stringify(p));
+  } catch {
+    // Private mode or full storage: progress lives for this page only.
+  }
+}
+
+const initial = loadSavedProgress();
+
+export const lessonStore = createStore<LessonState>()(() => ({
+  entries: [],
+  open: false,
+  presenter: false,
+  active: null,
+  step: -1,
+  busy: false,
+  runErrors: [],
+  highlight: null,
+  stepTime: 0,
+  panel: null,
+  progress: initial.progress,
+  notice: initial.notice,
+  tryValues: {},
+  tryVerdict: null,
+  shownRun: 'base',
+}));
+
+/** Parses lesson files (path -> text) into the catalogue, sorted by `order` then id. */
+export function lessonEntries(files: Record<string, string>): LessonEntry[] {
+  return Object.entries(files)
+    .map(([path, text]): LessonEntry => {
+      const file = path.replace(/^\//, '');
+      const id = file.replace(/^.*\//, '').replace(/\.md$/i, '');
+      const r = parseLesson(text, file);
+      return r.ok ? { id, file, lesson: r.lesson, errors: [] } : { id, file, lesson: null, errors: r.errors.map(formatLessonError) };
+    })
+    .sort((a, b) => (a.lesson?.order ?? 99) - (b.lesson?.order ?? 99) || a.id.localeCompare(b.id));
+}
+
+function setProgress(update: (l: LessonProgress) => LessonProgress, id = lessonStore.getState().active): void {
+  if (!id) return;
+  const p = lessonStore.getState().progress;
+  const next: Progress = { ...p, lessons: { ...p.lessons, [id]: update(p.lessons[id] ?? emptyLessonProgress()) } };
+  lessonStore.setState({ progress: next });
+  save(next);
+}
+
+function setActive(id: string | null): void {
+  const p = { ...lessonStore.getState().progress, active: id };
+  lessonStore.setState({ progress: p });
+  save(p);
+}
+
+/** Whether every step of a lesson is done: visited, answered right, exercise passed. */
+export function isStepDone(lesson: Lesson, l: LessonProgress | undefined, i: number): boolean {
+  if (!l) return false;
+  const s = lesson.steps[i];
+  if (s.kind === 'question') return l.answers[i]?.correct === true;
+  if (s.kind === 'try') return l.tries[i]?.passed === true;
+  return l.visited.includes(i);
+}
+
+export function lessonDoneCount(lesson: Lesson, l: LessonProgress | undefined): number {
+  let n = 0;
+  for (let i = 0; i < lesson.steps.length; i++) if (isStepDone(lesson, l, i)) n++;
+  return n;
+}
+
+function markCompleteIfDone(): void {
+  const s = lessonStore.getState();
+  const entry = s.entries.find((e) => e.id === s.active);
+  if (!entry?.lesson) return;
+  const l = s.progress.lessons[entry.id];
+  if (l && !l.completedAt && lessonDoneCount(entry.lesson, l) === entry.lesson.steps.length) setProgress((x) => ({ ...x, completedAt: new Date().toISOString() }));
+}
+
+/** Puts a run on screen (a variant of the lesson's scene). */
+function showRun(run: LessonRun, name: string): void {
+  const trace = run.index.trace;
+  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [] });
+  const duration = Math.max(run.scene.duration, run.index.endTime);
+  const pb = playbackStore.getState();
+  pb.setDuration(duration);
+  pb.setSpeed(speedFor(duration));
+  lessonStore.setState({ shownRun: run.key });
+}
+
+/** Applies step `i` to the view: run, playhead, highlight, selection, camera, panel. */
+function applyStep(i: number): void {
+  const s = lessonStore.getState();
+  const entry = s.entries.find((e) => e.id === s.active);
+  if (!entry?.lesson || !session) return;
+  const lesson = entry.lesson;
+  const pb = playbackStore.getState();
+  pb.pause();
+  if (i < 0) {
+    const run = session.runFor(0);
+    if (s.shownRun !== 'base' || sceneStore.getState().index !== run.index) {
+      if (run.key === 'base' && sceneStore.getState().index !== run.index) showRun(run, lesson.scene);
+    }
+    pb.seek(0);
+    lessonStore.setState({ highlight: null, stepTime: 0, tryVerdict: null, tryValues: {} });
+    return;
+  }
+  const step = lesson.steps[i];
+  const run = session.runFor(i);
+  if (sceneStore.getState().index !== run.index) showRun(run, lesson.scene);
+  const moment = session.stepMoments()[i];
+  const d = step.directives;
+  pb.seek(moment.time);
+  const tr = run.index.trace;
+  if (d.select === 'packet' && moment.row >= 0) selectionStore.getState().selectRow(moment.row, tr.packet[moment.row]);
+  else if (d.select) {
+    const node = tr.nodes.findIndex((n) => n.name === d.select);
+    if (node >= 0) selectionStore.getState().selectNode(node);
+  } else selectionStore.getState().clear();
+  if (d.camera) viewStore.getState().setCamera(d.camera);
+  const saved = lessonStore.getState().progress.lessons[lesson.id]?.tries[i];
+  lessonStore.setState({
+    highlight: d.highlight ?? null,
+    stepTime: moment.time,
+    panel: d.panel ? { name: d.panel, nonce: (s.panel?.nonce ?? 0) + 1 } : s.panel,
+    tryValues: step.tryIt ? { ...session.startValues(i), ...(saved?.values ?? {}) } : {},
+    tryVerdict: null,
+  });
+  if (d.play) pb.play();
+}
+
+/** Opens the catalogue side panel (or closes it). */
+export function toggleLessons(open = !lessonStore.getState().open): void {
+  lessonStore.setState({ open, presenter: open ? lessonStore.getState().presenter : false });
+}
+
+/** Registers the catalogue and the app's scene access; restores the lesson left open. */
+export function initLessons(files: Record<string, string>, h: LessonHost): void {
+  host = h;
+  lessonStore.setState({ entries: lessonEntries(files) });
+  const active = lessonStore.getState().progress.active;
+  if (active && lessonStore.getState().entries.some((e) => e.id === active && e.lesson)) {
+    const step = lessonStore.getState().progress.lessons[active]?.step ?? -1;
+    // After the app's own first load has started (effects of children run first), so ours wins.
+    setTimeout(() => openLesson(active, step), 0);
+  }
+}
+
+/** Adds a lesson from a file the user picked (e.g. an instructor's draft) and opens it, or shows its errors. */
+export function addLessonFile(text: string, fileName: string): LessonEntry {
+  const [entry] = lessonEntries({ [`lessons/${fileName.replace(/^.*[\\/]/, '')}`]: text });
+  const entries = [...lessonStore.getState().entries.filter((e) => e.id !== entry.id), entry];
+  lessonStore.setState({ entries, open: true });
+  if (entry.lesson) openLesson(entry.id);
+  else {
+    lessonStore.setState({ active: entry.id, step: -1, runErrors: [] });
+  }
+  return entry;
+}
+
+/** Opens a lesson at a step (default: where the student left it). */
+export function openLesson(id: string, step?: number): void {
+  const entry = lessonStore.getState().entries.find((e) => e.id === id);
+  lessonStore.setState({ open: true, active: id, runErrors: [], tryVerdict: null, busy: !!entry?.lesson });
+  setActive(id);
+  if (!entry?.lesson || !host) return;
+  const lesson = entry.lesson;
+  const src = host.sceneText(lesson.scene);
+  if (!src) {
+    lessonStore.setState({ busy: false, runErrors: [`${lesson.file}: no scene called "${lesson.scene}" in scenes/`] });
+    return;
+  }
+  const target = Math.min(step ?? lessonStore.getState().progress.lessons[id]?.step ?? -1, lesson.steps.length - 1);
+  const start = () => {
+    const sc = sceneStore.getState();
+    const base = sc.status === 'ready' && sc.name === lesson.scene && sc.scene && sc.index ? { scene: sc.scene, index: sc.index } : undefined;
+    try {
+      session = new LessonSession(lesson, src.text, { base });
+      const run = session.runFor(0);
+      const errors = checkLessonRefs(lesson, run.scene, session.raw).map(formatLessonError);
+      const moments = session.stepMoments();
+      moments.forEach((m, i) => {
+        if (!m.met) errors.push(`${lesson.file}:${lesson.steps[i].blockLine}: step ${i + 1} ("${lesson.steps[i].title}"): its until condition never holds in the scene`);
+      });
+      lessonStore.setState({ runErrors: errors, busy: false, shownRun: base ? 'base' : '' });
+      goto(target);
+    } catch (e) {
+      lessonStore.setState({ busy: false, runErrors: [`${lesson.file}: ${e instanceof Error ? e.message : String(e)}`] });
+    }
+  };
+  const sc = sceneStore.getState();
+  if (sc.name === lesson.scene && sc.status === 'ready') {
+    setTimeout(start, 0);
+    return;
+  }
+  host.loadScene(lesson.scene);
+  const unsub = sceneStore.subscribe((s) => {
+    if (s.name === lesson.scene && (s.status === 'ready' || s.status === 'error')) {
+      unsub();
+      start();
+    }
+  });
+}
+
+/** Back to the catalogue. */
+export function closeLesson(): void {
+  session = null;
+  lessonStore.setState({ active: null, step: -1, highlight: null, runErrors: [], presenter: false, tryVerdict: null });
+  setActive(null);
+}
+
+export function goto(i: number): void {
+  const s = lessonStore.getState();
+  const entry = s.entries.find((e) => e.id === s.active);
+  if (!entry?.lesson || s.busy) return;
+  const step = Math.max(-1, Math.min(entry.lesson.steps.length - 1, i));
+  lessonStore.setState({ step });
+  setProgress((l) => ({ ...l, step, visited: step >= 0 && !l.visited.includes(step) ? [...l.visited, step].sort((a, b) => a - b) : l.visited }));
+  applyStep(step);
+  markCompleteIfDone();
+}
+
+export const nextStep = () => goto(lessonStore.getState().step + 1);
+
+/** Opens the first lesson not finished yet (the catalogue's "next"). */
+export function openNextLesson(): void {
+  const s = lessonStore.getState();
+  const e = s.entries.find((x) => x.lesson && !s.progress.lessons[x.id]?.completedAt) ?? s.entries.find((x) => x.lesson);
+  if (e) openLesson(e.id);
+}
+export const prevStep = () => goto(lessonStore.getState().step - 1);
+
+/** Back to the current step's moment after exploring. */
+export function backToStep(): void {
+  applyStep(lessonStore.getState().step);
+}
+
+/** Answers the current question; the simulation decides whether it is right. */
+export function answer(choice: number): void {
+  const s = lessonStore.getState();
+  const entry = s.entries.find((e) => e.id === s.active);
+  const q = entry?.lesson?.steps[s.step]?.question;
+  if (!q || !session || choice < 0 || choice >= q.choices.length) return;
+  const verdict = session.judge(s.step);
+  const correct = verdict.correct.length === 1 && verdict.correct[0] === choice;
+  setProgress((l) => ({ ...l, answers: { ...l.answers, [s.step]: { choice, correct } } }));
+  markCompleteIfDone();
+}
+
+/** The simulation's verdict on the current question (for feedback). */
+export function questionVerdict() {
+  const s = lessonStore.getState();
+  return session && s.step >= 0 ? session.judge(s.step) : null;
+}
+
+export function setTryValue(id: string, value: unknown): void {
+  lessonStore.setState({ tryValues: { ...lessonStore.getState().tryValues, [id]: value }, tryVerdict: null });
+}
+
+/** Re-simulates with the student's values, checks the goal and shows the new run. */
+export function runTry(): void {
+  const s = lessonStore.getState();
+  const entry = s.entries.find((e) => e.id === s.active);
+  if (!session || !entry?.lesson?.steps[s.step]?.tryIt) return;
+  const v = session.tryIt(s.step, s.tryValues);
+  lessonStore.setState({ tryVerdict: v });
+  if (v.ok) {
+    showRun(v.run, entry.lesson.scene);
+    const pb = playbackStore.getState();
+    pb.pause();
+    pb.seek(v.passed ? v.result.time : 0);
+    if (v.passed && v.result.row >= 0) selectionStore.getState().selectRow(v.result.row, v.run.index.trace.packet[v.result.row]);
+    setProgress((l) => ({ ...l, tries: { ...l.tries, [s.step]: { values: s.tryValues, passed: v.passed || l.tries[s.step]?.passed === true } } }));
+    markCompleteIfDone();
+  }
+}
+
+export function setPresenter(on: boolean): void {
+  lessonStore.setState({ presenter: on, open: on ? true : lessonStore.getState().open });
+}
+
+/** Progress as the text of an export file. */
+export function exportProgressText(): string {
+  return progressFileText(lessonStore.getState().progress, new Date().toISOString());
+}
+
+/** Imports a progress file: validated, then merged (the current progress is backed up first). */
+export function importProgressText(text: string): { ok: boolean; message: string } {
+  const r = parseProgressText(text);
+  if (!r.ok) {
+    lessonStore.setState({ notice: `Could not import progress: ${r.error}` });
+    return { ok: false, message: r.error };
+  }
+  const current = lessonStore.getState().progress;
+  try {
+    storage()?.setItem(PROGRESS_BACKUP_KEY, JSON.stringify(current));
+  } catch {
+    // ignore: merging keeps the current progress anyway
+  }
+  const merged = mergeProgress(current, r.progress);
+  lessonStore.setState({ progress: merged, notice: `Imported progress for ${Object.keys(r.progress.lessons).length} lesson(s).` });
+  save(merged);
+  return { ok: true, message: 'imported' };
+}
+
+export function dismissNotice(): void {
+  lessonStore.setState({ notice: null });
+}
+
+/** For tests and tools: re-reads saved progress as if the page had loaded. */
+export function reloadSavedProgress(): void {
+  const r = loadSavedProgress();
+  lessonStore.setState({ progress: r.progress, notice: r.notice });
+}
+

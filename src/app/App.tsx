@@ -11,15 +11,19 @@ import {
   useStore,
   viewStore,
 } from '../store';
+import { nextEventTime } from '../timeline';
+import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
+import '../ui/panel-list';
 import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
 import { stepEvent, TopBar } from '../ui/TopBar';
-import { packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
+import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
-import { readUrlParams } from './url';
+import { readUrlParams, shareSearch } from './url';
 
 declare global {
   interface Window {
@@ -30,15 +34,68 @@ declare global {
       rows: number;
       ready: boolean;
       packetsOnScreen(): { row: number; x: number; y: number }[];
+      /** ms from navigation start to the first frame drawn with the scene's devices, or null. */
+      firstFrameMs(): number | null;
+      /** Bench mode: per-frame work (update + render + GPU sync), ms. */
+      benchStats(): number[];
+      benchUpdateStats(): number[];
+      /** The playhead, ns. */
+      time(): number;
+      /** The first event time strictly after t (ns), or null. */
+      nextEventTime(t: number): number | null;
+      /** Selected trace row, or -1. */
+      selectedRow(): number;
     };
   }
 }
 
 const NAMES = [...SCENE_FILES.keys()];
 let loadToken = 0;
+/** The seed given in the URL (kept in shared links), if any. */
+let urlSeed: number | undefined;
+
+/** The shareable query string of the current moment (scene, seed, playhead, selection). */
+function currentSearch(): string | null {
+  const s = sceneStore.getState();
+  if (s.status !== 'ready' || !s.trace) return null;
+  const sel = selectionStore.getState();
+  const node = sel.node >= 0 ? s.trace.nodes[sel.node]?.name : undefined;
+  return shareSearch({ scene: s.name, seed: urlSeed, t: playbackStore.getState().time, sel: sel.row >= 0 ? sel.row : undefined, selNode: node });
+}
+
+/** Writes the current moment into the address bar (no history entry). */
+function writeUrl(): string {
+  const search = currentSearch();
+  if (search !== null && search !== window.location.search) {
+    const url = new URL(window.location.href);
+    url.search = search;
+    window.history.replaceState(null, '', url);
+  }
+  return window.location.href;
+}
+
+/** Copies a link to the current moment; resolves to the link. */
+export async function copyLink(): Promise<string> {
+  const link = writeUrl();
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    // No clipboard permission (e.g. an insecure origin): the address bar already holds the link.
+  }
+  return link;
+}
+
+interface LoadOptions {
+  seed?: number;
+  t?: number;
+  sel?: number;
+  selNode?: string;
+  notices: string[];
+}
 
 /** Loads a scene by name (asynchronously, so "Simulating…" paints first). */
-function loadByName(name: string, opts: { seed?: number; t?: number; notices: string[] }): void {
+function loadByName(name: string, opts: LoadOptions): void {
+  urlSeed = opts.seed;
   selectionStore.getState().clear();
   playbackStore.getState().pause();
   window.__packetarium = undefined;
@@ -65,8 +122,31 @@ function loadByName(name: string, opts: { seed?: number; t?: number; notices: st
       t = duration;
     }
     pb.seek(t);
+    const notices = [...sceneStore.getState().notices];
+    if (opts.sel !== undefined) {
+      if (opts.sel < s.trace.length) selectionStore.getState().selectRow(opts.sel, s.trace.packet[opts.sel]);
+      else notices.push(`?sel=${opts.sel}: this scene has events 0–${s.trace.length - 1}; nothing selected`);
+    } else if (opts.selNode !== undefined) {
+      const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
+      if (node >= 0) selectionStore.getState().selectNode(node);
+      else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
+    }
+    if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
     viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
-    window.__packetarium = { traceHash: s.trace.hash(), sceneName: name, events: s.events, rows: s.trace.length, ready: true, packetsOnScreen };
+    window.__packetarium = {
+      traceHash: s.trace.hash(),
+      sceneName: name,
+      events: s.events,
+      rows: s.trace.length,
+      ready: true,
+      packetsOnScreen,
+      firstFrameMs,
+      benchStats,
+      benchUpdateStats,
+      time: () => playbackStore.getState().time,
+      nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
+      selectedRow: () => selectionStore.getState().row,
+    };
   }, 30);
 }
 
@@ -78,11 +158,38 @@ export function App() {
   const errors = useStore(sceneStore, (s) => s.errors);
   const notices = useStore(sceneStore, (s) => s.notices);
   const [help, setHelp] = useState(false);
+  const lessonClass = useLessonAppClass();
+  const viewScene = useLessonScene(scene);
 
   useEffect(() => {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
-    loadByName(p.scene, { seed: p.seed, t: p.t, notices: p.problems });
+    if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
+    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, notices: p.problems });
     return startPlaybackClock();
+  }, []);
+
+  // Keep the address bar on the moment shown: on pause, step, scrub and selection (throttled; not while playing).
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const schedule = () => {
+      if (timer !== null || playbackStore.getState().playing) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (!playbackStore.getState().playing) writeUrl();
+      }, 250);
+    };
+    const unsubs = [
+      playbackStore.subscribe((s, prev) => {
+        if (s.time !== prev.time || s.playing !== prev.playing) schedule();
+      }),
+      selectionStore.subscribe((s, prev) => {
+        if (s.row !== prev.row || s.node !== prev.node) schedule();
+      }),
+    ];
+    return () => {
+      unsubs.forEach((u) => u());
+      if (timer !== null) clearTimeout(timer);
+    };
   }, []);
 
   const pick = useCallback((n: string) => {
@@ -91,6 +198,7 @@ export function App() {
     window.history.replaceState(null, '', url);
     loadByName(n, { notices: [] });
   }, []);
+  const onCopyLink = useCallback(() => copyLink(), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -130,6 +238,10 @@ export function App() {
         case '3':
           viewStore.getState().setCamera('side');
           break;
+        case 'f':
+        case 'F':
+          viewStore.getState().setFollow(!viewStore.getState().follow);
+          break;
         case '?':
           setHelp((h) => !h);
           break;
@@ -149,7 +261,7 @@ export function App() {
 
   const ready = status === 'ready' && scene && index;
   return (
-    <div className="app">
+    <div className={`app${lessonClass}`}>
       <TopBar
         sceneNames={NAMES}
         current={name}
@@ -157,11 +269,13 @@ export function App() {
         index={ready ? index : null}
         onPickScene={pick}
         onHelp={() => setHelp(true)}
+        onCopyLink={onCopyLink}
       />
+      <CopyEmbedButton scene={name} title={scene?.title ?? ''} into=".topbar" />
       <main className="view">
         {ready ? (
           <>
-            <Scene3D key={name} scene={scene} index={index} />
+            <Scene3D key={name} scene={viewScene ?? scene} index={index} />
             <Legend />
           </>
         ) : status === 'error' ? (
@@ -189,6 +303,7 @@ export function App() {
           <section className="panel console" />
         </>
       )}
+      <LessonPanel host={{ sceneText: (n) => SCENE_FILES.get(n), loadScene: pick }} />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

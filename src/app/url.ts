@@ -1,13 +1,24 @@
-/** URL parameters `?scene=<name>&seed=<n>&t=<time>`, validated: bad values become messages, never exceptions. */
+/**
+ * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>`, validated: bad values
+ * become messages naming the parameter, never exceptions. `shareSearch` writes them back.
+ */
 import { parseDuration } from '../sim/units';
 
 export interface UrlParams {
   scene: string;
   seed?: number;
   t?: number;
+  /** Selected trace row (checked against the trace once it exists). */
+  sel?: number;
+  /** Selected device by scene id (checked against the scene once it exists). */
+  selNode?: string;
+  /** Bench only: synthetic packets in flight. */
+  benchPackets?: number;
   /** Problems with the values given (shown as notices; the value is ignored). */
   problems: string[];
 }
+
+const KNOWN = ['scene', 'seed', 't', 'sel', 'bench'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -30,5 +41,47 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
       else problems.push(`?t=${t}: ${d.error}; starting at 0`);
     }
   }
+  const sel = q.get('sel');
+  if (sel !== null) {
+    const text = sel.trim();
+    if (/^\d{1,9}$/.test(text)) out.sel = Number(text);
+    else if (/^node:[A-Za-z0-9_.-]+$/.test(text)) out.selNode = text.slice(5);
+    else problems.push(`?sel=${sel}: expected an event number (e.g. sel=42) or node:<device id>; nothing selected`);
+  }
+  const bench = q.get('bench');
+  if (bench !== null) {
+    const m = /^packets:(\d{1,6})$/.exec(bench.trim());
+    if (m) out.benchPackets = Number(m[1]);
+    else problems.push(`?bench=${bench}: expected packets:<count>, e.g. packets:10000; ignored`);
+  }
+  for (const key of new Set(q.keys())) {
+    if (!KNOWN.includes(key)) problems.push(`?${key}: unknown parameter (known: ${KNOWN.slice(0, 4).join(', ')}); ignored`);
+  }
   return out;
+}
+
+/** Simulated ns as a URL time with a unit that round-trips exactly: `12.5ms`, `5.02688ms`, `0ms`. */
+export function formatUrlTime(ns: number): string {
+  const n = Math.max(0, Math.round(ns));
+  const ms = (n / 1e6).toFixed(6).replace(/\.?0+$/, '');
+  return `${ms}ms`;
+}
+
+export interface ShareState {
+  scene: string;
+  seed?: number;
+  t: number;
+  sel?: number;
+  selNode?: string;
+}
+
+/** The query string for a moment: `?scene=router-ping&t=5.02688ms&sel=12`. */
+export function shareSearch(s: ShareState): string {
+  const q = new URLSearchParams();
+  q.set('scene', s.scene);
+  if (s.seed !== undefined) q.set('seed', String(s.seed));
+  q.set('t', formatUrlTime(s.t));
+  if (s.sel !== undefined && s.sel >= 0) q.set('sel', String(s.sel));
+  else if (s.selNode) q.set('sel', `node:${s.selNode}`);
+  return `?${q.toString().replace(/%3A/g, ':')}`;
 }

@@ -1,4 +1,4 @@
-/** View options of the 3D scene: the camera preset (with a nonce so re-picking the same preset re-applies it). */
+/** View options of the 3D scene: the camera preset (with a nonce so re-picking the same preset re-applies it), follow mode. */
 import { createStore } from 'zustand/vanilla';
 import type { CameraPreset } from '../scenario/scene';
 
@@ -6,11 +6,24 @@ export interface ViewState {
   camera: CameraPreset;
   /** Bumped on every preset request. */
   cameraNonce: number;
+  /** The camera follows the selected packet while it is on screen. */
+  follow: boolean;
+  /** Ladder diagram: equal spacing per event instead of true time scale. */
+  ladderCompressed: boolean;
+  /** Bench only (`?bench=packets:N`): draw N synthetic packets in flight instead of the trace's. */
+  benchPackets: number;
   setCamera(preset: CameraPreset): void;
+  setFollow(on: boolean): void;
+  setLadderCompressed(on: boolean): void;
 }
 
 export const viewStore = createStore<ViewState>()((set, get) => ({
   camera: 'perspective',
   cameraNonce: 0,
+  follow: false,
+  ladderCompressed: false,
+  benchPackets: 0,
   setCamera: (camera) => set({ camera, cameraNonce: get().cameraNonce + 1 }),
+  setFollow: (follow) => set({ follow }),
+  setLadderCompressed: (ladderCompressed) => set({ ladderCompressed }),
 }));

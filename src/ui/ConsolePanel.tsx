@@ -1,29 +1,78 @@
-/** Program output (ping, traceroute...) printed up to the playhead, like a terminal per host. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * The tabbed panel at the bottom right. Its tabs come from the panel registry (`panels.ts`): this
+ * file registers the two built-in ones, Console (program output printed up to the playhead, like a
+ * terminal per host) and Ladder; features register more (TCP, Load...) from their own folders.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Scene } from '../scenario/scene';
 import { Ladder } from './Ladder';
-import { playbackStore, useStore } from '../store';
+import { playbackStore, useStore, viewStore } from '../store';
 import { logCountUntil, type TimelineIndex } from '../timeline';
 import { formatTime } from './format';
+import { panelsFor, panelsVersion, registerPanel, subscribePanels, type PanelProps } from './panels';
 
-/** The bottom-right panel: program output or the ladder diagram. */
+registerPanel({
+  id: 'console',
+  title: 'Console',
+  description: 'Program output (ping, traceroute, nc...) printed up to the playhead',
+  order: 0,
+  applies: () => true,
+  component: ({ index }) => <ConsoleBody index={index} />,
+  head: ({ index }) => <LogCount index={index} />,
+});
+
+registerPanel({
+  id: 'ladder',
+  title: 'Ladder',
+  description: 'Sequence diagram: one lane per device, time flowing down',
+  order: 10,
+  applies: () => true,
+  component: ({ index, scene }) => <Ladder index={index} scene={scene} />,
+  head: () => <LadderMode />,
+});
+
+/** The bottom-right panel: one tab per registered panel that applies to the scene. */
 export function ConsolePanel({ index, scene }: { index: TimelineIndex; scene: Scene }) {
-  const [tab, setTab] = useState<'console' | 'ladder'>('console');
+  const version = useSyncExternalStore(subscribePanels, panelsVersion);
+  const tabs = useMemo(() => (version >= 0 ? panelsFor({ scene, trace: index.trace }) : []), [scene, index, version]);
+  const [picked, setPicked] = useState('console');
+  const active = tabs.find((p) => p.id === picked) ?? tabs[0];
+  const props: PanelProps = { index, scene };
+  const Body = active?.component;
+  const Head = active?.head;
   return (
-    <section className="panel console">
+    <section className={active?.wide ? 'panel console wide' : 'panel console'} data-panel={active?.id}>
       <div className="panel-head">
         <div className="tabs" role="tablist">
-          <button role="tab" className={tab === 'console' ? 'tab on' : 'tab'} onClick={() => setTab('console')}>
-            Console
-          </button>
-          <button role="tab" className={tab === 'ladder' ? 'tab on' : 'tab'} onClick={() => setTab('ladder')}>
-            Ladder
-          </button>
+          {tabs.map((p) => (
+            <button
+              key={p.id}
+              role="tab"
+              aria-selected={p === active}
+              data-panel={p.id}
+              title={p.description}
+              className={p === active ? 'tab on' : 'tab'}
+              onClick={() => setPicked(p.id)}
+            >
+              {p.title}
+            </button>
+          ))}
         </div>
-        {tab === 'console' && <LogCount index={index} />}
+        {Head && <Head {...props} />}
       </div>
-      {tab === 'console' ? <ConsoleBody index={index} /> : <Ladder index={index} scene={scene} />}
+      {Body && <Body {...props} />}
     </section>
+  );
+}
+
+/** The ladder's scale toggle: true time, or one equal step per event. */
+function LadderMode() {
+  const compressed = useStore(viewStore, (s) => s.ladderCompressed);
+  return (
+    <label className="ladder-mode" title="Equal spacing per event instead of true time scale">
+      <input type="checkbox" data-testid="ladder-compressed" checked={compressed} onChange={(e) => viewStore.getState().setLadderCompressed(e.target.checked)} />{' '}
+      compressed
+    </label>
   );
 }
 

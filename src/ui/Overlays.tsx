@@ -1,6 +1,6 @@
 /** The help overlay, the error panel, the notice banner and the 3D legend. */
 import { PROTO_NAMES } from '../timeline';
-import { DEVICE_COLORS, DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
+import { DEVICE_COLORS, DROP_COLOR, PROTO_COLORS, SELECTED_COLOR } from '../view3d/colors';
 
 export const SHORTCUTS: [string, string][] = [
   ['Space', 'Play / pause'],
@@ -8,6 +8,7 @@ export const SHORTCUTS: [string, string][] = [
   ['+ / −', 'Faster / slower'],
   ['Home', 'Back to the start'],
   ['1 / 2 / 3', 'Camera: top / 3D / side'],
+  ['F', 'Camera follows the selected packet'],
   ['Esc', 'Clear selection, close this help'],
   ['?', 'Show / hide this help'],
 ];
@@ -33,7 +34,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         <p>Drag to orbit, right-drag to pan, wheel to zoom. Click a packet or a device to inspect it.</p>
         <p className="hint">
           Each bar on a link is one frame: it grows out of the sender while its bits are serialized and travels at the link&apos;s
-          propagation delay. Red bars are drops.
+          propagation delay. Red bars are drops (hover one to see why); a red flash at a hub is a collision.
         </p>
         <button onClick={onClose}>Close</button>
       </div>
@@ -79,16 +80,24 @@ export function Notices({ notices }: { notices: string[] }) {
 export function Legend() {
   return (
     <div className="legend" aria-label="Legend">
-      <div className="legend-title">Packets</div>
-      {PROTO_NAMES.filter((n) => n !== 'TCP').map((n) => (
+      <div className="legend-title">Packets (one bar per frame)</div>
+      {PROTO_NAMES.map((n, i) => (
         <div key={n} className="legend-item">
-          <span className="swatch" style={{ background: PROTO_COLORS[PROTO_NAMES.indexOf(n) as 0] }} />
+          <span className="swatch" style={{ background: PROTO_COLORS[i as 0] }} />
           {n}
         </div>
       ))}
       <div className="legend-item">
         <span className="swatch" style={{ background: DROP_COLOR }} />
         Dropped
+      </div>
+      <div className="legend-item">
+        <span className="swatch" style={{ background: SELECTED_COLOR }} />
+        Selected
+      </div>
+      <div className="legend-item wide">
+        <span className="swatch burst" style={{ background: DROP_COLOR }} />
+        Hub collision (red flash)
       </div>
       <div className="legend-title">Devices</div>
       {Object.entries(DEVICE_COLORS).map(([k, c]) => (
@@ -97,6 +106,10 @@ export function Legend() {
           {k}
         </div>
       ))}
+      <div className="legend-item">
+        <span className="swatch ring" />
+        highlighted
+      </div>
     </div>
   );
 }

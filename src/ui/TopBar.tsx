@@ -1,8 +1,10 @@
-/** Scene picker, transport controls, speed, time readout, camera presets and help. */
+/** Scene picker, transport controls, speed, time readout, camera presets, follow, copy link and help. */
+import { useEffect, useState } from 'react';
 import { playbackStore, SPEEDS, formatSpeed, formatTime, useStore, viewStore } from '../store';
 import type { CameraPreset } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
 import { nextEventTime, prevEventTime } from '../timeline';
+import { LessonsButton } from './lesson/LessonPanel';
 
 export interface TopBarProps {
   sceneNames: string[];
@@ -11,6 +13,28 @@ export interface TopBarProps {
   index: TimelineIndex | null;
   onPickScene(name: string): void;
   onHelp(): void;
+  /** Copies a link to the current moment; resolves to the link. */
+  onCopyLink?(): Promise<string>;
+}
+
+function CopyLinkButton({ onCopy }: { onCopy(): Promise<string> }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  useEffect(() => {
+    if (copied === null) return;
+    const t = setTimeout(() => setCopied(null), 1800);
+    return () => clearTimeout(t);
+  }, [copied]);
+  return (
+    <button
+      className={copied ? 'copy-link on' : 'copy-link'}
+      data-testid="copy-link"
+      data-link={copied ?? ''}
+      title="Copy a link to this moment: scene, time and selection"
+      onClick={() => void onCopy().then(setCopied)}
+    >
+      {copied ? 'Copied ✓' : 'Copy link'}
+    </button>
+  );
 }
 
 export function stepEvent(index: TimelineIndex | null, forward: boolean): void {
@@ -21,17 +45,18 @@ export function stepEvent(index: TimelineIndex | null, forward: boolean): void {
   if (t !== null) p.seek(t);
 }
 
-export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp }: TopBarProps) {
+export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp, onCopyLink }: TopBarProps) {
   const playing = useStore(playbackStore, (s) => s.playing);
   const speed = useStore(playbackStore, (s) => s.speed);
   const time = useStore(playbackStore, (s) => s.time);
   const duration = useStore(playbackStore, (s) => s.duration);
   const camera = useStore(viewStore, (s) => s.camera);
+  const follow = useStore(viewStore, (s) => s.follow);
   const pb = playbackStore.getState();
   return (
     <header className="topbar">
       <div className="brand">
-        <span className="logo">◆</span> Packetarium
+        <span className="logo">◆</span><span className="name"> Packetarium</span>
       </div>
       <label className="field">
         <span>Scene</span>
@@ -57,7 +82,7 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp 
         <button className="play" onClick={() => pb.toggle()} title="Play / pause (Space)" disabled={!index} aria-label={playing ? 'Pause' : 'Play'}>
           {playing ? '❚❚' : '▶'}
         </button>
-        <button onClick={() => stepEvent(index, true)} title="Next event (→)" disabled={!index}>
+        <button onClick={() => stepEvent(index, true)} title="Next event (→)" disabled={!index} data-testid="step-next">
           ▶|
         </button>
       </div>
@@ -86,7 +111,18 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp 
             {c === 'perspective' ? '3D' : c[0].toUpperCase() + c.slice(1)}
           </button>
         ))}
+        <button
+          className={follow ? 'on' : ''}
+          aria-pressed={follow}
+          data-testid="follow"
+          onClick={() => viewStore.getState().setFollow(!follow)}
+          title="Camera follows the selected packet (F)"
+        >
+          Follow
+        </button>
       </div>
+      {onCopyLink && index && <CopyLinkButton onCopy={onCopyLink} />}
+      <LessonsButton />
       <button className="help-btn" onClick={onHelp} title="Keyboard shortcuts (?)">
         ?
       </button>

@@ -1,9 +1,16 @@
-/** Device models built from primitives, one look per kind, with name/IP labels. */
-import { useEffect, useMemo } from 'react';
+/**
+ * Device models built from primitives, with name/IP labels. A device is drawn by its kind's `shape`
+ * (net/device-registry.ts), so a new kind that looks like a server needs no change here; a shape
+ * no one registered falls back to a plain box labelled with the kind. `registerShape` adds a look.
+ */
+import { useEffect, useMemo, type ComponentType } from 'react';
 import * as THREE from 'three';
+import { deviceKind } from '../net/device-registry';
+import type { TimelineIndex } from '../timeline';
 import { DEVICE_COLORS } from './colors';
 import { makeLabel } from './labels';
 import type { Vec3 } from './layout';
+import { Population, populationRadius, ServerLoad } from './Load';
 
 interface DeviceProps {
   id: string;
@@ -13,6 +20,43 @@ interface DeviceProps {
   position: Vec3;
   highlighted: boolean;
   selected: boolean;
+  /** The node's scene config (e.g. a population's `count`). */
+  config?: unknown;
+  /** The run shown, for models that show live state (queues, waiting clients). */
+  index?: TimelineIndex | null;
+}
+
+/** What a shape's model is drawn with. */
+export interface ShapeProps {
+  readonly id: string;
+  readonly kind: string;
+  readonly color: string;
+  readonly config: unknown;
+  readonly index: TimelineIndex | null;
+}
+
+interface ShapeDef {
+  readonly model: ComponentType<ShapeProps>;
+  /** How far in front of the device (toward +z, the default camera) its label hangs. */
+  readonly labelDepth: number | ((config: unknown) => number);
+}
+
+const shapes = new Map<string, ShapeDef>();
+
+/** Registers (or replaces) how a device shape is drawn. */
+export function registerShape(shape: string, model: ComponentType<ShapeProps>, labelDepth: ShapeDef['labelDepth'] = 0.6): void {
+  shapes.set(shape, { model, labelDepth });
+}
+
+/** The shape a device kind is drawn with: its registered `shape`, else the kind's own name. */
+export function shapeOf(kind: string): string {
+  return deviceKind(kind)?.shape ?? kind;
+}
+
+/** A population's client count from its config, or undefined. */
+function countOf(config: unknown): number | undefined {
+  const c = (config as { count?: unknown } | null)?.count;
+  return typeof c === 'number' && c > 0 ? c : undefined;
 }
 
 function Host({ color }: { color: string }) {
@@ -115,34 +159,86 @@ function Router({ color }: { color: string }) {
   );
 }
 
-function Unknown({ color }: { color: string }) {
-  return (
-    <mesh position={[0, 0.4, 0]}>
-      <sphereGeometry args={[0.4, 24, 16]} />
-      <meshStandardMaterial color={color} />
-    </mesh>
-  );
-}
-
-/** How far in front of the device (toward +z, the default camera) its label hangs. */
-const LABEL_DEPTH: Record<string, number> = { host: 0.55, server: 0.7, switch: 0.6, hub: 0.8, router: 0.78 };
-
-export function Device({ id, kind, label, addresses, position, highlighted, selected }: DeviceProps) {
-  const color = DEVICE_COLORS[kind] ?? '#9aa5b1';
-  const sprite = useMemo(() => makeLabel([label === id ? label : `${label} (${id})`, ...addresses]), [id, label, addresses]);
+/** A shape no one registered: a plain box with the kind written on top. */
+function Generic({ color, kind }: ShapeProps) {
+  const sprite = useMemo(() => makeLabel([kind], { color: '#ffe8a3', height: 0.3 }), [kind]);
   useEffect(() => () => {
     sprite.material.map?.dispose();
     sprite.material.dispose();
   }, [sprite]);
-  const depth = LABEL_DEPTH[kind] ?? 0.6;
-  const Model = kind === 'host' ? Host : kind === 'server' ? Server : kind === 'switch' ? Switch : kind === 'hub' ? Hub : kind === 'router' ? Router : Unknown;
+  return (
+    <group>
+      <mesh position={[0, 0.35, 0]}>
+        <boxGeometry args={[0.7, 0.7, 0.7]} />
+        <meshStandardMaterial color={color} metalness={0.1} roughness={0.7} />
+      </mesh>
+      <primitive object={sprite} position={[0, 1.15, 0]} />
+    </group>
+  );
+}
+
+/** A cloud of spheres (a network drawn as one thing). */
+function Cloud({ color }: { color: string }) {
+  const puffs: [number, number, number, number][] = [[0, 0.45, 0, 0.38], [-0.36, 0.36, 0.05, 0.28], [0.36, 0.36, 0.05, 0.28], [0.15, 0.62, -0.1, 0.26]];
+  return (
+    <group>
+      {puffs.map(([x, y, z, r]) => (
+        <mesh key={`${x}${y}`} position={[x, y, z]}>
+          <sphereGeometry args={[r, 20, 14]} />
+          <meshStandardMaterial color={color} roughness={0.9} />
+        </mesh>
+      ))}
+    </group>
+  );
+}
+
+/** A client population (shape `clients`; also `cloud` with a `count`): thousands of points, lit while waiting. */
+function Clients(p: ShapeProps) {
+  return <Population id={p.id} count={countOf(p.config) ?? 1} index={p.index} />;
+}
+
+registerShape('host', ({ color }) => <Host color={color} />, 0.55);
+registerShape(
+  'server',
+  ({ color, id, index }) => (
+    <>
+      <Server color={color} />
+      <ServerLoad id={id} index={index} />
+    </>
+  ),
+  0.7,
+);
+registerShape('switch', ({ color }) => <Switch color={color} />, 0.6);
+registerShape('hub', ({ color }) => <Hub color={color} />, 0.8);
+registerShape('router', ({ color }) => <Router color={color} />, 0.78);
+registerShape('clients', Clients, (config) => populationRadius(countOf(config) ?? 1) + 0.15);
+registerShape('cloud', (p) => (countOf(p.config) !== undefined ? <Clients {...p} /> : <Cloud color={p.color} />), (config) =>
+  countOf(config) !== undefined ? populationRadius(countOf(config)!) + 0.15 : 0.6,
+);
+
+export function Device({ id, kind, label, addresses, position, highlighted, selected, config, index = null }: DeviceProps) {
+  const shape = shapeOf(kind);
+  const color = DEVICE_COLORS[kind] ?? DEVICE_COLORS[shape] ?? '#9aa5b1';
+  const count = countOf(config);
+  const sprite = useMemo(
+    () => makeLabel([label === id ? label : `${label} (${id})`, ...(count !== undefined ? [`${count.toLocaleString('en-US')} clients`] : []), ...addresses]),
+    [id, label, addresses, count],
+  );
+  useEffect(() => () => {
+    sprite.material.map?.dispose();
+    sprite.material.dispose();
+  }, [sprite]);
+  const def = shapes.get(shape);
+  const Model = def?.model ?? Generic;
+  const depth = typeof def?.labelDepth === 'function' ? def.labelDepth(config) : (def?.labelDepth ?? 0.6);
+  const ring = count !== undefined && def ? populationRadius(count) + 0.25 : 0;
   return (
     <group position={position} name={`device:${id}`}>
-      <Model color={color} />
+      <Model id={id} kind={kind} color={color} config={config} index={index} />
       <primitive object={sprite} position={[0, 0.02, depth]} />
       {(highlighted || selected) && (
         <mesh rotation={[-Math.PI / 2, 0, 0]} position={[0, 0.01, 0]}>
-          <ringGeometry args={[0.85, selected ? 1.0 : 0.93, 48]} />
+          <ringGeometry args={[Math.max(0.85, ring), Math.max(0.85, ring) + (selected ? 0.15 : 0.08), 48]} />
           <meshBasicMaterial color={selected ? '#ffffff' : '#fbbf24'} transparent opacity={selected ? 0.9 : 0.55} side={THREE.DoubleSide} />
         </mesh>
       )}

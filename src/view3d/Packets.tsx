@@ -1,47 +1,220 @@
 /**
- * Every frame on the wire at the playhead, drawn as one InstancedMesh updated in useFrame straight
- * from the timeline (never React state). A frame is a bar from its trailing to its leading edge, so
- * serialization (the bar growing out of the sender) and propagation (the bar travelling) both show.
+ * Every frame on the wire at the playhead, drawn as ONE merged dynamic buffer (a box per frame,
+ * shading baked into vertex colours) rebuilt in useFrame straight from the timeline (never React
+ * state). A frame is a bar from its trailing to its leading edge, so serialization (the bar growing
+ * out of the sender) and propagation (the bar travelling) both show.
+ *
+ * Why not an InstancedMesh: in software WebGL (SwiftShader) every instance of a lit instanced mesh
+ * costs far more than writing its vertices into one buffer; 10,000 frames in flight went from about
+ * 1.4 s per frame to a few tens of ms (bench/browser/frame-time.mjs).
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
 import { RecordKind } from '../sim/trace';
-import { playbackStore, selectionStore } from '../store';
+import { playbackStore } from '../store/playback';
+import { selectionStore } from '../store/selection';
+import { viewStore } from '../store/view';
 import { frameProtocol, framesInFlightInto, motionAt, type TimelineIndex } from '../timeline';
 import { DROP_COLOR, PROTO_COLORS, SELECTED_COLOR } from './colors';
 import type { Vec3 } from './layout';
 import { LINK_Y } from './Links';
 
 /** What was drawn last frame, for picking: row ids and world centres. */
-export const drawnPackets = { count: 0, rows: new Int32Array(0), centers: new Float32Array(0) };
+export const drawnPackets = {
+  count: 0,
+  rows: new Int32Array(0),
+  centers: new Float32Array(0),
+  /** Where the selected packet was drawn (for the follow camera). */
+  selected: { found: false, x: 0, y: 0, z: 0 },
+};
 
 interface LinkGeom {
   a: THREE.Vector3;
   b: THREE.Vector3;
+  /** Unit direction a -> b (horizontal). */
+  d: THREE.Vector3;
   /** Sideways offset per direction so the two directions do not overlap. */
   side: THREE.Vector3;
-  quatAB: THREE.Quaternion;
-  quatBA: THREE.Quaternion;
+  len: number;
 }
 
+/** Faces drawn per box: top, two long sides, two end caps (the bottom is never seen). */
+const VERTS = 20;
+const INDICES = 30;
+/** Brightness per face, baked into vertex colours (top, side +, side -, cap +, cap -). */
+const SHADE = [1.0, 0.78, 0.62, 0.7, 0.55];
+/** Corner signs (along, across, up) of each face's 4 vertices, counter-clockwise seen from outside. */
+const FACES: [number, number, number][][] = [
+  [[-1, -1, 1], [-1, 1, 1], [1, 1, 1], [1, -1, 1]], // top (+up)
+  [[-1, 1, -1], [1, 1, -1], [1, 1, 1], [-1, 1, 1]], // side +across
+  [[1, -1, -1], [-1, -1, -1], [-1, -1, 1], [1, -1, 1]], // side -across
+  [[1, 1, -1], [1, -1, -1], [1, -1, 1], [1, 1, 1]], // cap +along
+  [[-1, -1, -1], [-1, 1, -1], [-1, 1, 1], [-1, -1, 1]], // cap -along
+];
+
 const scratch = {
-  m: new THREE.Matrix4(),
-  p: new THREE.Vector3(),
-  s: new THREE.Vector3(),
-  q: new THREE.Quaternion(),
   from: new THREE.Vector3(),
   to: new THREE.Vector3(),
-  head: new THREE.Vector3(),
-  tail: new THREE.Vector3(),
-  c: new THREE.Color(),
+  p: new THREE.Vector3(),
   motion: { head: 0, tail: 0, fade: 0 },
   inflight: { rows: new Int32Array(1024) },
 };
-const protoColors = Object.values(PROTO_COLORS).map((c) => new THREE.Color(c));
-const dropColor = new THREE.Color(DROP_COLOR);
-const selColor = new THREE.Color(SELECTED_COLOR);
-const X = new THREE.Vector3(1, 0, 0);
+const toRgb = (hex: string) => {
+  const c = new THREE.Color(hex);
+  return [Math.round(c.r * 255), Math.round(c.g * 255), Math.round(c.b * 255)] as const;
+};
+const protoRgb = Object.values(PROTO_COLORS).map(toRgb);
+const dropRgb = toRgb(DROP_COLOR);
+const selRgb = toRgb(SELECTED_COLOR);
+const AXIS_X = new THREE.Vector3(1, 0, 0);
+const AXIS_Z = new THREE.Vector3(0, 0, 1);
+
+/** The merged buffer: positions and colours for `cap` boxes, a fixed index pattern. */
+class PacketBuffer {
+  cap = 0;
+  pos = new Float32Array(0);
+  col = new Uint8Array(0);
+  readonly geometry = new THREE.BufferGeometry();
+  readonly mesh: THREE.Mesh;
+  constructor(material: THREE.Material) {
+    this.mesh = new THREE.Mesh(this.geometry, material);
+    this.mesh.frustumCulled = false;
+    this.mesh.name = 'packets';
+    this.ensure(1024);
+  }
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    const cap = Math.max(1024, 1 << Math.ceil(Math.log2(n + 1)));
+    this.cap = cap;
+    this.pos = new Float32Array(cap * VERTS * 3);
+    this.col = new Uint8Array(cap * VERTS * 3);
+    const idx = new Uint32Array(cap * INDICES);
+    for (let b = 0; b < cap; b++) {
+      for (let f = 0; f < 5; f++) {
+        const v = b * VERTS + f * 4;
+        const o = b * INDICES + f * 6;
+        idx[o] = v;
+        idx[o + 1] = v + 1;
+        idx[o + 2] = v + 2;
+        idx[o + 3] = v;
+        idx[o + 4] = v + 2;
+        idx[o + 5] = v + 3;
+      }
+    }
+    const g = this.geometry;
+    g.setAttribute('position', new THREE.BufferAttribute(this.pos, 3).setUsage(THREE.DynamicDrawUsage));
+    g.setAttribute('color', new THREE.BufferAttribute(this.col, 3, true).setUsage(THREE.DynamicDrawUsage));
+    g.setIndex(new THREE.BufferAttribute(idx, 1));
+    drawnPackets.rows = new Int32Array(cap);
+    drawnPackets.centers = new Float32Array(cap * 3);
+  }
+  /** Writes box `k`: centre c, unit direction d along its length, half length hl, half thickness ht. */
+  box(k: number, c: THREE.Vector3, d: THREE.Vector3, hl: number, ht: number, rgb: readonly [number, number, number]): void {
+    const pos = this.pos;
+    const col = this.col;
+    // across = up x d, horizontal
+    const ax = -d.z;
+    const az = d.x;
+    let v = k * VERTS * 3;
+    for (let f = 0; f < 5; f++) {
+      const face = FACES[f];
+      const s = SHADE[f];
+      const r = (rgb[0] * s) | 0;
+      const g = (rgb[1] * s) | 0;
+      const b = (rgb[2] * s) | 0;
+      for (let i = 0; i < 4; i++) {
+        const [u, w, h] = face[i];
+        pos[v] = c.x + d.x * hl * u + ax * ht * w;
+        pos[v + 1] = c.y + ht * h;
+        pos[v + 2] = c.z + d.z * hl * u + az * ht * w;
+        col[v] = r;
+        col[v + 1] = g;
+        col[v + 2] = b;
+        v += 3;
+      }
+    }
+  }
+  commit(count: number): void {
+    const g = this.geometry;
+    g.setDrawRange(0, count * INDICES);
+    const p = g.getAttribute('position') as THREE.BufferAttribute;
+    const c = g.getAttribute('color') as THREE.BufferAttribute;
+    p.clearUpdateRanges();
+    c.clearUpdateRanges();
+    p.addUpdateRange(0, count * VERTS * 3);
+    c.addUpdateRange(0, count * VERTS * 3);
+    p.needsUpdate = true;
+    c.needsUpdate = true;
+  }
+  dispose(): void {
+    this.geometry.dispose();
+  }
+}
+
+/**
+ * Level of detail: bars that overlap on the same lane (link and direction) with the same colour are
+ * drawn as one box. On screen that is the same picture, but a lane crammed with thousands of
+ * frames costs one box instead of thousands of overlapping ones (software rasterizers are
+ * fill-bound). Selected frames and drops are never merged.
+ */
+class LaneRuns {
+  /** Per lane: open run as [from, to] along the lane (fractions), colour index, box index; -1 = none. */
+  lo = new Float64Array(0);
+  hi = new Float64Array(0);
+  color = new Int32Array(0);
+  box = new Int32Array(0);
+  reset(lanes: number): void {
+    if (this.box.length < lanes) {
+      this.lo = new Float64Array(lanes);
+      this.hi = new Float64Array(lanes);
+      this.color = new Int32Array(lanes);
+      this.box = new Int32Array(lanes);
+    }
+    this.box.fill(-1, 0, lanes);
+  }
+}
+const runs = new LaneRuns();
+
+/** Writes a bar on lane `lane` of link geometry g from fraction lo to hi; merges into the lane's open run when possible. */
+function laneBar(buf: PacketBuffer, k: number, g: LinkGeom, dir: number, lane: number, lo: number, hi: number, colorIdx: number, rgb: readonly [number, number, number], thick: number, mergeable: boolean): boolean {
+  const open = runs.box[lane];
+  if (mergeable && open >= 0 && runs.color[lane] === colorIdx && lo <= runs.hi[lane] && hi >= runs.lo[lane]) {
+    runs.lo[lane] = Math.min(runs.lo[lane], lo);
+    runs.hi[lane] = Math.max(runs.hi[lane], hi);
+    placeBar(buf, open, g, dir, runs.lo[lane], runs.hi[lane], rgb, thick);
+    return false;
+  }
+  placeBar(buf, k, g, dir, lo, hi, rgb, thick);
+  if (mergeable) {
+    runs.box[lane] = k;
+    runs.lo[lane] = lo;
+    runs.hi[lane] = hi;
+    runs.color[lane] = colorIdx;
+  }
+  return true;
+}
+
+function placeBar(buf: PacketBuffer, k: number, g: LinkGeom, dir: number, lo: number, hi: number, rgb: readonly [number, number, number], thick: number): void {
+  scratch.from.copy(dir === 0 ? g.a : g.b).addScaledVector(g.side, dir === 0 ? 1 : -1);
+  scratch.to.copy(dir === 0 ? g.b : g.a).addScaledVector(g.side, dir === 0 ? 1 : -1);
+  scratch.p.lerpVectors(scratch.from, scratch.to, (lo + hi) / 2);
+  buf.box(k, scratch.p, g.d, ((hi - lo) * g.len) / 2, thick / 2, rgb);
+  drawnPackets.centers[k * 3] = scratch.p.x;
+  drawnPackets.centers[k * 3 + 1] = scratch.p.y;
+  drawnPackets.centers[k * 3 + 2] = scratch.p.z;
+}
+
+/** A bar's extent along its lane as fractions, at least MIN_LEN world units long. */
+function barExtent(g: LinkGeom, head: number, tail: number, out: { lo: number; hi: number }): void {
+  const min = MIN_LEN / Math.max(1e-6, g.len);
+  const mid = (head + tail) / 2;
+  const half = Math.max(min, head - tail) / 2;
+  out.lo = mid - half;
+  out.hi = mid + half;
+}
+const MIN_LEN = 0.3;
+const extent = { lo: 0, hi: 0 };
 
 export function Packets({ index, links, nodePos }: { index: TimelineIndex; links: { a: Vec3; b: Vec3 }[]; nodePos: Vec3[] }) {
   const geoms = useMemo<LinkGeom[]>(
@@ -50,67 +223,65 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
         const a = new THREE.Vector3(l.a[0], LINK_Y, l.a[2]);
         const b = new THREE.Vector3(l.b[0], LINK_Y, l.b[2]);
         const d = b.clone().sub(a).normalize();
+        if (!Number.isFinite(d.x)) d.copy(AXIS_X);
         const side = new THREE.Vector3(-d.z, 0, d.x).multiplyScalar(0.13);
-        return {
-          a,
-          b,
-          side,
-          quatAB: new THREE.Quaternion().setFromUnitVectors(X, d),
-          quatBA: new THREE.Quaternion().setFromUnitVectors(X, d.clone().negate()),
-        };
+        return { a, b, d, side, len: a.distanceTo(b) };
       }),
     [links],
   );
-  const holder = useMemo(() => new THREE.Group(), []);
-  const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1), []);
-  const material = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.35, metalness: 0.1, emissive: '#222222' }), []);
-  const meshRef = useRef<THREE.InstancedMesh | null>(null);
-
+  const material = useMemo(() => new THREE.MeshBasicMaterial({ vertexColors: true }), []);
+  const buf = useMemo(() => new PacketBuffer(material), [material]);
   useEffect(
     () => () => {
-      meshRef.current?.dispose();
-      geometry.dispose();
+      buf.dispose();
       material.dispose();
     },
-    [geometry, material],
+    [buf, material],
   );
 
-  const ensure = (n: number): THREE.InstancedMesh => {
-    const old = meshRef.current;
-    if (old && old.instanceMatrix.count >= n) return old;
-    const cap = Math.max(1024, 1 << Math.ceil(Math.log2(n + 1)));
-    if (old) {
-      holder.remove(old);
-      old.dispose();
+  useFrame((state) => {
+    const bench = viewStore.getState().benchPackets;
+    if (bench > 0 && geoms.length > 0) {
+      // Bench only: `bench` synthetic frames spread over the links, moving with wall time.
+      // Like real traffic: each lane (link, direction) carries a stream of frames of one protocol, in
+      // FIFO order, moving with wall time; the stream wraps around at the lane's end.
+      buf.ensure(bench);
+      const lanes = geoms.length * 2;
+      runs.reset(lanes);
+      const wall = state.clock.elapsedTime;
+      const perLane = Math.ceil(bench / lanes);
+      let k = 0;
+      for (let i = 0; i < bench; i++) {
+        const lane = i % lanes;
+        const g = geoms[lane >> 1];
+        const dir = lane & 1;
+        const q = Math.floor(i / lanes) / perLane;
+        const head = (q + wall * 0.05) % 1;
+        barExtent(g, head, head - 0.8 / perLane, extent);
+        const c = (lane * 7) % protoRgb.length;
+        if (laneBar(buf, k, g, dir, lane, extent.lo, extent.hi, c, protoRgb[c], 0.22, true)) k++;
+      }
+      buf.commit(k);
+      drawnPackets.count = 0;
+      return;
     }
-    const mesh = new THREE.InstancedMesh(geometry, material, cap);
-    mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
-    mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(cap * 3), 3);
-    mesh.instanceColor.setUsage(THREE.DynamicDrawUsage);
-    mesh.frustumCulled = false;
-    mesh.name = 'packets';
-    holder.add(mesh);
-    meshRef.current = mesh;
-    drawnPackets.rows = new Int32Array(cap);
-    drawnPackets.centers = new Float32Array(cap * 3);
-    return mesh;
-  };
-
-  useFrame(() => {
     const t = playbackStore.getState().time;
     const selPacket = selectionStore.getState().packet;
     const selRow = selectionStore.getState().row;
     const tr = index.trace;
     const n = framesInFlightInto(index, t, scratch.inflight);
-    const mesh = ensure(n);
+    buf.ensure(n);
+    runs.reset(geoms.length * 2);
     const rows = scratch.inflight.rows;
     let k = 0;
+    const sel = drawnPackets.selected;
+    sel.found = false;
     for (let i = 0; i < n; i++) {
       const r = rows[i];
       const kind = tr.kind[r];
       const dir = tr.dir[r];
       const selected = (selPacket >= 0 && tr.packet[r] === selPacket) || r === selRow;
-      let thick = selected ? 0.3 : 0.22;
+      const thick = selected ? 0.3 : 0.22;
       if (dir === 2) {
         // Dropped inside a node: a red cube falling out of it.
         const p = nodePos[tr.place[r]];
@@ -118,44 +289,41 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
         const fade = Math.min(1, Math.max(0, (t - tr.time[r]) / index.fadeNs));
         scratch.p.set(p[0], 1.2 - fade * 1.1, p[2]);
         const s = 0.28 * (1 - fade * 0.7);
-        scratch.s.set(s, s, s);
-        scratch.q.identity();
-        scratch.c.copy(selected ? selColor : dropColor);
+        buf.box(k, scratch.p, AXIS_Z, s / 2, s / 2, selected ? selRgb : dropRgb);
       } else {
         const g = geoms[tr.place[r]];
         if (!g) continue;
         motionAt(index, r, t, scratch.motion);
         const { head, tail, fade } = scratch.motion;
-        scratch.from.copy(dir === 0 ? g.a : g.b).addScaledVector(g.side, dir === 0 ? 1 : -1);
-        scratch.to.copy(dir === 0 ? g.b : g.a).addScaledVector(g.side, dir === 0 ? 1 : -1);
-        scratch.head.lerpVectors(scratch.from, scratch.to, head);
-        scratch.tail.lerpVectors(scratch.from, scratch.to, tail);
-        const len = Math.max(0.3, scratch.head.distanceTo(scratch.tail));
-        scratch.p.addVectors(scratch.head, scratch.tail).multiplyScalar(0.5);
+        barExtent(g, head, tail, extent);
         if (kind === RecordKind.Drop) {
+          // A lost frame sinks below its link and shrinks as it fades.
+          placeBar(buf, k, g, dir, extent.lo, extent.hi, selected ? selRgb : dropRgb, thick * (1 - fade * 0.6));
           scratch.p.y -= fade * 0.9;
-          thick *= 1 - fade * 0.6;
-          scratch.c.copy(selected ? selColor : dropColor);
+          buf.box(k, scratch.p, g.d, ((extent.hi - extent.lo) * g.len) / 2, (thick * (1 - fade * 0.6)) / 2, selected ? selRgb : dropRgb);
+          drawnPackets.centers[k * 3 + 1] = scratch.p.y;
         } else {
-          scratch.c.copy(selected ? selColor : protoColors[frameProtocol(index, tr.frame[r])]);
+          const c = frameProtocol(index, tr.frame[r]);
+          const lane = tr.place[r] * 2 + dir;
+          if (!laneBar(buf, k, g, dir, lane, extent.lo, extent.hi, c, selected ? selRgb : protoRgb[c], thick, !selected)) continue;
         }
-        scratch.s.set(len, thick, thick);
-        scratch.q.copy(dir === 0 ? g.quatAB : g.quatBA);
+        scratch.p.set(drawnPackets.centers[k * 3], drawnPackets.centers[k * 3 + 1], drawnPackets.centers[k * 3 + 2]);
       }
-      scratch.m.compose(scratch.p, scratch.q, scratch.s);
-      mesh.setMatrixAt(k, scratch.m);
-      mesh.setColorAt(k, scratch.c);
       drawnPackets.rows[k] = r;
       drawnPackets.centers[k * 3] = scratch.p.x;
       drawnPackets.centers[k * 3 + 1] = scratch.p.y;
       drawnPackets.centers[k * 3 + 2] = scratch.p.z;
+      if (selected && (!sel.found || r === selRow)) {
+        sel.found = true;
+        sel.x = scratch.p.x;
+        sel.y = scratch.p.y;
+        sel.z = scratch.p.z;
+      }
       k++;
     }
-    mesh.count = k;
+    buf.commit(k);
     drawnPackets.count = k;
-    mesh.instanceMatrix.needsUpdate = true;
-    if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
   });
 
-  return <primitive object={holder} />;
+  return <primitive object={buf.mesh} />;
 }

@@ -1,11 +1,19 @@
-/** The 3D view: devices, links and packets of the loaded scene, orbit controls and camera presets. */
-import { useEffect, useMemo } from 'react';
-import { Canvas, useFrame, useThree } from '@react-three/fiber';
+/**
+ * The 3D view: devices, links and packets of the loaded scene, orbit controls, camera presets and
+ * follow mode, hub collision flashes, and a hover tooltip (same picking as selection).
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { addAfterEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Scene } from '../scenario/scene';
-import { selectionStore, useStore, viewStore } from '../store';
-import type { TimelineIndex } from '../timeline';
+import { RecordKind } from '../sim/trace';
+import { useStore } from 'zustand';
+import { playbackStore } from '../store/playback';
+import { selectionStore } from '../store/selection';
+import { viewStore } from '../store/view';
+import { frameProtocol, PROTO_NAMES, type TimelineIndex } from '../timeline';
+import { Collisions } from './Collisions';
 import { Device } from './Devices';
 import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
 import { Links } from './Links';
@@ -54,7 +62,72 @@ function Controls({ layout }: { layout: Layout }) {
     camera.lookAt(pose.target);
     controls.update();
   }, [preset, nonce, layout, camera, controls, aspect]);
-  useFrame(() => controls.update());
+  useFrame(() => {
+    const sel = drawnPackets.selected;
+    if (viewStore.getState().follow && sel.found) {
+      // Glide the orbit target (and the camera with it) toward the selected packet.
+      followDelta.set(sel.x - controls.target.x, 0, sel.z - controls.target.z).multiplyScalar(0.18);
+      controls.target.add(followDelta);
+      camera.position.add(followDelta);
+    }
+    controls.update();
+  });
+  return null;
+}
+
+const followDelta = new THREE.Vector3();
+
+let firstFrameAt: number | null = null;
+let firstFramePending = false;
+/** ms from navigation start to the first frame drawn with a scene's devices (null before it). */
+export function firstFrameMs(): number | null {
+  return firstFrameAt;
+}
+
+/** Marks the first frame of a mounted scene; an after-effect stamps it once it is drawn. */
+function FirstFrame() {
+  useEffect(() => {
+    const off = addAfterEffect(() => {
+      if (!firstFramePending) return;
+      firstFramePending = false;
+      if (firstFrameAt === null) firstFrameAt = performance.now();
+      off();
+    });
+    return off;
+  }, []);
+  useFrame(() => {
+    if (firstFrameAt === null) firstFramePending = true;
+  });
+  return null;
+}
+
+const benchSamples: number[] = [];
+const benchUpdate: number[] = [];
+/** Bench mode: per-frame work in ms (scene update + render + waiting for the GPU), last 4000 frames. */
+export function benchStats(): number[] {
+  return benchSamples.slice();
+}
+/** Bench mode: the scene-update part (every useFrame before rendering) of the same frames, ms. */
+export function benchUpdateStats(): number[] {
+  return benchUpdate.slice();
+}
+
+/** Bench mode only: renders by hand so a frame's whole cost (including the GPU) can be timed. */
+function BenchProbe() {
+  const start = useRef(0);
+  const pixel = useMemo(() => new Uint8Array(4), []);
+  useFrame(() => {
+    start.current = performance.now();
+  }, -1000);
+  useFrame(({ gl, scene, camera }) => {
+    benchUpdate.push(performance.now() - start.current);
+    if (benchUpdate.length > 4000) benchUpdate.splice(0, 1000);
+    gl.render(scene, camera);
+    const ctx = gl.getContext();
+    ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, pixel);
+    benchSamples.push(performance.now() - start.current);
+    if (benchSamples.length > 4000) benchSamples.splice(0, 1000);
+  }, 1);
   return null;
 }
 
@@ -72,6 +145,95 @@ export function packetsOnScreen(): { row: number; x: number; y: number }[] {
     out.push({ row: drawnPackets.rows[i], x: rect.left + ((projected.x + 1) / 2) * rect.width, y: rect.top + ((1 - projected.y) / 2) * rect.height });
   }
   return out;
+}
+
+/** The drawn packet nearest to (px, py) canvas pixels within `radius`, as a row, or -1. */
+function pickPacket(camera: THREE.Camera, rect: DOMRect, px: number, py: number, radius = 16): number {
+  let best = -1;
+  let bestD = radius;
+  for (let i = 0; i < drawnPackets.count; i++) {
+    projected.set(drawnPackets.centers[i * 3], drawnPackets.centers[i * 3 + 1], drawnPackets.centers[i * 3 + 2]).project(camera);
+    const sx = ((projected.x + 1) / 2) * rect.width;
+    const sy = ((1 - projected.y) / 2) * rect.height;
+    const d = Math.hypot(sx - px, sy - py);
+    if (d < bestD) {
+      bestD = d;
+      best = drawnPackets.rows[i];
+    }
+  }
+  return best;
+}
+
+/** What the hover tooltip says about a row: drops give their reason. */
+function tooltipText(index: TimelineIndex, row: number): { title: string; detail: string; drop: boolean } {
+  const tr = index.trace;
+  const where = tr.dir[row] <= 1 ? (tr.links[tr.place[row]]?.name ?? '?') : (tr.nodes[tr.place[row]]?.name ?? '?');
+  const proto = tr.frame[row] >= 0 ? PROTO_NAMES[frameProtocol(index, tr.frame[row])] : 'frame';
+  if (tr.kind[row] === RecordKind.Drop) {
+    return { title: `✕ ${proto} dropped at ${where}`, detail: tr.string(tr.code[row]), drop: true };
+  }
+  return { title: `${proto} on ${where}`, detail: 'click to inspect', drop: false };
+}
+
+const pointer = { inside: false, x: 0, y: 0, moved: false };
+/** The tooltip element over the canvas (updated imperatively, never through React state). */
+const tipEl: { current: HTMLDivElement | null } = { current: null };
+
+/** Hovering a packet shows a small tooltip over the canvas; for a drop it gives the reason. */
+function Hover({ index }: { index: TimelineIndex }) {
+  const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
+  const last = useRef({ row: -2, t: -1 });
+  useEffect(() => {
+    const el = gl.domElement;
+    const move = (e: PointerEvent) => {
+      const rect = el.getBoundingClientRect();
+      pointer.inside = true;
+      pointer.x = e.clientX - rect.left;
+      pointer.y = e.clientY - rect.top;
+      pointer.moved = true;
+    };
+    const leave = () => {
+      pointer.inside = false;
+      pointer.moved = true;
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerleave', leave);
+    return () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerleave', leave);
+    };
+  }, [gl]);
+  useFrame(() => {
+    const div = tipEl.current;
+    if (!div) return;
+    const t = playbackStore.getState().time;
+    if (!pointer.moved && t === last.current.t) return;
+    pointer.moved = false;
+    last.current.t = t;
+    const row = pointer.inside ? pickPacket(camera, gl.domElement.getBoundingClientRect(), pointer.x, pointer.y, 14) : -1;
+    if (row < 0) {
+      if (last.current.row !== -1) div.style.display = 'none';
+      last.current.row = -1;
+      return;
+    }
+    if (row !== last.current.row) {
+      const text = tooltipText(index, row);
+      div.className = text.drop ? 'pkt-tip drop' : 'pkt-tip';
+      div.replaceChildren();
+      const b = document.createElement('strong');
+      b.textContent = text.title;
+      const d = document.createElement('div');
+      d.textContent = text.detail;
+      div.append(b, d);
+      div.dataset.row = String(row);
+      last.current.row = row;
+    }
+    div.style.display = 'block';
+    div.style.left = `${pointer.x + 14}px`;
+    div.style.top = `${pointer.y + 12}px`;
+  });
+  return null;
 }
 
 /** Click (not drag) picks the nearest packet on screen, else the nearest device, else clears. */
@@ -96,16 +258,7 @@ function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; l
         projected.set(x, y, z).project(camera);
         return [((projected.x + 1) / 2) * rect.width, ((1 - projected.y) / 2) * rect.height] as const;
       };
-      let best = -1;
-      let bestD = 16;
-      for (let i = 0; i < drawnPackets.count; i++) {
-        const [sx, sy] = toScreen(drawnPackets.centers[i * 3], drawnPackets.centers[i * 3 + 1], drawnPackets.centers[i * 3 + 2]);
-        const d = Math.hypot(sx - px, sy - py);
-        if (d < bestD) {
-          bestD = d;
-          best = drawnPackets.rows[i];
-        }
-      }
+      const best = pickPacket(camera, rect, px, py);
       if (best >= 0) {
         selectionStore.getState().selectRow(best, index.trace.packet[best]);
         return;
@@ -140,7 +293,7 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
   const selectedNode = useStore(selectionStore, (s) => s.node);
   const highlight = useMemo(() => new Set(scene.view?.highlight ?? []), [scene]);
   const nodes = useMemo(
-    () => scene.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label ?? n.id, addresses: nodeAddresses(n.config) })),
+    () => scene.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label ?? n.id, addresses: nodeAddresses(n.config), config: n.config })),
     [scene],
   );
   const ids = useMemo(() => scene.nodes.map((n) => n.id), [scene]);
@@ -158,8 +311,11 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
   const initial = cameraPose(scene.view?.camera ?? 'perspective', layout, 1.8);
   const selectedName = selectedNode >= 0 ? index.trace.nodes[selectedNode]?.name : undefined;
   const gridSize = Math.ceil(layout.radius * 2 + 30);
+  const bench = useStore(viewStore, (s) => s.benchPackets);
+  const isBench = useMemo(() => new URLSearchParams(window.location.search).has('bench'), []);
 
   return (
+    <>
     <Canvas
       camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
       gl={{ preserveDrawingBuffer: true, antialias: true }}
@@ -181,9 +337,21 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
           position={layout.pos.get(n.id) ?? [0, 0, 0]}
           highlighted={highlight.has(n.id)}
           selected={selectedName === n.id}
+          index={index}
         />
       ))}
+      <Collisions index={index} links={traceLinks} nodePos={nodePos} />
       <Packets index={index} links={traceLinks} nodePos={nodePos} />
+      <Hover index={index} />
+      <FirstFrame />
+      {(isBench || bench > 0) && <BenchProbe />}
     </Canvas>
+    <div
+      className="pkt-tip"
+      ref={(el) => {
+        tipEl.current = el;
+      }}
+      data-testid="packet-tooltip" style={{ display: 'none' }} />
+    </>
   );
 }

@@ -17,11 +17,15 @@ export interface Layout {
 export function layoutScene(scene: Scene): Layout {
   const pos = new Map<string, Vec3>();
   const missing = scene.nodes.filter((n) => !n.position);
+  // A plan written in two dimensions (`{ x, y }`, or [x, y, 0] everywhere) puts y on the floor
+  // (away from the viewer), not in the air: devices stand on the ground, y up the screen.
+  const placed = scene.nodes.filter((n) => n.position);
+  const plan2d = placed.length > 0 && placed.every((n) => n.position![2] === 0) && placed.some((n) => n.position![1] !== 0);
   const r = Math.max(3, missing.length * 0.9);
   let k = 0;
   for (const n of scene.nodes) {
     if (n.position) {
-      pos.set(n.id, [n.position[0], n.position[1], n.position[2]]);
+      pos.set(n.id, plan2d ? [n.position[0], 0, -n.position[1]] : [n.position[0], n.position[1], n.position[2]]);
     } else {
       const a = (2 * Math.PI * k++) / Math.max(1, missing.length);
       pos.set(n.id, [Math.round(r * Math.cos(a) * 100) / 100, 0, Math.round(r * Math.sin(a) * 100) / 100]);

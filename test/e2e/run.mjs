@@ -27,7 +27,8 @@ import { createServer } from 'node:http';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CHROMIUM = '/usr/bin/chromium';
+// PACKETARIUM_CHROMIUM overrides the browser binary (default: Debian's chromium).
+const CHROMIUM = process.env.PACKETARIUM_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',

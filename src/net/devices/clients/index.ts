@@ -7,7 +7,7 @@ import { clientsConfigSpec, type ClientsConfig } from './config';
 
 registerDevice<ClientsConfig>({
   ...clientsConfigSpec,
-  shape: 'cloud',
+  shape: 'clients',
   build({ ctx, name, nodeId, ordinal, config }) {
     const device = new ClientPool(ctx, name, nodeId, false);
     configureIp(device, ordinal, [{ name: 'eth0', ip: config.ip, mac: config.mac, mtu: config.mtu }], config.routes, config.gateway);

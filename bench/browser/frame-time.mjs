@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Frame-time figures of the production build in headless Chromium (software WebGL, SwiftShader).
+//
+//   node bench/browser/frame-time.mjs            builds the app, serves it on 127.0.0.1, measures
+//   node bench/browser/frame-time.mjs --serve D  measures an existing build in D instead
+//
+// Prints one JSON line:
+//   emptyMedianMs / packetsMedianMs  median per-frame work (scene update + render + GPU sync, timed
+//                                    inside the page) with 0 and with N synthetic packets in flight
+//                                    (`?bench=packets:N`), same page, same 1280x800 viewport;
+//   ratio                            packetsMedianMs / emptyMedianMs;
+//   emptyUpdateMs / packetsUpdateMs  the scene-update (JS, before rendering) part of those frames;
+//   emptyRafMs / packetsRafMs        median requestAnimationFrame interval (capped by vsync at ~16.7);
+//   firstFrameMs                     navigation start -> first frame drawn with the default scene's
+//                                    devices (median of several fresh loads).
+// Figures are measured and reported, never asserted. PACKETARIUM_CHROMIUM overrides /usr/bin/chromium;
+// BENCH_PACKETS (10000) and BENCH_SECONDS (5) tune the run.
+/* global window, requestAnimationFrame -- used inside page.evaluate callbacks */
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CHROMIUM = process.env.PACKETARIUM_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PACKETS = Number(process.env.BENCH_PACKETS ?? 10000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const VIEWPORT = { width: 1280, height: 800 };
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.yaml': 'text/yaml' };
+
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = resolve(dir, `.${pathname}`);
+    if (file !== dir && !file.startsWith(dir + sep)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, baseUrl: `http://127.0.0.1:${server.address().port}` })));
+}
+
+function median(xs) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+
+async function ready(page) {
+  await page.waitForFunction(() => window.__packetarium?.ready && window.__packetarium.firstFrameMs() !== null, null, { timeout: 60_000 });
+}
+
+/** Loads `query`, lets it settle, then samples frame work and rAF intervals for SECONDS. */
+async function measure(page, baseUrl, query) {
+  await page.goto(`${baseUrl}/index.html${query}`, { waitUntil: 'load' });
+  await ready(page);
+  await page.waitForTimeout(1000);
+  return page.evaluate(async (seconds) => {
+    const before = window.__packetarium.benchStats().length;
+    const beforeU = window.__packetarium.benchUpdateStats().length;
+    const raf = [];
+    await new Promise((done) => {
+      const t0 = performance.now();
+      let last = t0;
+      const tick = (now) => {
+        raf.push(now - last);
+        last = now;
+        if (now - t0 < seconds * 1000) requestAnimationFrame(tick);
+        else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    const work = window.__packetarium.benchStats().slice(before);
+    const update = window.__packetarium.benchUpdateStats().slice(beforeU);
+    return { work, update, raf: raf.slice(1) };
+  }, SECONDS);
+}
+
+async function main() {
+  const serveIdx = process.argv.indexOf('--serve');
+  let dir;
+  let tmp = null;
+  if (serveIdx >= 0) dir = resolve(process.argv[serveIdx + 1]);
+  else {
+    tmp = mkdtempSync(join(tmpdir(), 'packetarium-bench-'));
+    dir = join(tmp, 'dist');
+    // The project's vite config, but only the app entry (index.html): that is what is measured.
+    const { build } = await import('vite');
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir: dir, emptyOutDir: true },
+      plugins: [
+        {
+          name: 'bench-app-entry-only',
+          enforce: 'post',
+          config(config) {
+            config.build ??= {};
+            config.build.rollupOptions ??= {};
+            config.build.rollupOptions.input = { main: join(root, 'index.html') };
+          },
+        },
+      ],
+    });
+  }
+  const { chromium } = await import('playwright-core');
+  const { server, baseUrl } = await serve(dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const empty = await measure(page, baseUrl, '?bench=packets:0');
+    const full = await measure(page, baseUrl, `?bench=packets:${PACKETS}`);
+    await context.close();
+
+    const firsts = [];
+    for (let i = 0; i < 3; i++) {
+      const ctx = await browser.newContext({ viewport: VIEWPORT });
+      const p = await ctx.newPage();
+      await p.goto(`${baseUrl}/index.html`, { waitUntil: 'load' });
+      await ready(p);
+      firsts.push(await p.evaluate(() => window.__packetarium.firstFrameMs()));
+      await ctx.close();
+    }
+    const e = median(empty.work);
+    const f = median(full.work);
+    console.log(
+      JSON.stringify({
+        bench: 'browser-frame-time',
+        chromium: browser.version(),
+        viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
+        packets: PACKETS,
+        seconds: SECONDS,
+        emptyMedianMs: round(e),
+        packetsMedianMs: round(f),
+        ratio: e && f ? round(f / e) : null,
+        emptyUpdateMs: round(median(empty.update)),
+        packetsUpdateMs: round(median(full.update)),
+        emptyFrames: empty.work.length,
+        packetsFrames: full.work.length,
+        emptyRafMs: round(median(empty.raf)),
+        packetsRafMs: round(median(full.raf)),
+        firstFrameMs: round(median(firsts)),
+        firstFrameRunsMs: firsts.map(round),
+      }),
+    );
+  } finally {
+    await browser.close();
+    server.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err?.stack || String(err));
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+// The Load panel and the 3D load models on scenes/retry-storm.yaml: charts for both systems, a
+// playhead line that follows time, client populations drawn as thousands of points, server bars.
+import assert from 'node:assert/strict';
+
+export const name = 'views: overload charts and client populations';
+export const timeout = 150_000;
+
+async function ready(page) {
+  await page.waitForFunction(() => window.__packetarium?.ready, null, { timeout: 60_000 });
+  for (let i = 0; i < 5; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+async function seekFraction(page, f) {
+  const box = await page.locator('[data-testid=scrubber]').boundingBox();
+  await page.mouse.click(box.x + box.width * f, box.y + box.height / 2);
+  await page.waitForTimeout(250);
+}
+
+/** Pixels of the 3D canvas near an RGB colour (full resolution). */
+async function pixelsNear(page, rgb, tol = 40) {
+  return page.evaluate(
+    ([rgb, tol]) => {
+      const c = document.querySelector('.view canvas');
+      const off = document.createElement('canvas');
+      off.width = c.width;
+      off.height = c.height;
+      const ctx = off.getContext('2d');
+      ctx.drawImage(c, 0, 0, off.width, off.height);
+      const d = ctx.getImageData(0, 0, off.width, off.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
+      return n;
+    },
+    [rgb, tol],
+  );
+}
+
+export async function run({ page, baseUrl, screenshot, consoleErrors }) {
+  await page.goto(`${baseUrl}/index.html?scene=retry-storm`, { waitUntil: 'load' });
+  await ready(page);
+
+  // 3D: both populations are point clouds (idle clients are slate blue), the servers have bars.
+  const idle0 = await pixelsNear(page, [123, 147, 196]);
+  assert.ok(idle0 > 300, `client points drawn (${idle0} slate pixels)`);
+  await seekFraction(page, 0.3);
+  for (let i = 0; i < 3; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const waiting = await pixelsNear(page, [255, 209, 102], 60);
+  assert.ok(waiting > 50, `waiting clients light up during the storm (${waiting} amber pixels)`);
+
+  const tabs = await page.locator('.console [role=tab]').allTextContents();
+  assert.ok(tabs.includes('Load'), `a Load tab (${tabs})`);
+  assert.ok(!tabs.includes('TCP'), 'no TCP tab without TCP');
+  await page.click('[role=tab][data-panel=overload]');
+  await page.waitForSelector('[data-testid=overload-chart-offered] canvas');
+  const groups = await page.locator('[data-testid=overload-group]').allTextContents();
+  assert.equal(groups.length, 2, `two systems compared: ${groups.join(' | ')}`);
+  assert.match(groups[0], /clients-a.*server-a.*retry immediate/);
+  assert.match(groups[1], /clients-b.*server-b.*retry expo-full.*budget 10%/);
+  for (const id of ['offered', 'goodput', 'rt', 'concurrency', 'queue', 'timeouts', 'attempts']) {
+    assert.equal(await page.locator(`[data-testid=overload-chart-${id}] canvas`).count(), 1, `${id} chart drawn`);
+  }
+
+  // The playhead lines follow time.
+  const left = () => page.locator('[data-testid=overload-playhead]').first().evaluate((el) => parseFloat(el.style.left));
+  await seekFraction(page, 0.1);
+  const a = await left();
+  await seekFraction(page, 0.45);
+  const b = await left();
+  assert.ok(b > a + 20, `playhead line moved (${a} -> ${b})`);
+  const readout = await page.locator('[data-testid=overload-chart-offered] .ov-readout span').allTextContents();
+  assert.equal(readout.length, 2, 'one readout per system');
+  for (const r of readout) assert.match(r, /\d+\/s/, `offered load at the playhead: ${readout}`);
+
+  // Playing moves it too.
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(900);
+  await page.keyboard.press('Space');
+  const c = await left();
+  assert.ok(c > b, `playing moved the playhead line (${b} -> ${c})`);
+
+  // Clicking a chart seeks there.
+  const plot = await page.locator('[data-testid=overload-chart-goodput] .u-over').boundingBox();
+  await page.mouse.click(plot.x + plot.width * 0.8, plot.y + plot.height / 2);
+  await page.waitForTimeout(150);
+  const t = await page.evaluate(() => window.__packetarium.time());
+  assert.ok(t > 7e9 && t < 9e9, `chart click seeks to ~8 s (${t})`);
+
+  await seekFraction(page, 0.32);
+  await page.waitForTimeout(200);
+  await screenshot('retry-storm-load');
+
+  // Little's law: one population of 10,000 clients.
+  await page.goto(`${baseUrl}/index.html?scene=littles-law&t=2000000000`, { waitUntil: 'load' });
+  await ready(page);
+  const idle = await pixelsNear(page, [123, 147, 196]);
+  assert.ok(idle > 300, `10,000 client points drawn (${idle} slate pixels)`);
+  await page.click('[role=tab][data-panel=overload]');
+  await page.waitForSelector('[data-testid=overload-chart-concurrency] canvas');
+  await page.waitForTimeout(200);
+  await screenshot('littles-law-load');
+
+  assert.deepEqual(consoleErrors(), [], 'console errors');
+}

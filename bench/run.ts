@@ -4,8 +4,8 @@
  * Code is bundled first (as the browser build is), so module-loader overhead is not measured.
  * Writes bench/results/latest.json. Performance is reported here, never asserted in timed tests.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { build } from 'esbuild';
 
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   const chain = measure(['chain', 'scenes/bench-chain.yaml']);
   process.stderr.write('\n');
 
+  const browser = measureBrowser();
+
   const hashes = new Set(chain.map((r) => r.traceHash));
   const results = {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       deterministic: hashes.size === 1,
       targets: { packetHopsPerSec: 500_000, peakRssMB: 200 },
     },
+    browser,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const k = results.kernel;
@@ -75,7 +78,25 @@ async function main(): Promise<void> {
   console.log(`kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`);
   console.log(`bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`);
   console.log(`memory:      peak RSS ${c.peakRssMB} MB (trace ${c.traceMB} MB; target < 200 MB); same hash every run: ${c.deterministic}`);
+  if ('error' in browser) console.log(`browser:     not measured: ${browser.error}`);
+  else {
+    console.log(
+      `browser:     frame ${browser.emptyMedianMs} ms empty, ${browser.packetsMedianMs} ms with ${browser.packets} packets in flight (ratio ${browser.ratio}; target < 16.7 ms), first frame ${browser.firstFrameMs} ms (SwiftShader)`,
+    );
+  }
   console.log(`written to ${OUT_DIR}/latest.json`);
+}
+
+/** Frame time and first-frame time from headless Chromium (bench/browser/frame-time.mjs), when Chromium is there. */
+function measureBrowser(): Record<string, number | string> {
+  const chromium = process.env.PACKETARIUM_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) return { error: `Chromium not found at ${chromium} (apt-get install chromium)` };
+  process.stderr.write('headless Chromium frame time ');
+  const r = spawnSync(process.execPath, ['bench/browser/frame-time.mjs'], { encoding: 'utf8', timeout: 600_000 });
+  process.stderr.write('\n');
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || !line) return { error: (r.stderr || 'no result').trim().split('\n').slice(-3).join(' ') };
+  return JSON.parse(line);
 }
 
 void main();

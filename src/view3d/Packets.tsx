@@ -83,12 +83,17 @@ class PacketBuffer {
     this.mesh.name = 'packets';
     this.ensure(1024);
   }
+  /** Makes room for `n` boxes, keeping what was written so far this frame. */
   ensure(n: number): void {
     if (n <= this.cap) return;
     const cap = Math.max(1024, 1 << Math.ceil(Math.log2(n + 1)));
+    const oldPos = this.pos;
+    const oldCol = this.col;
     this.cap = cap;
     this.pos = new Float32Array(cap * VERTS * 3);
-    this.col = new Uint8Array(cap * VERTS * 3);
+    this.col = new Uint8Array(cap * VERTS * 4);
+    this.pos.set(oldPos);
+    this.col.set(oldCol);
     const idx = new Uint32Array(cap * INDICES);
     for (let b = 0; b < cap; b++) {
       for (let f = 0; f < 5; f++) {
@@ -104,15 +109,22 @@ class PacketBuffer {
     }
     const g = this.geometry;
     g.setAttribute('position', new THREE.BufferAttribute(this.pos, 3).setUsage(THREE.DynamicDrawUsage));
-    g.setAttribute('color', new THREE.BufferAttribute(this.col, 3, true).setUsage(THREE.DynamicDrawUsage));
+    // RGBA, not RGB: 3-byte vertex formats are converted by the driver on every upload (SwiftShader).
+    g.setAttribute('color', new THREE.BufferAttribute(this.col, 4, true).setUsage(THREE.DynamicDrawUsage));
     g.setIndex(new THREE.BufferAttribute(idx, 1));
-    drawnPackets.rows = new Int32Array(cap);
-    drawnPackets.centers = new Float32Array(cap * 3);
+    const rows = new Int32Array(cap);
+    rows.set(drawnPackets.rows.subarray(0, Math.min(drawnPackets.rows.length, cap)));
+    const centers = new Float32Array(cap * 3);
+    centers.set(drawnPackets.centers.subarray(0, Math.min(drawnPackets.centers.length, cap * 3)));
+    drawnPackets.rows = rows;
+    drawnPackets.centers = centers;
   }
   /** Writes box `k`: centre c, unit direction d along its length, half length hl, half thickness ht. */
   box(k: number, c: THREE.Vector3, d: THREE.Vector3, hl: number, ht: number, rgb: readonly [number, number, number]): void {
+    if (k >= this.cap) this.ensure(k + 1);
     const pos = this.pos;
     const col = this.col;
+    let cv = k * VERTS * 4;
     // across = up x d, horizontal
     const ax = -d.z;
     const az = d.x;
@@ -128,9 +140,11 @@ class PacketBuffer {
         pos[v] = c.x + d.x * hl * u + ax * ht * w;
         pos[v + 1] = c.y + ht * h;
         pos[v + 2] = c.z + d.z * hl * u + az * ht * w;
-        col[v] = r;
-        col[v + 1] = g;
-        col[v + 2] = b;
+        col[cv] = r;
+        col[cv + 1] = g;
+        col[cv + 2] = b;
+        col[cv + 3] = 255;
+        cv += 4;
         v += 3;
       }
     }
@@ -143,7 +157,7 @@ class PacketBuffer {
     p.clearUpdateRanges();
     c.clearUpdateRanges();
     p.addUpdateRange(0, count * VERTS * 3);
-    c.addUpdateRange(0, count * VERTS * 3);
+    c.addUpdateRange(0, count * VERTS * 4);
     p.needsUpdate = true;
     c.needsUpdate = true;
   }
@@ -245,7 +259,6 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
       // Bench only: `bench` synthetic frames spread over the links, moving with wall time.
       // Like real traffic: each lane (link, direction) carries a stream of frames of one protocol, in
       // FIFO order, moving with wall time; the stream wraps around at the lane's end.
-      buf.ensure(bench);
       const lanes = geoms.length * 2;
       runs.reset(lanes);
       const wall = state.clock.elapsedTime;
@@ -270,7 +283,6 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
     const selRow = selectionStore.getState().row;
     const tr = index.trace;
     const n = framesInFlightInto(index, t, scratch.inflight);
-    buf.ensure(n);
     runs.reset(geoms.length * 2);
     const rows = scratch.inflight.rows;
     let k = 0;

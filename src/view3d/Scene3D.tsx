@@ -318,7 +318,7 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
     <>
     <Canvas
       camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
-      gl={{ preserveDrawingBuffer: true, antialias: true }}
+      gl={{ preserveDrawingBuffer: true, antialias: false }}
       dpr={[1, 2]}
       onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
     >

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   const baseline = measure(['baseline']);
   process.stderr.write(`\nbench-chain (${RUNS} runs) `);
   const chain = measure(['chain', 'scenes/bench-chain.yaml']);
+  process.stderr.write(`\nbench-retry-storm (${RUNS} runs) `);
+  const storm = measure(['storm', 'scenes/bench-retry-storm.yaml']);
   process.stderr.write('\n');
 
   const browser = measureBrowser();
@@ -70,6 +72,20 @@ async function main(): Promise<void> {
       deterministic: hashes.size === 1,
       targets: { packetHopsPerSec: 500_000, peakRssMB: 200 },
     },
+    benchRetryStorm: {
+      clients: 10_000,
+      simTimeS: Number(storm[0].simTimeNs) / 1e9,
+      events: storm[0].events,
+      attempts: storm[0].attempts,
+      rows: storm[0].rows,
+      wallMs: Math.round(med(storm, 'wallMs')),
+      eventsPerSec: Math.round(med(storm, 'eventsPerSec')),
+      peakRssMB: Math.round(med(storm, 'peakRssMB')),
+      traceMB: Number(med(storm, 'traceMB').toFixed(1)),
+      traceHash: [...new Set(storm.map((r) => r.traceHash))].join(','),
+      deterministic: new Set(storm.map((r) => r.traceHash)).size === 1,
+      target: { eventsPerSec: 1_000_000 },
+    },
     browser,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -78,6 +94,10 @@ async function main(): Promise<void> {
   console.log(`kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`);
   console.log(`bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`);
   console.log(`memory:      peak RSS ${c.peakRssMB} MB (trace ${c.traceMB} MB; target < 200 MB); same hash every run: ${c.deterministic}`);
+  const s = results.benchRetryStorm;
+  console.log(
+    `retry storm: ${(s.eventsPerSec / 1e6).toFixed(2)} M events/s, ${s.events} events (${s.attempts} RR attempts, 10,000 clients, ${s.simTimeS} s simulated) in ${s.wallMs} ms; peak RSS ${s.peakRssMB} MB (trace ${s.traceMB} MB); same hash every run: ${s.deterministic} (target 1 M events/s)`,
+  );
   if ('error' in browser) console.log(`browser:     not measured: ${browser.error}`);
   else {
     console.log(

@@ -1,6 +1,6 @@
 /**
  * One benchmark measurement per process (so memory figures are the run's own):
- *   node worker.mjs kernel | baseline | chain <scene file>
+ *   node worker.mjs kernel | baseline | chain <scene file> | storm <scene file>
  * Prints one JSON line.
  */
 import { loadSceneFile, simulate } from '../src/cli/run-scene';
@@ -67,10 +67,38 @@ function chain(file: string): Record<string, number | string> {
   };
 }
 
+/** The overload lab at scale: a retry storm (scenes/bench-retry-storm.yaml), events/s and the RR rows recorded. */
+function storm(file: string): Record<string, number | string> {
+  const scene = loadSceneFile(file);
+  const t0 = performance.now();
+  const r = simulate(scene);
+  const ms = performance.now() - t0;
+  const trace = r.trace;
+  let sends = 0;
+  let rows = 0;
+  for (let i = 0; i < trace.length; i++) {
+    if (trace.kind[i] !== RecordKind.State) continue;
+    rows++;
+    if (trace.string(trace.code[i]) === 'rr.send') sends++;
+  }
+  return {
+    events: r.events,
+    simTimeNs: scene.duration,
+    attempts: sends,
+    stateRows: rows,
+    rows: trace.length,
+    wallMs: ms,
+    eventsPerSec: r.events / (ms / 1000),
+    traceMB: trace.byteSize() / 2 ** 20,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    traceHash: trace.hash(),
+  };
+}
+
 const [what, arg] = process.argv.slice(2);
-const result = what === 'kernel' ? holdKernel() : what === 'baseline' ? holdBaseline() : what === 'chain' ? chain(arg) : undefined;
+const result = what === 'kernel' ? holdKernel() : what === 'baseline' ? holdBaseline() : what === 'chain' ? chain(arg) : what === 'storm' ? storm(arg) : undefined;
 if (!result) {
-  process.stderr.write('usage: worker kernel | baseline | chain <scene file>\n');
+  process.stderr.write('usage: worker kernel | baseline | chain <scene file> | storm <scene file>\n');
   process.exit(2);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

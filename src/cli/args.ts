@@ -1,13 +1,16 @@
 /** Command-line flags of the headless runner, validated with messages that name the flag. */
 import { parseDuration } from '../sim/units';
 
-export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--summary] [--quiet]
+export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--keylog out.keys] [--metrics out.csv [--window 100ms]] [--summary] [--quiet]
 
   --seed N        run with seed N instead of the scene's
   --until T       stop at simulated time T (e.g. 50ms); default: the scene's duration
   --pcap FILE     write a pcapng capture (every link, one interface each, unless --capture)
   --capture WHERE capture like tcpdump on a device (h1), one interface (r1:eth1) or a link (h1-sw1)
   --trace FILE    write the trace as JSON
+  --keylog FILE   write the TLS clients' secrets as an NSS key log, for Wireshark to decrypt the capture
+  --metrics FILE  write the request/response metrics (rr-client, rr-server) as CSV, one row per window
+  --window T      the metrics window (e.g. 100ms, 1s); default 100ms
   --summary       end with one JSON line: events, frames, drops, simTimeNs, wallMs, eventsPerSec, traceHash
   --quiet         do not print the programs' output`;
 
@@ -18,9 +21,17 @@ export interface RunnerArgs {
   pcap?: string;
   capture?: string;
   trace?: string;
+  keylog?: string;
   summary: boolean;
   quiet: boolean;
+  /** Where to write the RR metrics as CSV. */
+  metrics?: string;
+  /** The metrics window, ns. */
+  windowNs?: number;
 }
+
+/** Default metrics window: 100 ms. */
+export const DEFAULT_WINDOW_NS = 100_000_000;
 
 /** Parses argv (without node and script); returns an error message for anything unknown or malformed. */
 export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: RunnerArgs } | { ok: false; error: string } {
@@ -45,10 +56,26 @@ export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: Runn
       }
       case '--pcap':
       case '--capture':
-      case '--trace': {
+      case '--trace':
+      case '--keylog': {
         const v = value();
         if (v === undefined || v.startsWith('--')) return { ok: false, error: `${a} needs a value` };
-        args[a.slice(2) as 'pcap' | 'capture' | 'trace'] = v;
+        args[a.slice(2) as 'pcap' | 'capture' | 'trace' | 'keylog'] = v;
+        break;
+      }
+      case '--metrics': {
+        const v = value();
+        if (v === undefined || v.startsWith('--')) return { ok: false, error: '--metrics needs a file name' };
+        args.metrics = v;
+        break;
+      }
+      case '--window': {
+        const v = value();
+        if (v === undefined || v.startsWith('--')) return { ok: false, error: '--window needs a time, e.g. 100ms' };
+        const d = parseDuration(v);
+        if (!d.ok) return { ok: false, error: `--window: ${d.error}` };
+        if (d.ns < 1000) return { ok: false, error: `--window must be at least 1us, got ${v}` };
+        args.windowNs = d.ns;
         break;
       }
       case '--summary':
@@ -64,6 +91,7 @@ export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: Runn
   }
   if (positional.length !== 1) return { ok: false, error: positional.length ? `one scene file expected, got ${positional.join(' ')}` : 'missing scene file' };
   if (args.capture && !args.pcap) return { ok: false, error: '--capture needs --pcap' };
+  if (args.windowNs !== undefined && !args.metrics) return { ok: false, error: '--window needs --metrics' };
   args.scene = positional[0];
   return { ok: true, args };
 }

@@ -5,10 +5,12 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { buildNetwork } from '../scenario/build';
+import { keyLogLines } from '../protocols/http/keylog';
 import { RecordKind } from '../sim/trace';
+import { rrSeries, rrSeriesCsv } from '../timeline/metrics';
 import { writePcapng } from '../timeline/pcapng';
 import { traceJsonChunks } from '../timeline/trace-json';
-import { parseRunnerArgs, USAGE } from './args';
+import { DEFAULT_WINDOW_NS, parseRunnerArgs, USAGE } from './args';
 import { loadSceneFile } from './run-scene';
 
 /** Simulated time between flushes of program output. */
@@ -59,6 +61,16 @@ function main(argv: string[]): number {
     const fd = openSync(args.trace, 'w');
     for (const chunk of traceJsonChunks(trace)) writeSync(fd, chunk);
     closeSync(fd);
+  }
+  if (args.keylog) writeFileSync(args.keylog, keyLogLines(trace).map((l) => `${l}\n`).join(''));
+  if (args.metrics) {
+    const windows = rrSeries(trace, { windowNs: args.windowNs ?? DEFAULT_WINDOW_NS, from: 0, to: kernel.now });
+    try {
+      writeFileSync(args.metrics, rrSeriesCsv(windows));
+    } catch (e) {
+      process.stderr.write(`--metrics: cannot write ${args.metrics}: ${(e as Error).message}\n`);
+      return 1;
+    }
   }
   if (args.summary) {
     let frames = 0;

@@ -1,7 +1,7 @@
 /** Registers the built-in dissectors (ARP, IPv4, ICMP, TCP, UDP) with the frame dissector. */
 
 import { dissectArp } from './arp/arp';
-import { registerEtherType, registerIpProtocol, registerUdpPort } from './dissect';
+import { registerEtherType, registerIpProtocol, registerTcpPort, registerUdpPort } from './dissect';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from './ethernet/ethernet';
 import { dissectIcmp } from './icmp/icmp';
 import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP } from './ipv4/ipv4';
@@ -9,6 +9,8 @@ import { dissectTcp } from './tcp/tcp-header';
 import { dissectUdp } from './udp/udp';
 import { dissectRr, RR_PORT } from './rr/rr';
 import { dissectDns, DNS_PORT } from './dns/dns';
+import { dissectHttp, dissectHttps, HTTP_TCP_PORTS, HTTPS_TCP_PORTS } from './http/dissect';
+import { dissectQuic, QUIC_UDP_PORT } from './quic/dissect';
 
 let registered = false;
 
@@ -26,4 +28,7 @@ export function registerBuiltinProtocols(): void {
   registerIpProtocol(IP_PROTO_UDP, dissectUdp);
   registerUdpPort(RR_PORT, dissectRr);
   registerUdpPort(DNS_PORT, dissectDns);
+  registerUdpPort(QUIC_UDP_PORT, dissectQuic);
+  for (const port of HTTP_TCP_PORTS) registerTcpPort(port, dissectHttp);
+  for (const port of HTTPS_TCP_PORTS) registerTcpPort(port, dissectHttps);
 }

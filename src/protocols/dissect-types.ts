@@ -13,7 +13,7 @@ export interface DissectContext {
 }
 
 /** The registry tables a dissector can hand its payload on to. */
-export type DissectTable = 'etherType' | 'ipProtocol' | 'udpPort';
+export type DissectTable = 'etherType' | 'ipProtocol' | 'udpPort' | 'tcpPort';
 
 /** What a dissector made of its bytes. */
 export interface DissectStep {

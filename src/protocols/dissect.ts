@@ -1,6 +1,6 @@
 /**
  * The frame dissector behind the packet inspector and the packet list: Ethernet first, then
- * whatever is registered for the EtherType, IP protocol number or UDP port, layer by layer.
+ * whatever is registered for the EtherType, IP protocol number, UDP or TCP port, layer by layer.
  * New protocols plug in with one `register...` call (see `builtin.ts` for the built-in ones).
  */
 
@@ -15,6 +15,7 @@ const tables: Record<DissectTable, Map<number, Dissector>> = {
   etherType: new Map(),
   ipProtocol: new Map(),
   udpPort: new Map(),
+  tcpPort: new Map(),
 };
 
 /** Registers the dissector for an EtherType (replacing any earlier one). */
@@ -33,6 +34,15 @@ export function registerIpProtocol(num: number, dissector: Dissector): void {
  */
 export function registerUdpPort(port: number, dissector: Dissector): void {
   tables.udpPort.set(port, dissector);
+}
+
+/**
+ * Registers the dissector for a TCP port (replacing any earlier one). A segment's payload is offered
+ * to its lower port's dissector first, then the higher one's. There is no stream reassembly: each
+ * dissector sees one segment's payload.
+ */
+export function registerTcpPort(port: number, dissector: Dissector): void {
+  tables.tcpPort.set(port, dissector);
 }
 
 /** A dissected frame: the layer tree plus the packet list's Protocol and Info columns. */

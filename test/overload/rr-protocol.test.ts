@@ -112,7 +112,7 @@ describe('commands and faults', () => {
       [300e6, 'x3'],
       [600e6, ''],
     ]);
-    const sojourns = net.states('srv', 'rr.reply').map((r) => ({ t: r.time, ns: Number(r.value.split(' ')[2]) }));
+    const sojourns = serverSojourns(net.states('srv', 'rr.'));
     const during = sojourns.filter((s) => s.t > 320e6 && s.t < 580e6);
     const after = sojourns.filter((s) => s.t > 700e6);
     expect(Math.min(...during.map((s) => s.ns))).toBeGreaterThanOrEqual(30e6);
@@ -124,3 +124,23 @@ describe('commands and faults', () => {
     expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: x, slowdown: { factor: 2 } }]')).toThrow(/no node "x"/);
   });
 });
+
+/** Arrival-to-answer times from a server's rows, pairing rr.reply with the rr.recv of the same root and attempt. */
+function serverSojourns(rows: readonly { time: number; key: string; value: string }[]): { t: number; ns: number }[] {
+  let root = 0;
+  const arrived = new Map<string, number>();
+  const out: { t: number; ns: number }[] = [];
+  for (const r of rows) {
+    const w = r.value.split(' ');
+    if (r.key === 'rr.recv') {
+      root += Number(w[2]);
+      arrived.set(`${root} ${w[0]}`, r.time);
+    } else if (r.key === 'rr.shed') {
+      root += Number(w[1]);
+    } else if (r.key === 'rr.reply') {
+      root += Number(w[2]);
+      out.push({ t: r.time, ns: r.time - arrived.get(`${root} ${w[1]}`)! });
+    }
+  }
+  return out;
+}

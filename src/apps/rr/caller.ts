@@ -6,19 +6,23 @@
  * A response counts only for the attempt in flight: one for an attempt that already timed out is
  * ignored (the client has stopped listening for it), so the work the server did for it is wasted.
  *
- * Trace rows (state rows on the caller's node; see src/timeline/metrics/rr-events.ts):
- *   rr.send    = "<id> <attempt> <root>"            every attempt sent
- *   rr.timeout = "<id> <attempt>"                   an attempt timed out
- *   rr.done    = "<id> <outcome> <attempts> <rtNs>" a request finished (ok or why it failed)
+ * Trace rows (state rows on the caller's node; see src/timeline/metrics/rr-events.ts and, for
+ * why ids are written relative to the node's last id, trace-rows.ts):
+ *   rr.send    = "<attempt> <back>[ <root>]"      every attempt sent (back = last id - id; root
+ *                                                 only when it is not the request itself)
+ *   rr.timeout = "<attempt> <back>"               an attempt timed out
+ *   rr.done    = "<outcome> <attempts> <back>"    a request finished (ok or why it failed); its
+ *                                                 response time runs from its first rr.send
  *   rr.breaker = "closed" | "open" | "half-open"
  */
 import type { RngStream } from '../../sim/rng';
 import type { TimerId } from '../../sim/kernel';
-import { checkRr, encodeRr, readRr, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { checkRr, readRr, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
 import { backoffDelay } from './backoff';
 import type { CallerPolicy } from './caller-policy';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { RetryBudget } from './retry-budget';
+import { doneText, nodeRefs, pairText, sendText } from './trace-rows';
 
 /** How a request ended. */
 export type CallOutcome = 'ok' | 'timeout' | 'error' | 'overloaded' | 'deadline' | 'unavailable' | 'breaker';
@@ -26,15 +30,18 @@ export type CallOutcome = 'ok' | 'timeout' | 'error' | 'overloaded' | 'deadline'
 /** What the caller needs from the program it runs in. */
 export interface CallerHost {
   readonly now: number;
-  after<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
-  cancel(id: TimerId): void;
+  /** Runs `fn(arg)` after `delayNs` (the caller cancels its own timers when closed). */
+  timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
+  cancelTimer(id: TimerId): void;
   state(key: string, value: string): void;
   log(line: string): void;
   readonly rng: RngStream;
+  /** The node this runs on (any object standing for it): request ids are numbered per node. */
+  readonly node: object;
 }
 
-/** Sends the encoded request of client `slot`. */
-export type CallerSend = (slot: number, bytes: Uint8Array) => void;
+/** Sends request `m` from client `slot` (encoding it at once: `m` is reused). */
+export type CallerSend = (slot: number, m: RrMessage) => void;
 
 /** Called once per request with how it ended. */
 export type CallDone = (outcome: CallOutcome, request: CallInfo) => void;
@@ -67,7 +74,9 @@ const STATUS_OUTCOME: Record<number, CallOutcome> = {
 };
 
 export class RrCaller {
-  private nextId = 1;
+  private readonly ids: { lastId: number };
+  private closed = false;
+  private readonly msg: RrMessage = { type: RrType.Request, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   private readonly calls = new Map<number, Call>();
   readonly budget: RetryBudget | undefined;
   readonly breaker: CircuitBreaker | undefined;
@@ -83,6 +92,7 @@ export class RrCaller {
   ) {
     this.budget = policy.budget ? new RetryBudget(policy.budget.ratio, policy.budget.burst) : undefined;
     this.breaker = policy.breaker ? new CircuitBreaker(policy.breaker, (s) => this.onBreaker(s)) : undefined;
+    this.ids = nodeRefs(host.node);
   }
 
   /** Requests in flight (waiting for an answer or a retry). */
@@ -95,8 +105,8 @@ export class RrCaller {
    * (itself when absent); `deadline` (absolute ns) caps it, e.g. the caller's own caller's.
    */
   call(slot: number, done?: CallDone, rootId?: number, deadline = Infinity): number {
-    const id = this.nextId++;
-    if (this.nextId > 0xffff_ffff) this.nextId = 1;
+    // Ids count up per node (trace-rows.ts); 2^32 requests on one node are out of reach.
+    const id = ++this.ids.lastId;
     const now = this.host.now;
     const own = this.policy.deadlineNs !== undefined ? now + this.policy.deadlineNs : Infinity;
     const c: Call = {
@@ -128,27 +138,24 @@ export class RrCaller {
     c.attempts++;
     this.counts.attempts++;
     const give = Math.min(this.policy.timeoutNs, c.deadline - now);
-    const msg: RrMessage = {
-      type: RrType.Request,
-      status: RrStatus.Ok,
-      tier: this.tier,
-      attempt: Math.min(c.attempts, 255),
-      requestId: c.id,
-      rootId: c.rootId,
-      deadlineUs: Math.min(0xffff_ffff, Math.ceil((now + give) / 1000)),
-      bodyLength: this.policy.size,
-    };
-    this.host.state('rr.send', `${c.id} ${c.attempts} ${c.rootId}`);
+    const msg = this.msg;
+    msg.tier = this.tier;
+    msg.attempt = Math.min(c.attempts, 255);
+    msg.requestId = c.id;
+    msg.rootId = c.rootId;
+    msg.deadlineUs = Math.min(0xffff_ffff, Math.ceil((now + give) / 1000));
+    msg.bodyLength = this.policy.size;
+    this.host.state('rr.send', sendText(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId));
     c.listening = true;
-    this.send(c.slot, encodeRr(msg));
-    c.timer = this.host.after(give, this.onTimeout, c);
+    this.send(c.slot, msg);
+    c.timer = this.host.timer(give, this.onTimeout, c);
   };
 
   private readonly onTimeout = (c: Call): void => {
     c.timer = 0;
     c.listening = false;
     this.counts.timeouts++;
-    this.host.state('rr.timeout', `${c.id} ${c.attempts}`);
+    this.host.state('rr.timeout', pairText(c.attempts, this.ids.lastId - c.id));
     this.breaker?.failure(this.host.now);
     this.retryOrFail(c, 'timeout');
   };
@@ -163,7 +170,7 @@ export class RrCaller {
       this.counts.late++;
       return;
     }
-    this.host.cancel(c.timer);
+    this.host.cancelTimer(c.timer);
     c.timer = 0;
     c.listening = false;
     const now = this.host.now;
@@ -196,14 +203,14 @@ export class RrCaller {
       this.finish(c, why);
       return;
     }
-    c.timer = this.host.after(delay, this.attempt, c);
+    c.timer = this.host.timer(delay, this.attempt, c);
   }
 
   private finish(c: Call, outcome: CallOutcome): void {
     this.calls.delete(c.id);
     if (outcome === 'ok') this.counts.ok++;
     else this.counts.failed++;
-    this.host.state('rr.done', `${c.id} ${outcome} ${c.attempts} ${this.host.now - c.startedAt}`);
+    this.host.state('rr.done', doneText(outcome, c.attempts, this.ids.lastId - c.id));
     c.done?.(outcome, c);
   }
 
@@ -213,13 +220,20 @@ export class RrCaller {
     if (s === 'open' && this.breaker) {
       // Show half-open in the trace when the open time is up, not only at the next call.
       const breaker = this.breaker;
-      this.host.after(breaker.policy.openNs, () => breaker.tick(this.host.now), undefined);
+      this.host.timer(
+        breaker.policy.openNs,
+        () => {
+          if (!this.closed) breaker.tick(this.host.now);
+        },
+        undefined,
+      );
     }
   }
 
   /** Stops everything in flight (the program exits). */
   close(): void {
-    for (const c of this.calls.values()) if (c.timer > 0) this.host.cancel(c.timer);
+    this.closed = true;
+    for (const c of this.calls.values()) if (c.timer > 0) this.host.cancelTimer(c.timer);
     this.calls.clear();
   }
 }

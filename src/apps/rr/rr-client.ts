@@ -14,7 +14,8 @@
  */
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
-import { RR_PORT } from '../../protocols/rr/rr';
+import { encodeRr, encodeRrInto, RR_HEADER_BYTES, RR_PORT } from '../../protocols/rr/rr';
+import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { ClientPool } from '../../net/devices/clients/client-pool';
@@ -44,6 +45,8 @@ export interface RrClientOptions {
 
 /** Source port of a population's clients. */
 const POOL_PORT = 40000;
+/** Bytes of the slabs that outgoing datagrams are cut from. */
+const SLAB_BYTES = 64 * 1024;
 
 export class RrClient extends Program implements CallerHost {
   private caller!: RrCaller;
@@ -51,6 +54,7 @@ export class RrClient extends Program implements CallerHost {
   private pool: ClientPool | null = null;
   private clients = 0;
   private startedAt = 0;
+  /** Arrivals, client choice, think times and backoff jitter. */
   readonly rng: RngStream;
   private readonly rttOk: number[] = [];
 
@@ -65,17 +69,25 @@ export class RrClient extends Program implements CallerHost {
   override get now(): number {
     return super.now;
   }
-  override after<A>(delayNs: number, fn: (arg: A) => void, arg?: A): TimerId {
-    return super.after(delayNs, fn, arg);
+  /**
+   * The caller's timers and the per-request ones, straight on the kernel: cheaper than
+   * {@link Program.after} for millions of them. Their handlers check that the program still runs,
+   * and the caller cancels its own when closed.
+   */
+  timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.after(delayNs, fn, arg);
   }
-  override cancel(id: TimerId): void {
-    super.cancel(id);
+  cancelTimer(id: TimerId): void {
+    this.device.ctx.kernel.cancel(id);
   }
   state(key: string, value: string): void {
     this.device.state(key, value);
   }
   log(line: string): void {
     this.print(line);
+  }
+  get node(): object {
+    return this.device;
   }
 
   protected main(): void {
@@ -86,14 +98,24 @@ export class RrClient extends Program implements CallerHost {
       if (err) return this.fail(err);
       this.pool = pool;
       this.clients = Math.min(this.o.clients ?? pool.count, pool.count);
-      this.caller = new RrCaller(this, this.o.policy, (slot, bytes) => pool.sendFrom(slot, POOL_PORT, dst, port, bytes), 1);
+      this.caller = new RrCaller(
+        this,
+        this.o.policy,
+        (slot, m) => {
+          // Encoded straight into the UDP datagram the client sends (no copy).
+          const datagram = this.allocate(UDP_HEADER_BYTES + RR_HEADER_BYTES + m.bodyLength);
+          encodeRrInto(datagram, UDP_HEADER_BYTES, m);
+          pool.sendDatagramFrom(slot, POOL_PORT, dst, port, datagram);
+        },
+        1,
+      );
     } else {
       const udp = this.device.stack.transport<UdpService>(IP_PROTO_UDP);
       const s = udp?.bind(0, { onMessage: (m) => this.caller.onMessage(m.data) });
       if (!s || typeof s === 'string') return this.fail(s ?? 'UDP not available');
       this.socket = s;
       this.clients = this.o.clients ?? 100;
-      this.caller = new RrCaller(this, this.o.policy, (_slot, bytes) => s.send(dst, port, bytes), 1);
+      this.caller = new RrCaller(this, this.o.policy, (_slot, m) => s.send(dst, port, encodeRr(m)), 1);
     }
     this.startedAt = this.now;
     const mode = this.o.rate ? `open loop, ${this.o.rate.points.map((p) => `${p.rate}/s@${p.atNs / 1e9}s`).join(' ')}` : `closed loop, think ${this.o.thinkNs! / 1e6}ms`;
@@ -102,6 +124,23 @@ export class RrClient extends Program implements CallerHost {
     // Closed loop: start each client part-way through a think time, so the load is steady from the
     // start (exponential thinking is memoryless; constant thinking starts at a uniform phase).
     else for (let i = 0; i < this.clients; i++) this.after(this.o.thinkConst ? Math.round(this.rng.uniform(0, this.o.thinkNs!)) : this.think(), this.clientSend, i);
+  }
+
+  private slab = new ArrayBuffer(0);
+  private slabUsed = 0;
+
+  /**
+   * A zeroed buffer of `n` bytes for one datagram, cut from a shared slab: small typed arrays each
+   * with their own memory are costly to allocate by the million. Each buffer is its own range.
+   */
+  private allocate(n: number): Uint8Array {
+    if (this.slabUsed + n > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(SLAB_BYTES, n));
+      this.slabUsed = 0;
+    }
+    const out = new Uint8Array(this.slab, this.slabUsed, n);
+    this.slabUsed += (n + 7) & ~7;
+    return out;
   }
 
   private fail(why: string): void {
@@ -117,11 +156,11 @@ export class RrClient extends Program implements CallerHost {
   private scheduleArrival(): void {
     const peak = maxRate(this.o.rate!);
     if (peak <= 0) return;
-    this.after(Math.max(1, Math.round(this.rng.exponential(1e9 / peak))), this.arrival);
+    this.timer(Math.max(1, Math.round(this.rng.exponential(1e9 / peak))), this.arrival, undefined);
   }
 
   private readonly arrival = (): void => {
-    if (this.stopped()) return;
+    if (!this.alive || this.stopped()) return;
     const peak = maxRate(this.o.rate!);
     if (this.rng.next() * peak < rateAt(this.o.rate!, this.now - this.startedAt)) {
       this.caller.call(this.rng.int(this.clients), this.recordRt);
@@ -131,10 +170,10 @@ export class RrClient extends Program implements CallerHost {
 
   // Closed loop: each client sends, waits for the outcome, thinks, sends again.
   private readonly clientSend = (i: number): void => {
-    if (this.stopped()) return;
+    if (!this.alive || this.stopped()) return;
     this.caller.call(i, (outcome, c) => {
       this.recordRt(outcome, c);
-      this.after(this.think(), this.clientSend, i);
+      this.timer(this.think(), this.clientSend, i);
     });
   };
 

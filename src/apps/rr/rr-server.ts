@@ -14,15 +14,18 @@
  * then for the call to the next tier too (with its own retry policy); it answers `Ok`, or `Error`
  * when the next tier failed or with probability `--error-rate`. Health probes are answered at once.
  *
- * Trace rows (state rows on the server's node):
- *   rr.recv  = "<root> <attempt> <tier>"     a request arrived
- *   rr.queue = "<n>", rr.busy = "<n>"        queue length and busy workers, on change
- *   rr.shed  = "queue|deadline <root>"       a request refused or dropped
- *   rr.reply = "<root> <status> <sojournNs>" a request answered (sojourn: arrival to answer)
+ * Trace rows (state rows on the server's node; roots are written as the difference from the root
+ * of the node's previous recv/shed/reply row, so the values repeat: see trace-rows.ts):
+ *   rr.recv  = "<attempt> <tier> <rootDelta>"     a request arrived
+ *   rr.queue = "<n>", rr.busy = "<n>"             queue length and busy workers, on change
+ *   rr.shed  = "queue|deadline <rootDelta>"       a request refused or dropped (and answered
+ *                                                 Overloaded or DeadlineExceeded at once)
+ *   rr.reply = "<status> <attempt> <rootDelta>"   a request a worker took answered (its sojourn
+ *                                                 runs from the rr.recv of the same root and attempt)
  * plus the caller's rows (caller.ts) when it calls a next tier.
  */
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
-import { checkRr, encodeRr, readRr, RR_PORT, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { checkRr, encodeRr, encodeRrInto, readRr, RR_HEADER_BYTES, RR_PORT, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
@@ -34,6 +37,7 @@ import { registerApp } from '../registry';
 import { RrCaller, type CallerHost, type CallOutcome } from './caller';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
+import { nodeRefs, numText, recvText, replyText, shedText } from './trace-rows';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
 export interface RrServerOptions {
@@ -64,6 +68,14 @@ export class RrServer extends Program implements CallerHost {
   readonly rng: RngStream;
   private readonly serviceRng: RngStream;
   readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
+  private readonly refs: { lastRoot: number };
+  /** The queue length and busy workers last written to the trace. */
+  private shownQueue = -1;
+  private shownBusy = -1;
+  /** Where replies are encoded (header and a body of zeros), and its view for an Ok reply. */
+  private readonly scratch: Uint8Array;
+  private readonly scratchOk: Uint8Array;
+  private readonly out: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
 
   constructor(
     device: IpDevice,
@@ -72,22 +84,52 @@ export class RrServer extends Program implements CallerHost {
     super(device);
     this.rng = device.stack.rng('rr-server:retry');
     this.serviceRng = device.stack.rng('rr-server:service');
+    this.refs = nodeRefs(device);
+    this.scratch = new Uint8Array(RR_HEADER_BYTES + o.size);
+    this.scratchOk = this.scratch.subarray(0, RR_HEADER_BYTES + o.size);
   }
 
   override get now(): number {
     return super.now;
   }
-  override after<A>(delayNs: number, fn: (arg: A) => void, arg?: A): TimerId {
-    return super.after(delayNs, fn, arg);
+  /**
+   * The caller's timers and the per-request ones, straight on the kernel: cheaper than
+   * {@link Program.after} for millions of them. Their handlers check that the program still runs,
+   * and the caller cancels its own when closed.
+   */
+  timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.after(delayNs, fn, arg);
   }
-  override cancel(id: TimerId): void {
-    super.cancel(id);
+  cancelTimer(id: TimerId): void {
+    this.device.ctx.kernel.cancel(id);
   }
   state(key: string, value: string): void {
     this.device.state(key, value);
   }
   log(line: string): void {
     this.print(line);
+  }
+  get node(): object {
+    return this.device;
+  }
+
+  /** The root's difference from the last one written on this node (and makes it the last). */
+  private rootDelta(root: number): number {
+    const d = root - this.refs.lastRoot;
+    this.refs.lastRoot = root;
+    return d;
+  }
+
+  private showQueue(): void {
+    if (this.queue.length === this.shownQueue) return;
+    this.shownQueue = this.queue.length;
+    this.state('rr.queue', numText(this.queue.length));
+  }
+
+  private showBusy(): void {
+    if (this.busy === this.shownBusy) return;
+    this.shownBusy = this.busy;
+    this.state('rr.busy', numText(this.busy));
   }
 
   protected main(): void {
@@ -108,7 +150,7 @@ export class RrServer extends Program implements CallerHost {
         return;
       }
       this.downSocket = down;
-      this.caller = new RrCaller(this, next.policy, (_slot, bytes) => down.send(next.ip, next.port, bytes), 0);
+      this.caller = new RrCaller(this, next.policy, (_slot, m) => down.send(next.ip, next.port, encodeRr(m)), 0);
     }
     this.print(
       `rr-server: listening on UDP port ${this.o.port}, ${this.o.workers} workers, queue ${this.o.queue} ${this.o.lifo ? 'LIFO' : 'FIFO'}, service ${formatServiceTime(this.o.service)}`,
@@ -125,13 +167,13 @@ export class RrServer extends Program implements CallerHost {
     }
     if (msg.type !== RrType.Request) return;
     this.counts.received++;
-    this.state('rr.recv', `${msg.rootId} ${msg.attempt} ${msg.tier}`);
+    this.state('rr.recv', recvText(msg.attempt, msg.tier, this.rootDelta(msg.rootId)));
     const job: Job = { from, fromPort, msg, arrivedAt: this.now };
     if (this.expired(job)) return this.shed(job, 'deadline');
     if (this.busy < this.o.workers) return this.start(job);
     if (this.queue.length >= this.o.queue) return this.shed(job, 'queue');
     this.queue.push(job);
-    this.state('rr.queue', `${this.queue.length}`);
+    this.showQueue();
   }
 
   /** With --shed-deadline: the request cannot be answered in time (its deadline minus a mean service time has passed). */
@@ -142,18 +184,19 @@ export class RrServer extends Program implements CallerHost {
 
   private shed(job: Job, why: 'queue' | 'deadline'): void {
     this.counts.shed++;
-    this.state('rr.shed', `${why} ${job.msg.rootId}`);
-    this.reply(job, why === 'queue' ? RrStatus.Overloaded : RrStatus.DeadlineExceeded);
+    this.state('rr.shed', shedText(why, this.rootDelta(job.msg.rootId)));
+    this.reply(job, why === 'queue' ? RrStatus.Overloaded : RrStatus.DeadlineExceeded, false);
   }
 
   private start(job: Job): void {
     this.busy++;
-    this.state('rr.busy', `${this.busy}`);
+    this.showBusy();
     const work = Math.round(sampleServiceTime(this.o.service, this.serviceRng) * slowdownOf(this.device));
-    this.after(work, this.served, job);
+    this.timer(work, this.served, job);
   }
 
   private readonly served = (job: Job): void => {
+    if (!this.alive) return;
     if (this.caller) {
       const deadline = job.msg.deadlineUs ? job.msg.deadlineUs * 1000 : Infinity;
       this.caller.tier = Math.min(255, job.msg.tier + 1);
@@ -180,15 +223,25 @@ export class RrServer extends Program implements CallerHost {
       this.start(next);
       break;
     }
-    this.state('rr.queue', `${this.queue.length}`);
-    this.state('rr.busy', `${this.busy}`);
+    this.showQueue();
+    this.showBusy();
   }
 
-  private reply(job: Job, status: RrStatus): void {
+  /** Answers `job`; `row`: whether to record an rr.reply row (a shed request has its rr.shed row). */
+  private reply(job: Job, status: RrStatus, row = true): void {
     const m = job.msg;
-    this.state('rr.reply', `${m.rootId} ${status} ${this.now - job.arrivedAt}`);
-    const body = status === RrStatus.Ok ? this.o.size : 0;
-    this.socket!.send(job.from, job.fromPort, encodeRr({ ...m, type: RrType.Response, status, bodyLength: body }));
+    if (row) this.state('rr.reply', replyText(status, m.attempt, this.rootDelta(m.rootId)));
+    const out = this.out;
+    out.status = status;
+    out.tier = m.tier;
+    out.attempt = m.attempt;
+    out.requestId = m.requestId;
+    out.rootId = m.rootId;
+    out.deadlineUs = m.deadlineUs;
+    out.bodyLength = status === RrStatus.Ok ? this.o.size : 0;
+    // The UDP socket copies the bytes into its datagram, so one scratch buffer serves every reply.
+    const end = encodeRrInto(this.scratch, 0, out);
+    this.socket!.send(job.from, job.fromPort, end === this.scratchOk.length ? this.scratchOk : this.scratch.subarray(0, end));
   }
 
   /** Requests waiting for a worker. */

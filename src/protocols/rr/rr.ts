@@ -89,29 +89,46 @@ export function encodeRr(m: RrMessage): Uint8Array {
   const bad = validateRr(m);
   if (bad) throw new RangeError(bad);
   const buf = new Uint8Array(RR_HEADER_BYTES + m.bodyLength);
-  writeU16(buf, 0, RR_MAGIC);
-  buf[2] = RR_VERSION;
-  buf[3] = m.type;
-  buf[4] = m.status;
-  buf[5] = m.tier;
-  buf[6] = m.attempt;
-  buf[7] = 0;
-  writeU32(buf, 8, m.requestId);
-  writeU32(buf, 12, m.rootId);
-  writeU32(buf, 16, m.deadlineUs);
-  writeU16(buf, 20, m.bodyLength);
-  writeU16(buf, 22, 0);
+  writeRrHeader(buf, 0, m);
   return buf;
 }
 
+/**
+ * Writes the message at `off` of `buf` (which must have room for the header and body; the body
+ * bytes are left as they are, zero in a fresh buffer); returns the offset past the body.
+ */
+export function encodeRrInto(buf: Uint8Array, off: number, m: RrMessage): number {
+  const bad = validateRr(m);
+  if (bad) throw new RangeError(bad);
+  if (buf.length - off < RR_HEADER_BYTES + m.bodyLength) throw new RangeError(`RR: ${buf.length - off} bytes of room for a ${RR_HEADER_BYTES + m.bodyLength}-byte message`);
+  writeRrHeader(buf, off, m);
+  return off + RR_HEADER_BYTES + m.bodyLength;
+}
+
+function writeRrHeader(buf: Uint8Array, o: number, m: RrMessage): void {
+  writeU16(buf, o, RR_MAGIC);
+  buf[o + 2] = RR_VERSION;
+  buf[o + 3] = m.type;
+  buf[o + 4] = m.status;
+  buf[o + 5] = m.tier;
+  buf[o + 6] = m.attempt;
+  buf[o + 7] = 0;
+  writeU32(buf, o + 8, m.requestId);
+  writeU32(buf, o + 12, m.rootId);
+  writeU32(buf, o + 16, m.deadlineUs);
+  writeU16(buf, o + 20, m.bodyLength);
+  writeU16(buf, o + 22, 0);
+}
+
+function isUint(v: number, max: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= max;
+}
+
 function validateRr(m: RrMessage): string | undefined {
-  const u8 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xff;
-  const u16 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff;
-  const u32 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
   if (!TYPE_NAMES[m.type]) return `RR: unknown type ${m.type}`;
-  if (!u8(m.status) || !u8(m.tier) || !u8(m.attempt)) return 'RR: status, tier and attempt are 8-bit';
-  if (!u32(m.requestId) || !u32(m.rootId) || !u32(m.deadlineUs)) return 'RR: ids and deadline are 32-bit';
-  if (!u16(m.bodyLength) || RR_HEADER_BYTES + m.bodyLength > 65507) return `RR: body length ${m.bodyLength} too big for one datagram`;
+  if (!isUint(m.status, 0xff) || !isUint(m.tier, 0xff) || !isUint(m.attempt, 0xff)) return 'RR: status, tier and attempt are 8-bit';
+  if (!isUint(m.requestId, 0xffff_ffff) || !isUint(m.rootId, 0xffff_ffff) || !isUint(m.deadlineUs, 0xffff_ffff)) return 'RR: ids and deadline are 32-bit';
+  if (!isUint(m.bodyLength, 0xffff) || RR_HEADER_BYTES + m.bodyLength > 65507) return `RR: body length ${m.bodyLength} too big for one datagram`;
   return undefined;
 }
 

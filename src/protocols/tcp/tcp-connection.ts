@@ -488,8 +488,9 @@ export class TcpConnection {
   /** Stores in-window data that starts at `off`, in order or not. */
   private storeData(off: number, data: Uint8Array): void {
     if (off === this.rcvNxt) {
-      this.deliver(data);
+      // Advance first: whatever the program sends from inside onData must acknowledge this data.
       this.rcvNxt += data.length;
+      this.deliver(data);
       return;
     }
     this.ooo.push({ off, data: data.slice() });
@@ -502,8 +503,9 @@ export class TcpConnection {
       const s = this.ooo.shift()!;
       const end = s.off + s.data.length;
       if (end > this.rcvNxt) {
-        this.deliver(s.data.subarray(this.rcvNxt - s.off));
+        const fresh = s.data.subarray(this.rcvNxt - s.off);
         this.rcvNxt = end;
+        this.deliver(fresh);
       }
     }
     if (this.peerFinOff >= 0 && this.peerFinOff === this.rcvNxt) {

@@ -360,7 +360,10 @@ export function describeTcp(bytes: Uint8Array, offset = 0, end = bytes.length, p
   };
 }
 
-/** Dissector for IP protocol 6. The payload is the `tcp.payload` field (no stream reassembly). */
+/**
+ * Dissector for IP protocol 6. A payload is handed on by port, lower port first (like Wireshark),
+ * one segment at a time (no stream reassembly).
+ */
 export const dissectTcp: Dissector = (bytes, offset, end, ctx): DissectStep | DissectFailure => {
   const layer = describeTcp(bytes, offset, end, ctx.ipv4);
   if ('error' in layer) return layer;
@@ -368,11 +371,14 @@ export const dissectTcp: Dissector = (bytes, offset, end, ctx): DissectStep | Di
   const hl = (bytes[offset + 12] >> 4) * 4;
   const h = readTcpHeader(bytes, offset);
   const len = stop - offset - hl;
+  const lo = Math.min(h.srcPort, h.dstPort);
+  const hi = Math.max(h.srcPort, h.dstPort);
   return {
     layer,
     protocol: 'TCP',
     summary: tcpSummary(h, len),
     end: stop,
+    ...(len > 0 ? { next: { table: 'tcpPort' as const, keys: lo === hi ? [lo] : [lo, hi], offset: offset + hl, end: stop } } : {}),
   };
 };
 

@@ -94,6 +94,8 @@ export const ExtensionType = {
   supportedVersions: 43,
   pskKeyExchangeModes: 45,
   keyShare: 51,
+  /** RFC 9001 section 8.2: QUIC transport parameters (opaque to TLS). */
+  quicTransportParameters: 57,
 } as const;
 
 export const EXTENSION_NAMES: Readonly<Record<number, string>> = {
@@ -109,6 +111,7 @@ export const EXTENSION_NAMES: Readonly<Record<number, string>> = {
   43: 'supported_versions',
   45: 'psk_key_exchange_modes',
   51: 'key_share',
+  57: 'quic_transport_parameters',
   0xff01: 'renegotiation_info',
 };
 

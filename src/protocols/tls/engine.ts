@@ -63,8 +63,11 @@ export type EncryptionLevel = 'initial' | 'early' | 'handshake' | 'application';
 
 /** Something an endpoint did, in order. */
 export type TlsEvent =
-  /** Bytes for the transport to send: one flight (one or more records). */
-  | { readonly type: 'send'; readonly bytes: Uint8Array; readonly records: readonly string[] }
+  /**
+   * Bytes for the transport to send: one flight (one or more records). In QUIC mode: bare
+   * handshake messages for the CRYPTO frames of encryption level `level` (no records).
+   */
+  | { readonly type: 'send'; readonly bytes: Uint8Array; readonly records: readonly string[]; readonly level?: EncryptionLevel }
   | { readonly type: 'handshake'; readonly direction: 'sent' | 'received'; readonly message: string; readonly level: EncryptionLevel }
   /** A new secret (also recorded as an NSS key log line). */
   | { readonly type: 'secret'; readonly label: string; readonly level: EncryptionLevel; readonly secret: Uint8Array }
@@ -165,6 +168,14 @@ export interface TlsCommonConfig {
   readonly alpn?: readonly string[];
   /** Wall-clock ms that simulated time 0 stands for (certificate validity); default {@link TLS_EPOCH_MS}. */
   readonly epochMs?: number;
+  /**
+   * QUIC mode (RFC 9001): handshake messages travel without records, one `send` event per
+   * encryption level, and arrive through {@link TlsEndpoint.feedCrypto}; this endpoint's transport
+   * parameters ride in the quic_transport_parameters extension; no EndOfEarlyData, no
+   * legacy_session_id, no alerts on the wire (the transport turns them into CONNECTION_CLOSE).
+   * TLS 1.3 only.
+   */
+  readonly quic?: { readonly transportParameters: Uint8Array };
 }
 
 export interface TlsClientConfig extends TlsCommonConfig {
@@ -226,6 +237,10 @@ export abstract class TlsEndpoint {
   protected readonly out: TlsEvent[] = [];
   private flight: Uint8Array[] = [];
   private flightNames: string[] = [];
+  /** QUIC mode: the encryption level of the bytes in `flight`. */
+  private flightLevel: EncryptionLevel = 'initial';
+  /** QUIC mode: the peer's transport parameters, once received. */
+  protected peerQuicParams?: Uint8Array;
   private readonly records = new RecordReader();
   private readonly hsIn = new HandshakeReassembler();
   protected readCipher?: RecordCipher;
@@ -261,6 +276,23 @@ export abstract class TlsEndpoint {
   /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark. */
   keyLogLines(): readonly string[] {
     return this.keyLog;
+  }
+
+  /** QUIC mode: the peer's quic_transport_parameters (still encoded), once received. */
+  get peerTransportParameters(): Uint8Array | undefined {
+    return this.peerQuicParams;
+  }
+
+  /** QUIC mode: handshake bytes from CRYPTO frames at encryption level `level`, in order. */
+  feedCrypto(level: EncryptionLevel, bytes: Uint8Array): TlsEvent[] {
+    if (this.phase === 'closed') return [];
+    this.readLevel = level;
+    try {
+      this.onHandshakeBytes(bytes);
+    } catch (e) {
+      this.abort(e);
+    }
+    return this.drain();
   }
 
   /** Bytes from the peer (any split). */
@@ -316,6 +348,12 @@ export abstract class TlsEndpoint {
   /** Ends the current flight: its records become one `send` event. */
   protected flush(): void {
     if (this.flight.length === 0) return;
+    if (this.cfg.quic) {
+      this.out.push({ type: 'send', bytes: concatBytes(...this.flight), records: this.flightNames, level: this.flightLevel });
+      this.flight = [];
+      this.flightNames = [];
+      return;
+    }
     this.out.push({ type: 'send', bytes: concatBytes(...this.flight), records: this.flightNames });
     this.flight = [];
     this.flightNames = [];
@@ -339,6 +377,15 @@ export abstract class TlsEndpoint {
   }
 
   private pushRecord(type: number, content: Uint8Array, name: string): void {
+    if (this.cfg.quic) {
+      // RFC 9001 section 4: no records; only handshake messages travel (in CRYPTO frames).
+      if (type !== ContentType.handshake) return;
+      if (this.flight.length > 0 && this.flightLevel !== this.writeLevel) this.flush();
+      this.flightLevel = this.writeLevel;
+      this.flight.push(content);
+      this.flightNames.push(`${name} (${this.writeLevel})`);
+      return;
+    }
     for (let o = 0; o < content.length || o === 0; o += MAX_FRAGMENT) {
       const part = content.subarray(o, Math.min(content.length, o + MAX_FRAGMENT));
       const legacy = type === ContentType.handshake && this.phase === 'start' && content[0] === HandshakeType.clientHello ? VERSION_TLS10 : VERSION_TLS12;
@@ -426,18 +473,9 @@ export abstract class TlsEndpoint {
       fail(AlertDescription.unexpectedMessage, 'application data before keys');
     }
     switch (type) {
-      case ContentType.handshake: {
-        this.hsIn.push(content);
-        for (;;) {
-          const m = this.hsIn.next();
-          if (!m) break;
-          const msg = decodeHandshake(m.type, m.body, this.version !== '1.2');
-          this.out.push({ type: 'handshake', direction: 'received', message: HANDSHAKE_TYPE_NAMES[m.type] ?? `type ${m.type}`, level: this.readLevel });
-          this.onHandshake(msg, m.raw);
-          if (this.phase === 'closed') return;
-        }
+      case ContentType.handshake:
+        this.onHandshakeBytes(content);
         return;
-      }
       case ContentType.alert: {
         if (content.length !== 2) fail(AlertDescription.decodeError, 'bad alert');
         const level = content[0] === 2 ? 'fatal' : 'warning';
@@ -461,6 +499,18 @@ export abstract class TlsEndpoint {
       }
       default:
         fail(AlertDescription.unexpectedMessage, `unexpected record type ${type}`);
+    }
+  }
+
+  private onHandshakeBytes(content: Uint8Array): void {
+    this.hsIn.push(content);
+    for (;;) {
+      const m = this.hsIn.next();
+      if (!m) break;
+      const msg = decodeHandshake(m.type, m.body, this.version !== '1.2');
+      this.out.push({ type: 'handshake', direction: 'received', message: HANDSHAKE_TYPE_NAMES[m.type] ?? `type ${m.type}`, level: this.readLevel });
+      this.onHandshake(msg, m.raw);
+      if (this.phase === 'closed') return;
     }
   }
 
@@ -531,9 +581,10 @@ export class TlsClient extends TlsEndpoint {
     const tickets12 = want12 && cfg.sessionTickets !== false;
     if (resume12 && session?.ticket) this.offeredSessionId = cfg.random.bytes(32);
     else if (resume12 && session?.sessionId) this.offeredSessionId = session.sessionId;
-    else if (want13) this.offeredSessionId = cfg.random.bytes(32); // middlebox-compatibility legacy_session_id
+    else if (want13 && !cfg.quic) this.offeredSessionId = cfg.random.bytes(32); // middlebox-compatibility legacy_session_id (never in QUIC, RFC 9001 8.4)
     const maxEarly = resume13 ? (session?.maxEarlyData ?? 0) : 0;
-    const early = resume13 && cfg.earlyData !== false && maxEarly > 0 && this.pendingWrites.length > 0;
+    // QUIC sends its own 0-RTT packets: the handshake only needs to know whether to offer them.
+    const early = resume13 && cfg.earlyData !== false && maxEarly > 0 && (cfg.quic !== undefined || this.pendingWrites.length > 0);
     const ageMs = session?.receivedAtNs !== undefined ? Math.floor((cfg.now() - session.receivedAtNs) / 1e6) : 0;
     let ch = encodeClientHello({
       random: this.clientRandom,
@@ -549,6 +600,7 @@ export class TlsClient extends TlsEndpoint {
       sessionTicket: tickets12 ? (resume12 && session?.ticket ? session.ticket : new Uint8Array(0)) : undefined,
       pskModes: want13 ? [PSK_DHE_KE] : undefined,
       earlyData: early || undefined,
+      quicTransportParameters: cfg.quic?.transportParameters,
       psk: resume13 ? { identities: [{ identity: session.ticket as Uint8Array, obfuscatedTicketAge: (ageMs + (session.ageAdd ?? 0)) >>> 0 }] } : undefined,
     });
     if (resume13) {
@@ -596,6 +648,8 @@ export class TlsClient extends TlsEndpoint {
         return;
       case 'encrypted_extensions':
         this.alpn = msg.body.alpn;
+        this.peerQuicParams = msg.body.quicTransportParameters;
+        if (this.ccfg.quic && !this.peerQuicParams) fail(AlertDescription.missingExtension, 'no quic_transport_parameters from the server');
         this.checkAlpn(this.alpn);
         this.earlyAccepted = this.earlySent && msg.body.earlyData === true;
         if (msg.body.earlyData && !this.earlySent) fail(AlertDescription.illegalParameter, 'early_data accepted but not offered');
@@ -788,7 +842,7 @@ export class TlsClient extends TlsEndpoint {
     this.logSecret('CLIENT_TRAFFIC_SECRET_0', 'application', app.client);
     this.logSecret('EXPORTER_SECRET', 'application', app.exporter);
     if (this.earlyAccepted) {
-      this.sendHandshake([encodeEmpty(HandshakeType.endOfEarlyData)]);
+      if (!this.ccfg.quic) this.sendHandshake([encodeEmpty(HandshakeType.endOfEarlyData)]); // not in QUIC (RFC 9001 8.3)
       this.useClientHandshakeKeys();
     }
     this.sendHandshake([encodeFinished(finishedVerifyData(hs.client, this.transcriptHash()))]);
@@ -938,6 +992,11 @@ export class TlsServer extends TlsEndpoint {
       fail(AlertDescription.protocolVersion, `client offers TLS ${names.join('/')}, server speaks TLS ${versions.join('/')}`);
     }
     this.serverName = ch.serverName;
+    if (this.scfg.quic) {
+      if (this.version !== '1.3') fail(AlertDescription.protocolVersion, 'QUIC needs TLS 1.3');
+      if (!ch.quicTransportParameters) fail(AlertDescription.missingExtension, 'no quic_transport_parameters from the client');
+      this.peerQuicParams = ch.quicTransportParameters;
+    }
     this.identity = this.chooseIdentity(ch);
     this.alpn = this.chooseAlpn(ch);
     if (this.version === '1.3') this.serverHello13(ch, raw);
@@ -1010,7 +1069,14 @@ export class TlsServer extends TlsEndpoint {
       msgs.push(m);
       this.transcript.push(m);
     };
-    add(encodeEncryptedExtensions({ alpn: this.alpn, earlyData: this.earlyAccepted || undefined, serverNameAck: ch.serverName !== undefined && !this.resumed }));
+    add(
+      encodeEncryptedExtensions({
+        alpn: this.alpn,
+        earlyData: this.earlyAccepted || undefined,
+        serverNameAck: ch.serverName !== undefined && !this.resumed,
+        quicTransportParameters: this.scfg.quic?.transportParameters,
+      }),
+    );
     if (!psk) {
       const id = this.identity as TlsServerIdentity;
       add(encodeCertificateMessage(id.chain, true));
@@ -1027,7 +1093,7 @@ export class TlsServer extends TlsEndpoint {
     this.logSecret('EXPORTER_SECRET', 'application', app.exporter);
     this.writeCipher = new Tls13RecordCipher(trafficKeys(app.server));
     this.writeLevel = 'application';
-    this.expect = this.earlyAccepted ? ['end_of_early_data'] : ['finished'];
+    this.expect = this.earlyAccepted && !this.scfg.quic ? ['end_of_early_data'] : ['finished'];
   }
 
   private onFinished13(verifyData: Uint8Array, raw: Uint8Array): void {

@@ -39,6 +39,8 @@ export interface ClientHello {
   readonly pskModes?: readonly number[];
   readonly psk?: { readonly identities: readonly PskIdentity[]; readonly binders: readonly Uint8Array[] };
   readonly earlyData?: boolean;
+  /** QUIC transport parameters (RFC 9001 section 8.2), still encoded. */
+  readonly quicTransportParameters?: Uint8Array;
   /** TLS 1.2 SessionTicket extension (RFC 5077): empty = "I support tickets". */
   readonly sessionTicket?: Uint8Array;
 }
@@ -61,6 +63,8 @@ export interface EncryptedExtensions {
   readonly alpn?: string;
   readonly earlyData?: boolean;
   readonly serverNameAck?: boolean;
+  /** QUIC transport parameters (RFC 9001 section 8.2), still encoded. */
+  readonly quicTransportParameters?: Uint8Array;
 }
 
 export type HandshakeMessage =
@@ -110,6 +114,8 @@ export interface ClientHelloSpec {
   readonly pskModes?: readonly number[];
   readonly earlyData?: boolean;
   readonly sessionTicket?: Uint8Array;
+  /** QUIC transport parameters, already encoded (RFC 9001 section 8.2). */
+  readonly quicTransportParameters?: Uint8Array;
   /** TLS 1.2 ECDHE needs ec_point_formats (uncompressed). */
   readonly ecPointFormats?: boolean;
   readonly psk?: { readonly identities: readonly PskIdentity[] };
@@ -144,6 +150,7 @@ export function encodeClientHello(spec: ClientHelloSpec): Uint8Array {
     }
     if (spec.pskModes) ext(e, ExtensionType.pskKeyExchangeModes, (x) => x.vector(1, (l) => spec.pskModes?.forEach((m) => l.u8(m))));
     if (spec.earlyData) ext(e, ExtensionType.earlyData, () => undefined);
+    if (spec.quicTransportParameters) ext(e, ExtensionType.quicTransportParameters, (x) => x.bytes(spec.quicTransportParameters ?? new Uint8Array(0)));
     if (spec.psk) {
       // pre_shared_key must be the last extension (RFC 8446 4.2.11); binders are zero until filled.
       const ids = spec.psk.identities;
@@ -241,6 +248,9 @@ function decodeClientHello(r: TlsReader): ClientHello {
       case ExtensionType.earlyData:
         ch.earlyData = true;
         break;
+      case ExtensionType.quicTransportParameters:
+        ch.quicTransportParameters = e.data;
+        break;
       case ExtensionType.sessionTicket:
         ch.sessionTicket = e.data;
         break;
@@ -315,6 +325,7 @@ export function encodeEncryptedExtensions(ee: EncryptedExtensions): Uint8Array {
     if (ee.serverNameAck) ext(e, ExtensionType.serverName, () => undefined);
     if (ee.alpn !== undefined) ext(e, ExtensionType.alpn, (x) => x.vector(2, (l) => l.opaque(1, utf8(ee.alpn ?? ''))));
     if (ee.earlyData) ext(e, ExtensionType.earlyData, () => undefined);
+    if (ee.quicTransportParameters) ext(e, ExtensionType.quicTransportParameters, (x) => x.bytes(ee.quicTransportParameters ?? new Uint8Array(0)));
   });
   return handshakeMessage(HandshakeType.encryptedExtensions, w.finish());
 }
@@ -383,11 +394,12 @@ export function decodeHandshake(type: number, body: Uint8Array, tls13: boolean):
     case HandshakeType.serverHello:
       return { kind: 'server_hello', body: decodeServerHello(r) };
     case HandshakeType.encryptedExtensions: {
-      const ee: { alpn?: string; earlyData?: boolean; serverNameAck?: boolean } = {};
+      const ee: { alpn?: string; earlyData?: boolean; serverNameAck?: boolean; quicTransportParameters?: Uint8Array } = {};
       for (const e of readExtensions(r)) {
         if (e.type === ExtensionType.alpn) ee.alpn = fromUtf8(new TlsReader(e.data).sub(2).opaque(1));
         else if (e.type === ExtensionType.earlyData) ee.earlyData = true;
         else if (e.type === ExtensionType.serverName) ee.serverNameAck = true;
+        else if (e.type === ExtensionType.quicTransportParameters) ee.quicTransportParameters = e.data;
       }
       r.done('EncryptedExtensions');
       return { kind: 'encrypted_extensions', body: ee };

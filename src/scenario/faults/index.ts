@@ -4,9 +4,10 @@
  */
 import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
+import { nodeGatewayFault } from './node-gateway';
 import { nodeSetFault } from './node-set';
 import { slowdownFault } from './slowdown';
 
-export const faultVariants = [linkSetFault, linkDropFault, nodeSetFault, slowdownFault] as const;
+export const faultVariants = [linkSetFault, linkDropFault, nodeSetFault, slowdownFault, nodeGatewayFault] as const;
 
 export * from './fault-variant';

@@ -2,3 +2,4 @@
 export * from './percentile';
 export * from './rr-events';
 export * from './rr-series';
+export * from './rr-csv';

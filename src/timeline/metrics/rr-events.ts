@@ -3,18 +3,24 @@
  * metrics are computed from. The key scheme, all state rows on the node of the program:
  *
  * Callers (rr-client, and rr-server calling a next tier):
- *   rr.send    = "<id> <attempt> <root>"             an attempt sent (offered load, retries)
- *   rr.timeout = "<id> <attempt>"                    an attempt timed out
- *   rr.done    = "<id> <outcome> <attempts> <rtNs>"  a request finished; outcome is ok, timeout,
- *                                                   error, overloaded, deadline, unavailable, breaker
+ *   rr.send    = "<attempt> <back>[ <root>]"   an attempt sent (offered load, retries)
+ *   rr.timeout = "<attempt> <back>"            an attempt timed out
+ *   rr.done    = "<outcome> <attempts> <back>" a request finished; outcome is ok, timeout,
+ *                                              error, overloaded, deadline, unavailable, breaker
  *   rr.breaker = "closed" | "open" | "half-open"
  * Servers (rr-server):
- *   rr.recv  = "<root> <attempt> <tier>"   rr.queue = "<n>"   rr.busy = "<n>"
- *   rr.shed  = "queue|deadline <root>"     rr.reply = "<root> <status> <sojournNs>"
+ *   rr.recv  = "<attempt> <tier> <rootDelta>"   rr.queue = "<n>"   rr.busy = "<n>"
+ *   rr.shed  = "queue|deadline <rootDelta>"     (a request refused or dropped, answered at once)
+ *   rr.reply = "<status> <attempt> <rootDelta>"  (a request a worker took, answered)
  * Load balancers (rr-lb): rr.backend <ip> = "up" | "down", rr.lb = "<root> <ip>".
  *
- * One row per attempt and per request keeps per-request detail (percentiles, amplification)
- * while the values repeat enough to intern well.
+ * Ids are relative, so that values repeat and the trace's string table stays small however long
+ * the run (src/apps/rr/trace-rows.ts). Request ids count 1, 2, 3, ... per node in the order requests
+ * start: an rr.send of attempt 1 starts the next id, and so does an rr.done with 0 attempts (a
+ * request a circuit breaker refused at once); `back` is how far the row's id is behind the node's
+ * newest. A request's response time runs from its first rr.send to its rr.done. `root` is given
+ * only when it is not the request itself (a tier calling the next). On servers, `rootDelta` is the
+ * root minus the root of the node's previous recv, shed or reply row (0 before the first).
  */
 import { Place, RecordKind, type Trace } from '../../sim/trace';
 
@@ -80,13 +86,16 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
     firstSend: Map<number, number>;
     breaker: { time: number; state: string }[];
     backends: { time: number; backend: string; state: string }[];
+    /** The running references of the key scheme. */
+    lastId: number;
+    lastRoot: number;
   }
   const acc = new Map<number, Acc>();
   const keyIds = new Map<number, string>();
   const get = (node: number): Acc => {
     let a = acc.get(node);
     if (!a) {
-      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [] };
+      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [], lastId: 0, lastRoot: 0 };
       acc.set(node, a);
     }
     return a;
@@ -106,23 +115,30 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
     const w = value.split(' ');
     switch (key) {
       case 'rr.send': {
-        const id = Number(w[0]);
-        const attempt = Number(w[1]);
-        a.sends.push(t, attempt, Number(w[2]));
+        const attempt = Number(w[0]);
+        if (attempt === 1) a.lastId++;
+        const id = a.lastId - Number(w[1]);
+        a.sends.push(t, attempt, w.length > 2 ? Number(w[2]) : id);
         if (attempt === 1) a.firstSend.set(id, t);
         break;
       }
       case 'rr.timeout':
-        a.timeouts.push(t, Number(w[1]), Number(w[0]));
+        a.timeouts.push(t, Number(w[0]), a.lastId - Number(w[1]));
         break;
-      case 'rr.done':
-        a.done.push({ id: Number(w[0]), outcome: w[1], attempts: Number(w[2]), rt: Number(w[3]), end: t });
+      case 'rr.done': {
+        const attempts = Number(w[1]);
+        const id = attempts === 0 ? ++a.lastId : a.lastId - Number(w[2]);
+        const start = attempts === 0 ? t : (a.firstSend.get(id) ?? t);
+        a.firstSend.delete(id);
+        a.done.push({ id, outcome: w[0], attempts, rt: t - start, end: t });
         break;
+      }
       case 'rr.breaker':
         a.breaker.push({ time: t, state: value });
         break;
       case 'rr.recv':
-        a.recv.push(t, Number(w[1]), Number(w[0]));
+        a.lastRoot += Number(w[2]);
+        a.recv.push(t, Number(w[0]), a.lastRoot);
         break;
       case 'rr.queue':
         a.queue.push(t, Number(w[0]));
@@ -131,7 +147,11 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
         a.busy.push(t, Number(w[0]));
         break;
       case 'rr.shed':
-        a.shed.push(t, Number(w[1]), w[0] === 'queue' ? 0 : 1);
+        a.lastRoot += Number(w[1]);
+        a.shed.push(t, a.lastRoot, w[0] === 'queue' ? 0 : 1);
+        break;
+      case 'rr.reply':
+        a.lastRoot += Number(w[2]);
         break;
       default:
         if (key.startsWith('rr.backend ')) a.backends.push({ time: t, backend: key.slice(11), state: value });
@@ -140,9 +160,8 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
   const out = new Map<string, RrNodeEvents>();
   for (const [nodeId, a] of [...acc.entries()].sort((x, y) => x[0] - y[0])) {
     const node = trace.nodes[nodeId].name;
-    const finished = new Set<number>();
-    for (const d of a.done) finished.add(d.id);
-    const open = [...a.firstSend.entries()].filter(([id]) => !finished.has(id));
+    // Requests sent but never finished (their first sends are left in firstSend, in send order).
+    const open = [...a.firstSend.entries()];
     const n = a.done.length + open.length;
     const req = {
       node,

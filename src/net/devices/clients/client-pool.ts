@@ -13,7 +13,7 @@ import { BROADCAST_MAC, readMac } from '../../../protocols/addr';
 import { readU16, readU32 } from '../../../protocols/bytes';
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernet } from '../../../protocols/ethernet/ethernet';
 import { IP_PROTO_UDP, IPV4_HEADER_BYTES, verifyIpv4Checksum } from '../../../protocols/ipv4/ipv4';
-import { encodeUdpDatagram, UDP_HEADER_BYTES, verifyUdpChecksum } from '../../../protocols/udp/udp';
+import { encodeUdpDatagram, UDP_HEADER_BYTES, verifyUdpChecksum, writeUdpDatagram } from '../../../protocols/udp/udp';
 import { sharedBytes } from '../../../sim/trace';
 import type { Frame } from '../../frame';
 import { IpDevice } from '../../ip/ip-device';
@@ -58,6 +58,17 @@ export class ClientPool extends IpDevice {
   sendFrom(index: number, srcPort: number, dst: number, dstPort: number, data: Uint8Array): boolean {
     const src = this.addressOf(index);
     return this.stack.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(encodeUdpDatagram(src, dst, srcPort, dstPort, data)) });
+  }
+
+  /**
+   * Like {@link sendFrom}, without copying: `datagram` holds the payload from byte 8 on and this
+   * writes the UDP header (with its checksum) into its first 8 bytes. The buffer then belongs to
+   * the packet.
+   */
+  sendDatagramFrom(index: number, srcPort: number, dst: number, dstPort: number, datagram: Uint8Array): boolean {
+    const src = this.addressOf(index);
+    writeUdpDatagram(datagram, 0, src, dst, srcPort, dstPort, datagram.length - UDP_HEADER_BYTES);
+    return this.stack.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram) });
   }
 
   private inPool(addr: number): boolean {

@@ -1,0 +1,365 @@
+/**
+ * curl: fetches URLs over HTTP/0.9, 1.0, 1.1 or 2, plain or with TLS, and prints like curl 8 does:
+ * the body (or, with `-I`, the response headers), and with `-v` the connection steps (`*`), the
+ * request (`>`) and the response head (`<`). Several URLs are fetched one after the other, reusing
+ * a kept-alive connection to the same host and port like curl.
+ *
+ *   curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3]
+ *        [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] URL...
+ *
+ * Simplifications, stated: `--http2` on an http:// URL uses prior knowledge (curl's
+ * `--http2-prior-knowledge`), not the Upgrade: h2c dance; `-o` only discards the body (there is
+ * no file system); `-k` skips the certificate's name check (SNI is then not sent) but an expired
+ * or untrusted certificate still fails, because the TLS model always verifies the chain; no
+ * redirects (`-L`), no request bodies, no `--parallel`.
+ */
+import { formatIpv4, parseIpv4, type Ipv4 } from '../../protocols/addr';
+import { bodyText, HttpClientConnection, requestLines, type ClientRequest, type ClientResponse, type HttpProtocol } from '../../protocols/http/client';
+import { sceneCa } from '../../protocols/http/pki';
+import { HttpStream } from '../../protocols/http/stream';
+import { DNS_TYPE } from '../../protocols/dns/dns';
+import { StubResolver } from '../../protocols/dns/stub';
+import { CIPHER_SUITE_NAMES, type TlsVersion } from '../../protocols/tls';
+import type { IpDevice } from '../../net/ip/ip-device';
+import { parseArgs } from '../command';
+import { Program } from '../program';
+import { registerApp } from '../registry';
+
+/** A parsed http:// or https:// URL. */
+export interface HttpUrl {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  /** As given (with a scheme added when there was none). */
+  readonly href: string;
+}
+
+/** Parses `http://10.0.0.2/`, `https://www.example.test:8443/a`, `10.0.0.2/x` (http assumed). */
+export function parseUrl(text: string): HttpUrl | string {
+  const m = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+)(?::(\d+))?(\/[^\s#]*)?$/.exec(text);
+  if (!m) return `"${text}" is not an http:// or https:// URL`;
+  const scheme = (m[1] ?? 'http') as 'http' | 'https';
+  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
+  if (port < 1 || port > 65535) return `port ${port} in "${text}" must be 1 to 65535`;
+  const path = m[4] ?? '/';
+  return { scheme, host: m[2].toLowerCase(), port, path, href: `${scheme}://${m[2]}${m[3] ? `:${m[3]}` : ''}${path}` };
+}
+
+/** Parses curl's `--resolve HOST:PORT:ADDRESS[,HOST:PORT:ADDRESS...]` (fixed answers instead of DNS). */
+export function parseResolve(text: string): Map<string, Ipv4> | string {
+  const out = new Map<string, Ipv4>();
+  for (const part of text.split(',').filter(Boolean)) {
+    const m = /^([A-Za-z0-9.-]+):(\d+):([\d.]+)$/.exec(part);
+    const addr = m ? parseIpv4(m[3]) : undefined;
+    if (!m || addr === undefined) return `--resolve: "${part}" is not HOST:PORT:ADDRESS`;
+    out.set(`${m[1].toLowerCase()}:${Number(m[2])}`, addr);
+  }
+  return out;
+}
+
+/** `Host` header value: the host, with the port when it is not the scheme's default. */
+export function authorityOf(u: HttpUrl): string {
+  return u.port === (u.scheme === 'https' ? 443 : 80) ? u.host : `${u.host}:${u.port}`;
+}
+
+export interface CurlOptions {
+  urls: HttpUrl[];
+  verbose: boolean;
+  head: boolean;
+  insecure: boolean;
+  /** Body discarded (`-o FILE`). */
+  discard: boolean;
+  /** Version forced by a flag, or undefined for curl's default (1.1, or ALPN h2/http1.1 over TLS). */
+  version: HttpProtocol | undefined;
+  /** `--resolve` entries: `host:port` → address. */
+  resolve: ReadonlyMap<string, Ipv4>;
+  /** TLS versions offered (`--tlsv1.2`/`--tlsv1.3` set the lowest, `--tls-max` the highest). */
+  tlsVersions: readonly TlsVersion[];
+  /** `-w` format, printed after each transfer. */
+  writeOut: string | undefined;
+}
+
+/** Times of one transfer, ns since it started (undefined: did not happen, e.g. a reused connection). */
+interface Timing {
+  start: number;
+  namelookup?: number;
+  connect?: number;
+  appconnect?: number;
+  starttransfer?: number;
+  total?: number;
+  remoteIp?: Ipv4;
+}
+
+/**
+ * curl's `-w` variables this model knows: time_namelookup, time_connect, time_appconnect,
+ * time_starttransfer, time_total (seconds, 6 decimals), http_code, http_version, remote_ip; and `\n`.
+ */
+export function writeOut(format: string, t: Timing, r: ClientResponse | undefined): string {
+  const sec = (v: number | undefined) => (v === undefined ? 0 : (v - t.start) / 1e9).toFixed(6);
+  const vars: Record<string, string> = {
+    time_namelookup: sec(t.namelookup),
+    time_connect: sec(t.connect),
+    time_appconnect: sec(t.appconnect),
+    time_starttransfer: sec(t.starttransfer),
+    time_total: sec(t.total),
+    http_code: String(r?.status ?? 0).padStart(3, '0'),
+    http_version: r ? (r.version === 'HTTP/2' ? '2' : r.version.replace('HTTP/', '')) : '0',
+    remote_ip: t.remoteIp === undefined ? '' : formatIpv4(t.remoteIp),
+  };
+  return format.replace(/%\{(\w+)\}/g, (m, k: string) => vars[k] ?? m).replace(/\\n/g, '\n');
+}
+
+/** Wall-clock-free curl version banner used in User-Agent. */
+export const CURL_USER_AGENT = 'curl/8.5.0';
+
+interface Conn {
+  key: string;
+  id: number;
+  http: HttpClientConnection;
+  host: string;
+}
+
+export class Curl extends Program {
+  private readonly conns: Conn[] = [];
+  private nextConnId = 0;
+  private resolver: StubResolver | undefined;
+  private index = 0;
+  private timing: Timing = { start: 0 };
+
+  constructor(
+    device: IpDevice,
+    private readonly o: CurlOptions,
+  ) {
+    super(device);
+  }
+
+  private get host() {
+    return this.device.stack;
+  }
+
+  private v(line: string): void {
+    if (this.o.verbose) this.print(line);
+  }
+
+  protected main(): void {
+    this.next();
+  }
+
+  /** Fetches the next URL, or exits. */
+  private next(): void {
+    const u = this.o.urls[this.index++];
+    this.timing = { start: this.now };
+    if (!u) {
+      for (const c of this.conns) c.http.close();
+      this.exit();
+      return;
+    }
+    const ip = parseIpv4(u.host) ?? this.o.resolve.get(`${u.host}:${u.port}`);
+    if (ip !== undefined) {
+      if (this.o.resolve.has(`${u.host}:${u.port}`)) this.v(`* Added ${u.host}:${u.port}:${formatIpv4(ip)} to DNS cache`);
+      this.fetch(u, ip);
+      return;
+    }
+    this.resolver ??= new StubResolver(this.host, { after: (d, fn) => this.after(d, fn), cancel: (id) => this.cancel(id) });
+    this.resolver.lookup(u.host, DNS_TYPE.A, (r) => {
+      if (!this.alive) return;
+      const a = r.ok ? r.message.answers.find((x) => x.data.kind === 'A') : undefined;
+      if (!a || a.data.kind !== 'A') {
+        this.fail(6, `Could not resolve host: ${u.host}`);
+        return;
+      }
+      this.timing.namelookup = this.now;
+      this.v(`* Host ${u.host}:${u.port} was resolved.`);
+      this.v(`* IPv4: ${formatIpv4(a.data.address)}`);
+      this.fetch(u, a.data.address);
+    });
+  }
+
+  private fail(code: number, text: string): void {
+    this.print(`curl: (${code}) ${text}`);
+    if (this.o.writeOut !== undefined) this.printOut(undefined);
+    this.next();
+  }
+
+
+  private printOut(r: ClientResponse | undefined): void {
+    this.timing.total ??= this.now;
+    const text = writeOut(this.o.writeOut!, this.timing, r);
+    for (const line of text.replace(/\n$/, '').split('\n')) this.print(line);
+  }
+
+  private fetch(u: HttpUrl, addr: Ipv4): void {
+    this.timing.remoteIp = addr;
+    const key = `${u.scheme}://${formatIpv4(addr)}:${u.port}`;
+    const reuse = this.conns.find((c) => c.key === key && c.http.available);
+    if (reuse) {
+      this.v(`* Re-using existing connection with host ${reuse.host}`);
+      this.send(reuse, u);
+      return;
+    }
+    this.v(`*   Trying ${formatIpv4(addr)}:${u.port}...`);
+    const alpn = u.scheme === 'https' ? (this.o.version === 'h2' ? ['h2'] : this.o.version === undefined ? ['h2', 'http/1.1'] : ['http/1.1']) : undefined;
+    const started = this.now;
+    const s = HttpStream.connect(
+      this.host,
+      addr,
+      u.port,
+      {
+        onTcpConnect: () => {
+          this.timing.connect = this.now;
+          this.v(`* Connected to ${u.host} (${formatIpv4(addr)}) port ${u.port}`);
+          if (alpn) this.v(`* ALPN: curl offers ${alpn.join(',')}`);
+        },
+        onOpen: (st, tls) => {
+          if (tls) this.timing.appconnect = this.now;
+          let protocol: HttpProtocol = this.o.version ?? 'HTTP/1.1';
+          if (tls) {
+            this.v(`* SSL connection using ${tls.version} / ${CIPHER_SUITE_NAMES[tls.cipherSuite] ?? tls.cipherSuite}`);
+            this.v(tls.alpn ? `* ALPN: server accepted ${tls.alpn}` : '* ALPN: server did not agree on a protocol. Uses default.');
+            if (!this.o.insecure) this.v('*  SSL certificate verify ok.');
+            protocol = tls.alpn === 'h2' ? 'h2' : protocol === 'h2' ? 'HTTP/1.1' : protocol;
+          }
+          if (protocol === 'h2') this.v('* using HTTP/2');
+          const c: Conn = { key, id: this.nextConnId++, http: new HttpClientConnection(st, protocol), host: u.host };
+          this.conns.push(c);
+          c.http.onClosed = () => {
+            const i = this.conns.indexOf(c);
+            if (i >= 0) this.conns.splice(i, 1);
+          };
+          this.send(c, u);
+        },
+        onClose: (_st, error) => {
+          if (_st.open) return;
+          const ms = Math.round((this.now - started) / 1e6);
+          if (error?.startsWith('TLS alert')) {
+            // Our own verdict on the certificate (curl 60), or a handshake the server refused (curl 35).
+            const certificate = error.startsWith('TLS alert sent') && /certificate|unknown ca/i.test(error);
+            this.fail(certificate ? 60 : 35, certificate ? `SSL certificate problem: ${error.replace(/^TLS alert sent, [^:]*: /, '')}` : `TLS connect error: ${error}`);
+          } else this.fail(7, `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: ${error === 'Connection refused' ? "Couldn't connect to server" : (error ?? 'Connection closed')}`);
+        },
+        onAlert: (_st, a) => {
+          this.v(`* TLSv1.3 (${a.direction === 'sent' ? 'OUT' : 'IN'}), TLS alert, ${a.name.replace(/_/g, ' ')} (${a.description}):`);
+          if (a.direction === 'sent' && a.reason) this.v(`* ${a.reason}`);
+        },
+      },
+      u.scheme === 'https' ? { serverName: this.o.insecure ? undefined : u.host, trustAnchors: [sceneCa().certificate], alpn, versions: this.o.tlsVersions } : undefined,
+    );
+    if (typeof s === 'string') this.fail(7, `Failed to connect to ${u.host} port ${u.port}: ${s}`);
+  }
+
+  private send(c: Conn, u: HttpUrl): void {
+    const req: ClientRequest = {
+      method: this.o.head ? 'HEAD' : 'GET',
+      path: u.path,
+      authority: authorityOf(u),
+      scheme: u.scheme,
+      headers: c.http.protocol === 'HTTP/0.9' ? [] : [
+        { name: 'User-Agent', value: CURL_USER_AGENT },
+        { name: 'Accept', value: '*/*' },
+      ],
+    };
+    if (c.http.protocol === 'h2') this.v(`* [HTTP/2] [${2 * c.http.used + 1}] OPENED stream for ${u.href}`);
+    c.http.request(req, {
+      onSent: () => {
+        for (const line of requestLines(c.http.protocol, req)) this.v(`> ${line}`);
+        if (c.http.protocol !== 'HTTP/0.9') this.v('> ');
+      },
+      onHead: (r) => {
+        this.timing.starttransfer = this.now;
+        if (r.version === 'HTTP/0.9') return;
+        const status = r.version === 'HTTP/2' ? `HTTP/2 ${r.status} ` : `${r.version} ${r.status} ${r.reason}`;
+        this.v(`< ${status}`);
+        for (const h of r.headers) this.v(`< ${h.name}: ${h.value}`);
+        this.v('< ');
+        if (this.o.head && !this.o.verbose) {
+          this.print(status);
+          for (const h of r.headers) this.print(`${h.name}: ${h.value}`);
+          this.print('');
+        }
+      },
+      onDone: (r) => this.done(c, r),
+      onError: (e) => this.fail(e.includes('HTTP/2 stream') ? 92 : 56, e.includes('HTTP/2 stream') ? e : `Recv failure: ${e}`),
+    });
+  }
+
+  private done(c: Conn, r: ClientResponse): void {
+    if (!this.o.head && r.body.length > 0) {
+      if (this.o.discard) this.v(`{ [${r.body.length} bytes data]`);
+      else {
+        const text = bodyText(r.body);
+        if (text === undefined) this.print('Warning: Binary output can mess up your terminal. Use "--output -" to tell curl to output it to your terminal anyway.');
+        else for (const line of text.replace(/\n$/, '').split('\n')) this.print(line);
+      }
+    }
+    if (c.http.done) this.v(`* Closing connection #${c.id}`);
+    else this.v(`* Connection #${c.id} to host ${c.host} left intact`);
+    this.timing.total = this.now;
+    if (this.o.writeOut !== undefined) this.printOut(r);
+    this.next();
+  }
+
+  protected override onExit(): void {
+    this.resolver?.close();
+  }
+}
+
+registerApp<CurlOptions>({
+  name: 'curl',
+  summary: 'transfer URLs over HTTP/0.9, 1.0, 1.1 or 2, with or without TLS',
+  usage: 'curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] URL...',
+  parse(argv) {
+    const r = parseArgs(argv, {
+      v: 'flag',
+      I: 'flag',
+      k: 'flag',
+      o: 'string',
+      'http0.9': 'flag',
+      'http1.0': 'flag',
+      'http1.1': 'flag',
+      http2: 'flag',
+      'http2-prior-knowledge': 'flag',
+      resolve: 'string',
+      'tlsv1.2': 'flag',
+      'tlsv1.3': 'flag',
+      'tls-max': 'string',
+      w: 'string',
+    });
+    if (!r.ok) return r;
+    const { positional, options } = r.args;
+    if (positional.length === 0) return { ok: false, error: 'no URL specified' };
+    const urls: HttpUrl[] = [];
+    for (const p of positional) {
+      const u = parseUrl(p);
+      if (typeof u === 'string') return { ok: false, error: u };
+      urls.push(u);
+    }
+    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2', 'http2-prior-knowledge'] as const).filter((f) => options[f] === true);
+    if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
+    const versions: Record<string, HttpProtocol> = { 'http0.9': 'HTTP/0.9', 'http1.0': 'HTTP/1.0', 'http1.1': 'HTTP/1.1', http2: 'h2', 'http2-prior-knowledge': 'h2' };
+    const version: HttpProtocol | undefined = flags.length ? versions[flags[0]] : undefined;
+    if (version === 'HTTP/0.9' && urls.some((u) => u.scheme === 'https')) return { ok: false, error: '--http0.9 works over http:// only here' };
+    const resolve = parseResolve((options.resolve as string | undefined) ?? '');
+    if (typeof resolve === 'string') return { ok: false, error: resolve };
+    const max = (options['tls-max'] as string | undefined) ?? '1.3';
+    if (max !== '1.2' && max !== '1.3') return { ok: false, error: '--tls-max must be 1.2 or 1.3' };
+    const min = options['tlsv1.3'] === true ? '1.3' : '1.2';
+    const tlsVersions = (['1.3', '1.2'] as const).filter((v) => v <= max && v >= min);
+    if (!tlsVersions.length) return { ok: false, error: '--tlsv1.3 and --tls-max 1.2 leave no version' };
+    return {
+      ok: true,
+      options: {
+        urls,
+        verbose: options.v === true,
+        head: options.I === true,
+        insecure: options.k === true,
+        discard: options.o !== undefined,
+        version,
+        resolve,
+        tlsVersions,
+        writeOut: options.w as string | undefined,
+      },
+    };
+  },
+  create: (device, o) => new Curl(device, o),
+});

@@ -1,0 +1,329 @@
+/**
+ * page-load: loads a web page like a browser: fetches the HTML, finds its sub-resources (images,
+ * stylesheets, scripts) and fetches them all, over
+ *
+ * - HTTP/1.0: a new TCP connection for every request, at most `--connections` at once;
+ * - HTTP/1.1: keep-alive connections, at most `--connections` (default 6, like browsers) per host,
+ *   one request at a time on each (or all queued at once with `--pipeline`);
+ * - HTTP/2: one connection, every request a stream, all at once.
+ *
+ *   page-load URL [--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]
+ *
+ * Every resource's timings go to the trace (see `waterfall-keys.ts`), and `timeline/waterfall`
+ * reads them back as the rows of a DevTools-style waterfall. The program prints one line per
+ * resource and a summary.
+ *
+ * Simplifications, stated: all sub-resources are known once the HTML has fully arrived (no
+ * preload scanner, no render-blocking, no nested resources from CSS); same-origin only; no cache.
+ */
+import { parseIpv4, type Ipv4 } from '../../protocols/addr';
+import { HttpClientConnection, type ClientResponse, type HttpProtocol } from '../../protocols/http/client';
+import { sceneCa } from '../../protocols/http/pki';
+import { subresources } from '../../protocols/http/site';
+import { HttpStream } from '../../protocols/http/stream';
+import { DNS_TYPE } from '../../protocols/dns/dns';
+import { StubResolver } from '../../protocols/dns/stub';
+import type { IpDevice } from '../../net/ip/ip-device';
+import { authorityOf, parseResolve, parseUrl, type HttpUrl } from '../curl/curl';
+import { parseArgs } from '../command';
+import { Program } from '../program';
+import { registerApp } from '../registry';
+import { waterfallKey, type WaterfallField } from './waterfall-keys';
+
+export interface PageLoadOptions {
+  url: HttpUrl;
+  protocol: Exclude<HttpProtocol, 'HTTP/0.9'>;
+  connections: number;
+  pipeline: boolean;
+  /** `--resolve` entries: `host:port` → address. */
+  resolve: ReadonlyMap<string, Ipv4>;
+}
+
+/** Chrome's User-Agent is long; this one says what it is. */
+export const PAGE_LOAD_USER_AGENT = 'Mozilla/5.0 (Packetarium page-load)';
+
+interface Resource {
+  index: number;
+  path: string;
+  queued: number;
+  conn?: PoolConn;
+  status?: number;
+  bytes: number;
+  done?: number;
+}
+
+interface PoolConn {
+  id: number;
+  stream: HttpStream;
+  http?: HttpClientConnection;
+  connectStart: number;
+  connectEnd?: number;
+  tlsEnd?: number;
+  /** Phases already charged to a resource. */
+  charged: boolean;
+  closed: boolean;
+}
+
+/** HTTP/2 receive windows a browser announces (Chrome's: 6 MiB per stream, 15 MiB per connection). */
+const BROWSER_STREAM_WINDOW = 6 * 1024 * 1024;
+const BROWSER_CONNECTION_WINDOW = 15 * 1024 * 1024;
+
+const loads = new WeakMap<IpDevice, number>();
+
+const ms = (ns: number) => (ns / 1e6).toFixed(1);
+
+export class PageLoad extends Program {
+  private readonly load: number;
+  private addr: Ipv4 | undefined;
+  private readonly resources: Resource[] = [];
+  private readonly waiting: Resource[] = [];
+  private readonly pool: PoolConn[] = [];
+  private nextConn = 0;
+  private resolver: StubResolver | undefined;
+  private started = 0;
+  private pendingDns: { start: number; end: number } | undefined;
+
+  constructor(
+    device: IpDevice,
+    private readonly o: PageLoadOptions,
+  ) {
+    super(device);
+    this.load = (loads.get(device) ?? 0) + 1;
+    loads.set(device, this.load);
+  }
+
+  private get host() {
+    return this.device.stack;
+  }
+
+  private put(r: Resource, field: WaterfallField, value: string | number): void {
+    this.host.state(waterfallKey(this.load, r.index, field), String(value));
+  }
+
+  protected main(): void {
+    this.started = this.now;
+    const version = this.o.protocol === 'h2' ? 'HTTP/2' : this.o.protocol;
+    this.print(`page-load: ${this.o.url.href} over ${version}${this.o.protocol === 'h2' ? '' : `, up to ${this.o.connections} connection${this.o.connections === 1 ? '' : 's'}${this.o.pipeline ? ', pipelined' : ''}`}`);
+    const html = this.queue(this.o.url.path);
+    const ip = parseIpv4(this.o.url.host) ?? this.o.resolve.get(`${this.o.url.host}:${this.o.url.port}`);
+    if (ip !== undefined) {
+      this.addr = ip;
+      this.dispatch();
+      return;
+    }
+    const start = this.now;
+    this.resolver = new StubResolver(this.host, { after: (d, fn) => this.after(d, fn), cancel: (id) => this.cancel(id) });
+    this.resolver.lookup(this.o.url.host, DNS_TYPE.A, (r) => {
+      if (!this.alive) return;
+      const a = r.ok ? r.message.answers.find((x) => x.data.kind === 'A') : undefined;
+      if (!a || a.data.kind !== 'A') {
+        this.print(`page-load: could not resolve ${this.o.url.host}`);
+        this.put(html, 'status', 'error: could not resolve host');
+        this.exit();
+        return;
+      }
+      this.addr = a.data.address;
+      this.pendingDns = { start, end: this.now };
+      this.dispatch();
+    });
+  }
+
+  private queue(path: string): Resource {
+    const r: Resource = { index: this.resources.length, path, queued: this.now, bytes: 0 };
+    this.resources.push(r);
+    this.waiting.push(r);
+    this.put(r, 'url', `${this.o.url.scheme}://${authorityOf(this.o.url)}${path}`);
+    this.put(r, 'queued', r.queued);
+    return r;
+  }
+
+  /** Hands waiting resources to connections, opening new ones within the limit. */
+  private dispatch(): void {
+    if (this.addr === undefined) return;
+    const limit = this.o.protocol === 'h2' ? 1 : this.o.connections;
+    while (this.waiting.length > 0) {
+      const open = this.pool.filter((c) => !c.closed);
+      const ready = open.filter((c) => c.http?.available);
+      let target: PoolConn | undefined;
+      if (ready.length) target = ready.reduce((a, b) => (b.http!.outstanding < a.http!.outstanding ? b : a));
+      if (!target) {
+        const opening = open.filter((c) => !c.http).length;
+        if (open.length < limit && opening < this.waiting.length) {
+          this.connect();
+          if (this.pool.at(-1)?.closed) return; // failed to even start
+          continue;
+        }
+        return; // wait for a connection to free up
+      }
+      const conn = target;
+      conn.http!.batch(() => {
+        while (this.waiting.length > 0 && conn.http!.available) this.send(conn, this.waiting.shift()!);
+      });
+    }
+  }
+
+  private connect(): void {
+    const u = this.o.url;
+    const alpn = u.scheme === 'https' ? [this.o.protocol === 'h2' ? 'h2' : 'http/1.1'] : undefined;
+    const c = { id: this.nextConn++, connectStart: this.now, charged: false, closed: false } as PoolConn;
+    const s = HttpStream.connect(
+      this.host,
+      this.addr!,
+      u.port,
+      {
+        onTcpConnect: () => {
+          c.connectEnd = this.now;
+        },
+        onOpen: (st, tls) => {
+          if (tls) c.tlsEnd = this.now;
+          const protocol: HttpProtocol = tls ? (tls.alpn === 'h2' ? 'h2' : this.o.protocol === 'h2' ? 'HTTP/1.1' : this.o.protocol) : this.o.protocol;
+          c.http = new HttpClientConnection(st, protocol, { pipeline: this.o.pipeline, http2Window: BROWSER_STREAM_WINDOW, http2ConnectionWindow: BROWSER_CONNECTION_WINDOW });
+          c.http.onClosed = () => this.connClosed(c);
+          this.dispatch();
+        },
+        onClose: (st, error) => {
+          if (st.open) return;
+          this.print(`page-load: connection #${c.id} failed: ${error ?? 'closed'}`);
+          this.connClosed(c, error ?? 'connection failed');
+        },
+      },
+      u.scheme === 'https' ? { serverName: u.host, trustAnchors: [sceneCa().certificate], alpn } : undefined,
+    );
+    if (typeof s === 'string') {
+      c.closed = true;
+      this.pool.push(c);
+      this.print(`page-load: ${s}`);
+      this.finishAll(`error: ${s}`);
+      return;
+    }
+    c.stream = s;
+    this.pool.push(c);
+  }
+
+  private connClosed(c: PoolConn, error?: string): void {
+    c.closed = true;
+    if (error && !c.http) {
+      // Nothing could go over it: fail what waits if no other connection can take it.
+      if (this.pool.every((x) => x.closed)) this.finishAll(`error: ${error}`);
+      return;
+    }
+    this.dispatch();
+  }
+
+  private finishAll(status: string): void {
+    for (const r of this.waiting.splice(0)) {
+      this.put(r, 'status', status);
+      r.done = this.now;
+    }
+    this.maybeFinish();
+  }
+
+  private send(c: PoolConn, r: Resource): void {
+    r.conn = c;
+    if (this.pendingDns) {
+      this.put(r, 'dnsStart', this.pendingDns.start);
+      this.put(r, 'dnsEnd', this.pendingDns.end);
+      this.pendingDns = undefined;
+    }
+    if (!c.charged) {
+      c.charged = true;
+      this.put(r, 'connectStart', c.connectStart);
+      this.put(r, 'connectEnd', c.connectEnd ?? this.now);
+      if (c.tlsEnd !== undefined) {
+        this.put(r, 'tlsStart', c.connectEnd ?? c.connectStart);
+        this.put(r, 'tlsEnd', c.tlsEnd);
+      }
+    }
+    this.put(r, 'connection', `#${c.id} ${c.stream.id}`);
+    let first = true;
+    c.http!.request(
+      {
+        method: 'GET',
+        path: r.path,
+        authority: authorityOf(this.o.url),
+        scheme: this.o.url.scheme,
+        headers: [
+          { name: 'User-Agent', value: PAGE_LOAD_USER_AGENT },
+          { name: 'Accept', value: '*/*' },
+        ],
+      },
+      {
+        onSent: () => this.put(r, 'requestSent', this.now),
+        onHead: () => {
+          if (first) this.put(r, 'firstByte', this.now);
+          first = false;
+        },
+        onData: (n) => {
+          r.bytes += n;
+        },
+        onDone: (resp) => this.resourceDone(r, resp),
+        onError: (e) => {
+          this.put(r, 'status', `error: ${e}`);
+          r.done = this.now;
+          this.print(`  ERR  ${r.path}  ${e}`);
+          this.maybeFinish();
+        },
+      },
+    );
+  }
+
+  private resourceDone(r: Resource, resp: ClientResponse): void {
+    r.status = resp.status;
+    r.done = this.now;
+    this.put(r, 'done', this.now);
+    this.put(r, 'status', resp.status);
+    this.put(r, 'bytes', resp.body.length);
+    this.print(`  ${resp.status}  ${r.path.padEnd(16)} ${String(resp.body.length).padStart(7)} B  conn #${r.conn!.id}  ${ms(r.queued - this.started).padStart(7)} → ${ms(r.done - this.started).padStart(7)} ms`);
+    if (r.index === 0 && resp.status === 200) {
+      for (const path of subresources(new TextDecoder().decode(resp.body))) this.queue(path);
+    }
+    this.dispatch();
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (this.resources.some((r) => r.done === undefined) || !this.alive) return;
+    const bytes = this.resources.reduce((n, r) => n + r.bytes, 0);
+    const ok = this.resources.filter((r) => r.status !== undefined && r.status < 400).length;
+    this.print(
+      `page-load: ${this.resources.length} requests (${ok} ok), ${bytes} B, ${this.pool.length} connection${this.pool.length === 1 ? '' : 's'}, finished in ${ms(this.now - this.started)} ms`,
+    );
+    for (const c of this.pool) if (!c.closed) c.http?.close();
+    this.exit();
+  }
+
+  protected override onExit(): void {
+    this.resolver?.close();
+  }
+
+  override interrupt(): void {
+    const left = this.resources.filter((r) => r.done === undefined).length;
+    if (left) this.print(`page-load: stopped with ${left} of ${this.resources.length} requests unfinished`);
+    super.interrupt();
+  }
+}
+
+registerApp<PageLoadOptions>({
+  name: 'page-load',
+  summary: 'load a page and its sub-resources like a browser, recording a waterfall',
+  usage: 'page-load URL [--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
+  parse(argv) {
+    const r = parseArgs(argv, { 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
+    if (!r.ok) return r;
+    const { positional, options } = r.args;
+    if (positional.length !== 1) return { ok: false, error: positional.length ? `one URL expected, got ${positional.join(' ')}` : 'no URL given' };
+    const url = parseUrl(positional[0]);
+    if (typeof url === 'string') return { ok: false, error: url };
+    const flags = (['http1.0', 'http1.1', 'http2'] as const).filter((f) => options[f] === true);
+    if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
+    const protocol = flags[0] === 'http1.0' ? 'HTTP/1.0' : flags[0] === 'http2' ? 'h2' : 'HTTP/1.1';
+    const connections = (options.connections as number | undefined) ?? 6;
+    if (connections < 1 || connections > 64) return { ok: false, error: '--connections must be 1 to 64' };
+    const pipeline = options.pipeline === true;
+    if (pipeline && protocol !== 'HTTP/1.1') return { ok: false, error: '--pipeline needs HTTP/1.1' };
+    const resolve = parseResolve((options.resolve as string | undefined) ?? '');
+    if (typeof resolve === 'string') return { ok: false, error: resolve };
+    return { ok: true, options: { url, protocol, connections, pipeline, resolve } };
+  },
+  create: (device, o) => new PageLoad(device, o),
+});

@@ -1,0 +1,227 @@
+/**
+ * The byte stream HTTP runs over: a TCP connection, or TLS over a TCP connection (HTTPS). Clients
+ * and servers see one interface, with the moments a waterfall needs (TCP connected, TLS done).
+ *
+ * TLS clients publish their NSS key log lines as state rows, key {@link TLS_KEYLOG_KEY} with the
+ * line as the value, so the headless runner can write a key log file for Wireshark.
+ */
+import { formatIpv4 } from '../addr';
+import { IP_PROTO_TCP } from '../ipv4/ipv4';
+import type { TcpSocket, TcpSocketHandler } from '../tcp/tcp-connection';
+import type { TcpService } from '../tcp/tcp-service';
+import { rngRandom, TlsClient, TlsServer, type TlsClientConfig, type TlsEvent, type TlsServerConfig, type TlsSession } from '../tls';
+import type { IpHost } from '../transport';
+
+/** State-row key under which TLS clients publish NSS key log lines (`CLIENT_RANDOM ...`, `CLIENT_TRAFFIC_SECRET_0 ...`). */
+export const TLS_KEYLOG_KEY = 'tls keylog';
+
+/** What the TLS handshake settled, for `curl -v`. */
+export interface TlsInfo {
+  version: string;
+  cipherSuite: number;
+  alpn?: string;
+  resumed: boolean;
+}
+
+/** Callbacks of a stream's user. Every one is optional. */
+export interface StreamHandler {
+  /** The TCP handshake completed. */
+  onTcpConnect?(s: HttpStream): void;
+  /** The stream is ready for application bytes (TCP connected, or TLS handshake done). */
+  onOpen?(s: HttpStream, tls?: TlsInfo): void;
+  onData?(s: HttpStream, data: Uint8Array): void;
+  /** The peer closed its side. */
+  onEnd?(s: HttpStream): void;
+  /** Sent bytes were acknowledged: the send buffer has room again. */
+  onDrain?(s: HttpStream): void;
+  /** Over, normally or with an error (`Connection refused`, `TLS alert: bad_certificate`). */
+  onClose?(s: HttpStream, error?: string): void;
+  /** A TLS alert was sent or received (also reported through `onClose` when fatal). */
+  onAlert?(s: HttpStream, alert: Extract<TlsEvent, { type: 'alert' }>): void;
+}
+
+/** A TCP connection, possibly wrapped in TLS. */
+export class HttpStream {
+  handler: StreamHandler = {};
+  private tls: TlsClient | TlsServer | undefined;
+  private keyLines = 0;
+  private closed = false;
+  private failed: string | undefined;
+  /** The TLS session the server gave (clients), to resume later. */
+  session: TlsSession | undefined;
+  /** Set once open. */
+  tlsInfo: TlsInfo | undefined;
+  open = false;
+
+  private constructor(
+    readonly socket: TcpSocket,
+    private readonly host: IpHost,
+  ) {}
+
+  /** Connects to `dst:port`; with `tls`, runs a TLS client handshake once TCP is up. */
+  static connect(host: IpHost, dst: number, port: number, handler: StreamHandler, tls?: Omit<TlsClientConfig, 'random' | 'now'>): HttpStream | string {
+    const tcp = host.transport<TcpService>(IP_PROTO_TCP);
+    if (!tcp) return 'TCP not available';
+    const ref: { stream?: HttpStream } = {};
+    const sock = tcp.connect(dst, port, {
+      onConnect: () => ref.stream!.post(() => ref.stream!.tcpConnected()),
+      onData: (_s, d) => ref.stream!.post(() => ref.stream!.tcpData(d)),
+      onEnd: () => ref.stream!.post(() => ref.stream!.tcpEnd()),
+      onDrain: () => ref.stream!.post(() => ref.stream!.handler.onDrain?.(ref.stream!)),
+      onClose: (_s, e) => ref.stream!.post(() => ref.stream!.tcpClosed(e)),
+    });
+    if (typeof sock === 'string') return sock;
+    const stream = new HttpStream(sock, host);
+    ref.stream = stream;
+    stream.handler = handler;
+    if (tls) stream.tls = new TlsClient({ ...tls, random: rngRandom(host.rng(`tls:client:${sock.localPort}`)), now: () => host.kernel.now });
+    return stream;
+  }
+
+  /** Wraps an accepted TCP connection; with `tls`, acts as the TLS server. Returns the TCP callbacks. */
+  static accept(host: IpHost, socket: TcpSocket, handler: StreamHandler, tls?: Omit<TlsServerConfig, 'random' | 'now'>): { stream: HttpStream; tcp: TcpSocketHandler } {
+    const s = new HttpStream(socket, host);
+    s.handler = handler;
+    if (tls) {
+      s.tls = new TlsServer({ ...tls, random: rngRandom(host.rng(`tls:server:${formatIpv4(socket.remoteIp)}:${socket.remotePort}`)), now: () => host.kernel.now });
+    }
+    return {
+      stream: s,
+      tcp: {
+        onData: (_x, d) => s.post(() => s.tcpData(d)),
+        onEnd: () => s.post(() => s.tcpEnd()),
+        onDrain: () => s.post(() => s.handler.onDrain?.(s)),
+        onClose: (_x, e) => s.post(() => s.tcpClosed(e)),
+      },
+    };
+  }
+
+  /**
+   * TCP's callbacks are handled in a fresh event at the same instant, in order, so the HTTP and TLS
+   * state machines never run re-entrantly inside TCP's own processing (a close seen while a request
+   * is being written, say).
+   */
+  private post(fn: () => void): void {
+    this.inbox.push(fn);
+    if (this.inbox.length === 1) {
+      this.host.kernel.after(0, () => {
+        for (let i = 0; i < this.inbox.length; i++) this.inbox[i]();
+        this.inbox.length = 0;
+      });
+    }
+  }
+
+  private readonly inbox: (() => void)[] = [];
+
+  /** For an accepted stream: the TCP handshake is already done. */
+  start(): void {
+    this.tcpConnected();
+  }
+
+  /** Bytes handed to TCP and not yet acknowledged (TLS record overhead included). */
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  get secure(): boolean {
+    return this.tls !== undefined;
+  }
+
+  /** `10.0.0.1:40000>10.0.0.2:80`: the TCP connection's id as TCP's trace rows name it. */
+  get id(): string {
+    return this.socket.id;
+  }
+
+  /** Sends application bytes (encrypted under TLS). */
+  send(data: Uint8Array): void {
+    if (this.closed) return;
+    if (this.tls) this.handle(this.tls.write(data));
+    else this.socket.send(data);
+  }
+
+  /** Closes our sending side (close_notify first under TLS). */
+  close(): void {
+    if (this.tls && !this.closed) this.handle(this.tls.close());
+    this.socket.close();
+  }
+
+  abort(): void {
+    this.socket.abort();
+  }
+
+  private tcpConnected(): void {
+    this.handler.onTcpConnect?.(this);
+    if (this.tls instanceof TlsClient) this.handle(this.tls.start());
+    else if (!this.tls) this.opened();
+  }
+
+  private opened(info?: TlsInfo): void {
+    this.open = true;
+    this.tlsInfo = info;
+    this.handler.onOpen?.(this, info);
+  }
+
+  private tcpData(d: Uint8Array): void {
+    if (this.tls) this.handle(this.tls.feed(d));
+    else this.handler.onData?.(this, d);
+  }
+
+  private tcpEnd(): void {
+    // Before the stream opened (a TLS handshake cut short) nobody else will close our side.
+    if (!this.open || !this.handler.onEnd) this.socket.close();
+    else this.handler.onEnd(this);
+  }
+
+  private tcpClosed(error?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handler.onClose?.(this, error ?? this.failed);
+  }
+
+  /**
+   * Sends every record of a batch of TLS events first, in order, then tells the application: what
+   * it writes in reply is encrypted after (and so travels after) the records already produced.
+   */
+  private handle(events: readonly TlsEvent[]): void {
+    const later: (() => void)[] = [];
+    let fatal = false;
+    for (const e of events) {
+      switch (e.type) {
+        case 'send':
+          this.socket.send(e.bytes);
+          break;
+        case 'data':
+          later.push(() => this.handler.onData?.(this, e.data));
+          break;
+        case 'connected':
+          later.push(() => this.opened({ version: e.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2', cipherSuite: e.cipherSuite, alpn: e.alpn, resumed: e.resumed }));
+          break;
+        case 'session':
+          this.session = e.session;
+          break;
+        case 'alert':
+          later.push(() => this.handler.onAlert?.(this, e));
+          if (e.level === 'fatal') {
+            const dir = e.direction === 'received' ? 'received' : 'sent';
+            this.failed = `TLS alert ${dir}, ${e.name.replace(/_/g, ' ')} (${e.description})${e.reason ? `: ${e.reason}` : ''}`;
+            fatal = true;
+          }
+          break;
+        case 'closed':
+        case 'handshake':
+        case 'secret':
+          break;
+      }
+    }
+    this.publishKeyLog();
+    // After a fatal alert (sent above, or received) the connection is over.
+    if (fatal) this.socket.close();
+    for (const fn of later) fn();
+  }
+
+  private publishKeyLog(): void {
+    if (!(this.tls instanceof TlsClient)) return;
+    const lines = this.tls.keyLogLines();
+    for (; this.keyLines < lines.length; this.keyLines++) this.host.state(TLS_KEYLOG_KEY, lines[this.keyLines]);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * QUIC's byte-level building blocks (RFC 9000 section 16): variable-length integers and a small
+ * reader / writer over them. Values stay below 2^53 (JavaScript numbers), far above anything a
+ * simulated connection reaches.
+ */
+
+/** A decoding error: the bytes do not hold what the header or frame says. */
+export class QuicDecodeError extends Error {}
+
+/** Bytes a varint of this value takes (1, 2, 4 or 8). */
+export function varintLength(v: number): number {
+  if (v < 0x40) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x40000000) return 4;
+  return 8;
+}
+
+/** Growable byte writer. */
+export class QuicWriter {
+  private buf = new Uint8Array(64);
+  private n = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  private room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + k) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+  }
+
+  u8(v: number): this {
+    this.room(1);
+    this.buf[this.n++] = v & 0xff;
+    return this;
+  }
+
+  u16(v: number): this {
+    return this.u8(v >>> 8).u8(v);
+  }
+
+  u32(v: number): this {
+    return this.u16(v >>> 16).u16(v & 0xffff);
+  }
+
+  bytes(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+    return this;
+  }
+
+  /** A varint in its shortest form, or in exactly `len` bytes when given. */
+  varint(v: number, len = varintLength(v)): this {
+    if (len === 1) return this.u8(v);
+    if (len === 2) return this.u16(0x4000 | v);
+    if (len === 4) return this.u32((0x80000000 | v) >>> 0);
+    const hi = Math.floor(v / 2 ** 32);
+    return this.u32((0xc0000000 | hi) >>> 0).u32(v >>> 0);
+  }
+
+  /** A varint length followed by the bytes. */
+  vbytes(b: Uint8Array): this {
+    return this.varint(b.length).bytes(b);
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+/** Byte reader; every method throws {@link QuicDecodeError} past the end. */
+export class QuicReader {
+  pos: number;
+
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  get left(): number {
+    return this.end - this.pos;
+  }
+
+  private need(k: number, what: string): void {
+    if (this.pos + k > this.end) throw new QuicDecodeError(`QUIC: ${what} runs past the end`);
+  }
+
+  u8(what = 'byte'): number {
+    this.need(1, what);
+    return this.buf[this.pos++];
+  }
+
+  u16(what = 'u16'): number {
+    this.need(2, what);
+    const v = (this.buf[this.pos] << 8) | this.buf[this.pos + 1];
+    this.pos += 2;
+    return v;
+  }
+
+  u32(what = 'u32'): number {
+    this.need(4, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  }
+
+  bytes(k: number, what = 'bytes'): Uint8Array {
+    this.need(k, what);
+    const v = this.buf.subarray(this.pos, this.pos + k);
+    this.pos += k;
+    return v;
+  }
+
+  varint(what = 'varint'): number {
+    this.need(1, what);
+    const first = this.buf[this.pos];
+    const len = 1 << (first >> 6);
+    this.need(len, what);
+    let v = first & 0x3f;
+    for (let i = 1; i < len; i++) v = v * 256 + this.buf[this.pos + i];
+    this.pos += len;
+    return v;
+  }
+
+  vbytes(what = 'bytes'): Uint8Array {
+    return this.bytes(this.varint(`${what} length`), what);
+  }
+}
+
+export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(s: string): Uint8Array {
+  const clean = s.replace(/\s+/g, '');
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,159 @@
+/** curl's output: body, -I, -v (connection, request and response lines), errors, connection reuse. */
+import { describe, expect, it } from 'vitest';
+import '../../src/apps';
+import { authorityOf, parseUrl } from '../../src/apps/curl/curl';
+import { TestNet } from '../helpers/net';
+
+const run = (cmd: string, server = 'http-server --site hello', until = '1s') =>
+  TestNet.fromYaml(`
+nodes:
+  - { id: h1, kind: host, ip: 10.0.0.1/24 }
+  - { id: h2, kind: host, ip: 10.0.0.2/24 }
+links:
+  - { a: h1, b: h2, latency: 1ms }
+run:
+  - { on: h2, at: 0ms, cmd: "${server}" }
+  - { on: h1, at: 1ms, cmd: "${cmd}" }
+`).runUntil(until);
+
+describe('curl', () => {
+  it('parses URLs', () => {
+    expect(parseUrl('http://10.0.0.2/')).toMatchObject({ scheme: 'http', host: '10.0.0.2', port: 80, path: '/' });
+    expect(parseUrl('https://www.example.test:8443/a?b')).toMatchObject({ scheme: 'https', host: 'www.example.test', port: 8443, path: '/a?b' });
+    expect(parseUrl('10.0.0.2')).toMatchObject({ scheme: 'http', path: '/', href: 'http://10.0.0.2/' });
+    expect(authorityOf(parseUrl('http://a:8080/') as never)).toBe('a:8080');
+    expect(typeof parseUrl('ftp://x/')).toBe('string');
+  });
+
+  it('prints the body', () => {
+    const out = run('curl http://10.0.0.2/').logs('h1');
+    expect(out[0]).toBe('<!DOCTYPE html>');
+    expect(out).toContain('  <h1>Welcome to hello</h1>');
+    expect(out.at(-1)).toBe('</html>');
+  });
+
+  it('-I prints the status line and headers of a HEAD request', () => {
+    const n = run('curl -I http://10.0.0.2/');
+    expect(n.logs('h1')).toEqual(['HTTP/1.1 200 OK', 'Server: Packetarium-httpd', 'Content-Type: text/html', 'Cache-Control: max-age=60', 'Content-Length: 112', '']);
+    expect(n.logs('h2').at(-1)).toBe('10.0.0.1 - - "HEAD / HTTP/1.1" 200 0');
+  });
+
+  it('-v shows the connection, the request and the response like curl 8', () => {
+    const out = run('curl -v -o /dev/null http://10.0.0.2/ http://10.0.0.2/index.html').logs('h1');
+    expect(out).toEqual([
+      '*   Trying 10.0.0.2:80...',
+      '* Connected to 10.0.0.2 (10.0.0.2) port 80',
+      '> GET / HTTP/1.1',
+      '> Host: 10.0.0.2',
+      '> User-Agent: curl/8.5.0',
+      '> Accept: */*',
+      '> ',
+      '< HTTP/1.1 200 OK',
+      '< Server: Packetarium-httpd',
+      '< Content-Type: text/html',
+      '< Cache-Control: max-age=60',
+      '< Content-Length: 112',
+      '< ',
+      '{ [112 bytes data]',
+      '* Connection #0 to host 10.0.0.2 left intact',
+      '* Re-using existing connection with host 10.0.0.2',
+      '> GET /index.html HTTP/1.1',
+      '> Host: 10.0.0.2',
+      '> User-Agent: curl/8.5.0',
+      '> Accept: */*',
+      '> ',
+      '< HTTP/1.1 200 OK',
+      '< Server: Packetarium-httpd',
+      '< Content-Type: text/html',
+      '< Cache-Control: max-age=60',
+      '< Content-Length: 112',
+      '< ',
+      '{ [112 bytes data]',
+      '* Connection #0 to host 10.0.0.2 left intact',
+    ]);
+  });
+
+  it('-v over HTTP/2 (h2c with prior knowledge) and HTTP/1.0 and 0.9', () => {
+    const h2 = run('curl -v --http2 -o /dev/null http://10.0.0.2/').logs('h1');
+    expect(h2.slice(2, 5)).toEqual(['* using HTTP/2', '* [HTTP/2] [1] OPENED stream for http://10.0.0.2/', '> GET / HTTP/2']);
+    expect(h2).toContain('< HTTP/2 200 ');
+    expect(h2).toContain('< content-type: text/html');
+    const h10 = run('curl -v -o /dev/null --http1.0 http://10.0.0.2/').logs('h1');
+    expect(h10).toContain('> GET / HTTP/1.0');
+    expect(h10.at(-1)).toBe('* Closing connection #0');
+    const h09 = run('curl --http0.9 http://10.0.0.2/').logs('h1');
+    expect(h09[0]).toBe('<!DOCTYPE html>');
+  });
+
+  it('reports a refused connection and an unresolvable name like curl', () => {
+    expect(run('curl http://10.0.0.2:81/').logs('h1')).toEqual(["curl: (7) Failed to connect to 10.0.0.2 port 81 after 4 ms: Couldn't connect to server"]);
+    expect(run('curl http://www.example.test/').logs('h1')).toEqual(['curl: (6) Could not resolve host: www.example.test']);
+  });
+
+  it('gets 404 for a missing path', () => {
+    expect(run('curl -v http://10.0.0.2/nope').logs('h1')).toContain('< HTTP/1.1 404 Not Found');
+  });
+});
+
+describe('curl over TLS (HTTPS)', () => {
+  const RESOLVE = '--resolve www.example.test:443:10.0.0.2';
+  const tlsRun = (cmd: string, server = 'http-server --tls --site hello') => run(cmd, server);
+
+  it('-v shows the TLS version, cipher suite and ALPN, then HTTP/2 over it', () => {
+    const out = tlsRun(`curl -v -o /dev/null ${RESOLVE} https://www.example.test/`).logs('h1');
+    expect(out.slice(0, 8)).toEqual([
+      '* Added www.example.test:443:10.0.0.2 to DNS cache',
+      '*   Trying 10.0.0.2:443...',
+      '* Connected to www.example.test (10.0.0.2) port 443',
+      '* ALPN: curl offers h2,http/1.1',
+      '* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256',
+      '* ALPN: server accepted h2',
+      '*  SSL certificate verify ok.',
+      '* using HTTP/2',
+    ]);
+    expect(out).toContain('< HTTP/2 200 ');
+    // The inspector shows the TLS records on port 443.
+    const n = tlsRun(`curl -o /dev/null ${RESOLVE} https://www.example.test/`);
+    const summaries = n.frames('h1-h2').map((f) => `${f.dissected.protocol}: ${f.dissected.summary}`);
+    expect(summaries).toContain('TLSv1.3: Client Hello (SNI=www.example.test)');
+    const h11 = tlsRun(`curl -v --http1.1 --tls-max 1.2 -o /dev/null ${RESOLVE} https://www.example.test/`).logs('h1');
+    expect(h11).toContain('* SSL connection using TLSv1.2 / TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+    expect(h11).toContain('* ALPN: server accepted http/1.1');
+    expect(h11).toContain('< HTTP/1.1 200 OK');
+  });
+
+  it('TLS 1.2 needs two round trips before the request, TLS 1.3 one (-w timings)', () => {
+    const w = "-w '%{time_connect} %{time_appconnect} %{time_starttransfer}'";
+    const times = (extra: string) =>
+      tlsRun(`curl -s -o /dev/null ${w} ${extra} ${RESOLVE} https://www.example.test/`.replace(' -s', ''))
+        .logs('h1')
+        .at(-1)!
+        .split(' ')
+        .map((x) => Number(x) * 1000);
+    // A round trip on this link is 2 ms; the first one also waits 2 ms for ARP.
+    const [c12, a12, s12] = times('--tls-max 1.2');
+    const [c13, a13, s13] = times('');
+    expect(c12).toBeCloseTo(4, 0);
+    expect(a12 - c12).toBeCloseTo(4, 0);
+    expect(a13 - c13).toBeCloseTo(2, 0);
+    expect(s12 - a12).toBeCloseTo(s13 - a13, 1);
+  });
+
+  it('fails like curl on a wrong name, an expired certificate and no common TLS version', () => {
+    expect(tlsRun('curl --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')).toEqual([
+      'curl: (60) SSL certificate problem: certificate names [www.example.test] do not include "shop.example.test"',
+    ]);
+    expect(tlsRun(`curl ${RESOLVE} https://www.example.test/`, 'http-server --tls --cert-expired').logs('h1')[0]).toMatch(
+      /^curl: \(60\) SSL certificate problem: certificate "www.example.test" expired /,
+    );
+    const n = tlsRun(`curl --tls-max 1.2 ${RESOLVE} https://www.example.test/`, 'http-server --tls --tls-versions 1.3');
+    expect(n.logs('h1')).toEqual(['curl: (35) TLS connect error: TLS alert received, protocol version (70)']);
+    expect(n.logs('h2').at(-1)).toMatch(/TLS handshake with 10\.0\.0\.1 failed: sent alert protocol_version/);
+    // No HTTP request was ever sent: the server logged none.
+    expect(n.logs('h2').some((l) => l.includes('"GET'))).toBe(false);
+  });
+
+  it('-k skips the name check', () => {
+    expect(tlsRun('curl -k --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')[0]).toBe('<!DOCTYPE html>');
+  });
+});

@@ -377,15 +377,7 @@ export class IpStack implements IpHost {
       payload = whole;
     }
     const t = this.transports.get(h.protocol);
-    const packet: IncomingPacket = {
-      src: h.src,
-      dst: h.dst,
-      protocol: h.protocol,
-      ttl: h.ttl,
-      payload,
-      quote: quote(head, payload),
-      packetId,
-    };
+    const packet = new DeliveredPacket(h.src, h.dst, h.protocol, h.ttl, payload, head, packetId);
     if (!t) {
       this.dropPacket(`protocol ${h.protocol} not supported`, packetId);
       this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, h.src, this.replyAddress(ingress, h.src), 0);
@@ -422,4 +414,24 @@ function quote(head: Uint8Array, payload: Uint8Array): Uint8Array {
   q.set(head.subarray(ETHERNET_HEADER_BYTES, ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES), 0);
   q.set(payload.subarray(0, 8), IPV4_HEADER_BYTES);
   return q;
+}
+
+/** A packet handed to a protocol. Its ICMP quote is built only if someone asks (rarely: errors). */
+class DeliveredPacket implements IncomingPacket {
+  private quoted: Uint8Array | null = null;
+
+  constructor(
+    readonly src: number,
+    readonly dst: number,
+    readonly protocol: number,
+    readonly ttl: number,
+    readonly payload: Uint8Array,
+    private readonly head: Uint8Array,
+    readonly packetId: number,
+  ) {}
+
+  get quote(): Uint8Array {
+    if (!this.quoted) this.quoted = quote(this.head, this.payload);
+    return this.quoted;
+  }
 }

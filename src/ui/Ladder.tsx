@@ -16,6 +16,7 @@ import { frameProtocol, lowerBound, upperBound, type TimelineIndex } from '../ti
 import { DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
 import { layoutScene } from '../view3d/layout';
 import { formatTime } from './format';
+import { dissectStored } from './describe';
 
 const MAX_SHAPES = 1500;
 /** Pixels per event in compressed mode. */
@@ -94,6 +95,7 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
   const tr = index.trace;
 
   const shapes = [];
+  let labels = 0;
   const hi = upperBound(index.motionStart, t1);
   const lo = lowerBound(index.motionStart, t0 - index.maxMotion, hi);
   for (let i = lo; i < hi && shapes.length < MAX_SHAPES; i++) {
@@ -114,6 +116,11 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
         <g key={r} className={sel ? 'lad sel' : 'lad'} onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}>
           <polygon points={pts} fill={color} fillOpacity={sel ? 0.55 : 0.22} stroke="none" />
           <line x1={x(from)} y1={y(tr.time[r])} x2={x(to)} y2={y(tr.arrival[r] - ser)} stroke={sel ? '#fff' : color} strokeWidth={sel ? 2 : 1.2} />
+          {labels < MAX_LABELS && messageLabel(index, tr.frame[r]) && (labels++, (
+            <text className="lad-label" x={(x(from) + x(to)) / 2} y={(y(tr.time[r]) + y(tr.arrival[r] - ser)) / 2 - 3} fill={sel ? '#fff' : '#dbe4f3'} fontSize={10.5} textAnchor="middle">
+              {messageLabel(index, tr.frame[r])}
+            </text>
+          ))}
         </g>,
       );
     } else {
@@ -155,4 +162,23 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
       </svg>
     </div>
   );
+}
+
+/** Arrows labelled with the message they carry: TLS handshake messages and HTTP requests/responses. */
+const LABELLED = /^(TLS|SSL|HTTP|DNS|QUIC)/;
+const MAX_LABELS = 80;
+const labelCache = new WeakMap<TimelineIndex, Map<number, string>>();
+
+/** The label of a frame's arrow in the ladder ('' for none): the dissector's summary, shortened. */
+function messageLabel(index: TimelineIndex, frameId: number): string {
+  let cache = labelCache.get(index);
+  if (!cache) labelCache.set(index, (cache = new Map()));
+  let l = cache.get(frameId);
+  if (l === undefined) {
+    const d = dissectStored(index, frameId);
+    l = LABELLED.test(d.protocol) ? d.summary.replace(/\s+/g, ' ').trim() : '';
+    if (l.length > 48) l = `${l.slice(0, 47)}…`;
+    cache.set(frameId, l);
+  }
+  return l;
 }

@@ -6,3 +6,4 @@ import './panels.css';
 import './ConsolePanel';
 import './tcp/register';
 import './overload/register';
+import './waterfall/register';

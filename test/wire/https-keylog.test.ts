@@ -1,7 +1,7 @@
 /**
  * The NSS key log the runner writes (`--keylog`) lets Wireshark decrypt HTTPS: tshark, given the
  * key log, finds the HTTP/2 requests and responses inside the TLS 1.2 and TLS 1.3 connections of
- * scenes/https-handshake.yaml; without it, it finds none.
+ * scenes/tls12-vs-tls13.yaml; without it, it finds none.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { keyLogLines } from '../../src/protocols/http/keylog';
 import { writePcapng } from '../../src/timeline/pcapng';
 import { requireTshark } from './tshark';
 
-const SCENE = fileURLToPath(new URL('../../scenes/https-handshake.yaml', import.meta.url));
+const SCENE = fileURLToPath(new URL('../../scenes/tls12-vs-tls13.yaml', import.meta.url));
+const ZERO_RTT = fileURLToPath(new URL('../../scenes/tls13-0rtt.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'packetarium-keylog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -49,5 +50,27 @@ describe('HTTPS key log (tshark)', () => {
 
     const without = tshark(['-r', pcap, '-n', '-Y', 'http2', ...fields]).trim();
     expect(without).toBe('');
+  });
+
+  it('decrypts HTTP/1.1 over TLS 1.3, including a request sent as 0-RTT early data', () => {
+    requireTshark();
+    const trace = simulate(loadSceneFile(ZERO_RTT), {}).trace;
+    const pcap = join(dir, 'zero-rtt.pcapng');
+    const keys = join(dir, 'zero-rtt.keys');
+    writeFileSync(pcap, writePcapng(trace));
+    const lines = keyLogLines(trace);
+    expect(lines.filter((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET '))).toHaveLength(1);
+    writeFileSync(keys, lines.map((l) => `${l}\n`).join(''));
+
+    const fields = ['-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri', '-e', 'http.response.code'];
+    const rows = tshark(['-r', pcap, '-n', '-o', `tls.keylog_file:${keys}`, '-Y', 'http', ...fields])
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').filter(Boolean).join(' '));
+    expect(rows).toEqual(['GET /', '200', 'GET /', '200']);
+    // The second request travelled as early data (tshark says so with the early secret).
+    expect(tshark(['-r', pcap, '-n', '-o', `tls.keylog_file:${keys}`, '-Y', 'http.request && tls.handshake.type == 1', '-T', 'fields', '-e', 'http.request.uri']).trim()).toBe('/');
+
+    expect(tshark(['-r', pcap, '-n', '-Y', 'http', ...fields]).trim()).toBe('');
   });
 });

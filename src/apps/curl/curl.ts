@@ -5,7 +5,11 @@
  * a kept-alive connection to the same host and port like curl.
  *
  *   curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3]
- *        [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] URL...
+ *        [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] URL...
+ *
+ * `--ssl-sessions FILE` (curl 8.12) keeps the TLS sessions (tickets) the servers gave in FILE and
+ * resumes them on the next run; `--tls-earlydata` (curl 8.11) then sends the request as TLS 1.3
+ * 0-RTT early data, in the ClientHello's flight. The "file" lives on the host for the run.
  *
  * Simplifications, stated: `--http2` on an http:// URL uses prior knowledge (curl's
  * `--http2-prior-knowledge`), not the Upgrade: h2c dance; `-o` only discards the body (there is
@@ -19,7 +23,7 @@ import { sceneCa } from '../../protocols/http/pki';
 import { HttpStream } from '../../protocols/http/stream';
 import { DNS_TYPE } from '../../protocols/dns/dns';
 import { StubResolver } from '../../protocols/dns/stub';
-import { CIPHER_SUITE_NAMES, type TlsVersion } from '../../protocols/tls';
+import { CIPHER_SUITE_NAMES, type TlsSession, type TlsVersion } from '../../protocols/tls';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { parseArgs } from '../command';
 import { Program } from '../program';
@@ -78,6 +82,21 @@ export interface CurlOptions {
   tlsVersions: readonly TlsVersion[];
   /** `-w` format, printed after each transfer. */
   writeOut: string | undefined;
+  /** `--ssl-sessions FILE`: where TLS sessions are kept between runs on this host. */
+  sslSessions?: string;
+  /** `--tls-earlydata`: send the request as 0-RTT early data when a kept session allows it. */
+  earlyData?: boolean;
+}
+
+/** The `--ssl-sessions` files of each host: file name → `host:port` → session. */
+const sessionFiles = new WeakMap<IpDevice, Map<string, Map<string, TlsSession>>>();
+
+function sessionFile(device: IpDevice, name: string): Map<string, TlsSession> {
+  let files = sessionFiles.get(device);
+  if (!files) sessionFiles.set(device, (files = new Map()));
+  let f = files.get(name);
+  if (!f) files.set(name, (f = new Map()));
+  return f;
 }
 
 /** Times of one transfer, ns since it started (undefined: did not happen, e.g. a reused connection). */
@@ -115,6 +134,9 @@ export const CURL_USER_AGENT = 'curl/8.5.0';
 
 interface Conn {
   key: string;
+  stream: HttpStream;
+  /** `host:port`, the key of its session in `--ssl-sessions`. */
+  origin: string;
   id: number;
   http: HttpClientConnection;
   host: string;
@@ -151,7 +173,10 @@ export class Curl extends Program {
     const u = this.o.urls[this.index++];
     this.timing = { start: this.now };
     if (!u) {
-      for (const c of this.conns) c.http.close();
+      for (const c of this.conns) {
+        this.keepSession(c);
+        c.http.close();
+      }
       this.exit();
       return;
     }
@@ -201,6 +226,9 @@ export class Curl extends Program {
     this.v(`*   Trying ${formatIpv4(addr)}:${u.port}...`);
     const alpn = u.scheme === 'https' ? (this.o.version === 'h2' ? ['h2'] : this.o.version === undefined ? ['h2', 'http/1.1'] : ['http/1.1']) : undefined;
     const started = this.now;
+    const origin = `${u.host}:${u.port}`;
+    const session = u.scheme === 'https' && this.o.sslSessions !== undefined ? sessionFile(this.device, this.o.sslSessions).get(origin) : undefined;
+    if (session) this.v(`* SSL reusing session with ticket (${session.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2'})`);
     const s = HttpStream.connect(
       this.host,
       addr,
@@ -212,16 +240,19 @@ export class Curl extends Program {
           if (alpn) this.v(`* ALPN: curl offers ${alpn.join(',')}`);
         },
         onOpen: (st, tls) => {
-          if (tls) this.timing.appconnect = this.now;
+          if (tls && !tls.early) this.timing.appconnect = this.now;
           let protocol: HttpProtocol = this.o.version ?? 'HTTP/1.1';
-          if (tls) {
+          if (tls?.early) {
+            this.v(`* TLSv1.3 0-RTT: sending the request as early data in the ClientHello's flight`);
+            protocol = tls.alpn === 'h2' ? 'h2' : protocol === 'h2' ? 'HTTP/1.1' : protocol;
+          } else if (tls) {
             this.v(`* SSL connection using ${tls.version} / ${CIPHER_SUITE_NAMES[tls.cipherSuite] ?? tls.cipherSuite}`);
             this.v(tls.alpn ? `* ALPN: server accepted ${tls.alpn}` : '* ALPN: server did not agree on a protocol. Uses default.');
             if (!this.o.insecure) this.v('*  SSL certificate verify ok.');
             protocol = tls.alpn === 'h2' ? 'h2' : protocol === 'h2' ? 'HTTP/1.1' : protocol;
           }
           if (protocol === 'h2') this.v('* using HTTP/2');
-          const c: Conn = { key, id: this.nextConnId++, http: new HttpClientConnection(st, protocol), host: u.host };
+          const c: Conn = { key, stream: st, origin, id: this.nextConnId++, http: new HttpClientConnection(st, protocol), host: u.host };
           this.conns.push(c);
           c.http.onClosed = () => {
             const i = this.conns.indexOf(c);
@@ -238,12 +269,16 @@ export class Curl extends Program {
             this.fail(certificate ? 60 : 35, certificate ? `SSL certificate problem: ${error.replace(/^TLS alert sent, [^:]*: /, '')}` : `TLS connect error: ${error}`);
           } else this.fail(7, `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: ${error === 'Connection refused' ? "Couldn't connect to server" : (error ?? 'Connection closed')}`);
         },
+        onHandshakeDone: (_st, tls) => {
+          this.timing.appconnect = this.now;
+          this.v(`* SSL connection using ${tls.version} / ${CIPHER_SUITE_NAMES[tls.cipherSuite] ?? tls.cipherSuite} (resumed, early data ${tls.earlyData ?? 'none'})`);
+        },
         onAlert: (_st, a) => {
           this.v(`* TLSv1.3 (${a.direction === 'sent' ? 'OUT' : 'IN'}), TLS alert, ${a.name.replace(/_/g, ' ')} (${a.description}):`);
           if (a.direction === 'sent' && a.reason) this.v(`* ${a.reason}`);
         },
       },
-      u.scheme === 'https' ? { serverName: this.o.insecure ? undefined : u.host, trustAnchors: [sceneCa().certificate], alpn, versions: this.o.tlsVersions } : undefined,
+      u.scheme === 'https' ? { serverName: this.o.insecure ? undefined : u.host, trustAnchors: [sceneCa().certificate], alpn, versions: this.o.tlsVersions, session, earlyData: this.o.earlyData === true } : undefined,
     );
     if (typeof s === 'string') this.fail(7, `Failed to connect to ${u.host} port ${u.port}: ${s}`);
   }
@@ -292,11 +327,18 @@ export class Curl extends Program {
         else for (const line of text.replace(/\n$/, '').split('\n')) this.print(line);
       }
     }
+    this.keepSession(c);
     if (c.http.done) this.v(`* Closing connection #${c.id}`);
     else this.v(`* Connection #${c.id} to host ${c.host} left intact`);
     this.timing.total = this.now;
     if (this.o.writeOut !== undefined) this.printOut(r);
     this.next();
+  }
+
+  /** `--ssl-sessions`: keeps the connection's newest TLS session for the next run. */
+  private keepSession(c: Conn): void {
+    if (this.o.sslSessions === undefined || !c.stream.session) return;
+    sessionFile(this.device, this.o.sslSessions).set(c.origin, c.stream.session);
   }
 
   protected override onExit(): void {
@@ -307,7 +349,7 @@ export class Curl extends Program {
 registerApp<CurlOptions>({
   name: 'curl',
   summary: 'transfer URLs over HTTP/0.9, 1.0, 1.1 or 2, with or without TLS',
-  usage: 'curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] URL...',
+  usage: 'curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] URL...',
   parse(argv) {
     const r = parseArgs(argv, {
       v: 'flag',
@@ -324,6 +366,8 @@ registerApp<CurlOptions>({
       'tlsv1.3': 'flag',
       'tls-max': 'string',
       w: 'string',
+      'ssl-sessions': 'string',
+      'tls-earlydata': 'flag',
     });
     if (!r.ok) return r;
     const { positional, options } = r.args;
@@ -358,6 +402,8 @@ registerApp<CurlOptions>({
         resolve,
         tlsVersions,
         writeOut: options.w as string | undefined,
+        sslSessions: options['ssl-sessions'] as string | undefined,
+        earlyData: options['tls-earlydata'] === true,
       },
     };
   },

@@ -110,7 +110,7 @@ export class HttpServer extends Program {
       host,
       socket,
       {
-        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure ? 'http/1.1' : undefined)),
+        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
         onClose: (s) => this.streams.delete(s),
         onAlert: (_s, a) => {
           if (a.level === 'fatal') this.print(`http-server: TLS handshake with ${formatIpv4(socket.remoteIp)} failed: ${a.direction} alert ${a.name}${a.reason ? ` (${a.reason})` : ''}`);
@@ -162,7 +162,7 @@ registerApp<HttpServerOptions>({
   name: 'http-server',
   summary: 'serve a generated web site over HTTP/1.x and HTTP/2 (optionally with TLS)',
   usage:
-    'http-server [-p PORT] [--site hello|gallery|icons] [--delay PATH=TIME,...] [--think TIME] [--tls [--cert-name NAME] [--cert-expired] [--tls-versions 1.2,1.3] [--alpn h2,http/1.1]]',
+    'http-server [-p PORT] [--site hello|gallery|icons|twenty] [--delay PATH=TIME,...] [--think TIME] [--tls [--cert-name NAME] [--cert-expired] [--tls-versions 1.2,1.3] [--alpn h2,http/1.1]]',
   parse(argv) {
     const r = parseArgs(argv, {
       p: 'int',

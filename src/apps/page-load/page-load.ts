@@ -2,12 +2,14 @@
  * page-load: loads a web page like a browser: fetches the HTML, finds its sub-resources (images,
  * stylesheets, scripts) and fetches them all, over
  *
+ * - HTTP/0.9: like HTTP/1.0 (a connection per request), with no headers at all: a bare
+ *   `GET /path` line, and the body alone in reply, ended by the server closing the connection;
  * - HTTP/1.0: a new TCP connection for every request, at most `--connections` at once;
  * - HTTP/1.1: keep-alive connections, at most `--connections` (default 6, like browsers) per host,
  *   one request at a time on each (or all queued at once with `--pipeline`);
  * - HTTP/2: one connection, every request a stream, all at once.
  *
- *   page-load URL [--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]
+ *   page-load URL [--http0.9|--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]
  *
  * Every resource's timings go to the trace (see `waterfall-keys.ts`), and `timeline/waterfall`
  * reads them back as the rows of a DevTools-style waterfall. The program prints one line per
@@ -32,7 +34,7 @@ import { waterfallKey, type WaterfallField } from './waterfall-keys';
 
 export interface PageLoadOptions {
   url: HttpUrl;
-  protocol: Exclude<HttpProtocol, 'HTTP/0.9'>;
+  protocol: HttpProtocol;
   connections: number;
   pipeline: boolean;
   /** `--resolve` entries: `host:port` → address. */
@@ -242,7 +244,7 @@ export class PageLoad extends Program {
         path: r.path,
         authority: authorityOf(this.o.url),
         scheme: this.o.url.scheme,
-        headers: [
+        headers: c.http!.protocol === 'HTTP/0.9' ? [] : [
           { name: 'User-Agent', value: PAGE_LOAD_USER_AGENT },
           { name: 'Accept', value: '*/*' },
         ],
@@ -306,20 +308,21 @@ export class PageLoad extends Program {
 registerApp<PageLoadOptions>({
   name: 'page-load',
   summary: 'load a page and its sub-resources like a browser, recording a waterfall',
-  usage: 'page-load URL [--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
+  usage: 'page-load URL [--http0.9|--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
   parse(argv) {
-    const r = parseArgs(argv, { 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
+    const r = parseArgs(argv, { 'http0.9': 'flag', 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `one URL expected, got ${positional.join(' ')}` : 'no URL given' };
     const url = parseUrl(positional[0]);
     if (typeof url === 'string') return { ok: false, error: url };
-    const flags = (['http1.0', 'http1.1', 'http2'] as const).filter((f) => options[f] === true);
+    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2'] as const).filter((f) => options[f] === true);
     if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
-    const protocol = flags[0] === 'http1.0' ? 'HTTP/1.0' : flags[0] === 'http2' ? 'h2' : 'HTTP/1.1';
+    const protocol = flags[0] === 'http0.9' ? 'HTTP/0.9' : flags[0] === 'http1.0' ? 'HTTP/1.0' : flags[0] === 'http2' ? 'h2' : 'HTTP/1.1';
     const connections = (options.connections as number | undefined) ?? 6;
     if (connections < 1 || connections > 64) return { ok: false, error: '--connections must be 1 to 64' };
     const pipeline = options.pipeline === true;
+    if (protocol === 'HTTP/0.9' && url.scheme === 'https') return { ok: false, error: '--http0.9 works over http:// only' };
     if (pipeline && protocol !== 'HTTP/1.1') return { ok: false, error: '--pipeline needs HTTP/1.1' };
     const resolve = parseResolve((options.resolve as string | undefined) ?? '');
     if (typeof resolve === 'string') return { ok: false, error: resolve };

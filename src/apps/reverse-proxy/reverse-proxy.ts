@@ -108,7 +108,7 @@ export class ReverseProxy extends Program {
       this.device.stack,
       socket,
       {
-        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure ? 'http/1.1' : undefined)),
+        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
         onClose: (s) => this.streams.delete(s),
       },
       this.tls,

@@ -30,6 +30,8 @@ export const SITES: Readonly<Record<string, SiteSpec>> = {
   gallery: { name: 'gallery', images: 6, imageBytes: 20_000, stylesheet: true },
   /** A page, a stylesheet and twelve 1 kB icons: many small requests, where round trips dominate. */
   icons: { name: 'icons', images: 12, imageBytes: 1_000, stylesheet: true },
+  /** A page referencing twenty resources (a stylesheet and nineteen 2 kB images): http-evolution. */
+  twenty: { name: 'twenty', images: 19, imageBytes: 2_000, stylesheet: true },
 };
 
 const enc = new TextEncoder();

@@ -21,6 +21,13 @@ export interface TlsInfo {
   cipherSuite: number;
   alpn?: string;
   resumed: boolean;
+  /**
+   * The stream opened before the handshake finished: a client sending its request as 0-RTT early
+   * data, or a server reading it. `onHandshakeDone` reports the end of the handshake later.
+   */
+  early?: boolean;
+  /** Once the handshake is over: whether the server took the early data. */
+  earlyData?: 'none' | 'accepted' | 'rejected';
 }
 
 /** Callbacks of a stream's user. Every one is optional. */
@@ -29,6 +36,8 @@ export interface StreamHandler {
   onTcpConnect?(s: HttpStream): void;
   /** The stream is ready for application bytes (TCP connected, or TLS handshake done). */
   onOpen?(s: HttpStream, tls?: TlsInfo): void;
+  /** TLS: the handshake finished after an early `onOpen` (0-RTT). */
+  onHandshakeDone?(s: HttpStream, tls: TlsInfo): void;
   onData?(s: HttpStream, data: Uint8Array): void;
   /** The peer closed its side. */
   onEnd?(s: HttpStream): void;
@@ -44,6 +53,8 @@ export interface StreamHandler {
 export class HttpStream {
   handler: StreamHandler = {};
   private tls: TlsClient | TlsServer | undefined;
+  /** Client: open for 0-RTT early data once TCP is up (a resumable TLS 1.3 session that allows it). */
+  private earlyCapable = false;
   private keyLines = 0;
   private closed = false;
   private failed: string | undefined;
@@ -74,7 +85,12 @@ export class HttpStream {
     const stream = new HttpStream(sock, host);
     ref.stream = stream;
     stream.handler = handler;
-    if (tls) stream.tls = new TlsClient({ ...tls, random: rngRandom(host.rng(`tls:client:${sock.localPort}`)), now: () => host.kernel.now });
+    if (tls) {
+      stream.tls = new TlsClient({ ...tls, random: rngRandom(host.rng(`tls:client:${sock.localPort}`)), now: () => host.kernel.now });
+      const s = tls.session;
+      stream.earlySession = s;
+      stream.earlyCapable = tls.earlyData === true && s?.version === '1.3' && (s.maxEarlyData ?? 0) > 0 && (tls.versions ?? ['1.3']).includes('1.3');
+    }
     return stream;
   }
 
@@ -151,7 +167,12 @@ export class HttpStream {
 
   private tcpConnected(): void {
     this.handler.onTcpConnect?.(this);
-    if (this.tls instanceof TlsClient) this.handle(this.tls.start());
+    if (this.tls instanceof TlsClient && this.earlyCapable) {
+      // 0-RTT: the application writes its request now; the ClientHello carries it as early data.
+      const tls = this.tls;
+      this.opened({ version: 'TLSv1.3', cipherSuite: 0x1301, alpn: this.earlyAlpn, resumed: true, early: true });
+      this.handle(tls.start());
+    } else if (this.tls instanceof TlsClient) this.handle(this.tls.start());
     else if (!this.tls) this.opened();
   }
 
@@ -191,11 +212,21 @@ export class HttpStream {
           this.socket.send(e.bytes);
           break;
         case 'data':
+          // A server reading 0-RTT early data: open the stream before the handshake is over.
+          if (e.early && !this.open) later.push(() => this.open || this.opened({ version: 'TLSv1.3', cipherSuite: 0x1301, resumed: true, early: true }));
           later.push(() => this.handler.onData?.(this, e.data));
           break;
-        case 'connected':
-          later.push(() => this.opened({ version: e.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2', cipherSuite: e.cipherSuite, alpn: e.alpn, resumed: e.resumed }));
+        case 'connected': {
+          const info: TlsInfo = { version: e.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2', cipherSuite: e.cipherSuite, alpn: e.alpn, resumed: e.resumed, earlyData: e.earlyData };
+          later.push(() => {
+            if (!this.open) this.opened(info);
+            else {
+              this.tlsInfo = info;
+              this.handler.onHandshakeDone?.(this, info);
+            }
+          });
           break;
+        }
         case 'session':
           this.session = e.session;
           break;
@@ -218,6 +249,12 @@ export class HttpStream {
     if (fatal) this.socket.close();
     for (const fn of later) fn();
   }
+
+  /** The ALPN protocol of the session being resumed (what 0-RTT data is spoken in). */
+  private get earlyAlpn(): string | undefined {
+    return this.earlySession?.alpn;
+  }
+  private earlySession: TlsSession | undefined;
 
   private publishKeyLog(): void {
     if (!(this.tls instanceof TlsClient)) return;

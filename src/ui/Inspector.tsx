@@ -6,10 +6,12 @@
  */
 import { useMemo, useState } from 'react';
 import type { Field, Layer } from '../protocols/codec';
+import { ContentType } from '../protocols/tls/constants';
 import type { Scene } from '../scenario/scene';
 import { RecordKind } from '../sim/trace';
 import { playbackStore, selectionStore, useStore } from '../store';
 import { hopsOfPacket, stateAt, type TimelineIndex } from '../timeline';
+import { decryptedRecordsFor, plaintextHex, plaintextPreview } from '../timeline/tls-decrypt';
 import { describeRow, dissectStored, linkWhere } from './describe';
 import { formatTime } from './format';
 
@@ -130,6 +132,30 @@ function HexDump({ bytes, hover, onHoverByte }: { bytes: Uint8Array; hover: Rang
   );
 }
 
+/** Plaintext of the TLS 1.3 records starting in this frame, from the key log the simulator published. */
+function DecryptedRecords({ index, row }: { index: TimelineIndex; row: number }) {
+  const records = useMemo(() => decryptedRecordsFor(index.trace, row), [index, row]);
+  if (!records) return null;
+  return (
+    <div className="decrypted" data-testid="decrypted-records">
+      <h3>🔓 Decrypted with the session keys the simulator knows (the wire carries only ciphertext)</h3>
+      {records.map((r, i) => (
+        <div key={i} className="decrypted-record">
+          <div className="f-label">
+            Record {i + 1}: {r.typeName} ({r.plaintext.length} bytes, {r.epoch} keys)
+          </div>
+          {r.contentType === ContentType.applicationData && (
+            <>
+              <pre className="decrypted-text">{plaintextPreview(r.plaintext)}</pre>
+              <pre className="decrypted-hex">{plaintextHex(r.plaintext)}</pre>
+            </>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function FrameView({ index, row }: { index: TimelineIndex; row: number }) {
   const tr = index.trace;
   const frameId = tr.frame[row];
@@ -193,6 +219,7 @@ function FrameView({ index, row }: { index: TimelineIndex; row: number }) {
           }}
         />
       )}
+      {kind === RecordKind.FrameTx && <DecryptedRecords index={index} row={row} />}
       {hops.length > 1 && (
         <div className="hops">
           <h3>Hops of this packet ({hops.length})</h3>

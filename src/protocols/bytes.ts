@@ -26,3 +26,16 @@ export function writeU32(buf: Uint8Array, off: number, v: number): void {
   buf[off + 2] = (v >>> 8) & 0xff;
   buf[off + 3] = v & 0xff;
 }
+
+/** The bytes of `parts` one after another, in a new array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -15,6 +15,7 @@
  */
 import type { IpDevice } from '../../net/ip/ip-device';
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
+import { concatBytes } from '../../protocols/bytes';
 import { controlStreamPreface, H3Message, sendH3Request } from '../../protocols/http3/http3';
 import { sceneCa } from '../../protocols/http/pki';
 import { subresources } from '../../protocols/http/site';
@@ -157,7 +158,7 @@ export class H3Get extends Program {
     this.wf(r.index, 'bytes', r.msg.bodyBytes);
     this.print(`h3-get: ${status} ${r.path} ${r.msg.bodyBytes} bytes, stream ${id}, ${((r.done - r.sentAt) / 1e6).toFixed(3)} ms`);
     if (r.index === 0 && this.o.page) {
-      const html = dec.decode(concatAll(r.msg.body));
+      const html = dec.decode(concatBytes(...r.msg.body));
       for (const p of subresources(html)) this.request(c, p);
     }
     if ([...this.reqs.values()].every((x) => x.done !== undefined)) this.finishVisit(c);
@@ -178,17 +179,6 @@ export class H3Get extends Program {
   }
 }
 
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Parses `https://IP[:PORT]/PATH`. */
 export function parseH3Url(text: string): { addr: number; port: number; path: string } | string {

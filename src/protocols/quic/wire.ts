@@ -136,17 +136,8 @@ export class QuicReader {
   }
 }
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Joins byte arrays (the shared helper, under the name QUIC code uses). */
+export { concatBytes as concat } from '../bytes';
 
 export function hex(b: Uint8Array): string {
   let s = '';

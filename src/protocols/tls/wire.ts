@@ -165,17 +165,7 @@ export class TlsReader {
 }
 
 /** Concatenates byte arrays. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatBytes } from '../bytes';
 
 /** Lower-case hex without separators. */
 export function toHex(b: Uint8Array): string {

@@ -4,6 +4,8 @@
  * simulated connection reaches.
  */
 
+import { ByteWriter } from '../byte-writer';
+
 /** A decoding error: the bytes do not hold what the header or frame says. */
 export class QuicDecodeError extends Error {}
 
@@ -15,45 +17,8 @@ export function varintLength(v: number): number {
   return 8;
 }
 
-/** Growable byte writer. */
-export class QuicWriter {
-  private buf = new Uint8Array(64);
-  private n = 0;
-
-  get length(): number {
-    return this.n;
-  }
-
-  private room(k: number): void {
-    if (this.n + k <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.n + k) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.n));
-    this.buf = b;
-  }
-
-  u8(v: number): this {
-    this.room(1);
-    this.buf[this.n++] = v & 0xff;
-    return this;
-  }
-
-  u16(v: number): this {
-    return this.u8(v >>> 8).u8(v);
-  }
-
-  u32(v: number): this {
-    return this.u16(v >>> 16).u16(v & 0xffff);
-  }
-
-  bytes(b: Uint8Array): this {
-    this.room(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
-    return this;
-  }
-
+/** Growable byte writer with QUIC's variable-length integers. */
+export class QuicWriter extends ByteWriter {
   /** A varint in its shortest form, or in exactly `len` bytes when given. */
   varint(v: number, len = varintLength(v)): this {
     if (len === 1) return this.u8(v);
@@ -66,10 +31,6 @@ export class QuicWriter {
   /** A varint length followed by the bytes. */
   vbytes(b: Uint8Array): this {
     return this.varint(b.length).bytes(b);
-  }
-
-  finish(): Uint8Array {
-    return this.buf.slice(0, this.n);
   }
 }
 

@@ -2,7 +2,7 @@
  * Cryptographic building blocks, all synchronous (noble): SHA-256, HKDF (RFC 5869) with TLS 1.3's
  * HKDF-Expand-Label / Derive-Secret (RFC 8446 section 7.1), the TLS 1.2 PRF (RFC 5246 section 5),
  * AES-128-GCM, X25519 and ECDSA P-256. Randomness only ever comes from an injected
- * {@link TlsRandom}: never Math.random or the platform's crypto.
+ * {@link TlsRandom}: never an ambient source such as the platform's crypto.
  */
 
 import { gcm } from '@noble/ciphers/aes.js';

@@ -4,6 +4,8 @@
  * truncation; the engine turns that into a `decode_error` alert.
  */
 
+import { ByteWriter } from '../byte-writer';
+
 /** A malformed TLS structure; carries the alert the receiver should send. */
 export class TlsDecodeError extends Error {
   constructor(
@@ -17,54 +19,9 @@ export class TlsDecodeError extends Error {
 }
 
 /** Appends bytes; `vector(lenBytes, fn)` writes a length-prefixed vector. */
-export class TlsWriter {
-  private buf = new Uint8Array(256);
-  private len = 0;
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  u8(v: number): this {
-    this.ensure(1);
-    this.buf[this.len++] = v & 0xff;
-    return this;
-  }
-
-  u16(v: number): this {
-    this.ensure(2);
-    this.buf[this.len++] = (v >>> 8) & 0xff;
-    this.buf[this.len++] = v & 0xff;
-    return this;
-  }
-
-  u24(v: number): this {
-    this.ensure(3);
-    this.buf[this.len++] = (v >>> 16) & 0xff;
-    this.buf[this.len++] = (v >>> 8) & 0xff;
-    this.buf[this.len++] = v & 0xff;
-    return this;
-  }
-
-  u32(v: number): this {
-    this.ensure(4);
-    this.buf[this.len++] = (v >>> 24) & 0xff;
-    this.buf[this.len++] = (v >>> 16) & 0xff;
-    this.buf[this.len++] = (v >>> 8) & 0xff;
-    this.buf[this.len++] = v & 0xff;
-    return this;
-  }
-
-  bytes(b: Uint8Array): this {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-    return this;
+export class TlsWriter extends ByteWriter {
+  constructor() {
+    super(256);
   }
 
   /** A vector whose length prefix is `lenBytes` (1, 2 or 3) bytes long. */
@@ -82,14 +39,6 @@ export class TlsWriter {
   /** Shorthand for a vector holding exactly `b`. */
   opaque(lenBytes: 1 | 2 | 3, b: Uint8Array): this {
     return this.vector(lenBytes, (w) => w.bytes(b));
-  }
-
-  get length(): number {
-    return this.len;
-  }
-
-  finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
   }
 }
 

@@ -1,10 +1,9 @@
 /** Registers the `dns-server` device kind: an IP host whose DNS server starts with it (and restarts with it). */
 import { parseIpv4 } from '../../../protocols/addr';
 import { DnsServer, type DnsServerOptions } from '../../../protocols/dns/server';
-import { setResolvers } from '../../../protocols/dns/stub';
 import type { SimContext } from '../../context';
 import { registerDevice } from '../../device-registry';
-import { configureIp } from '../../ip/configure';
+import { configureHost } from '../host/build-host';
 import { IpDevice } from '../../ip/ip-device';
 import { dnsServerConfigSpec, zonesOf, type DnsServerConfig } from './config';
 
@@ -51,8 +50,7 @@ registerDevice<DnsServerConfig>({
   build({ ctx, name, nodeId, ordinal, config }) {
     const roots = (config.roots ?? []).map((r, i) => ({ name: `root-${i + 1}`, address: parseIpv4(r)! }));
     const device = new DnsServerDevice(ctx, name, nodeId, { zones: zonesOf(config), roots });
-    configureIp(device, ordinal, [{ name: 'eth0', ip: config.ip, mac: config.mac, mtu: config.mtu }], config.routes, config.gateway);
-    if (config.dns !== undefined) setResolvers(device.stack, [parseIpv4(config.dns)!]);
+    configureHost(device, ordinal, config);
     return device;
   },
 });

@@ -8,7 +8,7 @@ export const name = 'trace hash matches Node';
 export const timeout = 120_000;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENES = ['router-ping', 'hub-vs-switch'];
+const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter'];
 
 function nodeHashes() {
   const r = spawnSync('npx', ['tsx', 'test/e2e/node-hash.ts', ...SCENES], { cwd: root, encoding: 'utf8' });

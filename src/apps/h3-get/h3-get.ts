@@ -15,12 +15,11 @@
  */
 import type { IpDevice } from '../../net/ip/ip-device';
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
-import { concatBytes } from '../../protocols/bytes';
-import { controlStreamPreface, H3Message, sendH3Request } from '../../protocols/http3/http3';
+import type { ClientResponse } from '../../protocols/http/client';
 import { sceneCa } from '../../protocols/http/pki';
 import { subresources } from '../../protocols/http/site';
-import type { QuicConnection } from '../../protocols/quic/connection';
-import { QUIC_PORT, QuicEndpoint } from '../../protocols/quic/endpoint';
+import { H3ClientConnection } from '../../protocols/http3/client';
+import { QUIC_PORT } from '../../protocols/quic/endpoint';
 import type { TlsSession } from '../../protocols/tls';
 import { parseArgs, parseSeconds } from '../command';
 import { waterfallKey, type WaterfallField } from '../page-load/waterfall-keys';
@@ -41,9 +40,7 @@ export interface H3GetOptions {
 interface Req {
   index: number;
   path: string;
-  msg: H3Message;
   sentAt: number;
-  firstByte?: number;
   done?: number;
 }
 
@@ -52,11 +49,10 @@ const dec = new TextDecoder();
 export class H3Get extends Program {
   private visit = 0;
   private session?: TlsSession;
-  private readonly endpoints: QuicEndpoint[] = [];
-  private conn?: QuicConnection;
-  private reqs = new Map<number, Req>();
+  private readonly connections: H3ClientConnection[] = [];
+  private conn?: H3ClientConnection;
+  private reqs: Req[] = [];
   private startedAt = 0;
-  private nextIndex = 0;
   private loadId = 0;
 
   constructor(
@@ -89,39 +85,36 @@ export class H3Get extends Program {
   private startVisit(): void {
     this.visit++;
     this.loadId = this.visit;
-    const ep = QuicEndpoint.open(this.host, 0);
-    if (typeof ep === 'string') {
-      this.print(`h3-get: ${ep}`);
-      this.exit();
-      return;
-    }
-    this.endpoints.push(ep);
-    this.reqs = new Map();
-    this.nextIndex = 0;
-    this.startedAt = this.now;
     const resume = this.session !== undefined && this.o.zeroRtt;
-    const url = `https://${formatIpv4(this.o.addr)}${this.o.port === QUIC_PORT ? '' : `:${this.o.port}`}${this.o.path}`;
-    this.print(`h3-get: visit ${this.visit}: ${url}${this.session ? ' (resuming the session from the last visit)' : ''}`);
-    const conn = ep.connect(
+    const conn = H3ClientConnection.connect(
+      this.host,
       { addr: this.o.addr, port: this.o.port },
+      { serverName: this.o.sni, trustAnchors: [sceneCa().certificate], session: this.session, earlyData: this.o.zeroRtt },
       {
-        onConnected: (c, info) => {
+        onConnected: (info) => {
           const ms = ((this.now - this.startedAt) / 1e6).toFixed(3);
           this.print(`h3-get: QUIC handshake done in ${ms} ms (ALPN ${info.alpn ?? 'none'}${info.resumed ? ', resumed' : ''}${info.earlyData !== 'none' ? `, 0-RTT ${info.earlyData}` : ''})`);
           this.wf(0, 'tlsEnd', this.now);
-          c.write(c.openUniStream(), controlStreamPreface());
-          if (!resume) this.request(c, this.o.path);
+          if (!resume && this.conn) this.request(this.conn, this.o.path);
         },
-        onSession: (_c, s) => {
+        onSession: (s) => {
           this.session = s;
         },
-        onStreamData: (c, id, data, fin) => this.onData(c, id, data, fin),
-        onClose: (_c, err) => {
+        onClose: (err) => {
           if (err) this.print(`h3-get: connection closed: ${err}`);
         },
       },
-      { serverName: this.o.sni, trustAnchors: [sceneCa().certificate], alpn: ['h3'], session: this.session, earlyData: this.o.zeroRtt },
     );
+    if (typeof conn === 'string') {
+      this.print(`h3-get: ${conn}`);
+      this.exit();
+      return;
+    }
+    this.connections.push(conn);
+    this.reqs = [];
+    this.startedAt = this.now;
+    const url = `https://${formatIpv4(this.o.addr)}${this.o.port === QUIC_PORT ? '' : `:${this.o.port}`}${this.o.path}`;
+    this.print(`h3-get: visit ${this.visit}: ${url}${this.session ? ' (resuming the session from the last visit)' : ''}`);
     this.conn = conn;
     this.wf(0, 'tlsStart', this.now);
     // Resuming: the request goes out before the handshake, in 0-RTT packets.
@@ -129,53 +122,53 @@ export class H3Get extends Program {
     conn.start();
   }
 
-  private request(c: QuicConnection, path: string): void {
-    const index = this.nextIndex++;
+  private request(c: H3ClientConnection, path: string): void {
+    const r: Req = { index: this.reqs.length, path, sentAt: this.now };
+    this.reqs.push(r);
     const authority = this.o.sni;
-    this.wf(index, 'url', `https://${authority}${path}`);
-    this.wf(index, 'queued', this.now);
-    const id = sendH3Request(c, authority, path, [['user-agent', 'packetarium-h3-get']]);
-    this.reqs.set(id, { index, path, msg: new H3Message(), sentAt: this.now });
-    this.wf(index, 'requestSent', this.now);
-    this.wf(index, 'connection', `#0 quic stream ${id}`);
+    this.wf(r.index, 'url', `https://${authority}${path}`);
+    this.wf(r.index, 'queued', this.now);
+    let id = -1;
+    id = c.request(
+      { method: 'GET', scheme: 'https', authority, path, headers: [{ name: 'user-agent', value: 'packetarium-h3-get' }] },
+      {
+        onSent: () => this.wf(r.index, 'requestSent', this.now),
+        onHead: () => {
+          this.wf(r.index, 'firstByte', this.now);
+          this.host.state('h3 first byte', `visit ${this.visit} stream ${id} ${r.path}`);
+        },
+        onDone: (resp) => this.done(c, r, id, resp),
+        onError: (e) => this.print(`h3-get: ${r.path}: ${e}`),
+      },
+    );
+    this.wf(r.index, 'connection', `#0 quic stream ${id}`);
     this.host.state('h3 request', `visit ${this.visit} stream ${id} GET ${path}`);
   }
 
-  private onData(c: QuicConnection, id: number, data: Uint8Array, fin: boolean): void {
-    const r = this.reqs.get(id);
-    if (!r) return;
-    if (r.firstByte === undefined && data.length > 0) {
-      r.firstByte = this.now;
-      this.wf(r.index, 'firstByte', this.now);
-      this.host.state('h3 first byte', `visit ${this.visit} stream ${id} ${r.path}`);
-    }
-    r.msg.push(data);
-    if (!fin) return;
+  private done(c: H3ClientConnection, r: Req, id: number, resp: ClientResponse): void {
     r.done = this.now;
-    const status = r.msg.header(':status') ?? '?';
     this.wf(r.index, 'done', this.now);
-    this.wf(r.index, 'status', status);
-    this.wf(r.index, 'bytes', r.msg.bodyBytes);
-    this.print(`h3-get: ${status} ${r.path} ${r.msg.bodyBytes} bytes, stream ${id}, ${((r.done - r.sentAt) / 1e6).toFixed(3)} ms`);
+    this.wf(r.index, 'status', resp.status);
+    this.wf(r.index, 'bytes', resp.body.length);
+    this.print(`h3-get: ${resp.status} ${r.path} ${resp.body.length} bytes, stream ${id}, ${((r.done - r.sentAt) / 1e6).toFixed(3)} ms`);
     if (r.index === 0 && this.o.page) {
-      const html = dec.decode(concatBytes(...r.msg.body));
-      for (const p of subresources(html)) this.request(c, p);
+      for (const p of subresources(dec.decode(resp.body))) this.request(c, p);
     }
-    if ([...this.reqs.values()].every((x) => x.done !== undefined)) this.finishVisit(c);
+    if (this.reqs.every((x) => x.done !== undefined)) this.finishVisit(c);
   }
 
-  private finishVisit(c: QuicConnection): void {
+  private finishVisit(c: H3ClientConnection): void {
     const ms = ((this.now - this.startedAt) / 1e6).toFixed(3);
-    this.print(`h3-get: visit ${this.visit} done: ${this.reqs.size} response${this.reqs.size === 1 ? '' : 's'} in ${ms} ms`);
-    c.close(0x100, '');
+    this.print(`h3-get: visit ${this.visit} done: ${this.reqs.length} response${this.reqs.length === 1 ? '' : 's'} in ${ms} ms`);
+    c.close();
     this.conn = undefined;
     if (this.visit < this.o.visits) this.after(this.o.gapNs, () => this.startVisit());
     // Linger a little so the server's last packets find an open port, then exit.
-    else this.after(4 * (c.smoothedRtt || 50_000_000), () => this.exit());
+    else this.after(4 * (c.quic.smoothedRtt || 50_000_000), () => this.exit());
   }
 
   protected override onExit(): void {
-    for (const e of this.endpoints) e.close();
+    for (const c of this.connections) c.release();
   }
 }
 

@@ -49,6 +49,7 @@ interface Pending {
 }
 
 export class H3ClientConnection {
+  readonly protocol = 'h3';
   /** Requests sent over this connection so far. */
   used = 0;
   /** Set once the handshake finished. */
@@ -57,37 +58,41 @@ export class H3ClientConnection {
   private readonly pending = new Map<number, Pending>();
   private ended = false;
 
-  private constructor(
-    private readonly endpoint: QuicEndpoint,
-    readonly quic: QuicConnection,
-  ) {}
+  private endpoint!: QuicEndpoint;
+  private connection!: QuicConnection;
+
+  private constructor(private readonly events: H3ConnectionEvents) {}
+
+  /** The QUIC connection underneath. */
+  get quic(): QuicConnection {
+    return this.connection;
+  }
 
   /**
    * Opens an ephemeral UDP port on `host` and prepares a connection to `to` (call {@link start}
    * to send the first Initial). Returns an error text when no port can be bound.
    */
   static connect(host: IpHost, to: QuicAddress, tls: QuicTlsClientConfig, events: H3ConnectionEvents): H3ClientConnection | string {
-    let self: H3ClientConnection | undefined;
+    const self = new H3ClientConnection(events);
     const ep = QuicEndpoint.open(host, 0, undefined, (report) => {
-      if (self && !self.connected && report.type === ICMP_DEST_UNREACHABLE && report.code === UNREACH_PORT) self.end('Connection refused', events);
+      if (!self.connected && report.type === ICMP_DEST_UNREACHABLE && report.code === UNREACH_PORT) self.end('Connection refused');
     });
     if (typeof ep === 'string') return ep;
-    const quic = ep.connect(
+    self.endpoint = ep;
+    self.connection = ep.connect(
       to,
       {
         onConnected: (_c, info) => {
-          const s = self!;
-          s.connected = true;
+          self.connected = true;
           events.onConnected?.(info);
-          s.sendControl();
+          self.sendControl();
         },
         onSession: (_c, session) => events.onSession?.(session),
-        onStreamData: (_c, id, data, fin) => self!.onStreamData(id, data, fin),
-        onClose: (_c, error) => self!.end(error, events),
+        onStreamData: (_c, id, data, fin) => self.onStreamData(id, data, fin),
+        onClose: (_c, error) => self.end(error),
       },
       { ...tls, alpn: ['h3'] },
     );
-    self = new H3ClientConnection(ep, quic);
     return self;
   }
 
@@ -104,6 +109,16 @@ export class H3ClientConnection {
   /** Whether the connection is over (closed, refused or abandoned). */
   get closed(): boolean {
     return this.ended || this.quic.closed;
+  }
+
+  /** Whether a new request may be sent now (every request is its own stream: while open). */
+  get available(): boolean {
+    return !this.closed;
+  }
+
+  /** Set once the connection can take no more requests (as {@link HttpClientConnection.done}). */
+  get done(): boolean {
+    return this.closed;
   }
 
   /** Sends the first Initial (with any 0-RTT requests queued before it). */
@@ -173,13 +188,13 @@ export class H3ClientConnection {
     return { version: 'HTTP/3', status: Number(m.header(':status') ?? 0), reason: '', headers };
   }
 
-  private end(error: string | undefined, events: H3ConnectionEvents): void {
+  private end(error: string | undefined): void {
     if (this.ended) return;
     this.ended = true;
     if (error === 'Connection refused') this.quic.abandon();
     const left = [...this.pending.values()];
     this.pending.clear();
     for (const p of left) p.handler.onError?.(error ?? 'connection closed before the response ended');
-    events.onClose?.(error);
+    this.events.onClose?.(error);
   }
 }

@@ -126,6 +126,11 @@ export class H3ClientConnection {
     this.quic.start();
   }
 
+  /** Runs `fn` (which sends requests); each goes out at once on its own stream, so nothing to gather. */
+  batch(fn: () => void): void {
+    fn();
+  }
+
   /** Sends a request on a new stream and returns the stream's id. */
   request(req: ClientRequest, handler: ResponseHandler): number {
     this.sendControl();

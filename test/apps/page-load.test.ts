@@ -175,3 +175,49 @@ describe('page-load over HTTPS', () => {
     expect(rows.filter((r) => r.tls)).toHaveLength(1);
   });
 });
+
+describe('page-load --http3', () => {
+  const h3 = (server: string, cmd: string) => net([server, cmd]).runUntil('2s');
+  const GALLERY = ['/', '/style.css', ...[1, 2, 3, 4, 5, 6].map((i) => `/img/${i}.svg`)];
+
+  it('fetches the page and every resource over one QUIC connection, each request on its own stream', () => {
+    const n = h3('h3-server --site gallery', 'page-load https://www.example.test/ --http3 --resolve www.example.test:443:10.0.0.2');
+    const out = n.logs('h1');
+    expect(out[0]).toBe('page-load: https://www.example.test/ over HTTP/3');
+    expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), \d+ B, 1 connection, finished in [\d.]+ ms$/);
+    const rows = waterfall(n.trace, 'h1');
+    expect(rows.map((r) => r.url)).toEqual(GALLERY.map((p) => `https://www.example.test${p}`));
+    expect(rows.every((r) => r.status === 200)).toBe(true);
+    // The same bytes as the same site over HTTP/2.
+    const h2 = waterfall(h3('http-server --site gallery', 'page-load http://10.0.0.2/ --http2').trace, 'h1');
+    expect(rows.map((r) => r.bytes)).toEqual(h2.map((r) => r.bytes));
+    // One connection; streams 0, 4, 8, ... (client-initiated bidirectional, RFC 9000 2.1), one per request.
+    expect(new Set(rows.map((r) => r.connection!.replace(/ stream \d+$/, ''))).size).toBe(1);
+    const streams = rows.map((r) => Number(/ stream (\d+)$/.exec(r.connection!)![1]));
+    expect(streams).toEqual([0, 4, 8, 12, 16, 20, 24, 28]);
+    // The handshake (ARP, then one 20 ms round trip) is the TLS phase; no TCP connect phase.
+    const page = rows[0];
+    expect(page.connect!.end).toBe(page.connect!.start);
+    expect((page.tls!.end - page.tls!.start) / 1e6).toBeCloseTo(40, 0);
+    expect(rows.filter((r) => r.tls)).toHaveLength(1);
+    expect(page.wait!.start).toBe(page.tls!.end);
+    // Every sub-resource request left at once, when the page had arrived.
+    const sent = rows.slice(1).map((r) => r.wait!.start);
+    expect(new Set(sent).size).toBe(1);
+    expect(sent[0]).toBe(page.end);
+    // Nothing went over TCP: QUIC on UDP port 443 only.
+    const ip = n.frames('h1-h2').filter((f) => f.ip && f.ip.protocol !== 1);
+    expect(ip.every((f) => f.ip!.protocol === 17)).toBe(true);
+  });
+
+  it('records a refused connection (ICMP port unreachable) as the page error', () => {
+    const n = h3('http-server --site gallery', 'page-load https://www.example.test/ --http3 --resolve www.example.test:443:10.0.0.2');
+    const rows = waterfall(n.trace, 'h1');
+    expect(rows.map((r) => [r.index, r.error])).toEqual([[0, 'Connection refused']]);
+    expect(n.logs('h1')).toContain('page-load: connection #0 failed: Connection refused');
+  });
+
+  it('needs an https:// URL', () => {
+    expect(() => h3('h3-server', 'page-load http://10.0.0.2/ --http3')).toThrow(/--http3 needs an https:\/\/ URL/);
+  });
+});

@@ -342,7 +342,7 @@ export class Curl extends Program {
           this.timing.appconnect = this.now;
           this.v(`* SSL connection using TLSv1.3 / ${QUIC_CIPHER_SUITE}${info.resumed ? ` (resumed, early data ${info.earlyData})` : ''}`);
           this.v(`* ALPN: server accepted ${info.alpn ?? 'h3'}`);
-          if (!this.o.insecure) this.v('*  SSL certificate verify ok.');
+          if (!this.o.insecure && !info.resumed) this.v('*  SSL certificate verify ok.');
           this.v(`* Connected to ${u.host} (${formatIpv4(addr)}) port ${u.port}`);
           if (!early) {
             this.v('* using HTTP/3');

@@ -2,8 +2,8 @@
  * The client side of one HTTP/3 connection (RFC 9114): a QUIC endpoint on an ephemeral UDP port,
  * one QUIC connection with ALPN `h3`, the control stream's SETTINGS once the handshake is done,
  * and every request on its own bidirectional stream. Progress is reported with the same
- * {@link ResponseHandler} callbacks as the TCP-based {@link HttpClientConnection}, so curl,
- * page-load and h3-get drive both alike.
+ * {@link ResponseHandler} callbacks as the TCP-based {@link HttpClientConnection}, so curl and
+ * page-load drive both alike.
  *
  * Requests made before {@link H3ClientConnection.start} travel as 0-RTT data when the TLS
  * configuration resumes a session with early data.

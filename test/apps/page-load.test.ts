@@ -1,4 +1,5 @@
 /** page-load and its waterfall (timeline/waterfall), and head-of-line blocking under loss. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '../../src/apps';
 import { parseWaterfallKey, waterfallKey } from '../../src/apps/page-load/waterfall-keys';
@@ -219,5 +220,23 @@ describe('page-load --http3', () => {
 
   it('needs an https:// URL', () => {
     expect(() => h3('h3-server', 'page-load http://10.0.0.2/ --http3')).toThrow(/--http3 needs an https:\/\/ URL/);
+  });
+});
+
+describe('page-load --http3 across a change of network (scenes/quic-migration.yaml)', () => {
+  const scene = TestNet.fromYaml(readFileSync(new URL('../../scenes/quic-migration.yaml', import.meta.url), 'utf8')).runToEnd();
+
+  it('keeps its one QUIC connection: the server validates the new path and the page completes', () => {
+    const out = scene.logs('phone');
+    expect(out).toContain('page-load: network changed: migrating connection #0 to 10.0.2.10');
+    expect(scene.states('phone', 'quic path').map((r) => [r.time / 1e6, r.value])).toEqual([[150, 'client address changed: probing the new path']]);
+    expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), 120489 B, 1 connection, /);
+    expect(scene.states('web', 'quic path').map((r) => r.value)).toEqual(['peer moved to 10.0.2.10:' + /:(\d+)>/.exec(waterfall(scene.trace, 'phone')[0].connection!)![1] + ': validating', 'validated new path']);
+    // After the switch the phone's datagrams leave over cellular from its new address, all in
+    // short-header (1-RTT) packets: no new handshake.
+    const after = scene.frames('cellular', 'a>b').filter((f) => f.ip?.protocol === 17);
+    expect(after.length).toBeGreaterThan(5);
+    expect(after.every((f) => f.time >= 150e6 && f.ip!.src === '10.0.2.10')).toBe(true);
+    expect(after.every((f) => (f.bytes[42] & 0x80) === 0)).toBe(true);
   });
 });

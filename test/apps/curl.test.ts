@@ -4,17 +4,7 @@ import '../../src/apps';
 import { authorityOf, parseUrl } from '../../src/apps/curl/curl';
 import { TestNet } from '../helpers/net';
 
-const run = (cmd: string, server = 'http-server --site hello', until = '1s') =>
-  TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 1ms }
-run:
-  - { on: h2, at: 0ms, cmd: "${server}" }
-  - { on: h1, at: 1ms, cmd: "${cmd}" }
-`).runUntil(until);
+const run = (cmd: string, server = 'http-server --site hello', until = '1s') => TestNet.twoHosts(server, cmd).runUntil(until);
 
 describe('curl', () => {
   it('parses URLs', () => {

@@ -95,17 +95,7 @@ describe('page-load', () => {
   });
 
   it('numbers successive loads on a node, and records failures', () => {
-    const n = TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 1ms }
-run:
-  - { on: h2, at: 0ms, cmd: "http-server --site hello" }
-  - { on: h1, at: 1ms, cmd: "page-load http://10.0.0.2/ --http2" }
-  - { on: h1, at: 100ms, cmd: "page-load http://10.0.0.2:81/" }
-`).runUntil('1s');
+    const n = TestNet.twoHosts('http-server --site hello', 'page-load http://10.0.0.2/ --http2', [{ at: '100ms', cmd: 'page-load http://10.0.0.2:81/' }]).runUntil('1s');
     const rows = waterfall(n.trace, 'h1');
     expect(rows.map((r) => [r.load, r.index, r.status ?? r.error])).toEqual([
       [1, 0, 200],

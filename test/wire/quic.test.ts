@@ -63,16 +63,7 @@ describe('QUIC and HTTP/3 in tshark', () => {
 
   it('decodes a curl --http3 request: QUIC to UDP 443, then its HTTP/3 HEADERS with curl\'s fields', () => {
     requireTshark();
-    const net = TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 5ms }
-run:
-  - { on: h2, at: 0ms, cmd: "h3-server --site hello" }
-  - { on: h1, at: 1ms, cmd: "curl --http3 --resolve www.example.test:443:10.0.0.2 https://www.example.test/" }
-`).runUntil('1s');
+    const net = TestNet.twoHosts('h3-server --site hello', 'curl --http3 --resolve www.example.test:443:10.0.0.2 https://www.example.test/').runUntil('1s');
     expect(net.logs('h1')).toContain('  <h1>Welcome to hello</h1>');
     const dir = mkdtempSync(join(tmpdir(), 'quic-wire-'));
     try {

@@ -107,7 +107,7 @@ export const CURL_CONNECT_TIMEOUT_NS = 300e9;
 /** The only cipher suite of the QUIC model (AES-128-GCM). */
 const QUIC_CIPHER_SUITE = 'TLS_AES_128_GCM_SHA256';
 
-/** The `--ssl-sessions` files of each host: file name → `host:port` → session. */
+/** The `--ssl-sessions` files of each host: file name → `host:port` (`h3 host:port` for QUIC) → session. */
 const sessionFiles = new WeakMap<IpDevice, Map<string, Map<string, TlsSession>>>();
 
 function sessionFile(device: IpDevice, name: string): Map<string, TlsSession> {
@@ -326,7 +326,6 @@ export class Curl extends Program {
     /** The connection once made, the connect timeout, and whether the handshake finished. */
     const at: { c?: Conn; timer?: TimerId; connected: boolean } = { connected: false };
     const failed = (code: number, why: string) => {
-      if (at.timer !== undefined) this.cancel(at.timer);
       const ms = Math.round((this.now - started) / 1e6);
       this.fail(code, `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: ${why}`);
     };
@@ -357,6 +356,7 @@ export class Curl extends Program {
           const i = at.c ? this.conns.indexOf(at.c) : -1;
           if (i >= 0) this.conns.splice(i, 1);
           if (at.connected) return; // after the handshake: the request in flight reports it
+          if (at.timer !== undefined) this.cancel(at.timer);
           if (error?.startsWith('TLS alert')) {
             const certificate = /certificate|unknown ca/i.test(error);
             this.fail(certificate ? 60 : 35, certificate ? `SSL certificate problem: ${error.replace(/^TLS alert: [^(]*\(?/, '').replace(/\)$/, '')}` : `QUIC connect error: ${error}`);

@@ -13,5 +13,4 @@ import './curl/curl';
 import './http-server/http-server';
 import './page-load/page-load';
 import './h3-server/h3-server';
-import './h3-get/h3-get';
 import './reverse-proxy/reverse-proxy';

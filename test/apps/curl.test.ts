@@ -4,17 +4,7 @@ import '../../src/apps';
 import { authorityOf, parseUrl } from '../../src/apps/curl/curl';
 import { TestNet } from '../helpers/net';
 
-const run = (cmd: string, server = 'http-server --site hello', until = '1s') =>
-  TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 1ms }
-run:
-  - { on: h2, at: 0ms, cmd: "${server}" }
-  - { on: h1, at: 1ms, cmd: "${cmd}" }
-`).runUntil(until);
+const run = (cmd: string, server = 'http-server --site hello', until = '1s') => TestNet.twoHosts(server, cmd).runUntil(until);
 
 describe('curl', () => {
   it('parses URLs', () => {
@@ -155,5 +145,83 @@ describe('curl over TLS (HTTPS)', () => {
 
   it('-k skips the name check', () => {
     expect(tlsRun('curl -k --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')[0]).toBe('<!DOCTYPE html>');
+  });
+});
+
+describe('curl --http3 (QUIC)', () => {
+  const RESOLVE = '--resolve www.example.test:443:10.0.0.2';
+  const h3Run = (cmd: string) => run(cmd, 'h3-server --site hello');
+
+  it('-v shows the QUIC handshake (TLS 1.3 inside), then the request and response over HTTP/3', () => {
+    const out = h3Run(`curl -v --http3 -o /dev/null ${RESOLVE} https://www.example.test/`).logs('h1');
+    expect(out).toEqual([
+      '* Added www.example.test:443:10.0.0.2 to DNS cache',
+      '*   Trying 10.0.0.2:443...',
+      '* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256',
+      '* ALPN: server accepted h3',
+      '*  SSL certificate verify ok.',
+      '* Connected to www.example.test (10.0.0.2) port 443',
+      '* using HTTP/3',
+      '* [HTTP/3] [0] OPENED stream for https://www.example.test/',
+      '> GET / HTTP/3',
+      '> Host: www.example.test',
+      '> User-Agent: curl/8.5.0',
+      '> Accept: */*',
+      '> ',
+      '< HTTP/3 200 ',
+      '< content-type: text/html',
+      '< content-length: 112',
+      '< ',
+      '{ [112 bytes data]',
+      '* Connection #0 to host www.example.test left intact',
+    ]);
+  });
+
+  it('prints the body, and gets 404 for a missing path on the same connection (stream 4)', () => {
+    const n = h3Run(`curl -v --http3 ${RESOLVE} https://www.example.test/ https://www.example.test/nope`);
+    const out = n.logs('h1');
+    expect(out).toContain('  <h1>Welcome to hello</h1>');
+    expect(out).toContain('* Re-using existing connection with host www.example.test');
+    expect(out).toContain('* [HTTP/3] [4] OPENED stream for https://www.example.test/nope');
+    expect(out).toContain('< HTTP/3 404 ');
+    expect(out).toContain('/nope not found');
+    // It all went over UDP port 443 (QUIC), none of it over TCP.
+    const frames = n.frames('h1-h2').filter((f) => f.ip);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.ip!.protocol === 17)).toBe(true);
+    expect(n.frames('h1-h2').some((f) => f.dissected.protocol === 'QUIC')).toBe(true);
+  });
+
+  it('-I sends HEAD and prints the status line and headers; -w reports http_version 3', () => {
+    expect(h3Run(`curl -I --http3 ${RESOLVE} https://www.example.test/`).logs('h1')).toEqual(['HTTP/3 200 ', 'content-type: text/html', 'content-length: 112', '']);
+    const w = h3Run(`curl --http3 -o /dev/null -w '%{http_code} %{http_version} %{time_connect} %{time_appconnect}' ${RESOLVE} https://www.example.test/`).logs('h1');
+    const [code, version, connect, appconnect] = w.at(-1)!.split(' ');
+    expect([code, version]).toEqual(['200', '3']);
+    // QUIC is connected when its handshake (which is the TLS handshake) is done: one moment.
+    expect(connect).toBe(appconnect);
+  });
+
+  it('fails like curl: nothing listening on the UDP port (ICMP port unreachable), and no answer at all', () => {
+    expect(h3Run('curl --http3 -k https://10.0.0.2:8443/').logs('h1')).toEqual([
+      "curl: (7) Failed to connect to 10.0.0.2 port 8443 after 4 ms: Couldn't connect to server",
+    ]);
+    // 10.0.0.9 does not exist: no ARP reply, no QUIC reply; --connect-timeout ends the wait.
+    expect(h3Run('curl --http3 --connect-timeout 0.5 https://10.0.0.9/').logs('h1')).toEqual([
+      'curl: (28) Failed to connect to 10.0.0.9 port 443 after 500 ms: Timeout was reached',
+    ]);
+  });
+
+  it('checks the certificate name inside the QUIC handshake; -k skips it', () => {
+    // One error per URL: the first one's connect timeout does not also go off during the second.
+    const both = 'curl --http3 --connect-timeout 0.1 --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/ https://10.0.0.9/';
+    expect(run(both, 'h3-server --site hello').logs('h1')).toEqual([
+      'curl: (60) SSL certificate problem: certificate names [www.example.test] do not include "shop.example.test"',
+      'curl: (28) Failed to connect to 10.0.0.9 port 443 after 100 ms: Timeout was reached',
+    ]);
+    expect(h3Run('curl --http3 -k --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')[0]).toBe('<!DOCTYPE html>');
+  });
+
+  it('rejects --http3 with an http:// URL', () => {
+    expect(() => h3Run('curl --http3 http://10.0.0.2/')).toThrow(/--http3 needs https:\/\/ URLs/);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * scenes/http-evolution.yaml: the same page of twenty resources over HTTP/0.9, 1.0, 1.1 and 2 on
- * the same path. The order the protocols imply: HTTP/2 (one connection, every request at once)
+ * scenes/http-evolution.yaml: the same page of twenty resources over HTTP/0.9, 1.0, 1.1, 2 and 3
+ * on the same path. The order the protocols imply: HTTP/2 (one connection, every request at once)
  * fastest, then HTTP/1.1 (six kept-alive connections, one round trip per resource), then HTTP/1.0
- * and HTTP/0.9 together (a new connection, so two round trips, per resource).
+ * and HTTP/0.9 together (a new connection, so two round trips, per resource). HTTP/3 sets up
+ * transport and TLS in one round trip, as the cleartext h2c load sets up TCP, so it has the page as
+ * early; it then needs one flight more than TCP for the twenty responses (1200-byte datagrams).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,20 +22,37 @@ describe('http-evolution scene', () => {
   const finished = summaries.map((l) => Number(/finished in ([\d.]+) ms/.exec(l)![1]));
   const connections = summaries.map((l) => Number(/(\d+) connections?,/.exec(l)![1]));
 
-  it('loads the page and its twenty resources four times, all successfully', () => {
-    expect(summaries).toHaveLength(4);
+  it('loads the page and its twenty resources five times, all successfully', () => {
+    expect(summaries).toHaveLength(5);
     for (const l of summaries) expect(l).toMatch(/^page-load: 21 requests \(21 ok\), /);
     const rows = waterfall(trace, 'browser');
-    expect(rows).toHaveLength(4 * 21);
+    expect(rows).toHaveLength(5 * 21);
     expect(rows.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('uses a connection per resource for 0.9 and 1.0, six for 1.1, one for HTTP/2', () => {
-    expect(connections).toEqual([21, 21, 6, 1]);
+  it('uses a connection per resource for 0.9 and 1.0, six for 1.1, one for HTTP/2 and HTTP/3', () => {
+    expect(connections).toEqual([21, 21, 6, 1, 1]);
+    expect(v.logs('browser').filter((l) => / over HTTP\//.test(l)).map((l) => /over (HTTP\/[\d.]+)/.exec(l)![1])).toEqual(['HTTP/0.9', 'HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3']);
+  });
+
+  it('HTTP/3: one QUIC connection, every resource its own stream, and TLS done in the first round trip', () => {
+    const rows = waterfall(trace, 'browser').filter((r) => r.load === 5);
+    const conns = new Set(rows.map((r) => r.connection!.replace(/ stream \d+$/, '')));
+    expect(conns.size).toBe(1);
+    expect([...conns][0]).toMatch(/^#0 10\.0\.0\.1:\d+>10\.0\.0\.80:443 quic$/);
+    const streams = rows.map((r) => Number(/ stream (\d+)$/.exec(r.connection!)![1]));
+    expect(new Set(streams).size).toBe(21);
+    expect(streams.every((id) => id % 4 === 0)).toBe(true); // client-initiated bidirectional (RFC 9000 2.1)
+    // The handshake is one round trip (40 ms on this path): TLS inside QUIC, no separate TCP phase.
+    const html = rows[0];
+    expect(html.connect!.end).toBe(html.connect!.start);
+    expect(html.tls!.start).toBe(html.connect!.start);
+    expect((html.tls!.end - html.tls!.start) / 1e6).toBeGreaterThan(40);
+    expect((html.tls!.end - html.tls!.start) / 1e6).toBeLessThan(45);
   });
 
   it('orders the protocols: 2 fastest, then 1.1, then 1.0 and 0.9 close together', () => {
-    const [h09, h10, h11, h2] = finished;
+    const [h09, h10, h11, h2, h3] = finished;
     expect(h2).toBeLessThan(h11);
     expect(h11).toBeLessThan(Math.min(h10, h09));
     // 0.9 and 1.0 spend the same round trips; 0.9 only saves header bytes.
@@ -43,7 +62,22 @@ describe('http-evolution scene', () => {
     expect(h10 - h11).toBeGreaterThan(4 * 40);
     // The waterfall says the same as the console.
     const rows = waterfall(trace, 'browser');
-    const spans = [1, 2, 3, 4].map((load) => pageLoadTime(rows, load)!);
+    const spans = [1, 2, 3, 4, 5].map((load) => pageLoadTime(rows, load)!);
     spans.forEach((s, i) => expect((s.end - s.start) / 1e6).toBeCloseTo(finished[i], 0));
+    expect(h3).toBeLessThan(h11);
+  });
+
+  it('HTTP/3 has the page as early as cleartext HTTP/2, then needs one more round trip for the rest', () => {
+    const rows = waterfall(trace, 'browser');
+    const htmlDone = (load: number) => {
+      const r = rows.find((x) => x.load === load && x.index === 0)!;
+      return (r.end! - r.queued) / 1e6;
+    };
+    // Both spend one round trip on set-up (QUIC+TLS vs TCP) and one on the page: about 80 ms.
+    expect(Math.abs(htmlDone(5) - htmlDone(4))).toBeLessThan(2);
+    // QUIC's 1200-byte datagrams and a packet per stream: a third flight for the twenty responses.
+    const [, , , h2, h3] = finished;
+    expect(h3 - h2).toBeGreaterThan(20);
+    expect(h3 - h2).toBeLessThan(60);
   });
 });

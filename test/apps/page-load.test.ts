@@ -1,4 +1,5 @@
 /** page-load and its waterfall (timeline/waterfall), and head-of-line blocking under loss. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '../../src/apps';
 import { parseWaterfallKey, waterfallKey } from '../../src/apps/page-load/waterfall-keys';
@@ -94,17 +95,7 @@ describe('page-load', () => {
   });
 
   it('numbers successive loads on a node, and records failures', () => {
-    const n = TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 1ms }
-run:
-  - { on: h2, at: 0ms, cmd: "http-server --site hello" }
-  - { on: h1, at: 1ms, cmd: "page-load http://10.0.0.2/ --http2" }
-  - { on: h1, at: 100ms, cmd: "page-load http://10.0.0.2:81/" }
-`).runUntil('1s');
+    const n = TestNet.twoHosts('http-server --site hello', 'page-load http://10.0.0.2/ --http2', [{ at: '100ms', cmd: 'page-load http://10.0.0.2:81/' }]).runUntil('1s');
     const rows = waterfall(n.trace, 'h1');
     expect(rows.map((r) => [r.load, r.index, r.status ?? r.error])).toEqual([
       [1, 0, 200],
@@ -173,5 +164,72 @@ describe('page-load over HTTPS', () => {
     expect(page.tls!.start).toBe(page.connect!.end);
     expect((page.tls!.end - page.tls!.start) / 1e6).toBeCloseTo(20, 0);
     expect(rows.filter((r) => r.tls)).toHaveLength(1);
+  });
+});
+
+describe('page-load --http3', () => {
+  const h3 = (server: string, cmd: string) => net([server, cmd]).runUntil('2s');
+  const GALLERY = ['/', '/style.css', ...[1, 2, 3, 4, 5, 6].map((i) => `/img/${i}.svg`)];
+
+  it('fetches the page and every resource over one QUIC connection, each request on its own stream', () => {
+    const n = h3('h3-server --site gallery', 'page-load https://www.example.test/ --http3 --resolve www.example.test:443:10.0.0.2');
+    const out = n.logs('h1');
+    expect(out[0]).toBe('page-load: https://www.example.test/ over HTTP/3');
+    expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), \d+ B, 1 connection, finished in [\d.]+ ms$/);
+    const rows = waterfall(n.trace, 'h1');
+    expect(rows.map((r) => r.url)).toEqual(GALLERY.map((p) => `https://www.example.test${p}`));
+    expect(rows.every((r) => r.status === 200)).toBe(true);
+    // The same bytes as the same site over HTTP/2.
+    const h2 = waterfall(h3('http-server --site gallery', 'page-load http://10.0.0.2/ --http2').trace, 'h1');
+    expect(rows.map((r) => r.bytes)).toEqual(h2.map((r) => r.bytes));
+    // One connection; streams 0, 4, 8, ... (client-initiated bidirectional, RFC 9000 2.1), one per request.
+    expect(new Set(rows.map((r) => r.connection!.replace(/ stream \d+$/, ''))).size).toBe(1);
+    const streams = rows.map((r) => Number(/ stream (\d+)$/.exec(r.connection!)![1]));
+    expect(streams).toEqual([0, 4, 8, 12, 16, 20, 24, 28]);
+    // The handshake (ARP, then one 20 ms round trip) is the TLS phase; no TCP connect phase.
+    const page = rows[0];
+    expect(page.connect!.end).toBe(page.connect!.start);
+    expect((page.tls!.end - page.tls!.start) / 1e6).toBeCloseTo(40, 0);
+    expect(rows.filter((r) => r.tls)).toHaveLength(1);
+    expect(page.wait!.start).toBe(page.tls!.end);
+    // Every sub-resource request left at once, when the page had arrived.
+    const sent = rows.slice(1).map((r) => r.wait!.start);
+    expect(new Set(sent).size).toBe(1);
+    expect(sent[0]).toBe(page.end);
+    // Nothing went over TCP: QUIC on UDP port 443 only.
+    const ip = n.frames('h1-h2').filter((f) => f.ip && f.ip.protocol !== 1);
+    expect(ip.every((f) => f.ip!.protocol === 17)).toBe(true);
+  });
+
+  it('records a refused connection (ICMP port unreachable) as the page error', () => {
+    const n = h3('http-server --site gallery', 'page-load https://www.example.test/ --http3 --resolve www.example.test:443:10.0.0.2');
+    const rows = waterfall(n.trace, 'h1');
+    expect(rows.map((r) => [r.index, r.error])).toEqual([[0, 'Connection refused']]);
+    expect(n.logs('h1')).toContain('page-load: connection #0 failed: Connection refused');
+  });
+
+  it('needs an https:// URL', () => {
+    expect(() => h3('h3-server', 'page-load http://10.0.0.2/ --http3')).toThrow(/--http3 needs an https:\/\/ URL/);
+  });
+});
+
+describe('page-load --http3 across a change of network (scenes/quic-migration.yaml)', () => {
+  const scene = TestNet.fromYaml(readFileSync(new URL('../../scenes/quic-migration.yaml', import.meta.url), 'utf8')).runToEnd();
+
+  it('keeps its one QUIC connection: the server validates the new path and the page completes', () => {
+    const out = scene.logs('phone');
+    expect(out).toContain('page-load: network changed: migrating connection #0 to 10.0.2.10');
+    expect(scene.states('phone', 'quic path').map((r) => [r.time / 1e6, r.value])).toEqual([
+      [150, 'client address changed: probing the new path'],
+      [expect.any(Number), 'validated new path'],
+    ]);
+    expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), 120489 B, 1 connection, /);
+    expect(scene.states('web', 'quic path').map((r) => r.value)).toEqual(['peer moved to 10.0.2.10:' + /:(\d+)>/.exec(waterfall(scene.trace, 'phone')[0].connection!)![1] + ': validating', 'validated new path']);
+    // After the switch the phone's datagrams leave over cellular from its new address, all in
+    // short-header (1-RTT) packets: no new handshake.
+    const after = scene.frames('cellular', 'a>b').filter((f) => f.ip?.protocol === 17);
+    expect(after.length).toBeGreaterThan(5);
+    expect(after.every((f) => f.time >= 150e6 && f.ip!.src === '10.0.2.10')).toBe(true);
+    expect(after.every((f) => (f.bytes[42] & 0x80) === 0)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// The waterfall panel on scenes/http-evolution.yaml: four page loads (HTTP/0.9, 1.0, 1.1, 2) with a
+// The waterfall panel on scenes/http-evolution.yaml: five page loads (HTTP/0.9, 1.0, 1.1, 2, 3) with a
 // bar per resource split into coloured phases and a legend; the playhead line moves with the
 // scrubber; clicking a bar seeks to when that resource was queued.
 import assert from 'node:assert/strict';
@@ -27,9 +27,9 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.waitForSelector('[data-testid=waterfall-panel] [data-testid=waterfall-bar]');
 
   const groups = await page.locator('[data-testid=waterfall-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-protocol')));
-  assert.deepEqual(groups, ['HTTP/0.9', 'HTTP/1.0', 'HTTP/1.1', 'HTTP/2'], `loads: ${groups}`);
-  assert.equal(await page.locator('[data-testid=waterfall-bar]').count(), 84, '21 bars per load');
-  for (const phase of ['connect', 'wait', 'receive', 'blocked']) {
+  assert.deepEqual(groups, ['HTTP/0.9', 'HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3'], `loads: ${groups}`);
+  assert.equal(await page.locator('[data-testid=waterfall-bar]').count(), 105, '21 bars per load');
+  for (const phase of ['connect', 'tls', 'wait', 'receive', 'blocked']) {
     assert.ok((await page.locator(`.wf-seg[data-phase=${phase}]`).count()) > 0, `${phase} segments drawn`);
   }
   const legend = await page.textContent('[data-testid=waterfall-legend]');
@@ -37,9 +37,9 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
 
   // The playhead of the first load (HTTP/0.9, from 100 ms to about 622 ms) moves with the scrubber.
   const head = page.locator('[data-testid=waterfall-playhead]').first();
-  await seekFraction(page, 0.08);
+  await seekFraction(page, 0.07);
   const x0 = (await head.boundingBox())?.x;
-  await seekFraction(page, 0.2);
+  await seekFraction(page, 0.16);
   const x1 = (await head.boundingBox())?.x;
   assert.ok(x0 !== undefined && x1 !== undefined && x1 > x0 + 20, `the playhead moved right (${x0} -> ${x1})`);
   await screenshot('waterfall-http-evolution');
@@ -51,6 +51,17 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   assert.ok(t > 2000e6 && t < 2200e6, `seeked into the HTTP/2 load: ${t}`);
   assert.ok(await page.locator('[data-testid=waterfall-playhead]').nth(3).isVisible(), 'the HTTP/2 playhead shows');
   await screenshot('waterfall-http2-seek');
+
+  // The HTTP/3 load: its page's bar starts with the QUIC handshake, drawn as the TLS phase.
+  const h3 = page.locator('[data-testid=waterfall-group]').nth(4);
+  assert.ok((await h3.locator('.wf-seg[data-phase=tls]').count()) === 1, 'one TLS (QUIC handshake) segment in the HTTP/3 load');
+  assert.equal(await h3.locator('.wf-seg[data-phase=connect]').count(), 0, 'no separate TCP connect in the HTTP/3 load');
+  await h3.locator('[data-testid=waterfall-bar]').last().click();
+  await page.waitForTimeout(150);
+  const t3 = await page.evaluate(() => window.__packetarium.time());
+  assert.ok(t3 > 2600e6 && t3 < 2800e6, `seeked into the HTTP/3 load: ${t3}`);
+  await h3.scrollIntoViewIfNeeded();
+  await screenshot('waterfall-http3');
 
   // The ladder labels the TLS handshake messages and HTTP requests on their arrows.
   await page.goto(`${baseUrl}/index.html?scene=tls12-vs-tls13`, { waitUntil: 'load' });

@@ -289,6 +289,24 @@ export class TestNet extends TraceView {
     return new TestNet(sceneFromYaml(yaml, { duration: options.duration }), options.seed);
   }
 
+  /**
+   * The smallest client-server network: h1 (10.0.0.1) and h2 (10.0.0.2) on one 1 ms link; `server`
+   * starts on h2 at 0 ms, then `client` on h1 at 1 ms, then any `later` commands on h1.
+   */
+  static twoHosts(server: string, client: string, later: readonly { at: string; cmd: string }[] = []): TestNet {
+    return TestNet.fromYaml(`
+nodes:
+  - { id: h1, kind: host, ip: 10.0.0.1/24 }
+  - { id: h2, kind: host, ip: 10.0.0.2/24 }
+links:
+  - { a: h1, b: h2, latency: 1ms }
+run:
+  - { on: h2, at: 0ms, cmd: ${JSON.stringify(server)} }
+  - { on: h1, at: 1ms, cmd: ${JSON.stringify(client)} }
+${later.map((l) => `  - { on: h1, at: ${l.at}, cmd: ${JSON.stringify(l.cmd)} }`).join('\n')}
+`);
+  }
+
   get now(): number {
     return this.network.ctx.kernel.now;
   }

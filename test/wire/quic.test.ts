@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { loadSceneFile, simulate } from '../../src/cli/run-scene';
 import { RecordKind, type Trace } from '../../src/sim/trace';
 import { writePcapng } from '../../src/timeline/pcapng';
+import { TestNet } from '../helpers/net';
+import '../../src/apps';
 import { requireTshark } from './tshark';
 
 const SCENE = fileURLToPath(new URL('../../scenes/quic-handshake.yaml', import.meta.url));
@@ -53,6 +55,28 @@ describe('QUIC and HTTP/3 in tshark', () => {
       // Requests and responses (HEADERS frames) of both visits.
       expect(http3.trim().split('\n').length).toBeGreaterThanOrEqual(3);
       const errors = tshark(['-r', pcap, '-o', `tls.keylog_file:${keys}`, '-Y', '_ws.expert.severity >= 8388608 || _ws.malformed']);
+      expect(errors.trim()).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decodes a curl --http3 request: QUIC to UDP 443, then its HTTP/3 HEADERS with curl\'s fields', () => {
+    requireTshark();
+    const net = TestNet.twoHosts('h3-server --site hello', 'curl --http3 --resolve www.example.test:443:10.0.0.2 https://www.example.test/').runUntil('1s');
+    expect(net.logs('h1')).toContain('  <h1>Welcome to hello</h1>');
+    const dir = mkdtempSync(join(tmpdir(), 'quic-wire-'));
+    try {
+      const pcap = join(dir, 'c.pcapng');
+      writeFileSync(pcap, writePcapng(net.trace, { capture: 'h1' }));
+      const keys = join(dir, 'keys.log');
+      writeFileSync(keys, keyLog(net.trace));
+      // Wireshark 4.0 has no QPACK decoder, but QPACK literals without Huffman coding are plain text.
+      const headers = tshark(['-r', pcap, '-o', `tls.keylog_file:${keys}`, '-Y', 'http3.frame_type == 1 && udp.dstport == 443', '-T', 'fields', '-e', 'http3.frame_payload']);
+      const text = Buffer.from(headers.trim().replace(/[^0-9a-f]/g, ''), 'hex').toString('latin1');
+      expect(text).toContain('www.example.test');
+      expect(text).toContain('curl/8.5.0');
+      const errors = tshark(['-r', pcap, '-o', `tls.keylog_file:${keys}`, '-Y', '_ws.expert.severity >= 8388608 || _ws.malformed || quic.decryption_failed']);
       expect(errors.trim()).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,17 @@
 /**
- * curl: fetches URLs over HTTP/0.9, 1.0, 1.1 or 2, plain or with TLS, and prints like curl 8 does:
+ * curl: fetches URLs over HTTP/0.9, 1.0, 1.1 or 2, plain or with TLS, or over HTTP/3 (QUIC), and
+ * prints like curl 8 does:
  * the body (or, with `-I`, the response headers), and with `-v` the connection steps (`*`), the
  * request (`>`) and the response head (`<`). Several URLs are fetched one after the other, reusing
  * a kept-alive connection to the same host and port like curl.
  *
- *   curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3]
- *        [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] URL...
+ *   curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2|--http3|--http3-only]
+ *        [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE]
+ *        [--tls-earlydata] [--connect-timeout SECONDS] URL...
+ *
+ * `--http3` fetches https:// URLs over QUIC on UDP (the handshake is TLS 1.3 inside QUIC, ALPN h3),
+ * each request on its own stream of one kept connection. `--connect-timeout` (default 300 s, like
+ * curl's) bounds the QUIC handshake; an ICMP port unreachable in reply fails it at once.
  *
  * `--ssl-sessions FILE` (curl 8.12) keeps the TLS sessions (tickets) the servers gave in FILE and
  * resumes them on the next run; `--tls-earlydata` (curl 8.11) then sends the request as TLS 1.3
@@ -15,17 +21,20 @@
  * `--http2-prior-knowledge`), not the Upgrade: h2c dance; `-o` only discards the body (there is
  * no file system); `-k` skips the certificate's name check (SNI is then not sent) but an expired
  * or untrusted certificate still fails, because the TLS model always verifies the chain; no
- * redirects (`-L`), no request bodies, no `--parallel`.
+ * redirects (`-L`), no request bodies, no `--parallel`. `--http3` behaves like `--http3-only`: no
+ * fallback to TCP when QUIC fails. `--connect-timeout` applies to HTTP/3 only.
  */
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../protocols/addr';
 import { bodyText, HttpClientConnection, requestLines, type ClientRequest, type ClientResponse, type HttpProtocol } from '../../protocols/http/client';
 import { sceneCa } from '../../protocols/http/pki';
 import { HttpStream } from '../../protocols/http/stream';
+import { H3ClientConnection } from '../../protocols/http3/client';
 import { DNS_TYPE } from '../../protocols/dns/dns';
 import { StubResolver } from '../../protocols/dns/stub';
 import { CIPHER_SUITE_NAMES, type TlsSession, type TlsVersion } from '../../protocols/tls';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import type { TimerId } from '../../sim/kernel';
+import { parseArgs, parseSeconds } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -86,9 +95,19 @@ export interface CurlOptions {
   sslSessions?: string;
   /** `--tls-earlydata`: send the request as 0-RTT early data when a kept session allows it. */
   earlyData?: boolean;
+  /** `--http3` / `--http3-only`: HTTP/3 over QUIC (https:// URLs only). */
+  http3?: boolean;
+  /** `--connect-timeout`, ns (HTTP/3 here). */
+  connectTimeoutNs?: number;
 }
 
-/** The `--ssl-sessions` files of each host: file name → `host:port` → session. */
+/** curl's default connect timeout (DEFAULT_CONNECT_TIMEOUT, 300 s). */
+export const CURL_CONNECT_TIMEOUT_NS = 300e9;
+
+/** The only cipher suite of the QUIC model (AES-128-GCM). */
+const QUIC_CIPHER_SUITE = 'TLS_AES_128_GCM_SHA256';
+
+/** The `--ssl-sessions` files of each host: file name → `host:port` (`h3 host:port` for QUIC) → session. */
 const sessionFiles = new WeakMap<IpDevice, Map<string, Map<string, TlsSession>>>();
 
 function sessionFile(device: IpDevice, name: string): Map<string, TlsSession> {
@@ -134,16 +153,21 @@ export const CURL_USER_AGENT = 'curl/8.5.0';
 
 interface Conn {
   key: string;
-  stream: HttpStream;
-  /** `host:port`, the key of its session in `--ssl-sessions`. */
+  /** The TCP (or TLS) byte stream; none for HTTP/3. */
+  stream?: HttpStream;
+  /** The key of its session in `--ssl-sessions`: `host:port` (TCP), `h3 host:port` (QUIC). */
   origin: string;
   id: number;
-  http: HttpClientConnection;
+  http: HttpClientConnection | H3ClientConnection;
   host: string;
+  /** The newest session ticket of an HTTP/3 connection. */
+  session?: TlsSession;
 }
 
 export class Curl extends Program {
   private readonly conns: Conn[] = [];
+  /** Every QUIC connection opened, to release their UDP ports on exit. */
+  private readonly quicConns: H3ClientConnection[] = [];
   private nextConnId = 0;
   private resolver: StubResolver | undefined;
   private index = 0;
@@ -173,11 +197,15 @@ export class Curl extends Program {
     const u = this.o.urls[this.index++];
     this.timing = { start: this.now };
     if (!u) {
-      for (const c of this.conns) {
+      // Linger a few round trips after closing QUIC connections, so that the server's last
+      // packets still find the UDP port open.
+      const linger = Math.max(0, ...this.conns.map((c) => (c.http instanceof H3ClientConnection ? 4 * (c.http.quic.smoothedRtt || 50e6) : 0)));
+      for (const c of [...this.conns]) {
         this.keepSession(c);
         c.http.close();
       }
-      this.exit();
+      if (linger > 0) this.after(linger, () => this.exit());
+      else this.exit();
       return;
     }
     const ip = parseIpv4(u.host) ?? this.o.resolve.get(`${u.host}:${u.port}`);
@@ -216,7 +244,7 @@ export class Curl extends Program {
 
   private fetch(u: HttpUrl, addr: Ipv4): void {
     this.timing.remoteIp = addr;
-    const key = `${u.scheme}://${formatIpv4(addr)}:${u.port}`;
+    const key = `${this.o.http3 ? 'h3' : u.scheme}://${formatIpv4(addr)}:${u.port}`;
     const reuse = this.conns.find((c) => c.key === key && c.http.available);
     if (reuse) {
       this.v(`* Re-using existing connection with host ${reuse.host}`);
@@ -224,6 +252,10 @@ export class Curl extends Program {
       return;
     }
     this.v(`*   Trying ${formatIpv4(addr)}:${u.port}...`);
+    if (this.o.http3) {
+      this.fetchH3(u, addr, key);
+      return;
+    }
     const alpn = u.scheme === 'https' ? (this.o.version === 'h2' ? ['h2'] : this.o.version === undefined ? ['h2', 'http/1.1'] : ['http/1.1']) : undefined;
     const started = this.now;
     const origin = `${u.host}:${u.port}`;
@@ -252,9 +284,10 @@ export class Curl extends Program {
             protocol = tls.alpn === 'h2' ? 'h2' : protocol === 'h2' ? 'HTTP/1.1' : protocol;
           }
           if (protocol === 'h2') this.v('* using HTTP/2');
-          const c: Conn = { key, stream: st, origin, id: this.nextConnId++, http: new HttpClientConnection(st, protocol), host: u.host };
+          const http = new HttpClientConnection(st, protocol);
+          const c: Conn = { key, stream: st, origin, id: this.nextConnId++, http, host: u.host };
           this.conns.push(c);
-          c.http.onClosed = () => {
+          http.onClosed = () => {
             const i = this.conns.indexOf(c);
             if (i >= 0) this.conns.splice(i, 1);
           };
@@ -283,6 +316,76 @@ export class Curl extends Program {
     if (typeof s === 'string') this.fail(7, `Failed to connect to ${u.host} port ${u.port}: ${s}`);
   }
 
+  /** Opens a QUIC connection (TLS 1.3 inside its handshake, ALPN h3) and sends the request over HTTP/3. */
+  private fetchH3(u: HttpUrl, addr: Ipv4, key: string): void {
+    const started = this.now;
+    const origin = `h3 ${u.host}:${u.port}`;
+    const session = this.o.sslSessions !== undefined ? sessionFile(this.device, this.o.sslSessions).get(origin) : undefined;
+    const early = session !== undefined && this.o.earlyData === true;
+    if (session) this.v('* SSL reusing session with ticket (TLSv1.3)');
+    /** The connection once made, the connect timeout, and whether the handshake finished. */
+    const at: { c?: Conn; timer?: TimerId; connected: boolean } = { connected: false };
+    const failed = (code: number, why: string) => {
+      const ms = Math.round((this.now - started) / 1e6);
+      this.fail(code, `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: ${why}`);
+    };
+    const h3 = H3ClientConnection.connect(
+      this.host,
+      { addr, port: u.port },
+      { serverName: this.o.insecure ? undefined : u.host, trustAnchors: [sceneCa().certificate], session, earlyData: early },
+      {
+        onConnected: (info) => {
+          if (at.timer !== undefined) this.cancel(at.timer);
+          at.connected = true;
+          this.timing.connect = this.now;
+          this.timing.appconnect = this.now;
+          this.v(`* SSL connection using TLSv1.3 / ${QUIC_CIPHER_SUITE}${info.resumed ? ` (resumed, early data ${info.earlyData})` : ''}`);
+          this.v(`* ALPN: server accepted ${info.alpn ?? 'h3'}`);
+          if (!this.o.insecure && !info.resumed) this.v('*  SSL certificate verify ok.');
+          this.v(`* Connected to ${u.host} (${formatIpv4(addr)}) port ${u.port}`);
+          if (!early) {
+            this.v('* using HTTP/3');
+            this.conns.push(at.c!);
+            this.send(at.c!, u);
+          }
+        },
+        onSession: (s) => {
+          if (at.c) at.c.session = s;
+        },
+        onClose: (error) => {
+          const i = at.c ? this.conns.indexOf(at.c) : -1;
+          if (i >= 0) this.conns.splice(i, 1);
+          if (at.connected) return; // after the handshake: the request in flight reports it
+          if (at.timer !== undefined) this.cancel(at.timer);
+          if (error?.startsWith('TLS alert')) {
+            const certificate = /certificate|unknown ca/i.test(error);
+            this.fail(certificate ? 60 : 35, certificate ? `SSL certificate problem: ${error.replace(/^TLS alert: [^(]*\(?/, '').replace(/\)$/, '')}` : `QUIC connect error: ${error}`);
+          } else failed(7, error === 'Connection refused' ? "Couldn't connect to server" : (error ?? 'Connection closed'));
+        },
+      },
+    );
+    if (typeof h3 === 'string') {
+      this.fail(7, `Failed to connect to ${u.host} port ${u.port}: ${h3}`);
+      return;
+    }
+    this.quicConns.push(h3);
+    const c: Conn = { key, origin, id: this.nextConnId++, http: h3, host: u.host };
+    at.c = c;
+    at.timer = this.after(this.o.connectTimeoutNs ?? CURL_CONNECT_TIMEOUT_NS, () => {
+      at.timer = undefined;
+      h3.release();
+      failed(28, 'Timeout was reached');
+    });
+    if (early) {
+      // Resuming with early data: the request rides in 0-RTT packets, before the handshake.
+      this.v('* QUIC 0-RTT: sending the request as early data in the first flight');
+      this.v('* using HTTP/3');
+      this.conns.push(c);
+      this.send(c, u);
+    }
+    h3.start();
+  }
+
   private send(c: Conn, u: HttpUrl): void {
     const req: ClientRequest = {
       method: this.o.head ? 'HEAD' : 'GET',
@@ -295,6 +398,7 @@ export class Curl extends Program {
       ],
     };
     if (c.http.protocol === 'h2') this.v(`* [HTTP/2] [${2 * c.http.used + 1}] OPENED stream for ${u.href}`);
+    if (c.http.protocol === 'h3') this.v(`* [HTTP/3] [${4 * c.http.used}] OPENED stream for ${u.href}`);
     c.http.request(req, {
       onSent: () => {
         for (const line of requestLines(c.http.protocol, req)) this.v(`> ${line}`);
@@ -303,7 +407,7 @@ export class Curl extends Program {
       onHead: (r) => {
         this.timing.starttransfer = this.now;
         if (r.version === 'HTTP/0.9') return;
-        const status = r.version === 'HTTP/2' ? `HTTP/2 ${r.status} ` : `${r.version} ${r.status} ${r.reason}`;
+        const status = r.version === 'HTTP/2' || r.version === 'HTTP/3' ? `${r.version} ${r.status} ` : `${r.version} ${r.status} ${r.reason}`;
         this.v(`< ${status}`);
         for (const h of r.headers) this.v(`< ${h.name}: ${h.value}`);
         this.v('< ');
@@ -337,19 +441,22 @@ export class Curl extends Program {
 
   /** `--ssl-sessions`: keeps the connection's newest TLS session for the next run. */
   private keepSession(c: Conn): void {
-    if (this.o.sslSessions === undefined || !c.stream.session) return;
-    sessionFile(this.device, this.o.sslSessions).set(c.origin, c.stream.session);
+    const session = c.stream?.session ?? c.session;
+    if (this.o.sslSessions === undefined || !session) return;
+    sessionFile(this.device, this.o.sslSessions).set(c.origin, session);
   }
 
   protected override onExit(): void {
     this.resolver?.close();
+    for (const c of this.quicConns) c.release();
   }
 }
 
 registerApp<CurlOptions>({
   name: 'curl',
-  summary: 'transfer URLs over HTTP/0.9, 1.0, 1.1 or 2, with or without TLS',
-  usage: 'curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] URL...',
+  summary: 'transfer URLs over HTTP/0.9, 1.0, 1.1 or 2, with or without TLS, or over HTTP/3 (QUIC)',
+  usage:
+    'curl [-v] [-I] [-k] [-o FILE] [-w FORMAT] [--http0.9|--http1.0|--http1.1|--http2|--http3|--http3-only] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] [--connect-timeout SECONDS] URL...',
   parse(argv) {
     const r = parseArgs(argv, {
       v: 'flag',
@@ -368,6 +475,9 @@ registerApp<CurlOptions>({
       w: 'string',
       'ssl-sessions': 'string',
       'tls-earlydata': 'flag',
+      http3: 'flag',
+      'http3-only': 'flag',
+      'connect-timeout': 'string',
     });
     if (!r.ok) return r;
     const { positional, options } = r.args;
@@ -378,10 +488,15 @@ registerApp<CurlOptions>({
       if (typeof u === 'string') return { ok: false, error: u };
       urls.push(u);
     }
-    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2', 'http2-prior-knowledge'] as const).filter((f) => options[f] === true);
+    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2', 'http2-prior-knowledge', 'http3', 'http3-only'] as const).filter((f) => options[f] === true);
     if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
     const versions: Record<string, HttpProtocol> = { 'http0.9': 'HTTP/0.9', 'http1.0': 'HTTP/1.0', 'http1.1': 'HTTP/1.1', http2: 'h2', 'http2-prior-knowledge': 'h2' };
-    const version: HttpProtocol | undefined = flags.length ? versions[flags[0]] : undefined;
+    const http3 = flags[0] === 'http3' || flags[0] === 'http3-only';
+    const version: HttpProtocol | undefined = flags.length && !http3 ? versions[flags[0]] : undefined;
+    if (http3 && urls.some((u) => u.scheme !== 'https')) return { ok: false, error: `--${flags[0]} needs https:// URLs (HTTP/3 is always encrypted)` };
+    const timeoutText = options['connect-timeout'] as string | undefined;
+    const connectTimeoutNs = timeoutText === undefined ? undefined : /^\d+(\.\d+)?$/.test(timeoutText) ? parseSeconds(timeoutText) : undefined;
+    if (timeoutText !== undefined && !connectTimeoutNs) return { ok: false, error: `--connect-timeout "${timeoutText}" is not a number of seconds` };
     if (version === 'HTTP/0.9' && urls.some((u) => u.scheme === 'https')) return { ok: false, error: '--http0.9 works over http:// only here' };
     const resolve = parseResolve((options.resolve as string | undefined) ?? '');
     if (typeof resolve === 'string') return { ok: false, error: resolve };
@@ -404,6 +519,8 @@ registerApp<CurlOptions>({
         writeOut: options.w as string | undefined,
         sslSessions: options['ssl-sessions'] as string | undefined,
         earlyData: options['tls-earlydata'] === true,
+        http3,
+        connectTimeoutNs,
       },
     };
   },

@@ -52,9 +52,10 @@ export class H3Server extends Program {
             if (!fin) return;
             requests.delete(id);
             const path = m.header(':path') ?? '/';
+            const head = m.header(':method') === 'HEAD';
             const file = this.files.get(path);
-            if (file) sendH3Response(c, id, 200, file.contentType, file.body);
-            else sendH3Response(c, id, 404, 'text/plain', enc.encode(`${path} not found\n`));
+            if (file) sendH3Response(c, id, 200, file.contentType, file.body, head);
+            else sendH3Response(c, id, 404, 'text/plain', enc.encode(`${path} not found\n`), head);
           },
           onConnected: (c) => {
             const ctl = c.openUniStream();

@@ -7,9 +7,13 @@
  * - HTTP/1.0: a new TCP connection for every request, at most `--connections` at once;
  * - HTTP/1.1: keep-alive connections, at most `--connections` (default 6, like browsers) per host,
  *   one request at a time on each (or all queued at once with `--pipeline`);
- * - HTTP/2: one connection, every request a stream, all at once.
+ * - HTTP/2: one connection, every request a stream, all at once;
+ * - HTTP/3 (https:// only): one QUIC connection, whose handshake is also the TLS 1.3 handshake,
+ *   then every request a QUIC stream, all at once; a lost packet holds up only the streams whose
+ *   data it carried. If the host's network changes (the `node-gateway` fault) the connection
+ *   migrates to the new address.
  *
- *   page-load URL [--http0.9|--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]
+ *   page-load URL [--http0.9|--http1.0|--http1.1|--http2|--http3] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]
  *
  * Every resource's timings go to the trace (see `waterfall-keys.ts`), and `timeline/waterfall`
  * reads them back as the rows of a DevTools-style waterfall. The program prints one line per
@@ -18,11 +22,12 @@
  * Simplifications, stated: all sub-resources are known once the HTML has fully arrived (no
  * preload scanner, no render-blocking, no nested resources from CSS); same-origin only; no cache.
  */
-import { parseIpv4, type Ipv4 } from '../../protocols/addr';
+import { formatIpv4, parseIpv4, type Ipv4 } from '../../protocols/addr';
 import { HttpClientConnection, type ClientResponse, type HttpProtocol } from '../../protocols/http/client';
 import { sceneCa } from '../../protocols/http/pki';
 import { subresources } from '../../protocols/http/site';
 import { HttpStream } from '../../protocols/http/stream';
+import { H3ClientConnection } from '../../protocols/http3/client';
 import { DNS_TYPE } from '../../protocols/dns/dns';
 import { StubResolver } from '../../protocols/dns/stub';
 import type { IpDevice } from '../../net/ip/ip-device';
@@ -32,9 +37,12 @@ import { Program } from '../program';
 import { registerApp } from '../registry';
 import { waterfallKey, type WaterfallField } from './waterfall-keys';
 
+/** The versions page-load speaks: those of {@link HttpProtocol}, and `h3` (HTTP/3 over QUIC). */
+export type PageLoadProtocol = HttpProtocol | 'h3';
+
 export interface PageLoadOptions {
   url: HttpUrl;
-  protocol: HttpProtocol;
+  protocol: PageLoadProtocol;
   connections: number;
   pipeline: boolean;
   /** `--resolve` entries: `host:port` → address. */
@@ -56,8 +64,11 @@ interface Resource {
 
 interface PoolConn {
   id: number;
-  stream: HttpStream;
-  http?: HttpClientConnection;
+  /** What the waterfall's `connection` field names: the TCP connection, or the QUIC one's addresses. */
+  label: string;
+  http?: HttpClientConnection | H3ClientConnection;
+  /** The QUIC connection, from the start of its handshake (HTTP/3). */
+  quic?: H3ClientConnection;
   connectStart: number;
   connectEnd?: number;
   tlsEnd?: number;
@@ -104,8 +115,8 @@ export class PageLoad extends Program {
 
   protected main(): void {
     this.started = this.now;
-    const version = this.o.protocol === 'h2' ? 'HTTP/2' : this.o.protocol;
-    this.print(`page-load: ${this.o.url.href} over ${version}${this.o.protocol === 'h2' ? '' : `, up to ${this.o.connections} connection${this.o.connections === 1 ? '' : 's'}${this.o.pipeline ? ', pipelined' : ''}`}`);
+    const version = this.o.protocol === 'h2' ? 'HTTP/2' : this.o.protocol === 'h3' ? 'HTTP/3' : this.o.protocol;
+    this.print(`page-load: ${this.o.url.href} over ${version}${this.multiplexed ? '' : `, up to ${this.o.connections} connection${this.o.connections === 1 ? '' : 's'}${this.o.pipeline ? ', pipelined' : ''}`}`);
     const html = this.queue(this.o.url.path);
     const ip = parseIpv4(this.o.url.host) ?? this.o.resolve.get(`${this.o.url.host}:${this.o.url.port}`);
     if (ip !== undefined) {
@@ -130,6 +141,20 @@ export class PageLoad extends Program {
     });
   }
 
+  /** HTTP/2 and HTTP/3: one connection, every request a stream. */
+  private get multiplexed(): boolean {
+    return this.o.protocol === 'h2' || this.o.protocol === 'h3';
+  }
+
+  /** Called by the `node-gateway` fault: the host's address changed; QUIC connections migrate. */
+  onNetworkChange(): void {
+    for (const c of this.pool) {
+      if (c.closed || !c.quic) continue;
+      this.print(`page-load: network changed: migrating connection #${c.id} to ${formatIpv4(this.host.sourceFor(this.addr!) ?? 0)}`);
+      c.quic.migrate();
+    }
+  }
+
   private queue(path: string): Resource {
     const r: Resource = { index: this.resources.length, path, queued: this.now, bytes: 0 };
     this.resources.push(r);
@@ -142,7 +167,7 @@ export class PageLoad extends Program {
   /** Hands waiting resources to connections, opening new ones within the limit. */
   private dispatch(): void {
     if (this.addr === undefined) return;
-    const limit = this.o.protocol === 'h2' ? 1 : this.o.connections;
+    const limit = this.multiplexed ? 1 : this.o.connections;
     while (this.waiting.length > 0) {
       const open = this.pool.filter((c) => !c.closed);
       const ready = open.filter((c) => c.http?.available);
@@ -165,6 +190,10 @@ export class PageLoad extends Program {
   }
 
   private connect(): void {
+    if (this.o.protocol === 'h3') {
+      this.connectQuic();
+      return;
+    }
     const u = this.o.url;
     const alpn = u.scheme === 'https' ? [this.o.protocol === 'h2' ? 'h2' : 'http/1.1'] : undefined;
     const c = { id: this.nextConn++, connectStart: this.now, charged: false, closed: false } as PoolConn;
@@ -178,9 +207,11 @@ export class PageLoad extends Program {
         },
         onOpen: (st, tls) => {
           if (tls) c.tlsEnd = this.now;
-          const protocol: HttpProtocol = tls ? (tls.alpn === 'h2' ? 'h2' : this.o.protocol === 'h2' ? 'HTTP/1.1' : this.o.protocol) : this.o.protocol;
-          c.http = new HttpClientConnection(st, protocol, { pipeline: this.o.pipeline, http2Window: BROWSER_STREAM_WINDOW, http2ConnectionWindow: BROWSER_CONNECTION_WINDOW });
-          c.http.onClosed = () => this.connClosed(c);
+          const wanted = this.o.protocol as HttpProtocol; // not h3: that takes connectQuic()
+          const protocol: HttpProtocol = tls ? (tls.alpn === 'h2' ? 'h2' : wanted === 'h2' ? 'HTTP/1.1' : wanted) : wanted;
+          const http = new HttpClientConnection(st, protocol, { pipeline: this.o.pipeline, http2Window: BROWSER_STREAM_WINDOW, http2ConnectionWindow: BROWSER_CONNECTION_WINDOW });
+          http.onClosed = () => this.connClosed(c);
+          c.http = http;
           this.dispatch();
         },
         onClose: (st, error) => {
@@ -198,8 +229,41 @@ export class PageLoad extends Program {
       this.finishAll(`error: ${s}`);
       return;
     }
-    c.stream = s;
+    c.label = s.id;
     this.pool.push(c);
+  }
+
+  /** HTTP/3: a QUIC connection, its handshake carrying TLS 1.3 (so no separate TCP connect phase). */
+  private connectQuic(): void {
+    const u = this.o.url;
+    const c = { id: this.nextConn++, label: '', connectStart: this.now, connectEnd: this.now, charged: false, closed: false } as PoolConn;
+    const h3 = H3ClientConnection.connect(
+      this.host,
+      { addr: this.addr!, port: u.port },
+      { serverName: u.host, trustAnchors: [sceneCa().certificate] },
+      {
+        onConnected: () => {
+          c.tlsEnd = this.now;
+          c.http = h3 as H3ClientConnection;
+          this.dispatch();
+        },
+        onClose: (error) => {
+          if (c.closed) return;
+          if (error || !c.http) this.print(`page-load: connection #${c.id} failed: ${error ?? 'closed'}`);
+          this.connClosed(c, error ?? (c.http ? undefined : 'connection closed'));
+        },
+      },
+    );
+    this.pool.push(c);
+    if (typeof h3 === 'string') {
+      c.closed = true;
+      this.print(`page-load: ${h3}`);
+      this.finishAll(`error: ${h3}`);
+      return;
+    }
+    c.quic = h3;
+    c.label = `${formatIpv4(this.host.sourceFor(this.addr!) ?? 0)}:${h3.localPort}>${formatIpv4(this.addr!)}:${u.port} quic`;
+    h3.start();
   }
 
   private connClosed(c: PoolConn, error?: string): void {
@@ -236,9 +300,10 @@ export class PageLoad extends Program {
         this.put(r, 'tlsEnd', c.tlsEnd);
       }
     }
-    this.put(r, 'connection', `#${c.id} ${c.stream.id}`);
+    // The connection is named before the request goes; a QUIC stream's id only once it is opened.
+    if (!c.quic) this.put(r, 'connection', `#${c.id} ${c.label}`);
     let first = true;
-    c.http!.request(
+    const streamId = c.http!.request(
       {
         method: 'GET',
         path: r.path,
@@ -267,6 +332,7 @@ export class PageLoad extends Program {
         },
       },
     );
+    if (c.quic) this.put(r, 'connection', `#${c.id} ${c.label} stream ${streamId}`);
   }
 
   private resourceDone(r: Resource, resp: ClientResponse): void {
@@ -290,12 +356,16 @@ export class PageLoad extends Program {
     this.print(
       `page-load: ${this.resources.length} requests (${ok} ok), ${bytes} B, ${this.pool.length} connection${this.pool.length === 1 ? '' : 's'}, finished in ${ms(this.now - this.started)} ms`,
     );
+    // QUIC: linger a few round trips after closing, so the server's last packets find the port open.
+    const linger = Math.max(0, ...this.pool.map((c) => (c.quic && !c.closed ? 4 * (c.quic.quic.smoothedRtt || 50e6) : 0)));
     for (const c of this.pool) if (!c.closed) c.http?.close();
-    this.exit();
+    if (linger > 0) this.after(linger, () => this.exit());
+    else this.exit();
   }
 
   protected override onExit(): void {
     this.resolver?.close();
+    for (const c of this.pool) c.quic?.release();
   }
 
   override interrupt(): void {
@@ -308,21 +378,23 @@ export class PageLoad extends Program {
 registerApp<PageLoadOptions>({
   name: 'page-load',
   summary: 'load a page and its sub-resources like a browser, recording a waterfall',
-  usage: 'page-load URL [--http0.9|--http1.0|--http1.1|--http2] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
+  usage: 'page-load URL [--http0.9|--http1.0|--http1.1|--http2|--http3] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
   parse(argv) {
-    const r = parseArgs(argv, { 'http0.9': 'flag', 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
+    const r = parseArgs(argv, { 'http0.9': 'flag', 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', http3: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `one URL expected, got ${positional.join(' ')}` : 'no URL given' };
     const url = parseUrl(positional[0]);
     if (typeof url === 'string') return { ok: false, error: url };
-    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2'] as const).filter((f) => options[f] === true);
+    const flags = (['http0.9', 'http1.0', 'http1.1', 'http2', 'http3'] as const).filter((f) => options[f] === true);
     if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
-    const protocol = flags[0] === 'http0.9' ? 'HTTP/0.9' : flags[0] === 'http1.0' ? 'HTTP/1.0' : flags[0] === 'http2' ? 'h2' : 'HTTP/1.1';
+    const versions = { 'http0.9': 'HTTP/0.9', 'http1.0': 'HTTP/1.0', 'http1.1': 'HTTP/1.1', http2: 'h2', http3: 'h3' } as const;
+    const protocol: PageLoadProtocol = flags.length ? versions[flags[0]] : 'HTTP/1.1';
     const connections = (options.connections as number | undefined) ?? 6;
     if (connections < 1 || connections > 64) return { ok: false, error: '--connections must be 1 to 64' };
     const pipeline = options.pipeline === true;
     if (protocol === 'HTTP/0.9' && url.scheme === 'https') return { ok: false, error: '--http0.9 works over http:// only' };
+    if (protocol === 'h3' && url.scheme !== 'https') return { ok: false, error: '--http3 needs an https:// URL (HTTP/3 is always encrypted)' };
     if (pipeline && protocol !== 'HTTP/1.1') return { ok: false, error: '--pipeline needs HTTP/1.1' };
     const resolve = parseResolve((options.resolve as string | undefined) ?? '');
     if (typeof resolve === 'string') return { ok: false, error: resolve };

@@ -15,9 +15,12 @@
  * | `requestSent` | ns: the request went to the transport |
  * | `firstByte` | ns: the first byte of the response arrived |
  * | `done` | ns: the last byte arrived |
- * | `connection` | `#<n> <tcp connection id>`: which connection carried it (n counts from 0 per load) |
+ * | `connection` | `#<n> <tcp connection id>`, or for HTTP/3 `#<n> <client>><server> quic stream <id>`: which connection (n counts from 0 per load) and QUIC stream carried it |
  * | `status` | HTTP status code, or `error: <text>` |
  * | `bytes` | body bytes received |
+ *
+ * HTTP/3 has no separate transport handshake: QUIC's handshake carries TLS 1.3, so its first request
+ * gets `connectStart` = `connectEnd` = `tlsStart` (the first Initial) and `tlsEnd` (handshake done).
  *
  * Time values are decimal integer nanoseconds. A row is written once the value is known, which for
  * connection phases may be after the phase itself (so readers use the value, not the row time).

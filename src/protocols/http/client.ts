@@ -56,10 +56,10 @@ interface Pending {
 
 const dec = new TextDecoder();
 
-/** The lines `> GET / HTTP/1.1`, `> Host: …` curl -v prints for a request (without the `> `). */
-export function requestLines(protocol: HttpProtocol, req: ClientRequest): string[] {
+/** The lines `> GET / HTTP/1.1`, `> Host: …` curl -v prints for a request (without the `> `); `h3` is HTTP/3. */
+export function requestLines(protocol: HttpProtocol | 'h3', req: ClientRequest): string[] {
   if (protocol === 'HTTP/0.9') return [`${req.method} ${req.path}`];
-  const version = protocol === 'h2' ? 'HTTP/2' : protocol;
+  const version = protocol === 'h2' ? 'HTTP/2' : protocol === 'h3' ? 'HTTP/3' : protocol;
   return [`${req.method} ${req.path} ${version}`, `Host: ${req.authority}`, ...req.headers.map((h) => `${h.name}: ${h.value}`)];
 }
 

@@ -188,26 +188,39 @@ export class H3Message {
   }
 }
 
+/** A request's pseudo-header values and header fields (names sent lower-case). */
+export interface H3Request {
+  readonly method: string;
+  readonly scheme: string;
+  readonly authority: string;
+  readonly path: string;
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+}
+
 /** Sends a request (HEADERS, stream end) on a new stream; returns its id. */
-export function sendH3Request(c: QuicConnection, authority: string, path: string, extra: readonly (readonly [string, string])[] = []): number {
+export function sendH3Request(c: QuicConnection, req: H3Request): number {
   const id = c.openStream();
   const fields: [string, string][] = [
-    [':method', 'GET'],
-    [':scheme', 'https'],
-    [':authority', authority],
-    [':path', path],
-    ...extra.map(([n, v]) => [n, v] as [string, string]),
+    [':method', req.method],
+    [':scheme', req.scheme],
+    [':authority', req.authority],
+    [':path', req.path],
+    ...req.headers.map((h) => [h.name.toLowerCase(), h.value] as [string, string]),
   ];
   c.write(id, h3Frame(H3_FRAME_HEADERS, qpackEncode(fields)), true);
   return id;
 }
 
-/** Sends a response (HEADERS, DATA, stream end) on the request's stream. */
-export function sendH3Response(c: QuicConnection, id: number, status: number, contentType: string, body: Uint8Array): void {
+/**
+ * Sends a response (HEADERS, DATA, stream end) on the request's stream. `headOnly` (the answer to
+ * HEAD): the same HEADERS, content-length included, and no DATA frame.
+ */
+export function sendH3Response(c: QuicConnection, id: number, status: number, contentType: string, body: Uint8Array, headOnly = false): void {
   const fields: [string, string][] = [
     [':status', String(status)],
     ['content-type', contentType],
     ['content-length', String(body.length)],
   ];
-  c.write(id, concat(h3Frame(H3_FRAME_HEADERS, qpackEncode(fields)), h3Frame(H3_FRAME_DATA, body)), true);
+  const headers = h3Frame(H3_FRAME_HEADERS, qpackEncode(fields));
+  c.write(id, headOnly ? headers : concat(headers, h3Frame(H3_FRAME_DATA, body)), true);
 }

@@ -6,7 +6,7 @@
  */
 import { IP_PROTO_UDP } from '../ipv4/ipv4';
 import { rngRandom } from '../tls';
-import type { IpHost } from '../transport';
+import type { IcmpErrorReport, IpHost } from '../transport';
 import type { UdpService, UdpSocket } from '../udp/udp-service';
 import { type QuicAddress, QuicConnection, type QuicHandler, type QuicIo, type QuicTlsClientConfig, type QuicTlsServerConfig } from './connection';
 import { CID_LENGTH, parsePacketHeader } from './packet';
@@ -32,12 +32,15 @@ export class QuicEndpoint {
     private readonly server?: QuicServerOptions,
   ) {}
 
-  /** Binds `port` (0: ephemeral). Returns an error text when it cannot. */
-  static open(host: IpHost, port: number, server?: QuicServerOptions): QuicEndpoint | string {
+  /**
+   * Binds `port` (0: ephemeral). Returns an error text when it cannot. `onIcmpError` hears the ICMP
+   * errors about datagrams the socket sent (e.g. port unreachable: no QUIC server there).
+   */
+  static open(host: IpHost, port: number, server?: QuicServerOptions, onIcmpError?: (report: IcmpErrorReport) => void): QuicEndpoint | string {
     const udp = host.transport<UdpService>(IP_PROTO_UDP);
     if (!udp) return 'UDP not available';
     const ep = new QuicEndpoint(host, server);
-    const s = udp.bind(port, { onMessage: (m) => ep.onDatagram(m.data, { addr: m.from, port: m.fromPort }) });
+    const s = udp.bind(port, { onMessage: (m) => ep.onDatagram(m.data, { addr: m.from, port: m.fromPort }), onError: onIcmpError && ((r) => onIcmpError(r)) });
     if (typeof s === 'string') return s;
     ep.socket = s;
     return ep;

@@ -12,7 +12,7 @@ export const PHASES = [
   { id: 'blocked', label: 'Blocked', color: '#5b6577', hint: 'queued: waiting for a free connection' },
   { id: 'dns', label: 'DNS', color: '#2dd4bf', hint: 'name lookup' },
   { id: 'connect', label: 'Connect', color: '#f59e0b', hint: 'TCP three-way handshake' },
-  { id: 'tls', label: 'TLS', color: '#c084fc', hint: 'TLS handshake' },
+  { id: 'tls', label: 'TLS', color: '#c084fc', hint: 'TLS handshake (HTTP/3: the QUIC handshake, which carries TLS)' },
   { id: 'wait', label: 'Wait', color: '#4ade80', hint: 'request sent, waiting for the first byte (TTFB)' },
   { id: 'receive', label: 'Receive', color: '#60a5fa', hint: 'first byte to last byte' },
 ] as const;

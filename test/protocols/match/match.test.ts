@@ -30,16 +30,7 @@ describe('match language: parsing', () => {
 });
 
 describe('match language: evaluation on real frames', () => {
-  const net = TestNet.fromYaml(`
-nodes:
-  - { id: h1, kind: host, ip: 10.0.0.1/24 }
-  - { id: h2, kind: host, ip: 10.0.0.2/24 }
-links:
-  - { a: h1, b: h2, latency: 1ms }
-run:
-  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }
-  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -n 5000" }
-`).runUntil('50ms');
+  const net = TestNet.twoHosts('nc -l -p 5001', 'nc 10.0.0.2 5001 -n 5000').runUntil('50ms');
   const frames = net.frames('h1-h2');
 
   function matching(expr: string): number[] {

@@ -1,8 +1,9 @@
 /** Wires the stores, the 3D view and the panels together; loads scenes from the URL or the picker. */
 import { useCallback, useEffect, useState } from 'react';
 import {
+  cancelSceneRun,
   playbackStore,
-  runSceneText,
+  runSceneInBackground,
   sceneStore,
   selectionStore,
   showSceneErrors,
@@ -19,6 +20,7 @@ import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
+import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
@@ -93,7 +95,7 @@ interface LoadOptions {
   notices: string[];
 }
 
-/** Loads a scene by name (asynchronously, so "Simulating…" paints first). */
+/** Loads a scene by name: validated at once, simulated in the background (see `runSceneInBackground`). */
 function loadByName(name: string, opts: LoadOptions): void {
   urlSeed = opts.seed;
   selectionStore.getState().clear();
@@ -105,11 +107,9 @@ function loadByName(name: string, opts: LoadOptions): void {
     showSceneErrors(name, [`?scene=${name}: no scene called "${name}" (expected one of: ${NAMES.join(', ')})`], opts.notices);
     return;
   }
-  sceneStore.setState({ status: 'simulating', name, errors: [], notices: opts.notices });
   const token = ++loadToken;
-  setTimeout(() => {
+  runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices }, () => {
     if (token !== loadToken) return;
-    runSceneText(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices });
     const s = sceneStore.getState();
     if (s.status !== 'ready' || !s.scene || !s.trace) return;
     const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
@@ -133,8 +133,13 @@ function loadByName(name: string, opts: LoadOptions): void {
     }
     if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
     viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
+    const trace = s.trace;
+    let hash: string | null = null;
     window.__packetarium = {
-      traceHash: s.trace.hash(),
+      // Hashing a big trace takes a while: only when asked (tests, tools).
+      get traceHash() {
+        return (hash ??= trace.hash());
+      },
       sceneName: name,
       events: s.events,
       rows: s.trace.length,
@@ -147,7 +152,7 @@ function loadByName(name: string, opts: LoadOptions): void {
       nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
       selectedRow: () => selectionStore.getState().row,
     };
-  }, 30);
+  });
 }
 
 export function App() {
@@ -280,11 +285,10 @@ export function App() {
           </>
         ) : status === 'error' ? (
           <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
+        ) : status === 'cancelled' ? (
+          <SimulationCancelled name={name} onRetry={() => pick(name)} />
         ) : (
-          <div className="loading" data-testid="loading">
-            <div className="spinner" />
-            Simulating {name}…
-          </div>
+          <SimulationProgress onCancel={cancelSceneRun} />
         )}
         <Notices notices={notices} />
       </main>

@@ -12,7 +12,9 @@ export function SimulationProgress({ onCancel }: { onCancel(): void }) {
     <div className="loading sim-progress" data-testid="loading" role="status" aria-live="polite">
       <div className="sim-progress-head">
         <div className="spinner" />
-        Simulating <b>{name}</b>…
+        <span>
+          Simulating <b>{name}</b>…
+        </span>
       </div>
       {progress && (
         <>

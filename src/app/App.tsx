@@ -9,8 +9,10 @@ import {
   showSceneErrors,
   speedFor,
   startPlaybackClock,
+  stopSceneRun,
   useStore,
   viewStore,
+  workersAvailable,
 } from '../store';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
@@ -55,6 +57,8 @@ const NAMES = [...SCENE_FILES.keys()];
 let loadToken = 0;
 /** The seed given in the URL (kept in shared links), if any. */
 let urlSeed: number | undefined;
+/** `?worker=off`: every scene of this page simulates in the page. */
+let urlInPage = false;
 
 /** The shareable query string of the current moment (scene, seed, playhead, selection). */
 function currentSearch(): string | null {
@@ -89,6 +93,7 @@ export async function copyLink(): Promise<string> {
 
 interface LoadOptions {
   seed?: number;
+  inPage?: boolean;
   t?: number;
   sel?: number;
   selNode?: string;
@@ -108,51 +113,62 @@ function loadByName(name: string, opts: LoadOptions): void {
     return;
   }
   const token = ++loadToken;
-  runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices }, () => {
+  const inPage = opts.inPage ?? urlInPage;
+  stopSceneRun();
+  sceneStore.setState({ status: 'simulating', name, scene: null, trace: null, index: null, errors: [], notices: opts.notices, progress: null });
+  // The old scene's views unmount now; the run starts in the next task (a run in the page waits for
+  // "Simulating…" to paint).
+  setTimeout(() => {
     if (token !== loadToken) return;
-    const s = sceneStore.getState();
-    if (s.status !== 'ready' || !s.scene || !s.trace) return;
-    const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
-    const pb = playbackStore.getState();
-    pb.setDuration(duration);
-    pb.setSpeed(speedFor(duration));
-    let t = opts.t ?? 0;
-    if (t > duration) {
-      sceneStore.setState({ notices: [...opts.notices, `?t is past the end of the scene (${duration} ns); starting at the end`] });
-      t = duration;
-    }
-    pb.seek(t);
-    const notices = [...sceneStore.getState().notices];
-    if (opts.sel !== undefined) {
-      if (opts.sel < s.trace.length) selectionStore.getState().selectRow(opts.sel, s.trace.packet[opts.sel]);
-      else notices.push(`?sel=${opts.sel}: this scene has events 0–${s.trace.length - 1}; nothing selected`);
-    } else if (opts.selNode !== undefined) {
-      const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
-      if (node >= 0) selectionStore.getState().selectNode(node);
-      else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
-    }
-    if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
-    viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
-    const trace = s.trace;
-    let hash: string | null = null;
-    window.__packetarium = {
-      // Hashing a big trace takes a while: only when asked (tests, tools).
-      get traceHash() {
-        return (hash ??= trace.hash());
-      },
-      sceneName: name,
-      events: s.events,
-      rows: s.trace.length,
-      ready: true,
-      packetsOnScreen,
-      firstFrameMs,
-      benchStats,
-      benchUpdateStats,
-      time: () => playbackStore.getState().time,
-      nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
-      selectedRow: () => selectionStore.getState().row,
-    };
-  });
+    runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices, inPage }, () => onSceneReady(token, name, opts));
+  }, inPage || !workersAvailable() ? 30 : 0);
+}
+
+/** Once the scene's trace is there: playhead, selection and camera from the URL, and the test hook. */
+function onSceneReady(token: number, name: string, opts: LoadOptions): void {
+  if (token !== loadToken) return;
+  const s = sceneStore.getState();
+  if (s.status !== 'ready' || !s.scene || !s.trace) return;
+  const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
+  const pb = playbackStore.getState();
+  pb.setDuration(duration);
+  pb.setSpeed(speedFor(duration));
+  let t = opts.t ?? 0;
+  if (t > duration) {
+    sceneStore.setState({ notices: [...opts.notices, `?t is past the end of the scene (${duration} ns); starting at the end`] });
+    t = duration;
+  }
+  pb.seek(t);
+  const notices = [...sceneStore.getState().notices];
+  if (opts.sel !== undefined) {
+    if (opts.sel < s.trace.length) selectionStore.getState().selectRow(opts.sel, s.trace.packet[opts.sel]);
+    else notices.push(`?sel=${opts.sel}: this scene has events 0–${s.trace.length - 1}; nothing selected`);
+  } else if (opts.selNode !== undefined) {
+    const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
+    if (node >= 0) selectionStore.getState().selectNode(node);
+    else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
+  }
+  if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
+  viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
+  const trace = s.trace;
+  let hash: string | null = null;
+  window.__packetarium = {
+    // Hashing a big trace takes a while: only when asked (tests, tools).
+    get traceHash() {
+      return (hash ??= trace.hash());
+    },
+    sceneName: name,
+    events: s.events,
+    rows: s.trace.length,
+    ready: true,
+    packetsOnScreen,
+    firstFrameMs,
+    benchStats,
+    benchUpdateStats,
+    time: () => playbackStore.getState().time,
+    nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
+    selectedRow: () => selectionStore.getState().row,
+  };
 }
 
 export function App() {
@@ -169,6 +185,7 @@ export function App() {
   useEffect(() => {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
     if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
+    urlInPage = p.inPage === true;
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, notices: p.problems });
     return startPlaybackClock();
   }, []);

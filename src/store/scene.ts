@@ -60,7 +60,12 @@ export interface RunOptions {
   seed?: number;
   untilNs?: number;
   notices?: string[];
+  /** Simulate in the page even where a worker could (comparisons, benchmarks). */
+  inPage?: boolean;
 }
+
+/** Performance marks around a background run, for tools measuring the page while a scene computes. */
+export const RUN_MARKS = { start: 'packetarium:run-start', ready: 'packetarium:run-ready' } as const;
 
 /** The background run whose results may land in the store; every other run's are dropped. */
 let activeRun: SimulationRun | null = null;
@@ -103,6 +108,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
   }
   const scene = loaded.scene;
   const t0 = performance.now();
+  performance.mark?.(RUN_MARKS.start);
   const durationNs = Math.min(opts.untilNs ?? scene.duration, scene.duration);
   sceneStore.setState({
     status: 'simulating',
@@ -125,6 +131,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
       onProgress: (p) => sceneStore.setState({ progress: { ...p, inWorker } }),
       onDone: (r) => {
         ended();
+        performance.mark?.(RUN_MARKS.ready);
         sceneStore.setState({
           status: 'ready',
           name,
@@ -148,6 +155,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
         sceneStore.setState({ status: 'error', name, scene, trace: null, index: null, errors: [error], notices, progress: null });
       },
     },
+    { inPage: opts.inPage },
   );
   inWorker = run.inWorker;
   if (inWorker) {

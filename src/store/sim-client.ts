@@ -54,10 +54,10 @@ function newWorker(): Worker {
 }
 
 /**
- * Starts simulating `req`. In a worker when possible; otherwise synchronously, in which case the
- * handlers have been called before this returns.
+ * Starts simulating `req`. In a worker when possible (and `inPage` is not set); otherwise
+ * synchronously, in which case the handlers have been called before this returns.
  */
-export function startSimulation(req: SimulationRequest, handlers: SimulationHandlers): SimulationRun {
+export function startSimulation(req: SimulationRequest, handlers: SimulationHandlers, options: { inPage?: boolean } = {}): SimulationRun {
   const runId = nextRunId++;
   const trace = new Trace();
   let finished = false;
@@ -102,7 +102,7 @@ export function startSimulation(req: SimulationRequest, handlers: SimulationHand
     return { runId, inWorker: false, cancel: () => void (finished = true) };
   };
 
-  if (!workersAvailable()) return runHere();
+  if (options.inPage || !workersAvailable()) return runHere();
 
   let worker: Worker | null = idleWorker ?? newWorker();
   idleWorker = null;

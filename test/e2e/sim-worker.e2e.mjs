@@ -120,5 +120,23 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   const again = await waitReady(page, BIG);
   assert.equal(again.traceHash, expected[BIG].hash, `${BIG} after a cancelled run: hash`);
 
+  // 5. An embed of the big scene computes off the host page's main thread too, with progress.
+  await page.goto(`${baseUrl}/embed.html?scene=${BIG}&view=ladder`, { waitUntil: 'load' });
+  const percents = new Set();
+  for (let i = 0; i < 2000; i++) {
+    const st = await page.evaluate(() => {
+      const p = document.querySelector('[data-testid=pk-progress]');
+      const e = window.__packetariumEmbed?.();
+      return { p: p?.textContent?.trim() ?? null, ready: e?.ready ?? false, error: e?.error ?? null };
+    });
+    if (st.p) percents.add(st.p);
+    assert.equal(st.error, null, `the embed of ${BIG} failed`);
+    if (st.ready) break;
+    await sleep(20);
+  }
+  assert.ok(percents.size >= 2, `the embed showed its progress (${[...percents].join(', ')})`);
+  const ef = await frames(page);
+  assert.ok(ef.count > 5, `animation frames ran in the embed page (${ef.count})`);
+
   assert.deepEqual(consoleErrors(), [], 'console errors');
 }

@@ -47,6 +47,9 @@ export function runSimRequest(req: SimRequest, post: PostReply, now: () => numbe
         post({ type: 'chunk', runId, chunk, progress: progress() }, chunkTransferList(chunk));
       }
     }
+    // Everything is simulated: say so before indexing, which takes a while on big traces.
+    const rest = chunker.next();
+    post({ type: 'chunk', runId, chunk: rest, progress: progress() }, chunkTransferList(rest));
     const index = timelineIndexParts(buildTimeline(run.trace));
     const chunk = chunker.next();
     post(

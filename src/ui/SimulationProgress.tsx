@@ -26,6 +26,7 @@ export function SimulationProgress({ onCancel }: { onCancel(): void }) {
             data-sim-ns={progress.simNs}
             data-events={progress.events}
           />
+          {progress.simNs >= progress.durationNs && progress.events > 0 && <div data-testid="sim-indexing">Building the timeline index…</div>}
           <div className="sim-progress-figures mono">
             <span data-testid="sim-time">
               {formatTime(progress.simNs)} of {formatTime(progress.durationNs)} ({Math.floor(done * 100)}%)

@@ -11,6 +11,7 @@ import { DEVICE_COLORS } from './colors';
 import { makeLabel } from './labels';
 import type { Vec3 } from './layout';
 import { Population, populationRadius, ServerLoad } from './Load';
+import { PowerState } from './PowerState';
 
 interface DeviceProps {
   id: string;
@@ -235,6 +236,7 @@ export function Device({ id, kind, label, addresses, position, highlighted, sele
   return (
     <group position={position} name={`device:${id}`}>
       <Model id={id} kind={kind} color={color} config={config} index={index} />
+      <PowerState id={id} index={index} />
       <primitive object={sprite} position={[0, 0.02, depth]} />
       {(highlighted || selected) && (
         <mesh rotation={[-Math.PI / 2, 0, 0]} position={[0, 0.01, 0]}>

@@ -53,7 +53,14 @@ class LiveLabel {
       this.texture.needsUpdate = true;
       return;
     }
-    ctx.font = '600 34px system-ui, sans-serif';
+    // The font shrinks (down to 60%) rather than let a long text run off the canvas.
+    let size = 34;
+    ctx.font = `600 ${size}px system-ui, sans-serif`;
+    const fits = (w - 32) / ctx.measureText(text).width;
+    if (fits < 1) {
+      size = Math.max(20, Math.floor(size * fits));
+      ctx.font = `600 ${size}px system-ui, sans-serif`;
+    }
     const tw = Math.min(w - 4, ctx.measureText(text).width + 28);
     ctx.fillStyle = 'rgba(14, 18, 28, 0.82)';
     ctx.beginPath();
@@ -148,7 +155,9 @@ export function Population({ id, count, index }: { id: string; count: number; in
   const times = useMemo(() => requestTimes(events), [events]);
   const breaker = events?.breaker ?? [];
   const ringMat = useRef<THREE.MeshBasicMaterial>(null);
-  const label = useLiveLabel();
+  // Wider when the breaker's state is written beside the count.
+  const wide = breaker.length > 0;
+  const label = useLiveLabel(wide ? 768 : 512);
   const lit = useRef(0);
   const lastBreaker = useRef('');
 
@@ -171,18 +180,20 @@ export function Population({ id, count, index }: { id: string; count: number; in
       attr.needsUpdate = true;
       lit.current = k;
     }
-    if (events) label.set(`${waiting.toLocaleString('en-US')} waiting for an answer`, '#ffe3a3');
-    if (breaker.length && ringMat.current) {
-      let state = 'closed';
+    let state = '';
+    if (breaker.length) {
+      state = 'closed';
       for (const b of breaker) {
         if (b.time > t) break;
         state = b.state;
       }
-      if (state !== lastBreaker.current) {
+      if (state !== lastBreaker.current && ringMat.current) {
         ringMat.current.color.set(BREAKER_COLORS[state] ?? '#9aa5b1');
         lastBreaker.current = state;
       }
     }
+    // With a breaker, its state is written beside the count (the ring's colour says it too).
+    if (events) label.set(`${waiting.toLocaleString('en-US')} waiting for an answer${state ? ` · breaker ${state}` : ''}`, state === 'open' ? '#ffb3b3' : '#ffe3a3');
   });
 
   return (
@@ -202,14 +213,42 @@ export function Population({ id, count, index }: { id: string; count: number; in
           <meshBasicMaterial ref={ringMat} color={BREAKER_COLORS.closed} side={THREE.DoubleSide} />
         </mesh>
       )}
-      {events && <primitive object={label.sprite} position={[0, 0.75, 0]} scale={[3.6, 0.45, 1]} />}
+      {events && <primitive object={label.sprite} position={[0, 0.75, 0]} scale={[wide ? 5.4 : 3.6, 0.45, 1]} />}
     </group>
   );
 }
 
-/** Busy workers and queued requests of a server at the playhead, as two bars beside the model. */
+/**
+ * Busy workers and queued requests of a server at the playhead, as two bars beside the model; on a
+ * load balancer (rr-lb), which back ends its health checks hold up or down.
+ */
 export function ServerLoad({ id, index }: { id: string; index: TimelineIndex | null }) {
   const events = index ? rrEventsOf(index).get(id) : undefined;
+  if (events && events.busy.time.length === 0 && events.queue.time.length === 0 && events.backends.length > 0) return <BalancerState events={events} />;
+  return <WorkerBars events={events} />;
+}
+
+/** A balancer's back ends at `t`: `up`/`down` by address, in the order they were first named. */
+export function backendsAt(events: RrNodeEvents, t: number): { backend: string; state: string }[] {
+  const out = new Map<string, string>();
+  for (const b of events.backends) {
+    if (b.time > t) break;
+    out.set(b.backend, b.state);
+  }
+  return [...out].map(([backend, state]) => ({ backend, state }));
+}
+
+function BalancerState({ events }: { events: RrNodeEvents }) {
+  const label = useLiveLabel(640, 64);
+  useFrame(() => {
+    const now = backendsAt(events, playbackStore.getState().time);
+    const down = now.some((b) => b.state !== 'up');
+    label.set(now.map((b) => `${b.backend} ${b.state === 'up' ? 'up' : 'DOWN'}`).join(' · '), down ? '#ffb3b3' : '#c8f5dc');
+  });
+  return <primitive object={label.sprite} position={[0, 1.55, 0]} scale={[4.4, 0.44, 1]} />;
+}
+
+function WorkerBars({ events }: { events: RrNodeEvents | undefined }) {
   const scale = useMemo(() => {
     if (!events) return null;
     let workers = 1;
@@ -242,7 +281,7 @@ export function ServerLoad({ id, index }: { id: string; index: TimelineIndex | n
   });
   if (!events || !scale) return null;
   return (
-    <group name={`server-load:${id}`}>
+    <group name={`server-load:${events.node}`}>
       {[0.48, 0.68].map((x, i) => (
         <mesh key={x} position={[x, 0.05 + H / 2, 0]}>
           <boxGeometry args={[0.16, H, 0.16]} />

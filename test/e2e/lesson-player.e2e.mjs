@@ -52,14 +52,19 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
     await settled(page);
     assert.equal(await step(page), i);
     if (await page.isVisible('[data-testid=lesson-question]')) {
-      // Try B first when there is one (a wrong answer gets feedback), then A.
-      await page.keyboard.press('b');
-      await page.waitForSelector('[data-testid=lesson-feedback]');
-      assert.match(await page.textContent('[data-testid=lesson-feedback]'), /Not quite/, `question ${i + 1}: B is refuted`);
-      await page.keyboard.press('a');
-      await page.waitForSelector('[data-testid=lesson-feedback]');
-      const fb = await page.textContent('[data-testid=lesson-feedback]');
-      assert.match(fb, /Right/, `question ${i + 1}: A is confirmed by the simulation (${fb})`);
+      // Choices are shown shuffled: try each by its key; exactly one is confirmed, the rest refuted.
+      const keys = await page.locator('[data-testid=lesson-question] .choice-key').allTextContents();
+      const right = [];
+      for (const key of keys) {
+        await page.keyboard.press(key.toLowerCase());
+        await page.waitForSelector(`[data-testid=choice-${key.toLowerCase()}][aria-pressed=true]`);
+        const fb = await page.textContent('[data-testid=lesson-feedback]');
+        assert.match(fb, /Right|Not quite/, `question ${i + 1}, choice ${key}: feedback shown`);
+        if (/Right/.test(fb)) right.push(key);
+      }
+      assert.equal(right.length, 1, `question ${i + 1}: exactly one choice confirmed by the simulation (${right.join(', ')})`);
+      await page.keyboard.press(right[0].toLowerCase());
+      await page.waitForFunction(() => /Right/.test(document.querySelector('[data-testid=lesson-feedback]')?.textContent ?? ''));
       if (!shotQuestion) {
         await screenshot('question-answered');
         shotQuestion = true;

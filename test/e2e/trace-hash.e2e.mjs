@@ -10,7 +10,7 @@ export const name = 'trace hash matches Node';
 export const timeout = 120_000;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENES = ['router-ping', 'hub-vs-switch', 'retry-amplification', 'lb-failover'];
+const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter', 'retry-amplification', 'lb-failover'];
 
 function nodeHashes() {
   const r = spawnSync('npx', ['tsx', 'test/e2e/node-hash.ts', ...SCENES], { cwd: root, encoding: 'utf8' });

@@ -1,9 +1,11 @@
 // The Load panel and the 3D load models on scenes/retry-storm.yaml: charts for both systems, a
-// playhead line that follows time, client populations drawn as thousands of points, server bars.
+// playhead line that follows time, client populations drawn as thousands of points, server bars;
+// then backoff-jitter's five systems with their run totals, failover's crashed region marked DOWN,
+// and capacity-ramp's one system.
 import assert from 'node:assert/strict';
 
 export const name = 'views: overload charts and client populations';
-export const timeout = 150_000;
+export const timeout = 240_000;
 
 async function ready(page) {
   await page.waitForFunction(() => window.__packetarium?.ready, null, { timeout: 60_000 });
@@ -98,6 +100,41 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.waitForSelector('[data-testid=overload-chart-concurrency] canvas');
   await page.waitForTimeout(200);
   await screenshot('littles-law-load');
+
+  // Backoff and jitter: five systems side by side, each with its run totals.
+  await page.goto(`${baseUrl}/index.html?scene=backoff-jitter&t=150000000`, { waitUntil: 'load' });
+  await ready(page);
+  await page.click('[role=tab][data-panel=overload]');
+  await page.waitForSelector('[data-testid=overload-chart-offered] canvas');
+  const totals = await page.locator('[data-testid=overload-totals]').allTextContents();
+  assert.equal(totals.length, 5, `five systems: ${totals.join(' | ')}`);
+  assert.match(totals[0], /200 requests · 4,683 calls \(23\.4 per request\) · all OK, the last at 0\.26 s/);
+  assert.match(totals[1], /692 calls .* the last at 3\.21 s/);
+  await page.waitForTimeout(200);
+  await screenshot('backoff-jitter-load');
+
+  // Failover: the crashed region is marked DOWN, the balancer says which back end is down.
+  await page.goto(`${baseUrl}/index.html?scene=failover&t=2300000000`, { waitUntil: 'load' });
+  await ready(page);
+  const red = await pixelsNear(page, [255, 90, 90], 50);
+  assert.ok(red > 100, `region-a crossed out in red (${red} red pixels)`);
+  await page.goto(`${baseUrl}/index.html?scene=failover&t=1900000000`, { waitUntil: 'load' });
+  await ready(page);
+  const redBefore = await pixelsNear(page, [255, 90, 90], 50);
+  assert.ok(redBefore < red / 4, `no red cross before the crash (${redBefore} red pixels)`);
+  await page.click('[role=tab][data-panel=overload]');
+  await page.waitForSelector('[data-testid=overload-chart-rt] canvas');
+  await page.waitForTimeout(200);
+  await screenshot('failover-load');
+
+  // Capacity ramp: the knee, one system.
+  await page.goto(`${baseUrl}/index.html?scene=capacity-ramp&t=9000000000`, { waitUntil: 'load' });
+  await ready(page);
+  await page.click('[role=tab][data-panel=overload]');
+  await page.waitForSelector('[data-testid=overload-chart-rt] canvas');
+  assert.equal(await page.locator('[data-testid=overload-group]').count(), 1);
+  await page.waitForTimeout(200);
+  await screenshot('capacity-ramp-load');
 
   assert.deepEqual(consoleErrors(), [], 'console errors');
 }

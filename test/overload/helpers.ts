@@ -1,4 +1,10 @@
 /** Small scenes for the overload tests: a client population, a switch, servers. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScene } from '../../src/scenario/load';
+import type { Scene } from '../../src/scenario/scene';
+import { simulate } from '../../src/scenario/simulate';
+import type { Trace } from '../../src/sim/trace';
 import { rrSeries, type RrWindow } from '../../src/timeline/metrics';
 import { TestNet } from '../helpers/net';
 
@@ -31,4 +37,12 @@ export function mean(ws: readonly RrWindow[], field: keyof RrWindow, fromS: numb
 
 export function series(net: TestNet, windowNs = 1e9): RrWindow[] {
   return rrSeries(net.trace, { windowNs });
+}
+
+/** Loads `scenes/<name>.yaml` as the app does and runs it (for `durationNs` when given). */
+export function runSceneFile(name: string, durationNs?: number): { scene: Scene; trace: Trace } {
+  const r = loadScene(readFileSync(join(import.meta.dirname, `../../scenes/${name}.yaml`), 'utf8'), `${name}.yaml`);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  const scene = durationNs === undefined ? r.scene : { ...r.scene, duration: durationNs };
+  return { scene, trace: simulate(scene).trace };
 }

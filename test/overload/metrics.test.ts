@@ -1,6 +1,6 @@
 /** The overload-lab metrics: Little's law, percentiles, the trace key scheme. */
 import { describe, expect, it } from 'vitest';
-import { littlesLaw, percentile, readRrEvents, rrSeries } from '../../src/timeline/metrics';
+import { littlesLaw, percentile, readRrEvents, rrSeries, serverSojourns, sojournPercentile } from '../../src/timeline/metrics';
 import { clientServer, mean } from './helpers';
 
 describe("Little's law", () => {
@@ -68,5 +68,37 @@ describe('metric helpers', () => {
     expect(ws[1].retries).toBeGreaterThan(50);
     expect(ws[1].amplification).toBeGreaterThan(1.5);
     expect(ws[1].amplification).toBeLessThanOrEqual(3);
+  });
+
+  it("a server's own response time runs from a request's arrival to its answer, queueing included", () => {
+    // One worker, 10 ms per request, two clients sending at the same moment (--once): the first
+    // request waits for nothing, the second (a frame time behind it) for the first.
+    const net = clientServer({ server: 'rr-server --workers 1 --queue 10 --service const:10ms', client: 'rr-client 10.0.0.2 --once --timeout 1s', duration: '200ms', count: 2 });
+    const s = serverSojourns(readRrEvents(net.trace).get('srv')!);
+    expect(s.sojourn.length).toBe(2);
+    expect(s.sojourn[0]).toBe(10e6);
+    expect(s.sojourn[1]).toBeGreaterThan(19.99e6);
+    expect(s.sojourn[1]).toBeLessThan(20e6);
+    expect(sojournPercentile(s, 0, 1e9, 0.5)).toBe(10e6);
+    expect(sojournPercentile(s, 0, 1e9, 0.99)).toBe(s.sojourn[1]);
+    expect(sojournPercentile(s, 0.5e9, 1e9, 0.5)).toBeNaN();
+  });
+
+  it('a crashed server shows an empty queue and no busy workers', () => {
+    const net = clientServer({
+      server: 'rr-server --workers 2 --queue 100 --service const:50ms',
+      client: 'rr-client 10.0.0.2 --rate 200 --timeout 100ms',
+      duration: '1s',
+      faults: '[{ at: 500ms, node: srv, set: { up: false } }]',
+    });
+    const srv = readRrEvents(net.trace).get('srv')!;
+    const at = (g: typeof srv.queue, t: number) => g.value[[...g.time].findLastIndex((x) => x <= t)];
+    expect(at(srv.busy, 499e6)).toBe(2);
+    expect(at(srv.queue, 499e6)).toBeGreaterThan(5);
+    expect(at(srv.busy, 500e6)).toBe(0);
+    expect(at(srv.queue, 500e6)).toBe(0);
+    const ws = rrSeries(net.trace, { windowNs: 250e6, to: 1e9 });
+    expect(ws[3].busy).toBe(0);
+    expect(ws[3].queue).toBe(0);
   });
 });

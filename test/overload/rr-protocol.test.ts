@@ -4,6 +4,7 @@ import { dissectFrame } from '../../src/protocols/dissect';
 import { checkRr, encodeRr, rr, RR_HEADER_BYTES, RrStatus, RrType, type RrMessage } from '../../src/protocols/rr/rr';
 import { parseCommand } from '../../src/apps/registry';
 import { loadScene } from '../../src/scenario/load';
+import { readRrEvents, serverSojourns } from '../../src/timeline/metrics';
 import { sceneFromYaml } from '../helpers/net';
 import { clientServer } from './helpers';
 
@@ -84,6 +85,37 @@ describe('client population', () => {
     expect(sends.length).toBeLessThan(200);
   });
 
+  it('--once: each client makes exactly one request, all started within --spread', () => {
+    const net = clientServer({
+      server: 'rr-server --workers 4 --queue 10 --service const:5ms',
+      client: 'rr-client 10.0.0.2 --once --spread 40ms --retry expo-full --base 20ms --attempts 50 --timeout 1s',
+      duration: '3s',
+      count: 100,
+    });
+    const clients = readRrEvents(net.trace).get('clients')!;
+    const r = clients.requests;
+    expect(r.id.length).toBe(100);
+    expect(r.outcome.every((o) => o === 'ok')).toBe(true);
+    // First attempts start between the program's start (1 ms) and 40 ms later, spread out.
+    const starts = [...r.start].sort((a, b) => a - b);
+    expect(starts[0]).toBeGreaterThanOrEqual(1e6);
+    expect(starts[99]).toBeLessThanOrEqual(41e6);
+    expect(starts[99] - starts[0]).toBeGreaterThan(30e6);
+    // One client, one request: the sources of first attempts are 100 different addresses.
+    const firstSources = new Set(net.frames('clients-sw').filter((f) => f.dir === 'a>b' && f.ip).map((f) => f.ip!.src));
+    expect(firstSources.size).toBe(100);
+    // More attempts than requests: the small queue refused some, and they were retried.
+    expect(clients.sends.time.length).toBeGreaterThan(100);
+    expect(net.logs('clients').join('\n')).toMatch(/100 clients .* one request each, spread over 40ms/);
+  });
+
+  it('--once without --spread starts every request at once', () => {
+    const net = clientServer({ server: 'rr-server --workers 8 --queue 100 --service const:1ms', client: 'rr-client 10.0.0.2 --once --clients 20 --timeout 1s', duration: '500ms', count: 50 });
+    const r = readRrEvents(net.trace).get('clients')!.requests;
+    expect(r.id.length).toBe(20); // --clients 20 of the 50
+    expect(new Set(r.start)).toEqual(new Set([1e6]));
+  });
+
   it('rejects a population that does not fit its subnet', () => {
     const r = loadScene('version: 1\ntitle: t\nduration: 1s\nnodes:\n  - { id: c, kind: clients, count: 300, ip: 10.0.0.1/24 }\n');
     expect(r.ok).toBe(false);
@@ -96,6 +128,11 @@ describe('commands and faults', () => {
     expect(parseCommand('rr-client 10.0.0.2 --rate 500@0s,2000@5s --ramp --retry decorrelated --budget 0.1 --breaker 5').ok).toBe(true);
     expect(parseCommand('rr-server --order lifo --service lognormal:20ms:0.5 --shed-deadline --next 10.0.0.3:9001 --retry expo-equal').ok).toBe(true);
     expect(parseCommand('rr-client 10.0.0.2')).toMatchObject({ ok: false, error: expect.stringContaining('--rate') });
+    expect(parseCommand('rr-client 10.0.0.2 --once --spread 20ms --retry expo-full --attempts 255').ok).toBe(true);
+    expect(parseCommand('rr-client 10.0.0.2 --once --rate 100')).toMatchObject({ ok: false, error: expect.stringContaining('--once') });
+    expect(parseCommand('rr-client 10.0.0.2 --once --think 1s')).toMatchObject({ ok: false, error: expect.stringContaining('give one of') });
+    expect(parseCommand('rr-client 10.0.0.2 --rate 100 --spread 10ms')).toMatchObject({ ok: false, error: expect.stringContaining('--spread needs --once') });
+    expect(parseCommand('rr-client 10.0.0.2 --once --spread soon')).toMatchObject({ ok: false, error: expect.stringContaining('--spread') });
     expect(parseCommand('rr-client 10.0.0.2 --rate 5 --retry sometimes')).toMatchObject({ ok: false, error: expect.stringContaining('--retry must be') });
     expect(parseCommand('rr-server --service gamma:5ms')).toMatchObject({ ok: false, error: expect.stringContaining('unknown distribution') });
     expect(parseCommand('rr-lb --policy rr')).toMatchObject({ ok: false, error: expect.stringContaining('--backends') });
@@ -112,9 +149,11 @@ describe('commands and faults', () => {
       [300e6, 'x3'],
       [600e6, ''],
     ]);
-    const sojourns = serverSojourns(net.states('srv', 'rr.'));
+    const s = serverSojourns(readRrEvents(net.trace).get('srv')!);
+    const sojourns = [...s.time].map((t, i) => ({ t, ns: s.sojourn[i] }));
     const during = sojourns.filter((s) => s.t > 320e6 && s.t < 580e6);
     const after = sojourns.filter((s) => s.t > 700e6);
+    expect(during.length).toBeGreaterThan(3);
     expect(Math.min(...during.map((s) => s.ns))).toBeGreaterThanOrEqual(30e6);
     expect(Math.min(...after.map((s) => s.ns))).toBe(10e6);
   });
@@ -124,23 +163,3 @@ describe('commands and faults', () => {
     expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: x, slowdown: { factor: 2 } }]')).toThrow(/no node "x"/);
   });
 });
-
-/** Arrival-to-answer times from a server's rows, pairing rr.reply with the rr.recv of the same root and attempt. */
-function serverSojourns(rows: readonly { time: number; key: string; value: string }[]): { t: number; ns: number }[] {
-  let root = 0;
-  const arrived = new Map<string, number>();
-  const out: { t: number; ns: number }[] = [];
-  for (const r of rows) {
-    const w = r.value.split(' ');
-    if (r.key === 'rr.recv') {
-      root += Number(w[2]);
-      arrived.set(`${root} ${w[0]}`, r.time);
-    } else if (r.key === 'rr.shed') {
-      root += Number(w[1]);
-    } else if (r.key === 'rr.reply') {
-      root += Number(w[2]);
-      out.push({ t: r.time, ns: r.time - arrived.get(`${root} ${w[1]}`)! });
-    }
-  }
-  return out;
-}

@@ -5,6 +5,9 @@
  *   rr-client 10.0.9.2 --rate 500@0s,2000@5s --ramp  ... ramping from 500/s to 2000/s over 5 s
  *   rr-client 10.0.9.2 --think 1s                  closed loop: each client waits ~1 s, sends,
  *                                                  waits for the answer (retries included), again
+ *   rr-client 10.0.9.2 --once --spread 10ms        a burst: each client makes one request (retries
+ *                                                  included), starting at a uniformly random time
+ *                                                  in the first 10 ms (default: all at once)
  *
  * plus the retry policy options of caller-policy.ts. On a `clients` device each client sends from
  * its own address (all from the same source port); on a host they share its address.
@@ -38,6 +41,8 @@ export interface RrClientOptions {
   thinkNs?: number;
   /** Exponential (default) or constant think times. */
   thinkConst: boolean;
+  /** One request per client, started uniformly within this many ns (0: all at once). */
+  onceSpreadNs?: number;
   /** Stop starting requests after this long, ns. */
   forNs?: number;
   policy: CallerPolicy;
@@ -118,9 +123,17 @@ export class RrClient extends Program implements CallerHost {
       this.caller = new RrCaller(this, this.o.policy, (_slot, m) => s.send(dst, port, encodeRr(m)), 1);
     }
     this.startedAt = this.now;
-    const mode = this.o.rate ? `open loop, ${this.o.rate.points.map((p) => `${p.rate}/s@${p.atNs / 1e9}s`).join(' ')}` : `closed loop, think ${this.o.thinkNs! / 1e6}ms`;
+    const mode = this.o.rate
+      ? `open loop, ${this.o.rate.points.map((p) => `${p.rate}/s@${p.atNs / 1e9}s`).join(' ')}`
+      : this.o.onceSpreadNs !== undefined
+        ? `one request each, spread over ${this.o.onceSpreadNs / 1e6}ms`
+        : `closed loop, think ${this.o.thinkNs! / 1e6}ms`;
     this.print(`rr-client: ${this.clients} clients -> ${formatIpv4(dst)}:${port}, ${mode}, retry ${this.o.policy.backoff.kind} x${this.o.policy.maxAttempts}`);
     if (this.o.rate) this.scheduleArrival();
+    else if (this.o.onceSpreadNs !== undefined) {
+      const spread = this.o.onceSpreadNs;
+      for (let i = 0; i < this.clients; i++) this.after(spread > 0 ? Math.round(this.rng.uniform(0, spread)) : 0, this.onceSend, i);
+    }
     // Closed loop: start each client part-way through a think time, so the load is steady from the
     // start (exponential thinking is memoryless; constant thinking starts at a uniform phase).
     else for (let i = 0; i < this.clients; i++) this.after(this.o.thinkConst ? Math.round(this.rng.uniform(0, this.o.thinkNs!)) : this.think(), this.clientSend, i);
@@ -177,6 +190,12 @@ export class RrClient extends Program implements CallerHost {
     });
   };
 
+  // A burst: each client's one request.
+  private readonly onceSend = (i: number): void => {
+    if (!this.alive || this.stopped()) return;
+    this.caller.call(i, this.recordRt);
+  };
+
   private think(): number {
     const mean = this.o.thinkNs!;
     return Math.max(1, Math.round(this.o.thinkConst ? mean : this.rng.exponential(mean)));
@@ -217,15 +236,17 @@ export function parseTarget(text: string, defaultPort = RR_PORT): { ip: number; 
 registerApp<RrClientOptions>({
   name: 'rr-client',
   summary: 'a population of clients sending RR requests, open or closed loop, with a retry policy',
-  usage: `rr-client DESTINATION[:port] (--rate R[@T],... [--ramp] | --think T [--think-const]) [--clients N] [--for T] ${CALLER_USAGE}`,
+  usage: `rr-client DESTINATION[:port] (--rate R[@T],... [--ramp] | --think T [--think-const] | --once [--spread T]) [--clients N] [--for T] ${CALLER_USAGE}`,
   parse(argv) {
-    const r = parseArgs(argv, { ...CALLER_OPTIONS, p: 'int', rate: 'string', ramp: 'flag', think: 'seconds', 'think-const': 'flag', clients: 'int', for: 'seconds' });
+    const r = parseArgs(argv, { ...CALLER_OPTIONS, p: 'int', rate: 'string', ramp: 'flag', think: 'seconds', 'think-const': 'flag', once: 'flag', spread: 'seconds', clients: 'int', for: 'seconds' });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };
     const target = parseTarget(positional[0], (options.p as number | undefined) ?? RR_PORT);
     if (typeof target === 'string') return { ok: false, error: target };
-    if ((options.rate === undefined) === (options.think === undefined)) return { ok: false, error: 'give either --rate (open loop) or --think (closed loop)' };
+    const modes = [options.rate !== undefined, options.think !== undefined, options.once === true].filter(Boolean).length;
+    if (modes !== 1) return { ok: false, error: 'give one of --rate (open loop), --think (closed loop) or --once (one request per client)' };
+    if (options.spread !== undefined && options.once !== true) return { ok: false, error: '--spread needs --once' };
     let rate: RateSchedule | undefined;
     if (options.rate !== undefined) {
       const s = parseRateSchedule(options.rate as string, options.ramp === true);
@@ -246,6 +267,7 @@ registerApp<RrClientOptions>({
         rate,
         thinkNs: options.think as number | undefined,
         thinkConst: options['think-const'] === true,
+        onceSpreadNs: options.once === true ? ((options.spread as number | undefined) ?? 0) : undefined,
         forNs: options.for as number | undefined,
         policy,
       },

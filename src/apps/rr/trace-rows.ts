@@ -99,11 +99,12 @@ export function shedText(why: 'queue' | 'deadline', rootDelta: number): string {
   return `${why} ${rootDelta}`;
 }
 
-const replyCache = new StringCache((sa, d) => `${sa & 0xff} ${sa >> 8} ${d}`);
+// Status (below 8) in the low 3 bits and the attempt above them: 11 bits, a slot of 2048 per rootDelta.
+const replyCache = new StringCache((sa, d) => `${sa & 7} ${sa >> 3} ${d}`);
 /** `rr.reply` = "<status> <attempt> <rootDelta>". */
 export function replyText(status: number, attempt: number, rootDelta: number): string {
   if (byte(status) && status < 8 && byte(attempt) && within(rootDelta, 18)) {
-    const sa = status | (attempt << 8);
+    const sa = status | (attempt << 3);
     return replyCache.get((rootDelta + (1 << 18)) * 2048 + sa, sa, rootDelta);
   }
   return `${status} ${attempt} ${rootDelta}`;

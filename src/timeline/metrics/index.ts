@@ -3,3 +3,4 @@ export * from './percentile';
 export * from './rr-events';
 export * from './rr-series';
 export * from './rr-csv';
+export * from './server-latency';

@@ -13,6 +13,7 @@
  *   rr.shed  = "queue|deadline <rootDelta>"     (a request refused or dropped, answered at once)
  *   rr.reply = "<status> <attempt> <rootDelta>"  (a request a worker took, answered)
  * Load balancers (rr-lb): rr.backend <ip> = "up" | "down", rr.lb = "<root> <ip>".
+ * A node's `power` = "down" (a crash) sets its queue and busy gauges to 0: the crash lost them.
  *
  * Ids are relative, so that values repeat and the trace's string table stays small however long
  * the run (src/apps/rr/trace-rows.ts). Request ids count 1, 2, 3, ... per node in the order requests
@@ -56,6 +57,8 @@ export interface RrNodeEvents {
   readonly queue: RrEventTimes;
   readonly busy: RrEventTimes;
   readonly shed: RrEventTimes;
+  /** Requests a worker took, answered: value = attempt, extra = root (matches a `recv`). */
+  readonly replies: RrEventTimes;
   readonly backends: readonly { time: number; backend: string; state: string }[];
 }
 
@@ -82,6 +85,7 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
     queue: Col;
     busy: Col;
     shed: Col;
+    replies: Col;
     done: { id: number; end: number; rt: number; outcome: string; attempts: number }[];
     firstSend: Map<number, number>;
     breaker: { time: number; state: string }[];
@@ -95,7 +99,7 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
   const get = (node: number): Acc => {
     let a = acc.get(node);
     if (!a) {
-      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [], lastId: 0, lastRoot: 0 };
+      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), replies: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [], lastId: 0, lastRoot: 0 };
       acc.set(node, a);
     }
     return a;
@@ -107,6 +111,15 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
     if (key === undefined) {
       key = trace.string(code);
       keyIds.set(code, key);
+    }
+    if (key === 'power') {
+      // A crashed server loses its queue and its workers' jobs: its gauges drop to 0.
+      const a = acc.get(trace.place[r]);
+      if (a && trace.string(trace.frame[r]) === 'down') {
+        if (a.queue.t.length) a.queue.push(trace.time[r], 0);
+        if (a.busy.t.length) a.busy.push(trace.time[r], 0);
+      }
+      continue;
     }
     if (!key.startsWith('rr.')) continue;
     const t = trace.time[r];
@@ -152,6 +165,7 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
         break;
       case 'rr.reply':
         a.lastRoot += Number(w[2]);
+        a.replies.push(t, Number(w[1]), a.lastRoot);
         break;
       default:
         if (key.startsWith('rr.backend ')) a.backends.push({ time: t, backend: key.slice(11), state: value });
@@ -197,6 +211,7 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
       queue: a.queue.done(),
       busy: a.busy.done(),
       shed: a.shed.done(),
+      replies: a.replies.done(),
       backends: a.backends,
     });
   }

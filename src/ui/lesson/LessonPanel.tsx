@@ -4,7 +4,7 @@
  * hidden, keyboard-only stepping, a pointer highlight). State lives in src/store/lesson.ts.
  */
 import { useEffect, useMemo, useRef, type ChangeEvent } from 'react';
-import { describeCondition, type Lesson, type LessonStep } from '../../lesson';
+import { choiceOrder, describeCondition, type Lesson, type LessonStep } from '../../lesson';
 import type { Scene } from '../../scenario/scene';
 import { formatTime, playbackStore, sceneStore, useStore } from '../../store';
 import {
@@ -164,13 +164,14 @@ function QuestionView({ lesson, index, step }: { lesson: Lesson; index: number; 
     <div className="lesson-question" data-testid="lesson-question">
       {q.prompt && <p className="lesson-prompt">{q.prompt}</p>}
       <ol className="lesson-choices">
-        {q.choices.map((c, k) => {
+        {choiceOrder(lesson.id, index, q.choices.length).map((k, shown) => {
+          const c = q.choices[k];
           const chosen = saved?.choice === k;
           const cls = chosen ? (saved!.correct ? 'choice right' : 'choice wrong') : 'choice';
           return (
             <li key={k}>
-              <button className={cls} onClick={() => answer(k)} data-testid={`choice-${LETTERS[k]}`} aria-pressed={chosen}>
-                <span className="choice-key">{LETTERS[k].toUpperCase()}</span>
+              <button className={cls} onClick={() => answer(k)} data-testid={`choice-${LETTERS[shown]}`} aria-pressed={chosen}>
+                <span className="choice-key">{LETTERS[shown].toUpperCase()}</span>
                 <span>
                   <InlineMarkdown text={c.text} />
                 </span>
@@ -395,7 +396,7 @@ function onKey(e: KeyboardEvent): void {
     else if (prev) prevStep();
     else if (e.key === 'r' || e.key === 'R') backToStep();
     else if (e.key === 'Escape' && s.presenter) setPresenter(false);
-    else if (k >= 0 && step?.question && k < step.question.choices.length) answer(k);
+    else if (k >= 0 && step?.question && k < step.question.choices.length) answer(choiceOrder(s.active, s.step, step.question.choices.length)[k]);
     else if (k >= 0 && step?.tryIt && k < step.tryIt.controls[0].options.length) setTryValue(step.tryIt.controls[0].id, step.tryIt.controls[0].options[k].value);
     else if (e.key === 'Enter' && step?.tryIt && tag !== 'BUTTON') runTry();
     else return;

@@ -9,12 +9,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { playbackStore } from '../../store';
 import type { PanelProps } from '../panels';
-import { CHARTS, formatValue, metricValue, rrGroups, windowFor, type ChartSpec, type RrGroup } from './overload-model';
+import { CHARTS, describeTotals, seriesEnd, formatValue, metricValue, rrGroups, windowFor, type ChartSpec, type RrGroup } from './overload-model';
 
 export function OverloadPanel({ index, scene }: PanelProps) {
   const end = Math.max(scene.duration, index.endTime);
   const windowNs = windowFor(end);
-  const { groups } = useMemo(() => rrGroups(scene, index.trace, end, windowNs), [scene, index, end, windowNs]);
+  const { groups } = useMemo(() => rrGroups(scene, index.trace, seriesEnd(scene, index.endTime), windowNs), [scene, index, windowNs]);
   const hasBreaker = groups.some((g) => g.windows.some((w) => w.breaker !== ''));
   const charts = CHARTS.filter((c) => !c.breakerOnly || hasBreaker);
   if (groups.length === 0) return <div className="empty big">No load clients (rr-client) in this scene.</div>;
@@ -26,6 +26,9 @@ export function OverloadPanel({ index, scene }: PanelProps) {
             <i style={{ background: g.color }} />
             <strong>{g.label}</strong> → {g.servers.join(', ')}
             <em>{g.policy}</em>
+            <span className="ov-totals" data-testid="overload-totals" title="The whole run">
+              {describeTotals(g.totals)}
+            </span>
           </span>
         ))}
         <span className="ov-window">per {windowNs >= 1e9 ? `${windowNs / 1e9} s` : `${windowNs / 1e6} ms`} window · click a chart to seek</span>

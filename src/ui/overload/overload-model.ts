@@ -33,6 +33,55 @@ export interface RrGroup {
   readonly servers: string[];
   readonly color: string;
   readonly windows: RrWindow[];
+  readonly totals: RrTotals;
+}
+
+/** A system's whole run in four numbers: what a retry policy costs and how long the work took. */
+export interface RrTotals {
+  /** Requests the clients made (new ones, not attempts). */
+  readonly requests: number;
+  /** Attempts sent, retries included. */
+  readonly calls: number;
+  /** Requests answered OK. */
+  readonly ok: number;
+  /** When the last OK answer arrived, ns (NaN when none did). */
+  readonly lastOkNs: number;
+}
+
+/** The totals of the clients `clients` over the whole run. */
+export function rrTotals(events: Map<string, RrNodeEvents>, clients: readonly string[]): RrTotals {
+  let requests = 0;
+  let calls = 0;
+  let ok = 0;
+  let lastOkNs = NaN;
+  for (const name of clients) {
+    const e = events.get(name);
+    if (!e) continue;
+    const r = e.requests;
+    requests += r.id.length;
+    calls += e.sends.time.length;
+    for (let i = 0; i < r.id.length; i++) {
+      if (!r.ok[i]) continue;
+      ok++;
+      if (!(r.end[i] <= lastOkNs)) lastOkNs = r.end[i];
+    }
+  }
+  return { requests, calls, ok, lastOkNs };
+}
+
+/** `200 requests · 4,683 calls (23.4 per request) · all OK, the last at 0.26 s`. */
+export function describeTotals(t: RrTotals): string {
+  if (t.requests === 0) return 'no requests';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const per = (t.calls / t.requests).toFixed(t.calls / t.requests < 10 ? 2 : 1);
+  const ok = t.ok === t.requests ? 'all OK' : `${n(t.ok)} OK`;
+  const last = Number.isFinite(t.lastOkNs) ? `, the last at ${formatSeconds(t.lastOkNs)}` : '';
+  return `${n(t.requests)} requests · ${n(t.calls)} calls (${per} per request) · ${ok}${last}`;
+}
+
+function formatSeconds(ns: number): string {
+  const s = ns / 1e9;
+  return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
 }
 
 export const GROUP_COLORS = ['#63b3ff', '#ff9f43', '#48d597', '#c084fc', '#f472b6'];
@@ -79,7 +128,16 @@ function isClient(e: RrNodeEvents): boolean {
   return e.requests.id.length > 0 && e.recv.time.length === 0;
 }
 
-/** The systems of a run and their series. */
+/**
+ * Where the metric windows end: at the scene's duration, not at the trace's last row (frames still
+ * in flight then arrive a little later, and a last sliver of a window would read as a sudden drop
+ * in every rate).
+ */
+export function seriesEnd(scene: Scene, traceEndNs: number): number {
+  return scene.duration > 0 ? scene.duration : traceEndNs;
+}
+
+/** The systems of a run and their series, in windows of `windowNs` up to `endNs` (see {@link seriesEnd}). */
 export function rrGroups(scene: Scene, trace: Trace, endNs: number, windowNs: number): { groups: RrGroup[]; events: Map<string, RrNodeEvents> } {
   const events = readRrEvents(trace);
   const comp = components(trace);
@@ -102,6 +160,7 @@ export function rrGroups(scene: Scene, trace: Trace, endNs: number, windowNs: nu
       servers: g.servers,
       color: GROUP_COLORS[groups.length % GROUP_COLORS.length],
       windows: rrSeriesFrom(events, { windowNs, clients: g.clients, servers: g.servers, from: 0, to: endNs }),
+      totals: rrTotals(events, g.clients),
     });
   }
   return { groups, events };

@@ -103,8 +103,22 @@ async function main(): Promise<void> {
     console.log(
       `browser:     frame ${browser.emptyMedianMs} ms empty, ${browser.packetsMedianMs} ms with ${browser.packets} packets in flight (ratio ${browser.ratio}; target < 16.7 ms), first frame ${browser.firstFrameMs} ms (SwiftShader)`,
     );
+    const w = browser.stormWorker as unknown as StormFigures | undefined;
+    const p = browser.stormInPage as unknown as StormFigures | undefined;
+    if (w && p) {
+      console.log(
+        `storm load:  longest main-thread task while retry-storm computes ${w.longestTaskMs} ms in the worker (${w.framesWhileComputing} frames in ${w.computeMs} ms) vs ${p.longestTaskMs} ms in the page (${p.framesWhileComputing} frames in ${p.computeMs} ms)`,
+      );
+    }
   }
   console.log(`written to ${OUT_DIR}/latest.json`);
+}
+
+/** What bench/browser/frame-time.mjs reports about the page while the retry storm computes. */
+interface StormFigures {
+  longestTaskMs: number;
+  framesWhileComputing: number;
+  computeMs: number;
 }
 
 /** Frame time and first-frame time from headless Chromium (bench/browser/frame-time.mjs), when Chromium is there. */

@@ -5,16 +5,18 @@
 //   3D chunk (view3d, three, @react-three/fiber: what the 3D view adds
 //             beyond the initial script and the simulation chunk)  <= 260 KB gzipped
 //   <packetarium-scene> script (packetarium-embed.js + imports)  <= 10 KB gzipped
+//   simulation worker (assets/sim-worker-*.js, one self-contained file:
+//             the simulator, run off the page's main thread)      <= 230 KB gzipped
 //   the ladder-only path (initial + simulation + ladder) loads no three.js at all.
 //
 // Usage: node scripts/check-bundle.mjs [distDir]   (default: dist; `npm run check:bundle`)
 // Reads distDir/.vite/manifest.json (vite.config.ts sets build.manifest). Exits 1 over budget.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const KB = 1000; // kB as vite reports them (conservative next to KiB)
-const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB };
+const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB, worker: 230 * KB };
 
 const dist = resolve(process.argv[2] ?? 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');
@@ -78,6 +80,18 @@ if (!threeKey) failures.push('no lazily loaded 3D chunk (Scene3D) among the dyna
 report('3D chunk (lazy: three, @react-three/fiber, view3d)', three, BUDGETS.threeD);
 if (elementKey) report('<packetarium-scene> script', element, BUDGETS.element);
 else failures.push('no src/embed/element.ts entry (packetarium-embed.js) in the build');
+
+// The simulation worker is not in the manifest (Vite bundles workers on their own): find it by name.
+const assetsDir = join(dist, 'assets');
+const workerFiles = existsSync(assetsDir) ? readdirSync(assetsDir).filter((f) => /^sim-worker-.*\.js$/.test(f)).map((f) => `assets/${f}`) : [];
+if (workerFiles.length === 1) {
+  report('simulation worker (self-contained)', new Set(workerFiles), BUDGETS.worker);
+  const text = readFileSync(join(dist, workerFiles[0]), 'utf8');
+  if (/^\s*import\b|\bimport\s*\(/m.test(text)) failures.push(`${workerFiles[0]} imports other chunks: the worker should be one file`);
+  if (/WebGLRenderer/.test(text)) failures.push(`${workerFiles[0]} contains three.js (WebGLRenderer)`);
+} else {
+  failures.push(`expected one simulation worker (assets/sim-worker-*.js), found ${workerFiles.length}`);
+}
 
 // The ladder-only path must not contain three.js.
 for (const f of new Set([...initial, ...sim, ...ladder])) {

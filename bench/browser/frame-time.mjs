@@ -12,10 +12,16 @@
 //   emptyUpdateMs / packetsUpdateMs  the scene-update (JS, before rendering) part of those frames;
 //   emptyRafMs / packetsRafMs        median requestAnimationFrame interval (capped by vsync at ~16.7);
 //   firstFrameMs                     navigation start -> first frame drawn with the default scene's
-//                                    devices (median of several fresh loads).
+//                                    devices (median of several fresh loads);
+//   stormWorker / stormInPage        while scenes/retry-storm.yaml computes after being picked in the
+//                                    scene list (from the run-start to the run-ready performance mark),
+//                                    in the simulation worker and, with ?worker=off, in the page: the
+//                                    longest main-thread task within that span (PerformanceObserver
+//                                    'longtask', clipped to the span; 0 = none over 50 ms),
+//                                    animation frames drawn in it, and its length (medians of fresh loads).
 // Figures are measured and reported, never asserted. PACKETARIUM_CHROMIUM overrides /usr/bin/chromium;
 // BENCH_PACKETS (10000) and BENCH_SECONDS (5) tune the run.
-/* global window, requestAnimationFrame -- used inside page.evaluate callbacks */
+/* global window, requestAnimationFrame, PerformanceObserver -- used inside page.evaluate callbacks */
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -89,6 +95,56 @@ async function measure(page, baseUrl, query) {
   }, SECONDS);
 }
 
+/** One fresh load of the retry storm: the longest task and the frames while it computes. */
+async function stormRun(browser, baseUrl, query) {
+  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    const w = window;
+    w.__storm = { long: [], frames: [] };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__storm.long.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+    const tick = (t) => {
+      w.__storm.frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  // Open a small scene first, then pick the storm, as a user switching scenes does.
+  await page.goto(`${baseUrl}/index.html?scene=router-ping${query}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__packetarium?.ready, null, { timeout: 60_000 });
+  await page.waitForTimeout(300);
+  await page.selectOption('select[aria-label=Scene]', 'retry-storm');
+  await page.waitForFunction(() => window.__packetarium?.ready && window.__packetarium.sceneName === 'retry-storm', null, { timeout: 120_000 });
+  await page.waitForTimeout(200);
+  const r = await page.evaluate(() => {
+    const start = performance.getEntriesByName('packetarium:run-start').pop()?.startTime;
+    const ready = performance.getEntriesByName('packetarium:run-ready').pop()?.startTime;
+    const s = window.__storm;
+    // The part of each long task inside the run: the render of the finished scene, which follows the
+    // ready mark in the same task, is the same either way and not counted.
+    const inside = s.long.map(([t, d]) => Math.min(t + d, ready) - Math.max(t, start)).filter((x) => x > 0);
+    return {
+      longestTaskMs: Math.round(inside.reduce((m, x) => Math.max(m, x), 0)),
+      frames: s.frames.filter((t) => t > start && t < ready).length,
+      computeMs: ready - start,
+    };
+  });
+  await ctx.close();
+  return r;
+}
+
+async function stormFigures(browser, baseUrl, query, runs = 3) {
+  const rs = [];
+  for (let i = 0; i < runs; i++) rs.push(await stormRun(browser, baseUrl, query));
+  return {
+    longestTaskMs: round(median(rs.map((r) => r.longestTaskMs))),
+    framesWhileComputing: median(rs.map((r) => r.frames)),
+    computeMs: round(median(rs.map((r) => r.computeMs))),
+  };
+}
+
 async function main() {
   const serveIdx = process.argv.indexOf('--serve');
   let dir;
@@ -136,6 +192,8 @@ async function main() {
       firsts.push(await p.evaluate(() => window.__packetarium.firstFrameMs()));
       await ctx.close();
     }
+    const stormWorker = await stormFigures(browser, baseUrl, '');
+    const stormInPage = await stormFigures(browser, baseUrl, '&worker=off');
     const e = median(empty.work);
     const f = median(full.work);
     console.log(
@@ -156,6 +214,8 @@ async function main() {
         packetsRafMs: round(median(full.raf)),
         firstFrameMs: round(median(firsts)),
         firstFrameRunsMs: firsts.map(round),
+        stormWorker,
+        stormInPage,
       }),
     );
   } finally {

@@ -1,15 +1,18 @@
 /** Wires the stores, the 3D view and the panels together; loads scenes from the URL or the picker. */
 import { useCallback, useEffect, useState } from 'react';
 import {
+  cancelSceneRun,
   playbackStore,
-  runSceneText,
+  runSceneInBackground,
   sceneStore,
   selectionStore,
   showSceneErrors,
   speedFor,
   startPlaybackClock,
+  stopSceneRun,
   useStore,
   viewStore,
+  workersAvailable,
 } from '../store';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
@@ -19,6 +22,7 @@ import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
+import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
@@ -53,6 +57,8 @@ const NAMES = [...SCENE_FILES.keys()];
 let loadToken = 0;
 /** The seed given in the URL (kept in shared links), if any. */
 let urlSeed: number | undefined;
+/** `?worker=off`: every scene of this page simulates in the page. */
+let urlInPage = false;
 
 /** The shareable query string of the current moment (scene, seed, playhead, selection). */
 function currentSearch(): string | null {
@@ -87,13 +93,14 @@ export async function copyLink(): Promise<string> {
 
 interface LoadOptions {
   seed?: number;
+  inPage?: boolean;
   t?: number;
   sel?: number;
   selNode?: string;
   notices: string[];
 }
 
-/** Loads a scene by name (asynchronously, so "Simulating…" paints first). */
+/** Loads a scene by name: validated at once, simulated in the background (see `runSceneInBackground`). */
 function loadByName(name: string, opts: LoadOptions): void {
   urlSeed = opts.seed;
   selectionStore.getState().clear();
@@ -105,49 +112,63 @@ function loadByName(name: string, opts: LoadOptions): void {
     showSceneErrors(name, [`?scene=${name}: no scene called "${name}" (expected one of: ${NAMES.join(', ')})`], opts.notices);
     return;
   }
-  sceneStore.setState({ status: 'simulating', name, errors: [], notices: opts.notices });
   const token = ++loadToken;
+  const inPage = opts.inPage ?? urlInPage;
+  stopSceneRun();
+  sceneStore.setState({ status: 'simulating', name, scene: null, trace: null, index: null, errors: [], notices: opts.notices, progress: null });
+  // The old scene's views unmount now; the run starts in the next task (a run in the page waits for
+  // "Simulating…" to paint).
   setTimeout(() => {
     if (token !== loadToken) return;
-    runSceneText(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices });
-    const s = sceneStore.getState();
-    if (s.status !== 'ready' || !s.scene || !s.trace) return;
-    const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
-    const pb = playbackStore.getState();
-    pb.setDuration(duration);
-    pb.setSpeed(speedFor(duration));
-    let t = opts.t ?? 0;
-    if (t > duration) {
-      sceneStore.setState({ notices: [...opts.notices, `?t is past the end of the scene (${duration} ns); starting at the end`] });
-      t = duration;
-    }
-    pb.seek(t);
-    const notices = [...sceneStore.getState().notices];
-    if (opts.sel !== undefined) {
-      if (opts.sel < s.trace.length) selectionStore.getState().selectRow(opts.sel, s.trace.packet[opts.sel]);
-      else notices.push(`?sel=${opts.sel}: this scene has events 0–${s.trace.length - 1}; nothing selected`);
-    } else if (opts.selNode !== undefined) {
-      const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
-      if (node >= 0) selectionStore.getState().selectNode(node);
-      else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
-    }
-    if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
-    viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
-    window.__packetarium = {
-      traceHash: s.trace.hash(),
-      sceneName: name,
-      events: s.events,
-      rows: s.trace.length,
-      ready: true,
-      packetsOnScreen,
-      firstFrameMs,
-      benchStats,
-      benchUpdateStats,
-      time: () => playbackStore.getState().time,
-      nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
-      selectedRow: () => selectionStore.getState().row,
-    };
-  }, 30);
+    runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices, inPage }, () => onSceneReady(token, name, opts));
+  }, inPage || !workersAvailable() ? 30 : 0);
+}
+
+/** Once the scene's trace is there: playhead, selection and camera from the URL, and the test hook. */
+function onSceneReady(token: number, name: string, opts: LoadOptions): void {
+  if (token !== loadToken) return;
+  const s = sceneStore.getState();
+  if (s.status !== 'ready' || !s.scene || !s.trace) return;
+  const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
+  const pb = playbackStore.getState();
+  pb.setDuration(duration);
+  pb.setSpeed(speedFor(duration));
+  let t = opts.t ?? 0;
+  if (t > duration) {
+    sceneStore.setState({ notices: [...opts.notices, `?t is past the end of the scene (${duration} ns); starting at the end`] });
+    t = duration;
+  }
+  pb.seek(t);
+  const notices = [...sceneStore.getState().notices];
+  if (opts.sel !== undefined) {
+    if (opts.sel < s.trace.length) selectionStore.getState().selectRow(opts.sel, s.trace.packet[opts.sel]);
+    else notices.push(`?sel=${opts.sel}: this scene has events 0–${s.trace.length - 1}; nothing selected`);
+  } else if (opts.selNode !== undefined) {
+    const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
+    if (node >= 0) selectionStore.getState().selectNode(node);
+    else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
+  }
+  if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
+  viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
+  const trace = s.trace;
+  let hash: string | null = null;
+  window.__packetarium = {
+    // Hashing a big trace takes a while: only when asked (tests, tools).
+    get traceHash() {
+      return (hash ??= trace.hash());
+    },
+    sceneName: name,
+    events: s.events,
+    rows: s.trace.length,
+    ready: true,
+    packetsOnScreen,
+    firstFrameMs,
+    benchStats,
+    benchUpdateStats,
+    time: () => playbackStore.getState().time,
+    nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
+    selectedRow: () => selectionStore.getState().row,
+  };
 }
 
 export function App() {
@@ -164,6 +185,7 @@ export function App() {
   useEffect(() => {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
     if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
+    urlInPage = p.inPage === true;
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, notices: p.problems });
     return startPlaybackClock();
   }, []);
@@ -280,11 +302,10 @@ export function App() {
           </>
         ) : status === 'error' ? (
           <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
+        ) : status === 'cancelled' ? (
+          <SimulationCancelled name={name} onRetry={() => pick(name)} />
         ) : (
-          <div className="loading" data-testid="loading">
-            <div className="spinner" />
-            Simulating {name}…
-          </div>
+          <SimulationProgress onCancel={cancelSceneRun} />
         )}
         <Notices notices={notices} />
       </main>

@@ -117,6 +117,8 @@ function rowsBetween(sim: SimModule, index: TimelineIndex, a: number, b: number)
 
 export function EmbedApp({ options, problems }: { options: EmbedOptions; problems: string[] }) {
   const [state, setState] = useState<Phase>({ phase: 'loading' });
+  /** Share of the simulated time computed so far, while loading. */
+  const [progress, setProgress] = useState<number | null>(null);
   const visible = useVisible();
   const reduced = useMedia('(prefers-reduced-motion: reduce)');
   const systemDark = useMedia('(prefers-color-scheme: dark)');
@@ -149,9 +151,13 @@ export function EmbedApp({ options, problems }: { options: EmbedOptions; problem
         cancelled = true;
       };
     }
+    const abort = new AbortController();
     import('../embed/sim')
       .then(async (sim) => {
-        const res = await sim.loadEmbedScene({ scene: options.scene, data: options.data, seed: options.seed });
+        const onProgress = (p: { simNs: number; durationNs: number }) => {
+          if (!cancelled) setProgress(p.durationNs > 0 ? p.simNs / p.durationNs : null);
+        };
+        const res = await sim.loadEmbedScene({ scene: options.scene, data: options.data, seed: options.seed }, { onProgress, signal: abort.signal });
         if (cancelled) return;
         if (!res.ok) {
           setState({ phase: 'error', errors: res.errors });
@@ -173,6 +179,7 @@ export function EmbedApp({ options, problems }: { options: EmbedOptions; problem
       });
     return () => {
       cancelled = true;
+      abort.abort();
     };
   }, [options]);
 
@@ -398,6 +405,7 @@ export function EmbedApp({ options, problems }: { options: EmbedOptions; problem
         {state.phase === 'loading' && (
           <div className="pk-msg" role="status">
             <div className="pk-spinner" aria-hidden="true" /> Simulating {options.data ? 'the embedded scene' : options.scene}…
+            {progress !== null && <span data-testid="pk-progress"> {Math.floor(progress * 100)}%</span>}
           </div>
         )}
         {state.phase === 'error' && (

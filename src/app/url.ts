@@ -14,11 +14,13 @@ export interface UrlParams {
   selNode?: string;
   /** Bench only: synthetic packets in flight. */
   benchPackets?: number;
+  /** `?worker=off`: simulate in the page instead of the simulation worker (for comparison). */
+  inPage?: boolean;
   /** Problems with the values given (shown as notices; the value is ignored). */
   problems: string[];
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'bench'];
+const KNOWN = ['scene', 'seed', 't', 'sel', 'bench', 'worker'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -53,6 +55,11 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     const m = /^packets:(\d{1,6})$/.exec(bench.trim());
     if (m) out.benchPackets = Number(m[1]);
     else problems.push(`?bench=${bench}: expected packets:<count>, e.g. packets:10000; ignored`);
+  }
+  const worker = q.get('worker');
+  if (worker !== null) {
+    if (worker.trim() === 'off') out.inPage = true;
+    else if (worker.trim() !== 'on') problems.push(`?worker=${worker}: expected on or off; simulating in the worker`);
   }
   for (const key of new Set(q.keys())) {
     if (!KNOWN.includes(key)) problems.push(`?${key}: unknown parameter (known: ${KNOWN.slice(0, 4).join(', ')}); ignored`);

@@ -1,15 +1,15 @@
 /**
  * The embed's simulation chunk, loaded with a dynamic import so the page paints before zod, yaml
  * and the simulator arrive. Loads a bundled scene by name or a scene carried in the URL, validates
- * it like any scene (`loadScene`), and runs it with limits so a hostile scene is refused with a
- * message instead of freezing the host page.
+ * it like any scene (`loadScene`), and simulates it in the simulation worker (off the host page's
+ * main thread), with limits for URL scenes so a hostile scene is refused with a message.
  */
 import { loadScene } from '../scenario/load';
-import { buildNetwork } from '../scenario/build';
-import { simulate } from '../scenario/simulate';
 import { formatSceneError } from '../scenario/validate';
 import type { Scene } from '../scenario/scene';
-import { buildTimeline, nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
+import { startSimulation, type SimulationRequest } from '../store/sim-client';
+import type { SimProgress } from '../store/sim-worker-protocol';
+import { nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
 import { describeRow } from '../ui/describe';
 import { decodeSceneText } from './codec';
 
@@ -29,25 +29,43 @@ export function bundledSceneNames(): string[] {
   return [...SCENES.keys()].sort();
 }
 
+/** Progress reports and cancellation of a load. */
+export interface EmbedLoadControl {
+  onProgress?(progress: SimProgress): void;
+  /** Aborting stops the simulation (the promise then never settles). */
+  signal?: AbortSignal;
+}
+
 /** Loads, validates and simulates the scene an embed asks for. Never throws. */
-export async function loadEmbedScene(req: { scene: string; data?: string; seed?: number }): Promise<EmbedSceneResult> {
+export async function loadEmbedScene(req: { scene: string; data?: string; seed?: number }, control: EmbedLoadControl = {}): Promise<EmbedSceneResult> {
   try {
-    if (req.data !== undefined) return await fromData(req.data, req.seed);
+    if (req.data !== undefined) return await fromData(req.data, req.seed, control);
     const entry = SCENES.get(req.scene);
     if (!entry) return { ok: false, name: req.scene, errors: [`no scene called "${req.scene}" (expected one of: ${bundledSceneNames().join(', ')})`] };
     const text = await entry.load();
     const fileName = entry.path.replace(/^\//, '');
     const loaded = loadScene(text, fileName);
     if (!loaded.ok) return { ok: false, name: req.scene, errors: loaded.errors.map((e) => formatSceneError(e, fileName)) };
-    const result = simulate(loaded.scene, { seed: req.seed });
-    const index = buildTimeline(result.trace);
-    return { ok: true, name: req.scene, scene: loaded.scene, index, duration: Math.max(loaded.scene.duration, index.endTime) };
+    return await simulateOffThread(req.scene, loaded.scene, { text, fileName, seed: req.seed }, control);
   } catch (e) {
     return { ok: false, name: req.scene, errors: [`simulation failed: ${e instanceof Error ? e.message : String(e)}`] };
   }
 }
 
-async function fromData(data: string, seed: number | undefined): Promise<EmbedSceneResult> {
+/** Simulates in the worker; the result names scene-level failures like a synchronous run would. */
+function simulateOffThread(name: string, scene: Scene, req: SimulationRequest, control: EmbedLoadControl): Promise<EmbedSceneResult> {
+  return new Promise((resolve) => {
+    const run = startSimulation(req, {
+      onProgress: (p) => control.onProgress?.(p),
+      onDone: ({ index }) => resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) }),
+      onInvalid: (errors) => resolve({ ok: false, name, errors }),
+      onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
+    });
+    control.signal?.addEventListener('abort', () => run.cancel());
+  });
+}
+
+async function fromData(data: string, seed: number | undefined, control: EmbedLoadControl): Promise<EmbedSceneResult> {
   const name = 'embedded scene';
   const decoded = await decodeSceneText(data);
   if (!decoded.ok) return { ok: false, name, errors: [decoded.error] };
@@ -60,22 +78,6 @@ async function fromData(data: string, seed: number | undefined): Promise<EmbedSc
   if (scene.links.length > L.links) tooBig.push(`links: ${scene.links.length} links (at most ${L.links})`);
   if (scene.run.length > L.runs) tooBig.push(`run: ${scene.run.length} commands (at most ${L.runs})`);
   if (tooBig.length) return { ok: false, name, errors: tooBig.map((e) => `${name}: ${e}`) };
-  // Same events in the same order as `simulate`, but in small batches with an event and a wall-time budget.
-  const network = buildNetwork(scene, seed ?? scene.seed);
-  const kernel = network.ctx.kernel;
-  const started = performance.now();
-  for (;;) {
-    const next = kernel.peek();
-    if (next === undefined || next > scene.duration) break;
-    for (let i = 0; i < 2000 && kernel.step(); i++) {
-      const p = kernel.peek();
-      if (p === undefined || p > scene.duration) break;
-    }
-    if (kernel.eventsExecuted > L.events || performance.now() - started > L.wallMs) {
-      return { ok: false, name, errors: [`${name}: too much happens in this scene for an embed (stopped after ${kernel.eventsExecuted} events at ${(kernel.now / 1e6).toFixed(3)} ms)`] };
-    }
-  }
-  kernel.runUntil(scene.duration);
-  const index = buildTimeline(network.ctx.trace);
-  return { ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) };
+  // The worker stops at the event and wall-time budget with "too much happens in this scene for an embed".
+  return simulateOffThread(name, scene, { text: decoded.text, fileName: name, seed, limits: { events: L.events, wallMs: L.wallMs } }, control);
 }

@@ -274,6 +274,52 @@ export class Trace {
     );
   }
 
+  // --- Raw column access, for streaming a trace in chunks (see trace-chunk.ts); nothing else uses it.
+
+  /** The live frame and body columns and every used length. Arrays are replaced as they grow: read now, keep nothing. */
+  rawColumns(): RawTraceColumns {
+    return {
+      rows: this.n,
+      strings: this.strings,
+      frameCount: this.frameCount,
+      frameHeadOff: this.frameHeadOff,
+      frameHeadLen: this.frameHeadLen,
+      frameBody: this.frameBody,
+      frameWireLen: this.frameWireLen,
+      heads: this.heads,
+      headsLen: this.headsLen,
+      bodyCount: this.bodyCount,
+      bodyOff: this.bodyOff,
+      bodyLen: this.bodyLen,
+      bodies: this.bodies,
+      bodiesLen: this.bodiesLen,
+    };
+  }
+
+  /**
+   * Makes room for `rows` more rows, `frames` more frames, `bodies` more bodies and the given numbers of
+   * header and body bytes, then adds those counts as if they had been recorded; the caller fills the
+   * new slots through `rawColumns()` (rows through the public row columns). Strings go through `intern`.
+   */
+  reserveRaw(rows: number, frames: number, headBytes: number, bodies: number, bodyBytes: number): void {
+    while (this.n + rows > this.cap) this.growRows();
+    while (this.frameCount + frames > this.frameCap) this.growFrames();
+    while (this.bodyCount + bodies > this.bodyCap) {
+      this.bodyCap *= 2;
+      this.bodyOff = growI32(this.bodyOff, this.bodyCap);
+      this.bodyLen = growI32(this.bodyLen, this.bodyCap);
+    }
+    if (this.headsLen + headBytes > this.heads.length) this.heads = growBytes(this.heads, this.headsLen + headBytes);
+    if (this.bodiesLen + bodyBytes > this.bodies.length) this.bodies = growBytes(this.bodies, this.bodiesLen + bodyBytes);
+    this.n += rows;
+    this.frameCount += frames;
+    this.headsLen += headBytes;
+    this.bodyCount += bodies;
+    this.bodiesLen += bodyBytes;
+  }
+
+  // --- end of raw column access.
+
   private row(kind: RecordKind, time: number): number {
     if (this.n === this.cap) this.growRows();
     const r = this.n++;
@@ -362,4 +408,22 @@ function growBytes(old: Uint8Array, atLeast: number): Uint8Array<ArrayBuffer> {
   const n = new Uint8Array(size);
   n.set(old);
   return n;
+}
+
+/** The trace's frame and body storage as `Trace.rawColumns()` exposes it (see trace-chunk.ts). */
+export interface RawTraceColumns {
+  readonly rows: number;
+  readonly strings: readonly string[];
+  readonly frameCount: number;
+  readonly frameHeadOff: Int32Array;
+  readonly frameHeadLen: Int32Array;
+  readonly frameBody: Int32Array;
+  readonly frameWireLen: Int32Array;
+  readonly heads: Uint8Array;
+  readonly headsLen: number;
+  readonly bodyCount: number;
+  readonly bodyOff: Int32Array;
+  readonly bodyLen: Int32Array;
+  readonly bodies: Uint8Array;
+  readonly bodiesLen: number;
 }

@@ -22,7 +22,7 @@ import {
   type TryVerdict,
 } from '../lesson';
 import { playbackStore, speedFor } from './playback';
-import { sceneStore } from './scene';
+import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
 import { viewStore } from './view';
 
@@ -179,7 +179,8 @@ function markCompleteIfDone(): void {
 /** Puts a run on screen (a variant of the lesson's scene). */
 function showRun(run: LessonRun, name: string): void {
   const trace = run.index.trace;
-  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [] });
+  stopSceneRun();
+  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [], progress: null });
   const duration = Math.max(run.scene.duration, run.index.endTime);
   const pb = playbackStore.getState();
   pb.setDuration(duration);

@@ -9,8 +9,22 @@ import { formatSceneError } from '../scenario/validate';
 import type { Scene } from '../scenario/scene';
 import type { Trace } from '../sim/trace';
 import { buildTimeline, type TimelineIndex } from '../timeline';
+import { startSimulation, type SimulationRun } from './sim-client';
 
-export type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error';
+/** `simulating`: a run is in progress (see `progress`); `cancelled`: the user stopped it. */
+export type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error' | 'cancelled';
+
+/** How far the run of the scene being simulated has got. */
+export interface SceneProgress {
+  /** Simulated time reached, ns. */
+  readonly simNs: number;
+  /** Simulated time the run ends at, ns. */
+  readonly durationNs: number;
+  /** Kernel events run so far. */
+  readonly events: number;
+  /** True when the run happens in a worker, off the page's main thread. */
+  readonly inWorker: boolean;
+}
 
 export interface SceneState {
   status: SceneStatus;
@@ -25,6 +39,8 @@ export interface SceneState {
   /** Non-fatal remarks shown in a banner (bad URL values, a shortened run). */
   notices: string[];
   simMs: number;
+  /** While `simulating`: how far the run has got (null before the first report). */
+  progress: SceneProgress | null;
 }
 
 export const sceneStore = createStore<SceneState>()(() => ({
@@ -37,16 +53,44 @@ export const sceneStore = createStore<SceneState>()(() => ({
   errors: [],
   notices: [],
   simMs: 0,
+  progress: null,
 }));
 
 export interface RunOptions {
   seed?: number;
   untilNs?: number;
   notices?: string[];
+  /** Simulate in the page even where a worker could (comparisons, benchmarks). */
+  inPage?: boolean;
 }
 
-/** Validates and simulates scene text synchronously; the store ends in `ready` or `error`. */
-export function runSceneText(text: string, fileName: string, name: string, opts: RunOptions = {}): void {
+/** Performance marks around a background run, for tools measuring the page while a scene computes. */
+export const RUN_MARKS = { start: 'packetarium:run-start', ready: 'packetarium:run-ready' } as const;
+
+/** The background run whose results may land in the store; every other run's are dropped. */
+let activeRun: SimulationRun | null = null;
+
+/** Stops the background run, if any, without touching the store (its results will never land). */
+export function stopSceneRun(): void {
+  activeRun?.cancel();
+  activeRun = null;
+}
+
+/** Stops the background run and says so: the store ends in `cancelled`, keeping the scene's name. */
+export function cancelSceneRun(): void {
+  if (!activeRun) return;
+  stopSceneRun();
+  sceneStore.setState({ status: 'cancelled', scene: null, trace: null, index: null, errors: [], progress: null });
+}
+
+/**
+ * Validates scene text here (errors land at once, path-named as in `runSceneText`), then simulates
+ * it in the simulation worker, so the page keeps responding: the store is `simulating` with
+ * `progress` until it ends in `ready` (then `onReady` runs) or `error`. Replaces any run in progress.
+ * Without workers it is `runSceneText`.
+ */
+export function runSceneInBackground(text: string, fileName: string, name: string, opts: RunOptions = {}, onReady?: () => void): void {
+  stopSceneRun();
   const notices = opts.notices ?? [];
   const loaded = loadScene(text, fileName);
   if (!loaded.ok) {
@@ -58,6 +102,83 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
       index: null,
       errors: loaded.errors.map((e) => formatSceneError(e, fileName)),
       notices,
+      progress: null,
+    });
+    return;
+  }
+  const scene = loaded.scene;
+  const t0 = performance.now();
+  performance.mark?.(RUN_MARKS.start);
+  const durationNs = Math.min(opts.untilNs ?? scene.duration, scene.duration);
+  sceneStore.setState({
+    status: 'simulating',
+    name,
+    scene: null,
+    trace: null,
+    index: null,
+    errors: [],
+    notices,
+    progress: { simNs: 0, durationNs, events: 0, inWorker: false },
+  });
+  let run: SimulationRun | null = null;
+  let inWorker = false;
+  const ended = () => {
+    if (activeRun === run) activeRun = null;
+  };
+  run = startSimulation(
+    { text, fileName, seed: opts.seed, untilNs: opts.untilNs },
+    {
+      onProgress: (p) => sceneStore.setState({ progress: { ...p, inWorker } }),
+      onDone: (r) => {
+        ended();
+        performance.mark?.(RUN_MARKS.ready);
+        sceneStore.setState({
+          status: 'ready',
+          name,
+          scene,
+          trace: r.trace,
+          index: r.index,
+          events: r.events,
+          errors: [],
+          notices,
+          simMs: performance.now() - t0,
+          progress: null,
+        });
+        onReady?.();
+      },
+      onInvalid: (errors) => {
+        ended();
+        sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null });
+      },
+      onFailed: (error) => {
+        ended();
+        sceneStore.setState({ status: 'error', name, scene, trace: null, index: null, errors: [error], notices, progress: null });
+      },
+    },
+    { inPage: opts.inPage },
+  );
+  inWorker = run.inWorker;
+  if (inWorker) {
+    activeRun = run;
+    sceneStore.setState({ progress: { simNs: 0, durationNs, events: 0, inWorker } });
+  }
+}
+
+/** Validates and simulates scene text synchronously; the store ends in `ready` or `error`. */
+export function runSceneText(text: string, fileName: string, name: string, opts: RunOptions = {}): void {
+  stopSceneRun();
+  const notices = opts.notices ?? [];
+  const loaded = loadScene(text, fileName);
+  if (!loaded.ok) {
+    sceneStore.setState({
+      status: 'error',
+      name,
+      scene: null,
+      trace: null,
+      index: null,
+      errors: loaded.errors.map((e) => formatSceneError(e, fileName)),
+      notices,
+      progress: null,
     });
     return;
   }
@@ -75,6 +196,7 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
       errors: [],
       notices,
       simMs: performance.now() - t0,
+      progress: null,
     });
   } catch (e) {
     sceneStore.setState({
@@ -85,11 +207,13 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
       index: null,
       errors: [`${fileName}: simulation failed: ${e instanceof Error ? e.message : String(e)}`],
       notices,
+      progress: null,
     });
   }
 }
 
 /** Shows an error without a scene (unknown scene name, bad URL). */
 export function showSceneErrors(name: string, errors: string[], notices: string[] = []): void {
-  sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices });
+  stopSceneRun();
+  sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null });
 }

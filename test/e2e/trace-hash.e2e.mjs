@@ -1,4 +1,6 @@
-// Same scene, same seed: the trace the browser computes hashes exactly like the one Node computes.
+// Same scene, same seed: the trace the browser computes hashes exactly like the one Node computes. The
+// browser's trace is rebuilt from the chunks the simulation worker streams, so this also checks that
+// nothing is lost or reordered on the way (the overload scenes have thousands of rows per chunk).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -8,7 +10,7 @@ export const name = 'trace hash matches Node';
 export const timeout = 120_000;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter'];
+const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter', 'retry-amplification', 'lb-failover'];
 
 function nodeHashes() {
   const r = spawnSync('npx', ['tsx', 'test/e2e/node-hash.ts', ...SCENES], { cwd: root, encoding: 'utf8' });
@@ -26,6 +28,7 @@ export async function run({ page, baseUrl, consoleErrors }) {
     assert.match(got.traceHash, /^[0-9a-f]{8,}$/i, `hash looks like a hash: ${got.traceHash}`);
     assert.equal(got.traceHash, expected[scene].hash, `${scene}: browser hash ${got.traceHash} != node hash ${expected[scene].hash}`);
     assert.equal(got.events, expected[scene].events, `${scene}: kernel event count`);
+    assert.equal(got.rows, expected[scene].rows, `${scene}: trace rows`);
   }
   assert.deepEqual(consoleErrors(), [], 'console errors');
 }

@@ -1,0 +1,55 @@
+/**
+ * Messages between the page and the simulation worker (`sim-worker.ts`). Every reply carries the
+ * run id of its request, so the page can drop anything from a run it has since replaced or cancelled.
+ */
+import type { TraceChunk } from '../sim/trace-chunk';
+import type { TimelineIndexParts } from '../timeline/index-transfer';
+
+/** Limits a run stops at, with a message (the embed's budget for scenes carried in a URL). */
+export interface SimLimits {
+  /** Most kernel events. */
+  readonly events: number;
+  /** Most wall-clock milliseconds of simulation. */
+  readonly wallMs: number;
+}
+
+/** How far a run has got. */
+export interface SimProgress {
+  /** Simulated time reached, ns. */
+  readonly simNs: number;
+  /** Simulated time the run ends at, ns. */
+  readonly durationNs: number;
+  /** Kernel events run so far. */
+  readonly events: number;
+}
+
+/** Page to worker: simulate this scene text. */
+export interface SimRequest {
+  readonly type: 'run';
+  readonly runId: number;
+  readonly text: string;
+  /** Names the scene in error messages. */
+  readonly fileName: string;
+  readonly seed?: number;
+  readonly untilNs?: number;
+  readonly limits?: SimLimits;
+  /** Wall-clock milliseconds between chunks (default 40). */
+  readonly chunkMs?: number;
+}
+
+/** Worker to page. */
+export type SimReply =
+  /** The scene text is not a valid scene: path-named errors, formatted with the file name. */
+  | { readonly type: 'invalid'; readonly runId: number; readonly errors: string[] }
+  /** What the trace recorded since the last chunk, and how far the run has got. */
+  | { readonly type: 'chunk'; readonly runId: number; readonly chunk: TraceChunk; readonly progress: SimProgress }
+  /** The last chunk, and the timeline index of the whole trace. */
+  | {
+      readonly type: 'done';
+      readonly runId: number;
+      readonly chunk: TraceChunk;
+      readonly progress: SimProgress;
+      readonly index: TimelineIndexParts;
+    }
+  /** The run stopped: the simulation threw, or a limit was reached. */
+  | { readonly type: 'failed'; readonly runId: number; readonly error: string };

@@ -75,7 +75,7 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): { ok: true
     if (value === undefined) value = argv[++i];
     if (value === undefined) return { ok: false, error: `option ${long ? word : `-${name}`} needs a value` };
     const parsed = readValue(type, value);
-    if (parsed === undefined) return { ok: false, error: `option -${name}: "${value}" is not ${describeType(type)}` };
+    if (parsed === undefined) return { ok: false, error: `option ${long ? word : `-${name}`}: "${value}" is not ${describeType(type)}` };
     args.options[name] = parsed;
   }
   return { ok: true, args };

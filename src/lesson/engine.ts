@@ -4,8 +4,9 @@
  * condition on the trace, and checks "try it" exercises by re-simulating the scene with the
  * student's values applied as scene data. Deterministic: the same lesson gives the same moments.
  */
-import { parse as parseYaml } from 'yaml';
+import { commandOption, withCommandOption } from '../apps/command-options';
 import { loadSceneData } from '../scenario/load';
+import { cloneRawScene, findRawLink, findRawNode, parseRawScene, rawRunEntry, type RawScene } from '../scenario/raw-scene';
 import { formatSceneError } from '../scenario/validate';
 import { simulate } from '../scenario/simulate';
 import type { Scene } from '../scenario/scene';
@@ -24,7 +25,7 @@ export interface LessonRun {
   readonly key: string;
 }
 
-export type RawScene = Record<string, unknown> & { nodes?: unknown[]; links?: unknown[]; run?: unknown[]; faults?: unknown[] };
+export type { RawScene };
 
 /** A step's resolved moment. */
 export interface StepMoment {
@@ -47,65 +48,36 @@ export type TryVerdict =
   | { ok: true; passed: boolean; result: ConditionResult; run: LessonRun; goal: string }
   | { ok: false; errors: string[] };
 
-const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-
-function endNode(end: unknown): string {
-  if (typeof end === 'string') return end.split(':')[0];
-  if (end && typeof end === 'object' && 'node' in end) return String((end as { node: unknown }).node);
-  return '';
-}
-
-function linkIdOf(l: Record<string, unknown>): string {
-  return typeof l.id === 'string' ? l.id : `${endNode(l.a)}-${endNode(l.b)}`;
-}
-
-function findLink(raw: RawScene, id: string): Record<string, unknown> | undefined {
-  return (raw.links as Record<string, unknown>[] | undefined)?.find((l) => linkIdOf(l) === id);
-}
-function findNode(raw: RawScene, id: string): Record<string, unknown> | undefined {
-  return (raw.nodes as Record<string, unknown>[] | undefined)?.find((n) => n.id === id);
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+const clone = cloneRawScene;
 
 /** The value a control has in scene data (what the student starts from). */
 export function controlValue(raw: RawScene, c: Control): unknown {
-  if (c.link !== undefined) return findLink(raw, c.link)?.[c.field!];
-  if (c.node !== undefined) return findNode(raw, c.node)?.[c.field!];
-  const run = (raw.run as Record<string, unknown>[] | undefined)?.[c.run!];
-  const cmd = typeof run?.cmd === 'string' ? run.cmd : '';
+  if (c.link !== undefined) return findRawLink(raw, c.link)?.[c.field!];
+  if (c.node !== undefined) return findRawNode(raw, c.node)?.[c.field!];
+  const cmd = rawRunEntry(raw, c.run!)?.cmd ?? '';
   if (!c.arg) return cmd;
-  const m = new RegExp(`(?:^|\\s)${escapeRe(c.arg)}\\s+(\\S+)`).exec(cmd);
-  return m ? m[1] : null;
+  return commandOption(cmd, c.arg);
 }
 
 /** Writes a control's value into scene data (a copy the caller owns). Returns an error or null. */
 export function applyControl(raw: RawScene, c: Control, value: unknown): string | null {
   if (c.link !== undefined) {
-    const l = findLink(raw, c.link);
+    const l = findRawLink(raw, c.link);
     if (!l) return `control "${c.id}": no link "${c.link}" in the scene`;
     if (value === null || value === undefined) delete l[c.field!];
     else l[c.field!] = value;
     return null;
   }
   if (c.node !== undefined) {
-    const n = findNode(raw, c.node);
+    const n = findRawNode(raw, c.node);
     if (!n) return `control "${c.id}": no device "${c.node}" in the scene`;
     if (value === null || value === undefined) delete n[c.field!];
     else n[c.field!] = value;
     return null;
   }
-  const run = (raw.run as Record<string, unknown>[] | undefined)?.[c.run!];
-  if (!run || typeof run.cmd !== 'string') return `control "${c.id}": the scene has no run[${c.run}]`;
-  if (!c.arg) {
-    run.cmd = String(value);
-    return null;
-  }
-  const re = new RegExp(`(^|\\s)${escapeRe(c.arg)}\\s+\\S+`);
-  const without = run.cmd.replace(re, '');
-  run.cmd = value === null || value === undefined || value === '' ? without : re.test(run.cmd) ? run.cmd.replace(re, `$1${c.arg} ${String(value)}`) : `${run.cmd} ${c.arg} ${String(value)}`;
+  const run = rawRunEntry(raw, c.run!);
+  if (!run) return `control "${c.id}": the scene has no run[${c.run}]`;
+  run.cmd = c.arg ? withCommandOption(run.cmd, c.arg, value) : String(value);
   return null;
 }
 
@@ -159,7 +131,7 @@ export class LessonSession {
     sceneText: string,
     opts: SessionOptions = {},
   ) {
-    this.raw = parseYaml(sceneText) as RawScene;
+    this.raw = parseRawScene(sceneText);
     if (opts.base) this.runs.set('base', { ...opts.base, raw: this.raw, key: 'base' });
   }
 

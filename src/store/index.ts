@@ -4,3 +4,4 @@ export * from './scene';
 export { workersAvailable } from './sim-client';
 export * from './view';
 export { useStore } from 'zustand';
+export * from './compare';

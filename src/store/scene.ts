@@ -41,6 +41,15 @@ export interface SceneState {
   simMs: number;
   /** While `simulating`: how far the run has got (null before the first report). */
   progress: SceneProgress | null;
+  /** What the shown run was simulated from (for variants of it: same text, same seed), or null. */
+  source: SceneSource | null;
+}
+
+/** The text a run was simulated from, and its seed (undefined: the scene's own). */
+export interface SceneSource {
+  readonly text: string;
+  readonly fileName: string;
+  readonly seed?: number;
 }
 
 export const sceneStore = createStore<SceneState>()(() => ({
@@ -54,6 +63,7 @@ export const sceneStore = createStore<SceneState>()(() => ({
   notices: [],
   simMs: 0,
   progress: null,
+  source: null,
 }));
 
 export interface RunOptions {
@@ -119,6 +129,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
     errors: [],
     notices,
     progress: { simNs: 0, durationNs, events: 0, inWorker: false },
+    source: null,
   });
   let run: SimulationRun | null = null;
   let inWorker = false;
@@ -143,6 +154,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
           notices,
           simMs: performance.now() - t0,
           progress: null,
+          source: { text, fileName, seed: opts.seed },
         });
         onReady?.();
       },
@@ -197,6 +209,7 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
       notices,
       simMs: performance.now() - t0,
       progress: null,
+      source: { text, fileName, seed: opts.seed },
     });
   } catch (e) {
     sceneStore.setState({

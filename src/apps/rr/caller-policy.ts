@@ -51,30 +51,30 @@ export const CALLER_USAGE =
 /** Reads a caller policy from parsed options, or says what is wrong. */
 export function callerPolicyFrom(o: ParsedArgs['options']): CallerPolicy | string {
   const kind = (o.retry as string | undefined) ?? 'none';
-  if (!(RETRY_KINDS as readonly string[]).includes(kind)) return `--retry must be one of ${RETRY_KINDS.join(', ')}`;
+  if (!(RETRY_KINDS as readonly string[]).includes(kind)) return `--retry ${kind}: must be one of ${RETRY_KINDS.join(', ')}`;
   const timeoutNs = (o.timeout as number | undefined) ?? 1e9;
-  if (timeoutNs <= 0) return '--timeout must be longer than 0';
+  if (timeoutNs <= 0) return `--timeout ${o.timeout as number}: must be longer than 0`;
   const baseNs = (o.base as number | undefined) ?? 10e6;
   const capNs = (o.cap as number | undefined) ?? 1e9;
-  if (capNs < baseNs) return '--cap must be at least --base';
+  if (capNs < baseNs) return `--cap ${capNs / 1e6}ms: must be at least --base (${baseNs / 1e6}ms)`;
   const maxAttempts = (o.attempts as number | undefined) ?? (kind === 'none' ? 1 : 3);
-  if (maxAttempts < 1 || maxAttempts > 255) return '--attempts must be 1 to 255';
+  if (maxAttempts < 1 || maxAttempts > 255) return `--attempts ${maxAttempts}: must be 1 to 255`;
   let budget: CallerPolicy['budget'];
   if (o.budget !== undefined) {
     const ratio = o.budget as number;
     const burst = (o['budget-burst'] as number | undefined) ?? 10;
-    if (!(ratio >= 0 && ratio <= 10)) return '--budget must be a ratio from 0 to 10 (0.1 = 10% of requests)';
-    if (!(burst >= 1)) return '--budget-burst must be at least 1';
+    if (!(ratio >= 0 && ratio <= 10)) return `--budget ${ratio}: must be a ratio from 0 to 10 (0.1 = 10% of requests)`;
+    if (!(burst >= 1)) return `--budget-burst ${burst}: must be at least 1`;
     budget = { ratio, burst };
   }
   let breaker: BreakerPolicy | undefined;
   if (o.breaker !== undefined) {
     const threshold = o.breaker as number;
-    if (threshold < 1) return '--breaker must be at least 1 failure';
+    if (threshold < 1) return `--breaker ${threshold}: must be at least 1 failure`;
     breaker = { threshold, openNs: (o['breaker-open'] as number | undefined) ?? 1e9, probes: 1 };
   }
   const size = (o.size as number | undefined) ?? 64;
-  if (size > 1400) return '--size must be at most 1400 bytes (one packet)';
+  if (size > 1400) return `--size ${size}: must be at most 1400 bytes (one packet)`;
   return {
     timeoutNs,
     backoff: { kind: kind as RetryKind, baseNs, capNs },

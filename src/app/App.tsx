@@ -2,6 +2,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   cancelSceneRun,
+  closeCompare,
+  compareStore,
+  startCompare,
   playbackStore,
   runSceneInBackground,
   sceneStore,
@@ -27,7 +30,7 @@ import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
-import { readUrlParams, shareSearch } from './url';
+import { readUrlParams, shareSearch, type UrlCompare } from './url';
 
 declare global {
   interface Window {
@@ -49,6 +52,8 @@ declare global {
       nextEventTime(t: number): number | null;
       /** Selected trace row, or -1. */
       selectedRow(): number;
+      /** The comparison run: its status, variant command and (once ready) trace hash. */
+      comparison(): { status: string; cmd: string; traceHash: string | null };
     };
   }
 }
@@ -66,7 +71,9 @@ function currentSearch(): string | null {
   if (s.status !== 'ready' || !s.trace) return null;
   const sel = selectionStore.getState();
   const node = sel.node >= 0 ? s.trace.nodes[sel.node]?.name : undefined;
-  return shareSearch({ scene: s.name, seed: urlSeed, t: playbackStore.getState().time, sel: sel.row >= 0 ? sel.row : undefined, selNode: node });
+  const c = compareStore.getState();
+  const compare = c.status === 'ready' || c.status === 'simulating' ? { run: c.runIndex, cmd: c.cmd } : undefined;
+  return shareSearch({ scene: s.name, seed: urlSeed, t: playbackStore.getState().time, sel: sel.row >= 0 ? sel.row : undefined, selNode: node, compare });
 }
 
 /** Writes the current moment into the address bar (no history entry). */
@@ -97,6 +104,8 @@ interface LoadOptions {
   t?: number;
   sel?: number;
   selNode?: string;
+  /** A comparison run to start once the scene is there. */
+  compare?: UrlCompare;
   notices: string[];
 }
 
@@ -106,6 +115,8 @@ function loadByName(name: string, opts: LoadOptions): void {
   selectionStore.getState().clear();
   playbackStore.getState().pause();
   window.__packetarium = undefined;
+  closeCompare();
+  viewStore.setState({ panelRequest: null });
   const file = SCENE_FILES.get(name);
   if (!file) {
     loadToken++;
@@ -148,6 +159,10 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
     if (node >= 0) selectionStore.getState().selectNode(node);
     else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
   }
+  if (opts.compare && s.source) viewStore.getState().showPanel('overload');
+  if (opts.compare && s.source && !startCompare(s.source, opts.compare.run, opts.compare.cmd)) {
+    notices.push(`?compare=${opts.compare.run}:${opts.compare.cmd}: ${compareStore.getState().errors.join('; ')}; no comparison (the Load panel's Compare form holds it to fix)`);
+  }
   if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
   viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
   const trace = s.trace;
@@ -168,6 +183,10 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
     time: () => playbackStore.getState().time,
     nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
     selectedRow: () => selectionStore.getState().row,
+    comparison: () => {
+      const c = compareStore.getState();
+      return { status: c.status, cmd: c.cmd, traceHash: c.trace ? c.trace.hash() : null };
+    },
   };
 }
 
@@ -186,7 +205,7 @@ export function App() {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
     if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
     urlInPage = p.inPage === true;
-    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, notices: p.problems });
+    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
     return startPlaybackClock();
   }, []);
 
@@ -206,6 +225,9 @@ export function App() {
       }),
       selectionStore.subscribe((s, prev) => {
         if (s.row !== prev.row || s.node !== prev.node) schedule();
+      }),
+      compareStore.subscribe((s, prev) => {
+        if (s.status !== prev.status || s.cmd !== prev.cmd) schedule();
       }),
     ];
     return () => {

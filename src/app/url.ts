@@ -1,6 +1,7 @@
 /**
- * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>`, validated: bad values
- * become messages naming the parameter, never exceptions. `shareSearch` writes them back.
+ * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>`,
+ * validated: bad values become messages naming the parameter, never exceptions. `shareSearch` writes
+ * them back.
  */
 import { parseDuration } from '../sim/units';
 
@@ -12,6 +13,11 @@ export interface UrlParams {
   sel?: number;
   /** Selected device by scene id (checked against the scene once it exists). */
   selNode?: string;
+  /**
+   * A comparison run: the scene with `run[run].cmd` replaced by `cmd` (checked against the scene
+   * once it is loaded).
+   */
+  compare?: UrlCompare;
   /** Bench only: synthetic packets in flight. */
   benchPackets?: number;
   /** `?worker=off`: simulate in the page instead of the simulation worker (for comparison). */
@@ -20,7 +26,13 @@ export interface UrlParams {
   problems: string[];
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'bench', 'worker'];
+/** `?compare=3:rr-client 10.0.0.2 --rate 350 --retry expo-full`: which run entry, and its variant command. */
+export interface UrlCompare {
+  readonly run: number;
+  readonly cmd: string;
+}
+
+const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -50,6 +62,12 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     else if (/^node:[A-Za-z0-9_.-]+$/.test(text)) out.selNode = text.slice(5);
     else problems.push(`?sel=${sel}: expected an event number (e.g. sel=42) or node:<device id>; nothing selected`);
   }
+  const compare = q.get('compare');
+  if (compare !== null) {
+    const m = /^(\d{1,4}):(.+)$/s.exec(compare.trim());
+    if (m && m[2].trim() !== '') out.compare = { run: Number(m[1]), cmd: m[2].trim().replace(/\s+/g, ' ') };
+    else problems.push(`?compare=${compare}: expected <run entry>:<command>, e.g. compare=1:rr-client 10.0.0.2 --rate 350 --retry expo-full; no comparison`);
+  }
   const bench = q.get('bench');
   if (bench !== null) {
     const m = /^packets:(\d{1,6})$/.exec(bench.trim());
@@ -62,7 +80,7 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     else if (worker.trim() !== 'on') problems.push(`?worker=${worker}: expected on or off; simulating in the worker`);
   }
   for (const key of new Set(q.keys())) {
-    if (!KNOWN.includes(key)) problems.push(`?${key}: unknown parameter (known: ${KNOWN.slice(0, 4).join(', ')}); ignored`);
+    if (!KNOWN.includes(key)) problems.push(`?${key}: unknown parameter (known: ${KNOWN.slice(0, 5).join(', ')}); ignored`);
   }
   return out;
 }
@@ -80,6 +98,7 @@ export interface ShareState {
   t: number;
   sel?: number;
   selNode?: string;
+  compare?: UrlCompare;
 }
 
 /** The query string for a moment: `?scene=router-ping&t=5.02688ms&sel=12`. */
@@ -90,5 +109,7 @@ export function shareSearch(s: ShareState): string {
   q.set('t', formatUrlTime(s.t));
   if (s.sel !== undefined && s.sel >= 0) q.set('sel', String(s.sel));
   else if (s.selNode) q.set('sel', `node:${s.selNode}`);
-  return `?${q.toString().replace(/%3A/g, ':')}`;
+  if (s.compare) q.set('compare', `${s.compare.run}:${s.compare.cmd}`);
+  // `:`, `,` and `@` need no escaping in a query: keep links readable (`compare=3:rr-client 10.0.0.2:7000 --rate 5@0s,9@1s`).
+  return `?${q.toString().replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@')}`;
 }

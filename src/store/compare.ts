@@ -61,10 +61,10 @@ function stop(): void {
 
 /**
  * Builds the variant of `source` with `run[runIndex].cmd` replaced by `cmd` and simulates it with the
- * same seed, in the worker when there is one. Returns false (the store `invalid`, with errors naming
+ * same seed, in the worker when there is one (not when `inPage`, which defaults to the source's). Returns false (the store `invalid`, with errors naming
  * the option and value) when the variant is refused. Replaces any comparison in progress.
  */
-export function startCompare(source: SceneSource, runIndex: number, cmd: string, opts: { inPage?: boolean } = {}): boolean {
+export function startCompare(source: SceneSource, runIndex: number, cmd: string, opts: { inPage?: boolean } = { inPage: source.inPage }): boolean {
   stop();
   let raw;
   try {

@@ -21,6 +21,8 @@ import {
   type Progress,
   type TryVerdict,
 } from '../lesson';
+import { rawSceneText } from '../scenario/raw-scene';
+import { closeCompare } from './compare';
 import { playbackStore, speedFor } from './playback';
 import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
@@ -180,7 +182,9 @@ function markCompleteIfDone(): void {
 function showRun(run: LessonRun, name: string): void {
   const trace = run.index.trace;
   stopSceneRun();
-  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [], progress: null });
+  // A comparison was of the run shown before: it goes; new ones are variants of this run's data.
+  closeCompare();
+  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [], progress: null, source: { text: rawSceneText(run.raw), fileName: name } });
   const duration = Math.max(run.scene.duration, run.index.endTime);
   const pb = playbackStore.getState();
   pb.setDuration(duration);

@@ -50,6 +50,8 @@ export interface SceneSource {
   readonly text: string;
   readonly fileName: string;
   readonly seed?: number;
+  /** The run happened in the page by request (`?worker=off`): variants run there too. */
+  readonly inPage?: boolean;
 }
 
 export const sceneStore = createStore<SceneState>()(() => ({
@@ -154,7 +156,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
           notices,
           simMs: performance.now() - t0,
           progress: null,
-          source: { text, fileName, seed: opts.seed },
+          source: { text, fileName, seed: opts.seed, inPage: opts.inPage },
         });
         onReady?.();
       },

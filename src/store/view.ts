@@ -12,9 +12,13 @@ export interface ViewState {
   ladderCompressed: boolean;
   /** Bench only (`?bench=packets:N`): draw N synthetic packets in flight instead of the trace's. */
   benchPackets: number;
+  /** The bottom panel tab asked for (a restored comparison opens Load), with a nonce like the camera's. */
+  panelRequest: { id: string; nonce: number } | null;
   setCamera(preset: CameraPreset): void;
   setFollow(on: boolean): void;
   setLadderCompressed(on: boolean): void;
+  /** Asks the bottom panel to show the tab `id` (if the scene has it). */
+  showPanel(id: string): void;
 }
 
 export const viewStore = createStore<ViewState>()((set, get) => ({
@@ -23,7 +27,9 @@ export const viewStore = createStore<ViewState>()((set, get) => ({
   follow: false,
   ladderCompressed: false,
   benchPackets: 0,
+  panelRequest: null,
   setCamera: (camera) => set({ camera, cameraNonce: get().cameraNonce + 1 }),
   setFollow: (follow) => set({ follow }),
   setLadderCompressed: (ladderCompressed) => set({ ladderCompressed }),
+  showPanel: (id) => set({ panelRequest: { id, nonce: (get().panelRequest?.nonce ?? 0) + 1 } }),
 }));

@@ -35,7 +35,14 @@ registerPanel({
 export function ConsolePanel({ index, scene }: { index: TimelineIndex; scene: Scene }) {
   const version = useSyncExternalStore(subscribePanels, panelsVersion);
   const tabs = useMemo(() => (version >= 0 ? panelsFor({ scene, trace: index.trace }) : []), [scene, index, version]);
-  const [picked, setPicked] = useState('console');
+  // A tab asked for (see `viewStore.showPanel`), once per request.
+  const request = useStore(viewStore, (s) => s.panelRequest);
+  const [picked, setPicked] = useState(request?.id ?? 'console');
+  const [seenRequest, setSeenRequest] = useState(request);
+  if (request !== seenRequest) {
+    setSeenRequest(request);
+    if (request) setPicked(request.id);
+  }
   const active = tabs.find((p) => p.id === picked) ?? tabs[0];
   const props: PanelProps = { index, scene };
   const Body = active?.component;

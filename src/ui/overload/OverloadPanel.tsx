@@ -3,48 +3,107 @@
  * (`rrSeries`) per time window, one colour per system under load, with a playhead line and the value
  * at the playhead above each chart. Charts are built once per trace; playing moves the playhead
  * lines and readouts imperatively (no React render per frame). Clicking a chart seeks there.
+ * With a comparison run (see `CompareBar`), this run and the variant stand in two columns, each
+ * chart on the same y scale in both, labelled with what differs; the playhead moves in both.
  */
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { playbackStore } from '../../store';
+import { compareStore, playbackStore, useStore } from '../../store';
 import type { PanelProps } from '../panels';
+import { CompareBar } from './CompareBar';
+import { compareLabels, sharedYMax } from './compare-model';
 import { CHARTS, describeTotals, seriesEnd, formatValue, metricValue, rrGroups, windowFor, type ChartSpec, type RrGroup } from './overload-model';
 
 export function OverloadPanel({ index, scene }: PanelProps) {
   const end = Math.max(scene.duration, index.endTime);
   const windowNs = windowFor(end);
   const { groups } = useMemo(() => rrGroups(scene, index.trace, seriesEnd(scene, index.endTime), windowNs), [scene, index, windowNs]);
-  const hasBreaker = groups.some((g) => g.windows.some((w) => w.breaker !== ''));
+  const cmpStatus = useStore(compareStore, (s) => s.status);
+  const cmpScene = useStore(compareStore, (s) => s.scene);
+  const cmpIndex = useStore(compareStore, (s) => s.index);
+  const baseCmd = useStore(compareStore, (s) => s.baseCmd);
+  const cmd = useStore(compareStore, (s) => s.cmd);
+  const variant = useMemo(
+    () => (cmpStatus === 'ready' && cmpScene && cmpIndex ? rrGroups(cmpScene, cmpIndex.trace, seriesEnd(cmpScene, cmpIndex.endTime), windowNs).groups : null),
+    [cmpStatus, cmpScene, cmpIndex, windowNs],
+  );
+  const hasBreaker = [groups, variant ?? []].some((gs) => gs.some((g) => g.windows.some((w) => w.breaker !== '')));
   const charts = CHARTS.filter((c) => !c.breakerOnly || hasBreaker);
+  const yMax = useMemo(() => (variant ? new Map(charts.map((c) => [c.id, sharedYMax(c, [groups, variant])])) : null), [charts, groups, variant]);
   if (groups.length === 0) return <div className="empty big">No load clients (rr-client) in this scene.</div>;
-  return (
-    <div className="overload-panel" data-testid="overload-panel">
-      <div className="ov-groups">
-        {groups.map((g) => (
-          <span key={g.label} className="ov-group" data-testid="overload-group">
-            <i style={{ background: g.color }} />
-            <strong>{g.label}</strong> → {g.servers.join(', ')}
-            <em>{g.policy}</em>
-            <span className="ov-totals" data-testid="overload-totals" title="The whole run">
-              {describeTotals(g.totals)}
-            </span>
-          </span>
-        ))}
-        <span className="ov-window">per {windowNs >= 1e9 ? `${windowNs / 1e9} s` : `${windowNs / 1e6} ms`} window · click a chart to seek</span>
+  const windowText = <span className="ov-window">per {windowNs >= 1e9 ? `${windowNs / 1e9} s` : `${windowNs / 1e6} ms`} window · click a chart to seek</span>;
+  if (!variant || !yMax) {
+    return (
+      <div className="overload-panel" data-testid="overload-panel">
+        <div className="ov-groups">
+          <Groups groups={groups} />
+          {windowText}
+        </div>
+        <CompareBar scene={scene} />
+        <ChartGrid charts={charts} groups={groups} windowNs={windowNs} end={end} />
       </div>
-      <div className="ov-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(charts.length / 2)}, minmax(0, 1fr))` }}>
-        {charts.map((c) => (
-          <Chart key={c.id} spec={c} groups={groups} windowNs={windowNs} end={end} />
+    );
+  }
+  const labels = compareLabels(baseCmd, cmd);
+  return (
+    <div className="overload-panel comparing" data-testid="overload-panel">
+      <div className="ov-groups">
+        <CompareBar scene={scene} />
+        {windowText}
+      </div>
+      <div className="ov-columns">
+        {[
+          { key: 'main', title: 'this run', what: labels.main, gs: groups },
+          { key: 'variant', title: 'variant', what: labels.variant, gs: variant },
+        ].map((c) => (
+          <section key={c.key} className={`ov-column ov-column-${c.key}`} data-testid={`compare-column-${c.key}`}>
+            <header className="ov-column-head">
+              <span className="ov-column-title" data-testid="compare-label">
+                {c.title}: <code>{c.what}</code>
+              </span>
+              <Groups groups={c.gs} compact />
+            </header>
+            <ChartGrid charts={charts} groups={c.gs} windowNs={windowNs} end={end} yMax={yMax} compact />
+          </section>
         ))}
       </div>
     </div>
   );
 }
 
+/** Each system's colour, clients, servers, policy and run totals. */
+function Groups({ groups, compact }: { groups: RrGroup[]; compact?: boolean }) {
+  return (
+    <>
+      {groups.map((g) => (
+        <span key={g.label} className="ov-group" data-testid="overload-group">
+          <i style={{ background: g.color }} />
+          <strong>{g.label}</strong>
+          {!compact && <> → {g.servers.join(', ')}</>}
+          {!compact && <em>{g.policy}</em>}
+          <span className="ov-totals" data-testid="overload-totals" title="The whole run">
+            {describeTotals(g.totals)}
+          </span>
+        </span>
+      ))}
+    </>
+  );
+}
+
+function ChartGrid({ charts, groups, windowNs, end, yMax, compact }: { charts: ChartSpec[]; groups: RrGroup[]; windowNs: number; end: number; yMax?: Map<string, number>; compact?: boolean }) {
+  return (
+    <div className="ov-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(charts.length / 2)}, minmax(0, 1fr))` }}>
+      {charts.map((c) => (
+        <Chart key={c.id} spec={c} groups={groups} windowNs={windowNs} end={end} yMax={yMax?.get(c.id)} compact={compact} />
+      ))}
+    </div>
+  );
+}
+
 const AXIS = { stroke: '#8393ab', grid: { stroke: '#1c2637', width: 1 }, ticks: { stroke: '#233047', width: 1 }, font: '10px system-ui, sans-serif' };
 
-function Chart({ spec, groups, windowNs, end }: { spec: ChartSpec; groups: RrGroup[]; windowNs: number; end: number }) {
+function Chart({ spec, groups, windowNs, end, yMax, compact }: { spec: ChartSpec; groups: RrGroup[]; windowNs: number; end: number; yMax?: number; compact?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   useEffect(() => {
@@ -84,7 +143,7 @@ function Chart({ spec, groups, windowNs, end }: { spec: ChartSpec; groups: RrGro
       height: Math.max(60, el.clientHeight - 2),
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
-      scales: { x: { time: false, range: [0, end / 1e9] }, y: { range: (_u, _min, max) => [0, spec.id === 'breaker' ? 2.2 : max > 0 ? max * 1.08 : 1] } },
+      scales: { x: { time: false, range: [0, end / 1e9] }, y: { range: (_u, _min, max) => [0, yMax ?? (spec.id === 'breaker' ? 2.2 : max > 0 ? max * 1.08 : 1)] } },
       axes: [
         { ...AXIS, size: 22, values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}s`) },
         { ...AXIS, size: 40, values: (_u, vals) => vals.map((v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`)) },
@@ -116,7 +175,7 @@ function Chart({ spec, groups, windowNs, end }: { spec: ChartSpec; groups: RrGro
       u?.destroy();
       u = null;
     };
-  }, [spec, groups, windowNs, end]);
+  }, [spec, groups, windowNs, end, yMax]);
   return (
     <div className="ov-chart" data-testid={`overload-chart-${spec.id}`} title={spec.help}>
       <div className="ov-chart-head">
@@ -127,7 +186,7 @@ function Chart({ spec, groups, windowNs, end }: { spec: ChartSpec; groups: RrGro
           ))}
         </span>
       </div>
-      <div className="ov-help">{spec.help}</div>
+      {!compact && <div className="ov-help">{spec.help}</div>}
       <div className="ov-plot" ref={box} />
     </div>
   );

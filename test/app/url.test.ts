@@ -1,0 +1,34 @@
+/**
+ * Shared links: the comparison (which run entry, which variant command) survives the trip through a
+ * link, and a malformed value becomes a notice naming the parameter while the rest still loads.
+ */
+import { describe, expect, it } from 'vitest';
+import { readUrlParams, shareSearch } from '../../src/app/url';
+
+const CMD = 'rr-client 10.0.0.2:7000 --rate 0@0s,1200@10s --ramp --timeout 3s --retry expo-full --budget 0.1';
+
+describe('comparison in the URL', () => {
+  it('round-trips scene, seed, time and the comparison', () => {
+    const search = shareSearch({ scene: 'capacity-ramp', seed: 4, t: 2_500_000, compare: { run: 1, cmd: CMD } });
+    expect(search).toContain('compare=1:rr-client+10.0.0.2:7000+--rate+0@0s,1200@10s');
+    const p = readUrlParams(search, 'router-ping');
+    expect(p).toMatchObject({ scene: 'capacity-ramp', seed: 4, t: 2_500_000, compare: { run: 1, cmd: CMD } });
+    expect(p.problems).toEqual([]);
+  });
+
+  it('no comparison, no parameter', () => {
+    expect(shareSearch({ scene: 'littles-law', t: 0 })).toBe('?scene=littles-law&t=0ms');
+    expect(readUrlParams('?scene=littles-law', 'x').compare).toBeUndefined();
+  });
+
+  it('a malformed comparison is a notice naming the parameter; the scene and moment still load', () => {
+    for (const bad of ['rr-client 10.0.0.2', 'x:rr-client', '2:', '2:%20%20']) {
+      const p = readUrlParams(`?scene=littles-law&t=1ms&compare=${bad}`, 'x');
+      expect(p.compare).toBeUndefined();
+      expect(p.scene).toBe('littles-law');
+      expect(p.t).toBe(1_000_000);
+      expect(p.problems).toHaveLength(1);
+      expect(p.problems[0]).toMatch(/^\?compare=.*: expected <run entry>:<command>.*; no comparison$/);
+    }
+  });
+});

@@ -103,8 +103,9 @@ export function CompareBar({ scene }: { scene: Scene }) {
         run();
       }}
     >
+      <span className="ov-compare-lead">Compare with a variant:</span>
       <label title="The load client whose command the variant replaces">
-        variant of
+        same scene and seed, with
         <select data-testid="compare-run" value={base.index} onChange={(e) => pick(Number(e.target.value))}>
           {runs.map((r) => (
             <option key={r.index} value={r.index}>
@@ -117,6 +118,7 @@ export function CompareBar({ scene }: { scene: Scene }) {
         retry
         <select data-testid="compare-retry" value={retry} onChange={(e) => set('--retry', e.target.value)}>
           <option value="">none (default)</option>
+          {retry !== '' && !(RETRY_KINDS as readonly string[]).includes(retry) && <option value={retry}>{retry} (unknown)</option>}
           {RETRY_KINDS.map((k) => (
             <option key={k} value={k}>
               {k}

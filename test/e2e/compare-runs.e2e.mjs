@@ -99,7 +99,7 @@ export async function run({ page, context, baseUrl, screenshot, consoleErrors })
   await screenshot('side-by-side');
 
   // Shareable: the URL holds the comparison; a new page restores it.
-  await page.waitForFunction(() => /[?&]compare=3:rr-client/.test(location.search));
+  await page.waitForFunction(() => /[?&]compare=3:rr-client/.test(window.location.search));
   const link = page.url();
   const page2 = await context.newPage();
   await page2.goto(link, { waitUntil: 'load' });
@@ -125,7 +125,7 @@ export async function run({ page, context, baseUrl, screenshot, consoleErrors })
   await page.click('[data-testid=compare-close]');
   await page.waitForSelector('[data-testid=compare-open]');
   assert.equal(await page.locator('[data-testid^=compare-column]').count(), 0);
-  await page.waitForFunction(() => !/compare=/.test(location.search));
+  await page.waitForFunction(() => !/compare=/.test(window.location.search));
 
   assert.deepEqual(consoleErrors(), [], 'console errors');
 }

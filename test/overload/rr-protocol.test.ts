@@ -133,7 +133,7 @@ describe('commands and faults', () => {
     expect(parseCommand('rr-client 10.0.0.2 --once --think 1s')).toMatchObject({ ok: false, error: expect.stringContaining('give one of') });
     expect(parseCommand('rr-client 10.0.0.2 --rate 100 --spread 10ms')).toMatchObject({ ok: false, error: expect.stringContaining('--spread needs --once') });
     expect(parseCommand('rr-client 10.0.0.2 --once --spread soon')).toMatchObject({ ok: false, error: expect.stringContaining('--spread') });
-    expect(parseCommand('rr-client 10.0.0.2 --rate 5 --retry sometimes')).toMatchObject({ ok: false, error: expect.stringContaining('--retry must be') });
+    expect(parseCommand('rr-client 10.0.0.2 --rate 5 --retry sometimes')).toMatchObject({ ok: false, error: expect.stringContaining('--retry sometimes: must be') });
     expect(parseCommand('rr-server --service gamma:5ms')).toMatchObject({ ok: false, error: expect.stringContaining('unknown distribution') });
     expect(parseCommand('rr-lb --policy rr')).toMatchObject({ ok: false, error: expect.stringContaining('--backends') });
   });

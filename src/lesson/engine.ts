@@ -7,7 +7,7 @@
 import { commandOption, withCommandOption } from '../apps/command-options';
 import { loadSceneData } from '../scenario/load';
 import { cloneRawScene, findRawLink, findRawNode, parseRawScene, rawRunEntry, type RawScene } from '../scenario/raw-scene';
-import { formatSceneError } from '../scenario/validate';
+import { formatSceneError, type SceneError } from '../scenario/validate';
 import { simulate } from '../scenario/simulate';
 import type { Scene } from '../scenario/scene';
 import { parseDuration } from '../sim/units';
@@ -150,9 +150,24 @@ export class LessonSession {
     const hit = this.runs.get(key);
     if (hit) return hit;
     const loaded = loadSceneData(raw);
-    if (!loaded.ok) throw new Error(loaded.errors.map((e) => formatSceneError(e, `${this.lesson.scene} (${key})`)).join('\n'));
+    if (!loaded.ok) throw new Error(this.sceneErrors(loaded.errors, key).join('\n'));
     const result = simulate(loaded.scene);
-    const run: LessonRun = { scene: loaded.scene, index: buildTimeline(result.trace), raw, key };
+    return this.addRun(raw, key, loaded.scene, buildTimeline(result.trace));
+  }
+
+  /** Scene errors of the variant `key`, formatted as `runRaw` throws them. */
+  sceneErrors(errors: readonly SceneError[], key: string): string[] {
+    return errors.map((e) => formatSceneError(e, `${this.lesson.scene} (${key})`));
+  }
+
+  /** The run already made for `key`, if any. */
+  cachedRun(key: string): LessonRun | undefined {
+    return this.runs.get(key);
+  }
+
+  /** Keeps a run of the variant `key` simulated elsewhere (e.g. in a worker), as `runRaw` keeps its own. */
+  addRun(raw: RawScene, key: string, scene: Scene, index: TimelineIndex): LessonRun {
+    const run: LessonRun = { scene, index, raw, key };
     // Keep the base and a few variants.
     if (this.runs.size > 8) for (const k of this.runs.keys()) if (k !== 'base' && !k.startsWith('faults:')) this.runs.delete(k);
     this.runs.set(key, run);
@@ -208,8 +223,8 @@ export class LessonSession {
     return out;
   }
 
-  /** Re-simulates the scene with the student's values and checks the goal. */
-  tryIt(step: number, values: Record<string, unknown>): TryVerdict {
+  /** The scene data of an exercise with the student's values applied, and its run key; or what is wrong. */
+  prepareTry(step: number, values: Record<string, unknown>): { ok: true; raw: RawScene; key: string } | { ok: false; errors: string[] } {
     const t: TryIt | undefined = this.lesson.steps[step]?.tryIt;
     if (!t) return { ok: false, errors: ['this step has no exercise'] };
     const { raw: base } = this.rawFor(step);
@@ -221,14 +236,27 @@ export class LessonSession {
       if (e) errors.push(e);
     }
     if (errors.length) return { ok: false, errors };
-    const key = `try:${step}:${JSON.stringify(t.controls.map((c) => all[c.id]))}`;
+    return { ok: true, raw, key: `try:${step}:${JSON.stringify(t.controls.map((c) => all[c.id]))}` };
+  }
+
+  /** Checks an exercise's goal on a run of it. */
+  checkTry(step: number, run: LessonRun): TryVerdict {
+    const t: TryIt | undefined = this.lesson.steps[step]?.tryIt;
+    if (!t) return { ok: false, errors: ['this step has no exercise'] };
+    const result = evaluateCondition(run.index, t.goal, 0);
+    return { ok: true, passed: result.met, result, run, goal: describeCondition(t.goal) };
+  }
+
+  /** Re-simulates the scene with the student's values (in this thread) and checks the goal. */
+  tryIt(step: number, values: Record<string, unknown>): TryVerdict {
+    const p = this.prepareTry(step, values);
+    if (!p.ok) return p;
     let run: LessonRun;
     try {
-      run = this.runRaw(raw, key);
+      run = this.runRaw(p.raw, p.key);
     } catch (e) {
       return { ok: false, errors: String(e instanceof Error ? e.message : e).split('\n') };
     }
-    const result = evaluateCondition(run.index, t.goal, 0);
-    return { ok: true, passed: result.met, result, run, goal: describeCondition(t.goal) };
+    return this.checkTry(step, run);
   }
 }

@@ -22,10 +22,12 @@ import {
   type TryVerdict,
 } from '../lesson';
 import { rawSceneText } from '../scenario/raw-scene';
+import { loadSceneData } from '../scenario/load';
 import { closeCompare } from './compare';
 import { playbackStore, speedFor } from './playback';
 import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
+import { startSimulation, type SimulationRun } from './sim-client';
 import { viewStore } from './view';
 
 export const PROGRESS_KEY = 'packetarium.lessons.progress';
@@ -71,6 +73,8 @@ export interface LessonState {
   /** Current exercise: the values chosen and the last verdict. */
   tryValues: Record<string, unknown>;
   tryVerdict: TryVerdict | null;
+  /** While the exercise's run simulates (in the worker): how far it has got. */
+  tryProgress: { simNs: number; durationNs: number } | null;
   /** Which run of the scene is on screen (`base`, `faults:N`, `try:...`). */
   shownRun: string;
 }
@@ -126,6 +130,7 @@ export const lessonStore = createStore<LessonState>()(() => ({
   notice: initial.notice,
   tryValues: {},
   tryVerdict: null,
+  tryProgress: null,
   shownRun: 'base',
 }));
 
@@ -308,6 +313,7 @@ export function openLesson(id: string, step?: number): void {
 
 /** Back to the catalogue. */
 export function closeLesson(): void {
+  cancelTry();
   session = null;
   lessonStore.setState({ active: null, step: -1, highlight: null, runErrors: [], presenter: false, tryVerdict: null });
   setActive(null);
@@ -318,6 +324,7 @@ export function goto(i: number): void {
   const entry = s.entries.find((e) => e.id === s.active);
   if (!entry?.lesson || s.busy) return;
   const step = Math.max(-1, Math.min(entry.lesson.steps.length - 1, i));
+  cancelTry();
   lessonStore.setState({ step });
   setProgress((l) => ({ ...l, step, visited: step >= 0 && !l.visited.includes(step) ? [...l.visited, step].sort((a, b) => a - b) : l.visited }));
   applyStep(step);
@@ -358,25 +365,72 @@ export function questionVerdict() {
 }
 
 export function setTryValue(id: string, value: unknown): void {
+  cancelTry();
   lessonStore.setState({ tryValues: { ...lessonStore.getState().tryValues, [id]: value }, tryVerdict: null });
 }
 
-/** Re-simulates with the student's values, checks the goal and shows the new run. */
+/** The exercise run in progress (in the simulation worker), if any. */
+let tryRun: SimulationRun | null = null;
+
+/** Stops the exercise run in progress, if any: its result never lands. */
+export function cancelTry(): void {
+  tryRun?.cancel();
+  tryRun = null;
+  if (lessonStore.getState().tryProgress) lessonStore.setState({ tryProgress: null });
+}
+
+/**
+ * Re-simulates with the student's values (in the simulation worker, progress in `tryProgress`),
+ * then checks the goal and shows the new run. Changing a value, the step or the lesson cancels it.
+ */
 export function runTry(): void {
   const s = lessonStore.getState();
   const entry = s.entries.find((e) => e.id === s.active);
-  if (!session || !entry?.lesson?.steps[s.step]?.tryIt) return;
-  const v = session.tryIt(s.step, s.tryValues);
+  const sess = session;
+  if (!sess || !entry?.lesson?.steps[s.step]?.tryIt) return;
+  cancelTry();
+  const lesson = entry.lesson;
+  const { step, tryValues: values } = s;
+  const p = sess.prepareTry(step, values);
+  if (!p.ok) return void lessonStore.setState({ tryVerdict: p });
+  const hit = sess.cachedRun(p.key);
+  if (hit) return finishTry(sess.checkTry(step, hit), lesson, step, values);
+  const loaded = loadSceneData(p.raw);
+  if (!loaded.ok) return void lessonStore.setState({ tryVerdict: { ok: false, errors: sess.sceneErrors(loaded.errors, p.key) } });
+  const scene = loaded.scene;
+  const fail = (errors: string[]) => {
+    tryRun = null;
+    lessonStore.setState({ tryVerdict: { ok: false, errors }, tryProgress: null });
+  };
+  lessonStore.setState({ tryVerdict: null, tryProgress: { simNs: 0, durationNs: scene.duration } });
+  const run = startSimulation(
+    { text: rawSceneText(p.raw), fileName: `${lesson.scene} (${p.key})` },
+    {
+      onProgress: (pr) => lessonStore.setState({ tryProgress: { simNs: pr.simNs, durationNs: pr.durationNs } }),
+      onDone: (r) => {
+        tryRun = null;
+        lessonStore.setState({ tryProgress: null });
+        if (session !== sess) return;
+        finishTry(sess.checkTry(step, sess.addRun(p.raw, p.key, scene, r.index)), lesson, step, values);
+      },
+      onInvalid: fail,
+      onFailed: (e) => fail([e]),
+    },
+  );
+  if (run.inWorker) tryRun = run;
+}
+
+/** Shows an exercise's verdict and run, and records the attempt. */
+function finishTry(v: TryVerdict, lesson: Lesson, step: number, values: Record<string, unknown>): void {
   lessonStore.setState({ tryVerdict: v });
-  if (v.ok) {
-    showRun(v.run, entry.lesson.scene);
-    const pb = playbackStore.getState();
-    pb.pause();
-    pb.seek(v.passed ? v.result.time : 0);
-    if (v.passed && v.result.row >= 0) selectionStore.getState().selectRow(v.result.row, v.run.index.trace.packet[v.result.row]);
-    setProgress((l) => ({ ...l, tries: { ...l.tries, [s.step]: { values: s.tryValues, passed: v.passed || l.tries[s.step]?.passed === true } } }));
-    markCompleteIfDone();
-  }
+  if (!v.ok) return;
+  showRun(v.run, lesson.scene);
+  const pb = playbackStore.getState();
+  pb.pause();
+  pb.seek(v.passed ? v.result.time : 0);
+  if (v.passed && v.result.row >= 0) selectionStore.getState().selectRow(v.result.row, v.run.index.trace.packet[v.result.row]);
+  setProgress((l) => ({ ...l, tries: { ...l.tries, [step]: { values, passed: v.passed || l.tries[step]?.passed === true } } }));
+  markCompleteIfDone();
 }
 
 export function setPresenter(on: boolean): void {

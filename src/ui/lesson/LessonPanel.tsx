@@ -26,6 +26,7 @@ import {
   prevStep,
   questionVerdict,
   runTry,
+  cancelTry,
   setPresenter,
   setTryValue,
   toggleLessons,
@@ -198,6 +199,7 @@ function QuestionView({ lesson, index, step }: { lesson: Lesson; index: number; 
 function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step: LessonStep }) {
   const values = useStore(lessonStore, (s) => s.tryValues);
   const verdict = useStore(lessonStore, (s) => s.tryVerdict);
+  const progress = useStore(lessonStore, (s) => s.tryProgress);
   const passed = useStore(lessonStore, (s) => s.progress.lessons[lesson.id]?.tries[index]?.passed === true);
   const t = step.tryIt!;
   return (
@@ -221,6 +223,14 @@ function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step:
       <button className="try-run" onClick={() => runTry()} data-testid="try-run">
         ▶ Run the scene with my change <kbd>Enter</kbd>
       </button>
+      {progress && (
+        <div className="try-progress" data-testid="try-progress">
+          Simulating your change… <progress max={1} value={progress.durationNs > 0 ? progress.simNs / progress.durationNs : 0} />
+          <button onClick={() => cancelTry()} data-testid="try-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
       <div className="try-goal">
         Goal: <InlineMarkdown text={describeCondition(t.goal)} />
       </div>

@@ -192,14 +192,28 @@ export class Trace {
     this.stateAt(time, Place.Link, link, key, value);
   }
 
+  /**
+   * {@link state} with the key and value already interned (ids from {@link intern}), for hot paths
+   * that record the same strings millions of times. Intern the key before the value, as
+   * {@link state} does, so the string table keeps the same order.
+   */
+  stateIds(time: number, node: number, keyId: number, valueId: number): void {
+    this.stateRow(time, Place.Node, node, keyId, valueId);
+  }
+
   private stateAt(time: number, where: number, node: number, key: string, value: string): void {
+    const keyId = this.intern(key);
+    this.stateRow(time, where, node, keyId, this.intern(value));
+  }
+
+  private stateRow(time: number, where: number, node: number, keyId: number, valueId: number): void {
     const r = this.row(RecordKind.State, time);
     this.dir[r] = where;
     this.end[r] = time;
     this.arrival[r] = time;
     this.place[r] = node;
-    this.code[r] = this.intern(key);
-    this.frame[r] = this.intern(value);
+    this.code[r] = keyId;
+    this.frame[r] = valueId;
     this.packet[r] = -1;
   }
 

@@ -22,7 +22,7 @@ import { backoffDelay } from './backoff';
 import type { CallerPolicy } from './caller-policy';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { RetryBudget } from './retry-budget';
-import { doneText, nodeRefs, pairText, sendText } from './trace-rows';
+import { nodeRefs, type RrRows } from './trace-rows';
 
 /** How a request ended. */
 export type CallOutcome = 'ok' | 'timeout' | 'error' | 'overloaded' | 'deadline' | 'unavailable' | 'breaker';
@@ -34,6 +34,8 @@ export interface CallerHost {
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
   cancelTimer(id: TimerId): void;
   state(key: string, value: string): void;
+  /** Where the rr.send, rr.timeout and rr.done rows go (the node's). */
+  readonly rows: RrRows;
   log(line: string): void;
   readonly rng: RngStream;
   /** The node this runs on (any object standing for it): request ids are numbered per node. */
@@ -145,7 +147,7 @@ export class RrCaller {
     msg.rootId = c.rootId;
     msg.deadlineUs = Math.min(0xffff_ffff, Math.ceil((now + give) / 1000));
     msg.bodyLength = this.policy.size;
-    this.host.state('rr.send', sendText(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId));
+    this.host.rows.send(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId);
     c.listening = true;
     this.send(c.slot, msg);
     c.timer = this.host.timer(give, this.onTimeout, c);
@@ -155,7 +157,7 @@ export class RrCaller {
     c.timer = 0;
     c.listening = false;
     this.counts.timeouts++;
-    this.host.state('rr.timeout', pairText(c.attempts, this.ids.lastId - c.id));
+    this.host.rows.timeout(c.attempts, this.ids.lastId - c.id);
     this.breaker?.failure(this.host.now);
     this.retryOrFail(c, 'timeout');
   };
@@ -210,7 +212,7 @@ export class RrCaller {
     this.calls.delete(c.id);
     if (outcome === 'ok') this.counts.ok++;
     else this.counts.failed++;
-    this.host.state('rr.done', doneText(outcome, c.attempts, this.ids.lastId - c.id));
+    this.host.rows.done(outcome, c.attempts, this.ids.lastId - c.id);
     c.done?.(outcome, c);
   }
 

@@ -25,6 +25,7 @@ import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { RrCaller, type CallerHost } from './caller';
+import { RrRows } from './trace-rows';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { maxRate, parseRateSchedule, rateAt, type RateSchedule } from './rate-schedule';
 
@@ -56,6 +57,7 @@ export class RrClient extends Program implements CallerHost {
   private startedAt = 0;
   /** Arrivals, client choice, think times and backoff jitter. */
   readonly rng: RngStream;
+  readonly rows: RrRows;
   private readonly rttOk: number[] = [];
 
   constructor(
@@ -64,6 +66,7 @@ export class RrClient extends Program implements CallerHost {
   ) {
     super(device);
     this.rng = device.stack.rng('rr-client');
+    this.rows = new RrRows(device);
   }
 
   override get now(): number {

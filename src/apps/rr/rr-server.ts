@@ -37,7 +37,7 @@ import { registerApp } from '../registry';
 import { RrCaller, type CallerHost, type CallOutcome } from './caller';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
-import { nodeRefs, numText, recvText, replyText, shedText } from './trace-rows';
+import { nodeRefs, RrRows } from './trace-rows';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
 export interface RrServerOptions {
@@ -66,6 +66,7 @@ export class RrServer extends Program implements CallerHost {
   private busy = 0;
   private caller: RrCaller | null = null;
   readonly rng: RngStream;
+  readonly rows: RrRows;
   private readonly serviceRng: RngStream;
   readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
   private readonly refs: { lastRoot: number };
@@ -85,6 +86,7 @@ export class RrServer extends Program implements CallerHost {
     this.rng = device.stack.rng('rr-server:retry');
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
+    this.rows = new RrRows(device);
     this.scratch = new Uint8Array(RR_HEADER_BYTES + o.size);
     this.scratchOk = this.scratch.subarray(0, RR_HEADER_BYTES + o.size);
   }
@@ -123,13 +125,13 @@ export class RrServer extends Program implements CallerHost {
   private showQueue(): void {
     if (this.queue.length === this.shownQueue) return;
     this.shownQueue = this.queue.length;
-    this.state('rr.queue', numText(this.queue.length));
+    this.rows.queue(this.queue.length);
   }
 
   private showBusy(): void {
     if (this.busy === this.shownBusy) return;
     this.shownBusy = this.busy;
-    this.state('rr.busy', numText(this.busy));
+    this.rows.busy(this.busy);
   }
 
   protected main(): void {
@@ -167,7 +169,7 @@ export class RrServer extends Program implements CallerHost {
     }
     if (msg.type !== RrType.Request) return;
     this.counts.received++;
-    this.state('rr.recv', recvText(msg.attempt, msg.tier, this.rootDelta(msg.rootId)));
+    this.rows.recv(msg.attempt, msg.tier, this.rootDelta(msg.rootId));
     const job: Job = { from, fromPort, msg, arrivedAt: this.now };
     if (this.expired(job)) return this.shed(job, 'deadline');
     if (this.busy < this.o.workers) return this.start(job);
@@ -184,7 +186,7 @@ export class RrServer extends Program implements CallerHost {
 
   private shed(job: Job, why: 'queue' | 'deadline'): void {
     this.counts.shed++;
-    this.state('rr.shed', shedText(why, this.rootDelta(job.msg.rootId)));
+    this.rows.shed(why, this.rootDelta(job.msg.rootId));
     this.reply(job, why === 'queue' ? RrStatus.Overloaded : RrStatus.DeadlineExceeded, false);
   }
 
@@ -230,7 +232,7 @@ export class RrServer extends Program implements CallerHost {
   /** Answers `job`; `row`: whether to record an rr.reply row (a shed request has its rr.shed row). */
   private reply(job: Job, status: RrStatus, row = true): void {
     const m = job.msg;
-    if (row) this.state('rr.reply', replyText(status, m.attempt, this.rootDelta(m.rootId)));
+    if (row) this.rows.reply(status, m.attempt, this.rootDelta(m.rootId));
     const out = this.out;
     out.status = status;
     out.tier = m.tier;

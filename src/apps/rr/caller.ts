@@ -80,6 +80,8 @@ export class RrCaller {
   private closed = false;
   private readonly msg: RrMessage = { type: RrType.Request, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   private readonly calls = new Map<number, Call>();
+  /** The response being handled (read into one reused message). */
+  private readonly received: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   readonly budget: RetryBudget | undefined;
   readonly breaker: CircuitBreaker | undefined;
   /** Counters for summaries. */
@@ -162,10 +164,10 @@ export class RrCaller {
     this.retryOrFail(c, 'timeout');
   };
 
-  /** Handles a datagram that arrived for this caller (responses; anything else is ignored). */
-  onMessage(data: Uint8Array): void {
-    if (checkRr(data) !== undefined) return;
-    const m = readRr(data);
+  /** Handles a payload that arrived for this caller, `data[offset, end)` (responses; anything else is ignored). */
+  onMessage(data: Uint8Array, offset = 0, end = data.length): void {
+    if (checkRr(data, offset, end) !== undefined) return;
+    const m = readRr(data, offset, this.received);
     if (m.type !== RrType.Response) return;
     const c = this.calls.get(m.requestId);
     if (!c || !c.listening || m.attempt !== Math.min(c.attempts, 255)) {

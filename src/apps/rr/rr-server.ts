@@ -26,6 +26,7 @@
  */
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import { checkRr, encodeRr, encodeRrInto, readRr, RR_HEADER_BYTES, RR_PORT, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
@@ -38,6 +39,7 @@ import { RrCaller, type CallerHost, type CallOutcome } from './caller';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
 import { nodeRefs, RrRows } from './trace-rows';
+import { ByteSlab } from './byte-slab';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
 export interface RrServerOptions {
@@ -73,9 +75,8 @@ export class RrServer extends Program implements CallerHost {
   /** The queue length and busy workers last written to the trace. */
   private shownQueue = -1;
   private shownBusy = -1;
-  /** Where replies are encoded (header and a body of zeros), and its view for an Ok reply. */
-  private readonly scratch: Uint8Array;
-  private readonly scratchOk: Uint8Array;
+  /** Where replies are encoded. */
+  private readonly slab = new ByteSlab();
   private readonly out: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
 
   constructor(
@@ -87,8 +88,6 @@ export class RrServer extends Program implements CallerHost {
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
     this.rows = new RrRows(device);
-    this.scratch = new Uint8Array(RR_HEADER_BYTES + o.size);
-    this.scratchOk = this.scratch.subarray(0, RR_HEADER_BYTES + o.size);
   }
 
   override get now(): number {
@@ -136,7 +135,10 @@ export class RrServer extends Program implements CallerHost {
 
   protected main(): void {
     const udp = this.device.stack.transport<UdpService>(IP_PROTO_UDP);
-    const s = udp?.bind(this.o.port, { onMessage: (m) => this.onDatagram(m.from, m.fromPort, m.data) });
+    const s = udp?.bind(this.o.port, {
+      onMessage: (m) => this.onDatagram(m.from, m.fromPort, m.data, 0, m.data.length),
+      onPayload: (from, fromPort, datagram, offset, end) => this.onDatagram(from, fromPort, datagram, offset, end),
+    });
     if (!s || typeof s === 'string') {
       this.print(`rr-server: ${s ?? 'UDP not available'}`);
       this.exit();
@@ -160,9 +162,10 @@ export class RrServer extends Program implements CallerHost {
   }
   private downSocket: UdpSocket | null = null;
 
-  private onDatagram(from: number, fromPort: number, data: Uint8Array): void {
-    if (checkRr(data) !== undefined) return;
-    const msg = readRr(data);
+  /** A request (or probe) in `data[offset, end)`. */
+  private onDatagram(from: number, fromPort: number, data: Uint8Array, offset: number, end: number): void {
+    if (checkRr(data, offset, end) !== undefined) return;
+    const msg = readRr(data, offset);
     if (msg.type === RrType.Probe) {
       this.socket!.send(from, fromPort, encodeRr({ ...msg, type: RrType.ProbeReply, bodyLength: 0 }));
       return;
@@ -241,9 +244,10 @@ export class RrServer extends Program implements CallerHost {
     out.rootId = m.rootId;
     out.deadlineUs = m.deadlineUs;
     out.bodyLength = status === RrStatus.Ok ? this.o.size : 0;
-    // The UDP socket copies the bytes into its datagram, so one scratch buffer serves every reply.
-    const end = encodeRrInto(this.scratch, 0, out);
-    this.socket!.send(job.from, job.fromPort, end === this.scratchOk.length ? this.scratchOk : this.scratch.subarray(0, end));
+    // Encoded straight into the UDP datagram that carries it (no copy).
+    const datagram = this.slab.take(UDP_HEADER_BYTES + RR_HEADER_BYTES + out.bodyLength);
+    encodeRrInto(datagram, UDP_HEADER_BYTES, out);
+    this.socket!.sendDatagram(job.from, job.fromPort, datagram);
   }
 
   /** Requests waiting for a worker. */

@@ -12,7 +12,7 @@ import { readU16, readU32 } from '../../protocols/bytes';
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernet } from '../../protocols/ethernet/ethernet';
 import { ICMP_DEST_UNREACHABLE, ICMP_TIME_EXCEEDED, type IcmpService } from '../../protocols/icmp/icmp-service';
 import { fragmentPacket } from '../../protocols/ipv4/fragment';
-import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
+import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Fields, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
 import { Reassembler } from '../../protocols/ipv4/reassembly';
 import {
   transportKinds,
@@ -142,10 +142,22 @@ export class IpStack implements IpHost {
     if (!route && !isBroadcast) return false; // the sending program reports it, as a socket error would
     const iface = route ? route.iface : 0;
     const src = p.src ?? this.interfaces[iface].cidr.addr;
+    const totalLength = IPV4_HEADER_BYTES + p.payload.bytes.length;
+    const id = this.nextIpId();
+    const packetId = this.device.ctx.newPacketId();
+    const loopback = this.addresses.includes(p.dst);
+    if (!loopback && totalLength <= this.mtuOf(iface)) {
+      // The usual packet: one frame, its IP header written straight into the frame head.
+      const head = new Uint8Array(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
+      const flags = p.dontFragment ? 0x4000 : 0;
+      writeIpv4Fields(head, ETHERNET_HEADER_BYTES, p.tos ?? 0, totalLength, id, flags, p.ttl ?? DEFAULT_TTL, p.protocol, src, p.dst);
+      this.output(iface, isBroadcast ? p.dst : route!.via || p.dst, head, p.payload, packetId);
+      return true;
+    }
     const header: Ipv4Header = {
       tos: p.tos ?? 0,
-      totalLength: IPV4_HEADER_BYTES + p.payload.bytes.length,
-      id: this.nextIpId(),
+      totalLength,
+      id,
       dontFragment: p.dontFragment ?? false,
       moreFragments: false,
       fragmentOffset: 0,
@@ -155,8 +167,7 @@ export class IpStack implements IpHost {
       src,
       dst: p.dst,
     };
-    const packetId = this.device.ctx.newPacketId();
-    if (this.addresses.includes(p.dst)) {
+    if (loopback) {
       // Loopback: deliver on the next tick, never re-entrantly.
       const head = ipHead(header);
       this.kernel.after(0, () => this.deliverLocal(head, p.payload.bytes, packetId, -1));
@@ -366,21 +377,24 @@ export class IpStack implements IpHost {
 
   /** Hands a packet addressed to this host to its protocol. `head` has the IP header at byte 14. */
   private deliverLocal(head: Uint8Array, body: Uint8Array, packetId: number, ingress: number): void {
-    const h = readIpv4Header(head, ETHERNET_HEADER_BYTES);
+    const ip = ETHERNET_HEADER_BYTES;
     let payload = body;
-    if (h.moreFragments || h.fragmentOffset > 0) {
+    // More-fragments flag or a fragment offset: a piece to reassemble.
+    if ((readU16(head, ip + 6) & 0x3fff) !== 0) {
       for (const lost of this.reassembler.expire(this.device.ctx.now)) {
         this.dropPacket(`fragment reassembly time exceeded (IP id ${lost.id})`, packetId);
       }
-      const whole = this.reassembler.add(h, body, this.device.ctx.now);
+      const whole = this.reassembler.add(readIpv4Header(head, ip), body, this.device.ctx.now);
       if (!whole) return;
       payload = whole;
     }
-    const t = this.transports.get(h.protocol);
-    const packet = new DeliveredPacket(h.src, h.dst, h.protocol, h.ttl, payload, head, packetId);
+    const protocol = head[ip + 9];
+    const src = readU32(head, ip + 12);
+    const t = this.transports.get(protocol);
+    const packet = new DeliveredPacket(src, readU32(head, ip + 16), protocol, head[ip + 8], payload, head, packetId);
     if (!t) {
-      this.dropPacket(`protocol ${h.protocol} not supported`, packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, h.src, this.replyAddress(ingress, h.src), 0);
+      this.dropPacket(`protocol ${protocol} not supported`, packetId);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, src, this.replyAddress(ingress, src), 0);
       return;
     }
     t.receive(packet);

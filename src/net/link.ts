@@ -4,6 +4,7 @@
  * decided per frame from the link's own random stream; a lost frame still occupies the wire and is
  * recorded as dropped where it would have arrived.
  */
+import type { LaneId } from '../sim/kernel';
 import type { RngStream } from '../sim/rng';
 import type { SimContext } from './context';
 import { frameBytes, frameLength, serializationNs, type Frame } from './frame';
@@ -22,6 +23,8 @@ class Direction implements Attachment {
     readonly link: FullDuplexLink,
     /** 0 = a to b, 1 = b to a */
     readonly dir: 0 | 1,
+    /** Kernel lane of this direction's arrivals (they come in transmission order unless there is jitter). */
+    readonly lane: LaneId,
   ) {}
 
   get up(): boolean {
@@ -63,8 +66,8 @@ export class FullDuplexLink {
     readonly b: Nic,
     readonly params: LinkParams,
   ) {
-    this.ab = new Direction(this, 0);
-    this.ba = new Direction(this, 1);
+    this.ab = new Direction(this, 0, ctx.kernel.lane());
+    this.ba = new Direction(this, 1, ctx.kernel.lane());
     a.attachment = this.ab;
     b.attachment = this.ba;
     this.lossRng = ctx.rng.stream(`link:${name}:loss`);
@@ -158,7 +161,7 @@ export class FullDuplexLink {
     // Draw the coin even when a rule takes the frame, so a drop fault leaves later coin flips alone.
     const coin = p.loss > 0 && this.lossRng.chance(p.loss);
     const lost = ruled !== undefined || coin;
-    this.ctx.kernel.at(arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost, ruled));
+    this.ctx.kernel.atInLane(d.lane, arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost, ruled));
   }
 
   private readonly arrive = (f: InFlight): void => {

@@ -32,6 +32,8 @@ export interface CallerHost {
   readonly now: number;
   /** Runs `fn(arg)` after `delayNs` (the caller cancels its own timers when closed). */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
+  /** {@link timer} for attempt timeouts: mostly equal delays, so they can wait in one kernel lane. */
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
   cancelTimer(id: TimerId): void;
   state(key: string, value: string): void;
   /** Where the rr.send, rr.timeout and rr.done rows go (the node's). */
@@ -152,7 +154,7 @@ export class RrCaller {
     this.host.rows.send(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId);
     c.listening = true;
     this.send(c.slot, msg);
-    c.timer = this.host.timer(give, this.onTimeout, c);
+    c.timer = this.host.timeoutTimer(give, this.onTimeout, c);
   };
 
   private readonly onTimeout = (c: Call): void => {

@@ -19,7 +19,7 @@ import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { ClientPool } from '../../net/devices/clients/client-pool';
-import type { TimerId } from '../../sim/kernel';
+import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
 import { Program } from '../program';
@@ -57,6 +57,8 @@ export class RrClient extends Program implements CallerHost {
   /** Arrivals, client choice, think times and backoff jitter. */
   readonly rng: RngStream;
   readonly rows: RrRows;
+  /** The kernel lane of attempt timeouts. */
+  private readonly timeoutLane: LaneId;
   private readonly rttOk: number[] = [];
   /** Where outgoing datagrams are encoded. */
   private readonly slab = new ByteSlab();
@@ -68,6 +70,7 @@ export class RrClient extends Program implements CallerHost {
     super(device);
     this.rng = device.stack.rng('rr-client');
     this.rows = new RrRows(device);
+    this.timeoutLane = device.ctx.kernel.lane();
   }
 
   override get now(): number {
@@ -80,6 +83,9 @@ export class RrClient extends Program implements CallerHost {
    */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
     return this.device.ctx.kernel.after(delayNs, fn, arg);
+  }
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
   }
   cancelTimer(id: TimerId): void {
     this.device.ctx.kernel.cancel(id);

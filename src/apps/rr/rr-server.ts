@@ -30,7 +30,7 @@ import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
-import type { TimerId } from '../../sim/kernel';
+import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
 import { Program } from '../program';
@@ -69,6 +69,8 @@ export class RrServer extends Program implements CallerHost {
   private caller: RrCaller | null = null;
   readonly rng: RngStream;
   readonly rows: RrRows;
+  /** The kernel lane of attempt timeouts. */
+  private readonly timeoutLane: LaneId;
   private readonly serviceRng: RngStream;
   readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
   private readonly refs: { lastRoot: number };
@@ -88,6 +90,7 @@ export class RrServer extends Program implements CallerHost {
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
     this.rows = new RrRows(device);
+    this.timeoutLane = device.ctx.kernel.lane();
   }
 
   override get now(): number {
@@ -100,6 +103,9 @@ export class RrServer extends Program implements CallerHost {
    */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
     return this.device.ctx.kernel.after(delayNs, fn, arg);
+  }
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
   }
   cancelTimer(id: TimerId): void {
     this.device.ctx.kernel.cancel(id);

@@ -21,6 +21,7 @@ import {
   type OutgoingPacket,
   type Transport,
 } from '../../protocols/transport';
+import type { LaneId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { sharedBytes, type SharedBytes } from '../../sim/trace';
 import type { Device } from '../device';
@@ -50,6 +51,8 @@ export class IpStack implements IpHost {
   private ipId: number;
   private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
+  /** ARP retry timers all wait ARP_RETRY_NS: a kernel lane keeps thousands of them cheap. */
+  private arpLaneId = -1;
 
   constructor(
     readonly device: Device,
@@ -177,6 +180,11 @@ export class IpStack implements IpHost {
     return true;
   }
 
+  private get arpLane(): LaneId {
+    if (this.arpLaneId < 0) this.arpLaneId = this.kernel.lane();
+    return this.arpLaneId;
+  }
+
   private nextIpId(): number {
     this.ipId = (this.ipId + 1) & 0xffff;
     return this.ipId;
@@ -256,7 +264,7 @@ export class IpStack implements IpHost {
     r.attempts++;
     const { nic, cidr } = this.interfaces[r.iface];
     this.sendArp(nic, { op: ARP_REQUEST, senderMac: nic.mac, senderIp: cidr.addr, targetMac: 0, targetIp: r.ip }, BROADCAST_MAC);
-    r.timer = this.kernel.after(ARP_RETRY_NS, this.arpTimeout, r);
+    r.timer = this.kernel.afterInLane(this.arpLane, ARP_RETRY_NS, this.arpTimeout, r);
   }
 
   private readonly arpTimeout = (r: Resolution): void => {

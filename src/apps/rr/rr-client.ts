@@ -26,7 +26,7 @@ import { Program } from '../program';
 import { registerApp } from '../registry';
 import { RrCaller, type CallerHost } from './caller';
 import { RrRows } from './trace-rows';
-import { ByteSlab } from './byte-slab';
+import { ByteSlab } from '../../sim/byte-slab';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { maxRate, parseRateSchedule, rateAt, type RateSchedule } from './rate-schedule';
 

@@ -39,7 +39,7 @@ import { RrCaller, type CallerHost, type CallOutcome } from './caller';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
 import { nodeRefs, RrRows } from './trace-rows';
-import { ByteSlab } from './byte-slab';
+import { ByteSlab } from '../../sim/byte-slab';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
 export interface RrServerOptions {

@@ -21,6 +21,7 @@ import {
   type OutgoingPacket,
   type Transport,
 } from '../../protocols/transport';
+import { ByteSlab } from '../../sim/byte-slab';
 import type { LaneId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { sharedBytes, type SharedBytes } from '../../sim/trace';
@@ -51,6 +52,8 @@ export class IpStack implements IpHost {
   private ipId: number;
   private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
+  /** Where the heads of sent packets are cut from. */
+  private readonly heads = new ByteSlab();
   /** ARP retry timers all wait ARP_RETRY_NS: a kernel lane keeps thousands of them cheap. */
   private arpLaneId = -1;
 
@@ -151,7 +154,7 @@ export class IpStack implements IpHost {
     const loopback = this.addresses.includes(p.dst);
     if (!loopback && totalLength <= this.mtuOf(iface)) {
       // The usual packet: one frame, its IP header written straight into the frame head.
-      const head = new Uint8Array(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
+      const head = this.heads.take(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
       const flags = p.dontFragment ? 0x4000 : 0;
       writeIpv4Fields(head, ETHERNET_HEADER_BYTES, p.tos ?? 0, totalLength, id, flags, p.ttl ?? DEFAULT_TTL, p.protocol, src, p.dst);
       this.output(iface, isBroadcast ? p.dst : route!.via || p.dst, head, p.payload, packetId);

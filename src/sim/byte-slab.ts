@@ -1,7 +1,8 @@
 /**
- * Zeroed buffers for outgoing datagrams, cut from shared 64 KiB slabs: a typed array with memory
- * of its own costs far more to allocate than a view on a slab, and load programs send millions.
- * Every buffer is a range of its own, never handed out twice, so a packet may keep it.
+ * Zeroed buffers for packets (frame heads, outgoing datagrams), cut from shared 64 KiB slabs: a
+ * typed array with memory of its own costs far more to allocate (and to collect) than a view on a
+ * slab, and a large run makes millions. Every buffer is a range of its own, never handed out
+ * twice, so a packet may keep it.
  */
 const SLAB_BYTES = 64 * 1024;
 

@@ -243,7 +243,11 @@ export class Kernel {
   private takeFirst(): number {
     this.queued--;
     const top = this.heap[0];
-    if (top >= 0) return this.pop();
+    return top >= 0 ? this.pop() : this.takeFromLane(top);
+  }
+
+  /** {@link takeFirst} when the heap's top is lane `~top`'s first event. */
+  private takeFromLane(top: number): number {
     const q = this.lanes[~top];
     const slot = q.slots[q.head];
     q.head = (q.head + 1) & (q.slots.length - 1);
@@ -308,9 +312,10 @@ export class Kernel {
   }
 
   private pop(): number {
-    const top = this.heap[0];
+    const heap = this.heap;
+    const top = heap[0];
     const n = --this.heapSize;
-    if (n > 0) this.siftDown(this.heap[n], this.heapTime[n], this.heapSeq[n]);
+    if (n > 0) this.siftDown(heap[n], this.heapTime[n], this.heapSeq[n]);
     return top;
   }
 

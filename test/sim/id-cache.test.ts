@@ -4,7 +4,7 @@ import { IdCache } from '../../src/sim/id-cache';
 
 describe('IdCache', () => {
   it('answers like a Map for any sequence of sets and gets, across growth', () => {
-    const key = fc.integer({ min: 0, max: 0x7fff_fffe });
+    const key = fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.constantFrom(0, 0x7fff_ffff, 0x8000_0000, 0xffff_fffe, 0xffff_ffff));
     fc.assert(
       fc.property(fc.array(fc.tuple(key, fc.nat()), { maxLength: 3000 }), fc.array(key, { maxLength: 200 }), (sets, probes) => {
         const cache = new IdCache(2);
@@ -27,10 +27,17 @@ describe('IdCache', () => {
     expect(cache.get(1)).toBe(-1);
   });
 
-  it('refuses keys it cannot store', () => {
+  it('refuses keys that are not unsigned 32-bit integers, and never finds them', () => {
     const cache = new IdCache();
+    cache.set(5, 1);
+    cache.set(0xffff_ffff, 2);
     expect(() => cache.set(-1, 0)).toThrow(RangeError);
     expect(() => cache.set(0.5, 0)).toThrow(RangeError);
-    expect(() => cache.set(2 ** 31, 0)).toThrow(RangeError);
+    expect(() => cache.set(2 ** 32, 0)).toThrow(RangeError);
+    expect(cache.get(2 ** 32 + 5)).toBe(-1);
+    expect(cache.get(-1)).toBe(-1);
+    expect(cache.get(5.5)).toBe(-1);
+    expect(cache.get(0xffff_ffff)).toBe(2);
+    expect(cache.size).toBe(2);
   });
 });

@@ -48,6 +48,8 @@ export class IpStack implements IpHost {
   readonly routes = new RoutingTable();
   readonly arp = new ArpTable();
   private readonly transports = new Map<number, Transport>();
+  /** The same, indexed by protocol number (a lookup per delivered packet). */
+  private readonly transportOf: (Transport | undefined)[] = [];
   private reassembler = new Reassembler();
   private ipId: number;
   private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
@@ -63,7 +65,11 @@ export class IpStack implements IpHost {
     readonly forwarding: boolean,
   ) {
     this.ipId = this.rng('ip-id').int(0x10000);
-    for (const kind of transportKinds()) this.transports.set(kind.protocol, kind.create(this));
+    for (const kind of transportKinds()) {
+      const t = kind.create(this);
+      this.transports.set(kind.protocol, t);
+      this.transportOf[kind.protocol] = t;
+    }
   }
 
   // ----- IpHost -----
@@ -81,8 +87,8 @@ export class IpStack implements IpHost {
     return this.ownAddresses;
   }
   private ownAddresses: number[] = [];
-  /** Interface index by NIC, so a frame finds its interface without a search. */
-  private readonly ifaceOfNic = new Map<Nic, number>();
+  /** Interface index by the NIC's position on the device, so a frame finds its interface without a search. */
+  private readonly ifaceOfNic: number[] = [];
   rng(purpose: string): RngStream {
     return this.device.ctx.rng.stream(`${this.device.name}:${purpose}`);
   }
@@ -116,7 +122,7 @@ export class IpStack implements IpHost {
     const index = this.interfaces.length;
     this.interfaces.push({ nic, cidr, mtu });
     this.ownAddresses = [...this.ownAddresses, cidr.addr];
-    this.ifaceOfNic.set(nic, index);
+    this.ifaceOfNic[nic.index] = index;
     this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
   }
 
@@ -310,8 +316,8 @@ export class IpStack implements IpHost {
     const head = frame.head;
     const dstMac = readMac(head, 0);
     if (dstMac !== nic.mac && dstMac !== BROADCAST_MAC) return; // not for us: the NIC filters it
-    const iface = this.ifaceOfNic.get(nic);
-    if (iface === undefined) return;
+    const iface = this.ifaceOfNic[nic.index];
+    if (iface === undefined || this.interfaces[iface].nic !== nic) return;
     const etherType = readU16(head, 12);
     if (etherType === ETHERTYPE_ARP) this.onArp(iface, head);
     else if (etherType === ETHERTYPE_IPV4) this.onIp(iface, frame);
@@ -401,7 +407,7 @@ export class IpStack implements IpHost {
     }
     const protocol = head[ip + 9];
     const src = readU32(head, ip + 12);
-    const t = this.transports.get(protocol);
+    const t = this.transportOf[protocol];
     const packet = new DeliveredPacket(src, readU32(head, ip + 16), protocol, head[ip + 8], payload, head, packetId);
     if (!t) {
       this.dropPacket(`protocol ${protocol} not supported`, packetId);

@@ -59,15 +59,27 @@ export interface CallInfo {
   readonly attempts: number;
 }
 
-interface Call extends CallInfo {
-  attempts: number;
-  /** When the request as a whole gives up, ns (Infinity: never). */
-  deadline: number;
-  timer: TimerId;
+/**
+ * A request in progress. A class rather than an object literal: its time and timer fields soon
+ * hold numbers too large for small integers, and instances of a class follow that change once,
+ * where literals kept being created in the old shape and converted one by one.
+ */
+class Call implements CallInfo {
+  attempts = 0;
+  timer: TimerId = 0;
   /** Whether an attempt is in flight (answers to it count). */
-  listening: boolean;
-  prevDelay: number;
-  done: CallDone | undefined;
+  listening = false;
+  prevDelay = 0;
+
+  constructor(
+    readonly id: number,
+    readonly slot: number,
+    readonly rootId: number,
+    readonly startedAt: number,
+    /** When the request as a whole gives up, ns (Infinity: never). */
+    readonly deadline: number,
+    readonly done: CallDone | undefined,
+  ) {}
 }
 
 const STATUS_OUTCOME: Record<number, CallOutcome> = {
@@ -115,18 +127,7 @@ export class RrCaller {
     const id = ++this.ids.lastId;
     const now = this.host.now;
     const own = this.policy.deadlineNs !== undefined ? now + this.policy.deadlineNs : Infinity;
-    const c: Call = {
-      id,
-      slot,
-      rootId: rootId ?? id,
-      startedAt: now,
-      attempts: 0,
-      deadline: Math.min(own, deadline),
-      timer: 0,
-      listening: false,
-      prevDelay: 0,
-      done,
-    };
+    const c = new Call(id, slot, rootId ?? id, now, Math.min(own, deadline), done);
     this.counts.requests++;
     this.budget?.deposit();
     if (this.breaker && !this.breaker.allow(now)) {

@@ -4,6 +4,7 @@
  * decided per frame from the link's own random stream; a lost frame still occupies the wire and is
  * recorded as dropped where it would have arrived.
  */
+import type { LaneId } from '../sim/kernel';
 import type { RngStream } from '../sim/rng';
 import type { SimContext } from './context';
 import { frameBytes, frameLength, serializationNs, type Frame } from './frame';
@@ -22,6 +23,8 @@ class Direction implements Attachment {
     readonly link: FullDuplexLink,
     /** 0 = a to b, 1 = b to a */
     readonly dir: 0 | 1,
+    /** Kernel lane of this direction's arrivals (they come in transmission order unless there is jitter). */
+    readonly lane: LaneId,
   ) {}
 
   get up(): boolean {
@@ -63,8 +66,8 @@ export class FullDuplexLink {
     readonly b: Nic,
     readonly params: LinkParams,
   ) {
-    this.ab = new Direction(this, 0);
-    this.ba = new Direction(this, 1);
+    this.ab = new Direction(this, 0, ctx.kernel.lane());
+    this.ba = new Direction(this, 1, ctx.kernel.lane());
     a.attachment = this.ab;
     b.attachment = this.ba;
     this.lossRng = ctx.rng.stream(`link:${name}:loss`);
@@ -158,20 +161,39 @@ export class FullDuplexLink {
     // Draw the coin even when a rule takes the frame, so a drop fault leaves later coin flips alone.
     const coin = p.loss > 0 && this.lossRng.chance(p.loss);
     const lost = ruled !== undefined || coin;
-    this.ctx.kernel.at(arrival, lost ? this.lose : this.arrive, new InFlight(d, frame, frameId, start, this.epoch, lost, ruled));
+    const f = this.spare.pop() ?? new InFlight();
+    f.d = d;
+    f.frame = frame;
+    f.frameId = frameId;
+    f.start = start;
+    f.epoch = this.epoch;
+    f.reason = ruled;
+    this.ctx.kernel.atInLane(d.lane, arrival, lost ? this.lose : this.arrive, f);
+  }
+
+  /** In-flight records done with, for reuse (one per frame on the wire would be millions of objects). */
+  private readonly spare: InFlight[] = [];
+
+  private release(f: InFlight): void {
+    f.frame = null!;
+    this.spare.push(f);
   }
 
   private readonly arrive = (f: InFlight): void => {
+    const { d, frame } = f;
     if (f.epoch !== this.epoch) {
-      this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, 'link went down in flight', f.frameId, null, null, f.frame.packetId);
+      this.ctx.trace.drop(this.ctx.now, f.start, this.id, d.dir, 'link went down in flight', f.frameId, null, null, frame.packetId);
+      this.release(f);
       return;
     }
-    (f.d.dir === 0 ? this.b : this.a).deliver(f.frame);
+    this.release(f);
+    (d.dir === 0 ? this.b : this.a).deliver(frame);
   };
 
   private readonly lose = (f: InFlight): void => {
     const reason = f.reason ?? `lost on link (loss ${this.params.loss})`;
     this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, reason, f.frameId, null, null, f.frame.packetId);
+    this.release(f);
   };
 
   private dropAtSender(d: Direction, frame: Frame, reason: string): void {
@@ -184,15 +206,14 @@ export class FullDuplexLink {
   }
 }
 
+/** A frame on the wire: what its arrival (or loss) needs to know. Reused once it has landed. */
 class InFlight {
-  constructor(
-    readonly d: Direction,
-    readonly frame: Frame,
-    readonly frameId: number,
-    readonly start: number,
-    readonly epoch: number,
-    readonly lost: boolean,
-    /** Set when a drop rule took the frame. */
-    readonly reason?: string,
-  ) {}
+  d!: Direction;
+  frame!: Frame;
+  frameId = 0;
+  /** When its transmission began, ns. */
+  start = 0;
+  epoch = 0;
+  /** Set when a drop rule took the frame. */
+  reason: string | undefined = undefined;
 }

@@ -6,8 +6,9 @@
 import type { Ipv4 } from './addr';
 
 function fold(sum: number): number {
-  // Safe for any non-negative integer below 2^53 (plain `>>> 16` would wrap past 2^32).
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  // Safe for any non-negative integer below 2^53 (plain `>>> 16` would wrap past 2^32, so it is
+  // used only below that).
+  while (sum > 0xffff) sum = sum < 0x1_0000_0000 ? (sum & 0xffff) + (sum >>> 16) : (sum % 0x10000) + Math.floor(sum / 0x10000);
   return sum;
 }
 
@@ -28,8 +29,19 @@ export function onesComplementSum(
   // Accumulate in chunks so the running sum stays a small integer.
   while (i < evenEnd) {
     const stop = Math.min(evenEnd, i + 0x10000);
-    for (; i < stop; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
-    sum = fold(sum);
+    // The words' high and low bytes summed apart, four words a step (a datagram is summed per
+    // packet): the same total as adding (high << 8 | low) word by word, with fewer operations.
+    let high = 0;
+    let low = 0;
+    for (; i + 8 <= stop; i += 8) {
+      high += bytes[i] + bytes[i + 2] + bytes[i + 4] + bytes[i + 6];
+      low += bytes[i + 1] + bytes[i + 3] + bytes[i + 5] + bytes[i + 7];
+    }
+    for (; i < stop; i += 2) {
+      high += bytes[i];
+      low += bytes[i + 1];
+    }
+    sum = fold(sum + high * 256 + low);
   }
   if (evenEnd < end) sum += bytes[evenEnd] << 8;
   return fold(sum);

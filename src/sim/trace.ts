@@ -54,6 +54,13 @@ export interface TraceLink {
   readonly bIf: string;
 }
 
+/**
+ * How much a full array grows. Fourfold rather than twofold: a run of millions of rows then
+ * reallocates, copies and first-touches far fewer bytes (and external-memory GCs come less often);
+ * capacity not yet written costs address space, not memory.
+ */
+const GROWTH = 4;
+
 /** The smallest Ethernet frame on the wire (without FCS); shorter frames are zero-padded. */
 export const MIN_FRAME_BYTES = 60;
 
@@ -192,14 +199,28 @@ export class Trace {
     this.stateAt(time, Place.Link, link, key, value);
   }
 
+  /**
+   * {@link state} with the key and value already interned (ids from {@link intern}), for hot paths
+   * that record the same strings millions of times. Intern the key before the value, as
+   * {@link state} does, so the string table keeps the same order.
+   */
+  stateIds(time: number, node: number, keyId: number, valueId: number): void {
+    this.stateRow(time, Place.Node, node, keyId, valueId);
+  }
+
   private stateAt(time: number, where: number, node: number, key: string, value: string): void {
+    const keyId = this.intern(key);
+    this.stateRow(time, where, node, keyId, this.intern(value));
+  }
+
+  private stateRow(time: number, where: number, node: number, keyId: number, valueId: number): void {
     const r = this.row(RecordKind.State, time);
     this.dir[r] = where;
     this.end[r] = time;
     this.arrival[r] = time;
     this.place[r] = node;
-    this.code[r] = this.intern(key);
-    this.frame[r] = this.intern(value);
+    this.code[r] = keyId;
+    this.frame[r] = valueId;
     this.packet[r] = -1;
   }
 
@@ -352,7 +373,7 @@ export class Trace {
 
   private storeBody(bytes: Uint8Array): number {
     if (this.bodyCount === this.bodyCap) {
-      this.bodyCap *= 2;
+      this.bodyCap *= GROWTH;
       this.bodyOff = growI32(this.bodyOff, this.bodyCap);
       this.bodyLen = growI32(this.bodyLen, this.bodyCap);
     }
@@ -368,7 +389,7 @@ export class Trace {
   }
 
   private growRows(): void {
-    const c = this.cap * 2;
+    const c = this.cap * GROWTH;
     this.kind = growTyped(this.kind, new Uint8Array(c));
     this.dir = growTyped(this.dir, new Int8Array(c));
     this.time = growTyped(this.time, new Float64Array(c));
@@ -382,7 +403,7 @@ export class Trace {
   }
 
   private growFrames(): void {
-    const c = this.frameCap * 2;
+    const c = this.frameCap * GROWTH;
     this.frameHeadOff = growI32(this.frameHeadOff, c);
     this.frameHeadLen = growI32(this.frameHeadLen, c);
     this.frameBody = growI32(this.frameBody, c);
@@ -403,8 +424,8 @@ function growI32(old: Int32Array, size: number): Int32Array<ArrayBuffer> {
 }
 
 function growBytes(old: Uint8Array, atLeast: number): Uint8Array<ArrayBuffer> {
-  let size = old.length * 2;
-  while (size < atLeast) size *= 2;
+  let size = old.length * GROWTH;
+  while (size < atLeast) size *= GROWTH;
   const n = new Uint8Array(size);
   n.set(old);
   return n;

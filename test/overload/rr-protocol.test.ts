@@ -1,7 +1,7 @@
 /** The RR codec and dissector, the client population device, the slowdown fault, scene checks. */
 import { describe, expect, it } from 'vitest';
 import { dissectFrame } from '../../src/protocols/dissect';
-import { checkRr, encodeRr, rr, RR_HEADER_BYTES, RrStatus, RrType, type RrMessage } from '../../src/protocols/rr/rr';
+import { checkRr, encodeRr, encodeRrInto, readRr, rr, RR_HEADER_BYTES, RrStatus, RrType, type RrMessage } from '../../src/protocols/rr/rr';
 import { parseCommand } from '../../src/apps/registry';
 import { loadScene } from '../../src/scenario/load';
 import { readRrEvents, serverSojourns } from '../../src/timeline/metrics';
@@ -26,6 +26,16 @@ describe('RR codec', () => {
     expect(rr.byteLength(request)).toBe(bytes.length);
     const d = rr.decode(bytes);
     expect(d).toEqual({ ok: true, value: request, length: bytes.length });
+  });
+
+  it('reads a message in place at an offset, into a reused message object', () => {
+    const buf = new Uint8Array(8 + RR_HEADER_BYTES + 10);
+    encodeRrInto(buf, 8, request);
+    expect(checkRr(buf, 8, buf.length)).toBeUndefined();
+    const out: RrMessage = { ...request, type: RrType.Probe, requestId: 1, rootId: 1, attempt: 1 };
+    expect(readRr(buf, 8, out)).toBe(out);
+    expect(out).toEqual(request);
+    expect(readRr(buf, 8)).toEqual(request);
   });
 
   it('describes the header field by field', () => {

@@ -5,7 +5,7 @@ import { internetChecksum } from '../../src/protocols/checksum';
 import {
   decrementTtl, describeIpv4, ipv4, ipv4HeaderChecksum, IPV4_HEADER_BYTES, IP_PROTO_ICMP, IP_PROTO_TCP,
   IP_PROTO_UDP, readIpv4Dst, readIpv4Header, readIpv4Protocol, readIpv4Src, readIpv4TotalLength, readIpv4Ttl,
-  verifyIpv4Checksum, writeIpv4Header, type Ipv4Header,
+  verifyIpv4Checksum, writeIpv4Fields, writeIpv4Header, type Ipv4Header,
 } from '../../src/protocols/ipv4/ipv4';
 import { hex, ipv4Header } from './arbitraries';
 
@@ -108,6 +108,33 @@ describe('IPv4 header', () => {
         const out = readIpv4Header(new Uint8Array(20), 0);
         expect(readIpv4Header(buf, off, out)).toBe(out);
         expect(out).toEqual({ ...h, checksum: ipv4HeaderChecksum(h) });
+      }),
+    );
+  });
+
+  it('writes the known header from its fields, and its checksum is the RFC 1071 checksum of the bytes (property)', () => {
+    const buf = new Uint8Array(20);
+    writeIpv4Fields(buf, 0, 0, 0x73, 0, 0x4000, 64, IP_PROTO_UDP, parseIpv4('192.168.0.1')!, parseIpv4('192.168.0.199')!);
+    expect(buf).toEqual(KNOWN);
+    fc.assert(
+      fc.property(ipv4Header, fc.integer({ min: 0, max: 30 }), (h, off) => {
+        const b = new Uint8Array(off + 20);
+        writeIpv4Header(b, off, h);
+        const zeroed = b.slice(off);
+        zeroed[10] = zeroed[11] = 0;
+        expect((b[off + 10] << 8) | b[off + 11]).toBe(internetChecksum(zeroed, 0, 20));
+      }),
+    );
+  });
+
+  it('verification fails when any one bit of a header changes (property)', () => {
+    fc.assert(
+      fc.property(ipv4Header, fc.integer({ min: 0, max: 159 }), (h, bit) => {
+        const b = ipv4.encode(h);
+        expect(verifyIpv4Checksum(b, 0)).toBe(true);
+        b[bit >> 3] ^= 0x80 >> (bit & 7);
+        // Flipping a bit of the version/IHL byte may make it unreadable; either way it must not verify.
+        expect(verifyIpv4Checksum(b, 0)).toBe(false);
       }),
     );
   });

@@ -64,6 +64,39 @@ class RefKernel implements Sched {
   }
 }
 
+/** The kernel with each `at` sent to a lane (or, for -1, the heap) in turn by `route`. */
+class LaneKernel implements Sched {
+  private readonly k = new Kernel(4);
+  private readonly lanes = [this.k.lane(), this.k.lane(), this.k.lane()];
+  private n = 0;
+  constructor(private readonly route: number[]) {}
+  get now(): number {
+    return this.k.now;
+  }
+  get pending(): number {
+    return this.k.pending;
+  }
+  at(t: number, fn: (arg: unknown) => void, arg?: unknown): number {
+    const r = this.route[this.n++ % this.route.length];
+    return r < 0 ? this.k.at(t, fn, arg) : this.k.atInLane(this.lanes[r], t, fn, arg);
+  }
+  cancel(id: number): boolean {
+    return this.k.cancel(id);
+  }
+  peek(): number | undefined {
+    return this.k.peek();
+  }
+  step(): boolean {
+    return this.k.step();
+  }
+  runUntil(t: number): number {
+    return this.k.runUntil(t);
+  }
+  run(): number {
+    return this.k.run();
+  }
+}
+
 /** What an event does when it fires. */
 type Action = { op: 'at'; delay: number } | { op: 'cancel'; pick: number } | { op: 'cancelSelf' };
 
@@ -165,6 +198,47 @@ describe('Kernel against a sorted-array reference', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('with events spread over lanes (in order or not), runs exactly what the reference runs', () => {
+    fc.assert(
+      fc.property(fc.array(cmd, { maxLength: 80 }), fc.array(fc.integer({ min: -1, max: 2 }), { minLength: 1, maxLength: 7 }), (cmds, route) => {
+        const real = drive(new LaneKernel(route), cmds);
+        const ref = drive(new RefKernel(), cmds);
+        expect(real.fired).toEqual(ref.fired);
+        expect(real.results).toEqual(ref.results);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a lane of a thousand timeouts, most cancelled, runs in (time, seq) order beside heap events', () => {
+    const fire = (k: { now: number }, fired: [number, number][]) => (n: number) => fired.push([n, k.now]);
+    const k = new Kernel(4);
+    const ref = new RefKernel();
+    const lane = k.lane();
+    const rng = new RngStream(5, 'test:lane');
+    const got: [number, number][] = [];
+    const want: [number, number][] = [];
+    const ids: number[] = [];
+    const refIds: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      // Timeouts in time order (equal times included) in the lane, other events at random times in the heap.
+      ids.push(k.atInLane(lane, 100 + (i >> 1), fire(k, got), i));
+      refIds.push(ref.at(100 + (i >> 1), fire(ref, want) as (a: unknown) => void, i));
+      const t = rng.int(700);
+      k.at(t, fire(k, got), 10_000 + i);
+      ref.at(t, fire(ref, want) as (a: unknown) => void, 10_000 + i);
+    }
+    for (let i = 0; i < 1000; i += 3) {
+      expect(k.cancel(ids[i])).toBe(true);
+      ref.cancel(refIds[i]);
+    }
+    expect(k.pending).toBe(2000 - 334);
+    expect(k.run()).toBe(2000 - 334);
+    ref.run();
+    expect(got).toEqual(want);
+    expect(k.pending).toBe(0);
   });
 
   it('never goes back in time, and runs equal times in the order they were scheduled', () => {

@@ -112,7 +112,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constant('log' as const), t: fc.nat(1e9), text: fc.string({ maxLength: 16 }) }),
 );
 
-function build(ops: Op[], nodeName = 'h1'): Trace {
+function build(ops: Op[], nodeName = 'h1', stateWithIds = false): Trace {
   const trace = new Trace();
   const a = trace.defineNode(nodeName, 'host');
   const b = trace.defineNode('sw1', 'switch');
@@ -131,7 +131,10 @@ function build(ops: Op[], nodeName = 'h1'): Trace {
         trace.drop(op.t, op.t, a, Place.Node, op.reason, -1, null, null, op.packet);
         break;
       case 'state':
-        trace.state(op.t, b, op.key, op.value);
+        if (stateWithIds) {
+          const key = trace.intern(op.key);
+          trace.stateIds(op.t, b, key, trace.intern(op.value));
+        } else trace.state(op.t, b, op.key, op.value);
         break;
       case 'log':
         trace.log(op.t, a, op.text);
@@ -201,6 +204,14 @@ describe('Trace hash', () => {
         const swapped = [ops[1], ops[0], ...ops.slice(2)];
         fc.pre(JSON.stringify(swapped) !== JSON.stringify(ops));
         expect(build(swapped).hash()).not.toBe(base);
+      }),
+    );
+  });
+
+  it('state rows recorded with interned ids (key first) are the rows state() records', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
+        expect(build(ops, 'h1', true).hash()).toBe(build(ops).hash());
       }),
     );
   });

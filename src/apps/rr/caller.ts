@@ -22,7 +22,7 @@ import { backoffDelay } from './backoff';
 import type { CallerPolicy } from './caller-policy';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { RetryBudget } from './retry-budget';
-import { doneText, nodeRefs, pairText, sendText } from './trace-rows';
+import { nodeRefs, type RrRows } from './trace-rows';
 
 /** How a request ended. */
 export type CallOutcome = 'ok' | 'timeout' | 'error' | 'overloaded' | 'deadline' | 'unavailable' | 'breaker';
@@ -32,8 +32,12 @@ export interface CallerHost {
   readonly now: number;
   /** Runs `fn(arg)` after `delayNs` (the caller cancels its own timers when closed). */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
+  /** {@link timer} for attempt timeouts: mostly equal delays, so they can wait in one kernel lane. */
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId;
   cancelTimer(id: TimerId): void;
   state(key: string, value: string): void;
+  /** Where the rr.send, rr.timeout and rr.done rows go (the node's). */
+  readonly rows: RrRows;
   log(line: string): void;
   readonly rng: RngStream;
   /** The node this runs on (any object standing for it): request ids are numbered per node. */
@@ -55,15 +59,27 @@ export interface CallInfo {
   readonly attempts: number;
 }
 
-interface Call extends CallInfo {
-  attempts: number;
-  /** When the request as a whole gives up, ns (Infinity: never). */
-  deadline: number;
-  timer: TimerId;
+/**
+ * A request in progress. A class rather than an object literal: its time and timer fields soon
+ * hold numbers too large for small integers, and instances of a class follow that change once,
+ * where literals kept being created in the old shape and converted one by one.
+ */
+class Call implements CallInfo {
+  attempts = 0;
+  timer: TimerId = 0;
   /** Whether an attempt is in flight (answers to it count). */
-  listening: boolean;
-  prevDelay: number;
-  done: CallDone | undefined;
+  listening = false;
+  prevDelay = 0;
+
+  constructor(
+    readonly id: number,
+    readonly slot: number,
+    readonly rootId: number,
+    readonly startedAt: number,
+    /** When the request as a whole gives up, ns (Infinity: never). */
+    readonly deadline: number,
+    readonly done: CallDone | undefined,
+  ) {}
 }
 
 const STATUS_OUTCOME: Record<number, CallOutcome> = {
@@ -78,6 +94,8 @@ export class RrCaller {
   private closed = false;
   private readonly msg: RrMessage = { type: RrType.Request, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   private readonly calls = new Map<number, Call>();
+  /** The response being handled (read into one reused message). */
+  private readonly received: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   readonly budget: RetryBudget | undefined;
   readonly breaker: CircuitBreaker | undefined;
   /** Counters for summaries. */
@@ -109,18 +127,7 @@ export class RrCaller {
     const id = ++this.ids.lastId;
     const now = this.host.now;
     const own = this.policy.deadlineNs !== undefined ? now + this.policy.deadlineNs : Infinity;
-    const c: Call = {
-      id,
-      slot,
-      rootId: rootId ?? id,
-      startedAt: now,
-      attempts: 0,
-      deadline: Math.min(own, deadline),
-      timer: 0,
-      listening: false,
-      prevDelay: 0,
-      done,
-    };
+    const c = new Call(id, slot, rootId ?? id, now, Math.min(own, deadline), done);
     this.counts.requests++;
     this.budget?.deposit();
     if (this.breaker && !this.breaker.allow(now)) {
@@ -145,25 +152,25 @@ export class RrCaller {
     msg.rootId = c.rootId;
     msg.deadlineUs = Math.min(0xffff_ffff, Math.ceil((now + give) / 1000));
     msg.bodyLength = this.policy.size;
-    this.host.state('rr.send', sendText(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId));
+    this.host.rows.send(c.attempts, this.ids.lastId - c.id, c.rootId === c.id ? undefined : c.rootId);
     c.listening = true;
     this.send(c.slot, msg);
-    c.timer = this.host.timer(give, this.onTimeout, c);
+    c.timer = this.host.timeoutTimer(give, this.onTimeout, c);
   };
 
   private readonly onTimeout = (c: Call): void => {
     c.timer = 0;
     c.listening = false;
     this.counts.timeouts++;
-    this.host.state('rr.timeout', pairText(c.attempts, this.ids.lastId - c.id));
+    this.host.rows.timeout(c.attempts, this.ids.lastId - c.id);
     this.breaker?.failure(this.host.now);
     this.retryOrFail(c, 'timeout');
   };
 
-  /** Handles a datagram that arrived for this caller (responses; anything else is ignored). */
-  onMessage(data: Uint8Array): void {
-    if (checkRr(data) !== undefined) return;
-    const m = readRr(data);
+  /** Handles a payload that arrived for this caller, `data[offset, end)` (responses; anything else is ignored). */
+  onMessage(data: Uint8Array, offset = 0, end = data.length): void {
+    if (checkRr(data, offset, end) !== undefined) return;
+    const m = readRr(data, offset, this.received);
     if (m.type !== RrType.Response) return;
     const c = this.calls.get(m.requestId);
     if (!c || !c.listening || m.attempt !== Math.min(c.attempts, 255)) {
@@ -210,7 +217,7 @@ export class RrCaller {
     this.calls.delete(c.id);
     if (outcome === 'ok') this.counts.ok++;
     else this.counts.failed++;
-    this.host.state('rr.done', doneText(outcome, c.attempts, this.ids.lastId - c.id));
+    this.host.rows.done(outcome, c.attempts, this.ids.lastId - c.id);
     c.done?.(outcome, c);
   }
 

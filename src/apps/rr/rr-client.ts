@@ -22,12 +22,14 @@ import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { ClientPool } from '../../net/devices/clients/client-pool';
-import type { TimerId } from '../../sim/kernel';
+import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { RrCaller, type CallerHost } from './caller';
+import { RrRows } from './trace-rows';
+import { ByteSlab } from '../../sim/byte-slab';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { maxRate, parseRateSchedule, rateAt, type RateSchedule } from './rate-schedule';
 
@@ -50,8 +52,6 @@ export interface RrClientOptions {
 
 /** Source port of a population's clients. */
 const POOL_PORT = 40000;
-/** Bytes of the slabs that outgoing datagrams are cut from. */
-const SLAB_BYTES = 64 * 1024;
 
 export class RrClient extends Program implements CallerHost {
   private caller!: RrCaller;
@@ -61,7 +61,12 @@ export class RrClient extends Program implements CallerHost {
   private startedAt = 0;
   /** Arrivals, client choice, think times and backoff jitter. */
   readonly rng: RngStream;
+  readonly rows: RrRows;
+  /** The kernel lane of attempt timeouts. */
+  private readonly timeoutLane: LaneId;
   private readonly rttOk: number[] = [];
+  /** Where outgoing datagrams are encoded. */
+  private readonly slab = new ByteSlab();
 
   constructor(
     device: IpDevice,
@@ -69,6 +74,8 @@ export class RrClient extends Program implements CallerHost {
   ) {
     super(device);
     this.rng = device.stack.rng('rr-client');
+    this.rows = new RrRows(device);
+    this.timeoutLane = device.ctx.kernel.lane();
   }
 
   override get now(): number {
@@ -81,6 +88,9 @@ export class RrClient extends Program implements CallerHost {
    */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
     return this.device.ctx.kernel.after(delayNs, fn, arg);
+  }
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
   }
   cancelTimer(id: TimerId): void {
     this.device.ctx.kernel.cancel(id);
@@ -99,7 +109,7 @@ export class RrClient extends Program implements CallerHost {
     const { dst, port } = this.o;
     if (this.device instanceof ClientPool) {
       const pool = this.device;
-      const err = pool.bindPool(POOL_PORT, (_i, _from, _port, data) => this.caller.onMessage(data));
+      const err = pool.bindPool(POOL_PORT, (_i, _from, _port, datagram, offset, end) => this.caller.onMessage(datagram, offset, end));
       if (err) return this.fail(err);
       this.pool = pool;
       this.clients = Math.min(this.o.clients ?? pool.count, pool.count);
@@ -108,7 +118,7 @@ export class RrClient extends Program implements CallerHost {
         this.o.policy,
         (slot, m) => {
           // Encoded straight into the UDP datagram the client sends (no copy).
-          const datagram = this.allocate(UDP_HEADER_BYTES + RR_HEADER_BYTES + m.bodyLength);
+          const datagram = this.slab.take(UDP_HEADER_BYTES + RR_HEADER_BYTES + m.bodyLength);
           encodeRrInto(datagram, UDP_HEADER_BYTES, m);
           pool.sendDatagramFrom(slot, POOL_PORT, dst, port, datagram);
         },
@@ -137,23 +147,6 @@ export class RrClient extends Program implements CallerHost {
     // Closed loop: start each client part-way through a think time, so the load is steady from the
     // start (exponential thinking is memoryless; constant thinking starts at a uniform phase).
     else for (let i = 0; i < this.clients; i++) this.after(this.o.thinkConst ? Math.round(this.rng.uniform(0, this.o.thinkNs!)) : this.think(), this.clientSend, i);
-  }
-
-  private slab = new ArrayBuffer(0);
-  private slabUsed = 0;
-
-  /**
-   * A zeroed buffer of `n` bytes for one datagram, cut from a shared slab: small typed arrays each
-   * with their own memory are costly to allocate by the million. Each buffer is its own range.
-   */
-  private allocate(n: number): Uint8Array {
-    if (this.slabUsed + n > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(Math.max(SLAB_BYTES, n));
-      this.slabUsed = 0;
-    }
-    const out = new Uint8Array(this.slab, this.slabUsed, n);
-    this.slabUsed += (n + 7) & ~7;
-    return out;
   }
 
   private fail(why: string): void {

@@ -26,10 +26,11 @@
  */
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import { checkRr, encodeRr, encodeRrInto, readRr, RR_HEADER_BYTES, RR_PORT, RrStatus, RrType, type RrMessage } from '../../protocols/rr/rr';
+import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
-import type { TimerId } from '../../sim/kernel';
+import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
 import { Program } from '../program';
@@ -37,7 +38,8 @@ import { registerApp } from '../registry';
 import { RrCaller, type CallerHost, type CallOutcome } from './caller';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
-import { nodeRefs, numText, recvText, replyText, shedText } from './trace-rows';
+import { nodeRefs, RrRows } from './trace-rows';
+import { ByteSlab } from '../../sim/byte-slab';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
 export interface RrServerOptions {
@@ -53,11 +55,14 @@ export interface RrServerOptions {
   next?: { ip: number; port: number; policy: CallerPolicy };
 }
 
-interface Job {
-  from: number;
-  fromPort: number;
-  msg: RrMessage;
-  arrivedAt: number;
+/** A request taken in. A class, so its time field turning into a large number changes its shape once (see Call in caller.ts). */
+class Job {
+  constructor(
+    readonly from: number,
+    readonly fromPort: number,
+    readonly msg: RrMessage,
+    readonly arrivedAt: number,
+  ) {}
 }
 
 export class RrServer extends Program implements CallerHost {
@@ -66,15 +71,17 @@ export class RrServer extends Program implements CallerHost {
   private busy = 0;
   private caller: RrCaller | null = null;
   readonly rng: RngStream;
+  readonly rows: RrRows;
+  /** The kernel lane of attempt timeouts. */
+  private readonly timeoutLane: LaneId;
   private readonly serviceRng: RngStream;
   readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
   private readonly refs: { lastRoot: number };
   /** The queue length and busy workers last written to the trace. */
   private shownQueue = -1;
   private shownBusy = -1;
-  /** Where replies are encoded (header and a body of zeros), and its view for an Ok reply. */
-  private readonly scratch: Uint8Array;
-  private readonly scratchOk: Uint8Array;
+  /** Where replies are encoded. */
+  private readonly slab = new ByteSlab();
   private readonly out: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
 
   constructor(
@@ -85,8 +92,8 @@ export class RrServer extends Program implements CallerHost {
     this.rng = device.stack.rng('rr-server:retry');
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
-    this.scratch = new Uint8Array(RR_HEADER_BYTES + o.size);
-    this.scratchOk = this.scratch.subarray(0, RR_HEADER_BYTES + o.size);
+    this.rows = new RrRows(device);
+    this.timeoutLane = device.ctx.kernel.lane();
   }
 
   override get now(): number {
@@ -99,6 +106,9 @@ export class RrServer extends Program implements CallerHost {
    */
   timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
     return this.device.ctx.kernel.after(delayNs, fn, arg);
+  }
+  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
+    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
   }
   cancelTimer(id: TimerId): void {
     this.device.ctx.kernel.cancel(id);
@@ -123,18 +133,21 @@ export class RrServer extends Program implements CallerHost {
   private showQueue(): void {
     if (this.queue.length === this.shownQueue) return;
     this.shownQueue = this.queue.length;
-    this.state('rr.queue', numText(this.queue.length));
+    this.rows.queue(this.queue.length);
   }
 
   private showBusy(): void {
     if (this.busy === this.shownBusy) return;
     this.shownBusy = this.busy;
-    this.state('rr.busy', numText(this.busy));
+    this.rows.busy(this.busy);
   }
 
   protected main(): void {
     const udp = this.device.stack.transport<UdpService>(IP_PROTO_UDP);
-    const s = udp?.bind(this.o.port, { onMessage: (m) => this.onDatagram(m.from, m.fromPort, m.data) });
+    const s = udp?.bind(this.o.port, {
+      onMessage: (m) => this.onDatagram(m.from, m.fromPort, m.data, 0, m.data.length),
+      onPayload: (from, fromPort, datagram, offset, end) => this.onDatagram(from, fromPort, datagram, offset, end),
+    });
     if (!s || typeof s === 'string') {
       this.print(`rr-server: ${s ?? 'UDP not available'}`);
       this.exit();
@@ -158,17 +171,18 @@ export class RrServer extends Program implements CallerHost {
   }
   private downSocket: UdpSocket | null = null;
 
-  private onDatagram(from: number, fromPort: number, data: Uint8Array): void {
-    if (checkRr(data) !== undefined) return;
-    const msg = readRr(data);
+  /** A request (or probe) in `data[offset, end)`. */
+  private onDatagram(from: number, fromPort: number, data: Uint8Array, offset: number, end: number): void {
+    if (checkRr(data, offset, end) !== undefined) return;
+    const msg = readRr(data, offset);
     if (msg.type === RrType.Probe) {
       this.socket!.send(from, fromPort, encodeRr({ ...msg, type: RrType.ProbeReply, bodyLength: 0 }));
       return;
     }
     if (msg.type !== RrType.Request) return;
     this.counts.received++;
-    this.state('rr.recv', recvText(msg.attempt, msg.tier, this.rootDelta(msg.rootId)));
-    const job: Job = { from, fromPort, msg, arrivedAt: this.now };
+    this.rows.recv(msg.attempt, msg.tier, this.rootDelta(msg.rootId));
+    const job = new Job(from, fromPort, msg, this.now);
     if (this.expired(job)) return this.shed(job, 'deadline');
     if (this.busy < this.o.workers) return this.start(job);
     if (this.queue.length >= this.o.queue) return this.shed(job, 'queue');
@@ -184,7 +198,7 @@ export class RrServer extends Program implements CallerHost {
 
   private shed(job: Job, why: 'queue' | 'deadline'): void {
     this.counts.shed++;
-    this.state('rr.shed', shedText(why, this.rootDelta(job.msg.rootId)));
+    this.rows.shed(why, this.rootDelta(job.msg.rootId));
     this.reply(job, why === 'queue' ? RrStatus.Overloaded : RrStatus.DeadlineExceeded, false);
   }
 
@@ -230,7 +244,7 @@ export class RrServer extends Program implements CallerHost {
   /** Answers `job`; `row`: whether to record an rr.reply row (a shed request has its rr.shed row). */
   private reply(job: Job, status: RrStatus, row = true): void {
     const m = job.msg;
-    if (row) this.state('rr.reply', replyText(status, m.attempt, this.rootDelta(m.rootId)));
+    if (row) this.rows.reply(status, m.attempt, this.rootDelta(m.rootId));
     const out = this.out;
     out.status = status;
     out.tier = m.tier;
@@ -239,9 +253,10 @@ export class RrServer extends Program implements CallerHost {
     out.rootId = m.rootId;
     out.deadlineUs = m.deadlineUs;
     out.bodyLength = status === RrStatus.Ok ? this.o.size : 0;
-    // The UDP socket copies the bytes into its datagram, so one scratch buffer serves every reply.
-    const end = encodeRrInto(this.scratch, 0, out);
-    this.socket!.send(job.from, job.fromPort, end === this.scratchOk.length ? this.scratchOk : this.scratch.subarray(0, end));
+    // Encoded straight into the UDP datagram that carries it (no copy).
+    const datagram = this.slab.take(UDP_HEADER_BYTES + RR_HEADER_BYTES + out.bodyLength);
+    encodeRrInto(datagram, UDP_HEADER_BYTES, out);
+    this.socket!.sendDatagram(job.from, job.fromPort, datagram);
   }
 
   /** Requests waiting for a worker. */

@@ -12,7 +12,7 @@ import { readU16, readU32 } from '../../protocols/bytes';
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernet } from '../../protocols/ethernet/ethernet';
 import { ICMP_DEST_UNREACHABLE, ICMP_TIME_EXCEEDED, type IcmpService } from '../../protocols/icmp/icmp-service';
 import { fragmentPacket } from '../../protocols/ipv4/fragment';
-import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
+import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Fields, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
 import { Reassembler } from '../../protocols/ipv4/reassembly';
 import {
   transportKinds,
@@ -21,6 +21,8 @@ import {
   type OutgoingPacket,
   type Transport,
 } from '../../protocols/transport';
+import { ByteSlab } from '../../sim/byte-slab';
+import type { LaneId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { sharedBytes, type SharedBytes } from '../../sim/trace';
 import type { Device } from '../device';
@@ -46,10 +48,16 @@ export class IpStack implements IpHost {
   readonly routes = new RoutingTable();
   readonly arp = new ArpTable();
   private readonly transports = new Map<number, Transport>();
+  /** The same, indexed by protocol number (a lookup per delivered packet). */
+  private readonly transportOf: (Transport | undefined)[] = [];
   private reassembler = new Reassembler();
   private ipId: number;
   private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
+  /** Where the heads of sent packets are cut from. */
+  private readonly heads = new ByteSlab();
+  /** ARP retry timers all wait ARP_RETRY_NS: a kernel lane keeps thousands of them cheap. */
+  private arpLaneId = -1;
 
   constructor(
     readonly device: Device,
@@ -57,7 +65,11 @@ export class IpStack implements IpHost {
     readonly forwarding: boolean,
   ) {
     this.ipId = this.rng('ip-id').int(0x10000);
-    for (const kind of transportKinds()) this.transports.set(kind.protocol, kind.create(this));
+    for (const kind of transportKinds()) {
+      const t = kind.create(this);
+      this.transports.set(kind.protocol, t);
+      this.transportOf[kind.protocol] = t;
+    }
   }
 
   // ----- IpHost -----
@@ -75,8 +87,8 @@ export class IpStack implements IpHost {
     return this.ownAddresses;
   }
   private ownAddresses: number[] = [];
-  /** Interface index by NIC, so a frame finds its interface without a search. */
-  private readonly ifaceOfNic = new Map<Nic, number>();
+  /** Interface index by the NIC's position on the device, so a frame finds its interface without a search. */
+  private readonly ifaceOfNic: number[] = [];
   rng(purpose: string): RngStream {
     return this.device.ctx.rng.stream(`${this.device.name}:${purpose}`);
   }
@@ -110,7 +122,7 @@ export class IpStack implements IpHost {
     const index = this.interfaces.length;
     this.interfaces.push({ nic, cidr, mtu });
     this.ownAddresses = [...this.ownAddresses, cidr.addr];
-    this.ifaceOfNic.set(nic, index);
+    this.ifaceOfNic[nic.index] = index;
     this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
   }
 
@@ -142,10 +154,22 @@ export class IpStack implements IpHost {
     if (!route && !isBroadcast) return false; // the sending program reports it, as a socket error would
     const iface = route ? route.iface : 0;
     const src = p.src ?? this.interfaces[iface].cidr.addr;
+    const totalLength = IPV4_HEADER_BYTES + p.payload.bytes.length;
+    const id = this.nextIpId();
+    const packetId = this.device.ctx.newPacketId();
+    const loopback = this.addresses.includes(p.dst);
+    if (!loopback && totalLength <= this.mtuOf(iface)) {
+      // The usual packet: one frame, its IP header written straight into the frame head.
+      const head = this.heads.take(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
+      const flags = p.dontFragment ? 0x4000 : 0;
+      writeIpv4Fields(head, ETHERNET_HEADER_BYTES, p.tos ?? 0, totalLength, id, flags, p.ttl ?? DEFAULT_TTL, p.protocol, src, p.dst);
+      this.output(iface, isBroadcast ? p.dst : route!.via || p.dst, head, p.payload, packetId);
+      return true;
+    }
     const header: Ipv4Header = {
       tos: p.tos ?? 0,
-      totalLength: IPV4_HEADER_BYTES + p.payload.bytes.length,
-      id: this.nextIpId(),
+      totalLength,
+      id,
       dontFragment: p.dontFragment ?? false,
       moreFragments: false,
       fragmentOffset: 0,
@@ -155,8 +179,7 @@ export class IpStack implements IpHost {
       src,
       dst: p.dst,
     };
-    const packetId = this.device.ctx.newPacketId();
-    if (this.addresses.includes(p.dst)) {
+    if (loopback) {
       // Loopback: deliver on the next tick, never re-entrantly.
       const head = ipHead(header);
       this.kernel.after(0, () => this.deliverLocal(head, p.payload.bytes, packetId, -1));
@@ -164,6 +187,11 @@ export class IpStack implements IpHost {
     }
     this.route(header, p.payload, packetId, iface, isBroadcast ? p.dst : route!.via || p.dst, -1);
     return true;
+  }
+
+  private get arpLane(): LaneId {
+    if (this.arpLaneId < 0) this.arpLaneId = this.kernel.lane();
+    return this.arpLaneId;
   }
 
   private nextIpId(): number {
@@ -245,7 +273,7 @@ export class IpStack implements IpHost {
     r.attempts++;
     const { nic, cidr } = this.interfaces[r.iface];
     this.sendArp(nic, { op: ARP_REQUEST, senderMac: nic.mac, senderIp: cidr.addr, targetMac: 0, targetIp: r.ip }, BROADCAST_MAC);
-    r.timer = this.kernel.after(ARP_RETRY_NS, this.arpTimeout, r);
+    r.timer = this.kernel.afterInLane(this.arpLane, ARP_RETRY_NS, this.arpTimeout, r);
   }
 
   private readonly arpTimeout = (r: Resolution): void => {
@@ -288,8 +316,8 @@ export class IpStack implements IpHost {
     const head = frame.head;
     const dstMac = readMac(head, 0);
     if (dstMac !== nic.mac && dstMac !== BROADCAST_MAC) return; // not for us: the NIC filters it
-    const iface = this.ifaceOfNic.get(nic);
-    if (iface === undefined) return;
+    const iface = this.ifaceOfNic[nic.index];
+    if (iface === undefined || this.interfaces[iface].nic !== nic) return;
     const etherType = readU16(head, 12);
     if (etherType === ETHERTYPE_ARP) this.onArp(iface, head);
     else if (etherType === ETHERTYPE_IPV4) this.onIp(iface, frame);
@@ -366,21 +394,24 @@ export class IpStack implements IpHost {
 
   /** Hands a packet addressed to this host to its protocol. `head` has the IP header at byte 14. */
   private deliverLocal(head: Uint8Array, body: Uint8Array, packetId: number, ingress: number): void {
-    const h = readIpv4Header(head, ETHERNET_HEADER_BYTES);
+    const ip = ETHERNET_HEADER_BYTES;
     let payload = body;
-    if (h.moreFragments || h.fragmentOffset > 0) {
+    // More-fragments flag or a fragment offset: a piece to reassemble.
+    if ((readU16(head, ip + 6) & 0x3fff) !== 0) {
       for (const lost of this.reassembler.expire(this.device.ctx.now)) {
         this.dropPacket(`fragment reassembly time exceeded (IP id ${lost.id})`, packetId);
       }
-      const whole = this.reassembler.add(h, body, this.device.ctx.now);
+      const whole = this.reassembler.add(readIpv4Header(head, ip), body, this.device.ctx.now);
       if (!whole) return;
       payload = whole;
     }
-    const t = this.transports.get(h.protocol);
-    const packet = new DeliveredPacket(h.src, h.dst, h.protocol, h.ttl, payload, head, packetId);
+    const protocol = head[ip + 9];
+    const src = readU32(head, ip + 12);
+    const t = this.transportOf[protocol];
+    const packet = new DeliveredPacket(src, readU32(head, ip + 16), protocol, head[ip + 8], payload, head, packetId);
     if (!t) {
-      this.dropPacket(`protocol ${h.protocol} not supported`, packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, h.src, this.replyAddress(ingress, h.src), 0);
+      this.dropPacket(`protocol ${protocol} not supported`, packetId);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, src, this.replyAddress(ingress, src), 0);
       return;
     }
     t.receive(packet);

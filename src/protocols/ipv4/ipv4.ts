@@ -102,22 +102,43 @@ export function validateIpv4Header(h: Ipv4Header): string | undefined {
  * just past it. No validation: out-of-range values are masked to their field width.
  */
 export function writeIpv4Header(buf: Uint8Array, off: number, h: Ipv4Header): number {
-  buf[off] = 0x45;
-  buf[off + 1] = h.tos & 0xff;
-  writeU16(buf, off + 2, h.totalLength);
-  writeU16(buf, off + 4, h.id);
-  writeU16(
-    buf,
-    off + 6,
-    (h.dontFragment ? 0x4000 : 0) | (h.moreFragments ? 0x2000 : 0) | ((h.fragmentOffset >>> 3) & 0x1fff),
-  );
-  buf[off + 8] = h.ttl & 0xff;
-  buf[off + 9] = h.protocol & 0xff;
-  buf[off + 10] = 0;
-  buf[off + 11] = 0;
-  writeU32(buf, off + 12, h.src);
-  writeU32(buf, off + 16, h.dst);
-  writeU16(buf, off + 10, internetChecksum(buf, off, IPV4_HEADER_BYTES));
+  const flags = (h.dontFragment ? 0x4000 : 0) | (h.moreFragments ? 0x2000 : 0) | ((h.fragmentOffset >>> 3) & 0x1fff);
+  return writeIpv4Fields(buf, off, h.tos, h.totalLength, h.id, flags, h.ttl, h.protocol, h.src, h.dst);
+}
+
+/**
+ * {@link writeIpv4Header} with the fields given one by one, for the per-packet path (no header
+ * object). `flags` is the 16-bit flags and fragment offset word as on the wire.
+ */
+export function writeIpv4Fields(
+  buf: Uint8Array,
+  off: number,
+  tos: number,
+  totalLength: number,
+  id: number,
+  flags: number,
+  ttl: number,
+  protocol: number,
+  src: Ipv4,
+  dst: Ipv4,
+): number {
+  const w0 = 0x4500 | (tos & 0xff);
+  const w1 = totalLength & 0xffff;
+  const w2 = id & 0xffff;
+  const w3 = flags & 0xffff;
+  const w4 = ((ttl & 0xff) << 8) | (protocol & 0xff);
+  writeU16(buf, off, w0);
+  writeU16(buf, off + 2, w1);
+  writeU16(buf, off + 4, w2);
+  writeU16(buf, off + 6, w3);
+  writeU16(buf, off + 8, w4);
+  writeU32(buf, off + 12, src);
+  writeU32(buf, off + 16, dst);
+  // The RFC 1071 sum of the ten header words, from the values just written (checksum word = 0).
+  let sum = w0 + w1 + w2 + w3 + w4 + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  writeU16(buf, off + 10, ~sum & 0xffff);
   return off + IPV4_HEADER_BYTES;
 }
 
@@ -208,7 +229,13 @@ export function verifyIpv4Checksum(buf: Uint8Array, off: number): boolean {
   if (!Number.isInteger(off) || off < 0 || buf.length - off < IPV4_HEADER_BYTES) return false;
   const hl = ipv4HeaderLength(buf, off);
   if (hl < IPV4_HEADER_BYTES || buf.length - off < hl) return false;
-  return internetChecksum(buf, off, hl) === 0;
+  if (hl > IPV4_HEADER_BYTES) return internetChecksum(buf, off, hl) === 0;
+  // No options (every packet the simulator sends): the ten words summed inline.
+  let sum = 0;
+  for (let i = off; i < off + IPV4_HEADER_BYTES; i += 2) sum += (buf[i] << 8) | buf[i + 1];
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
 }
 
 /** The checksum the header at `off` (length `hl`) should carry, whatever it carries now. */

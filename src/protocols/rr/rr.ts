@@ -144,18 +144,26 @@ export function checkRr(bytes: Uint8Array, off = 0, end = bytes.length): string 
   return undefined;
 }
 
-/** Reads the header at `off` (call {@link checkRr} first). */
-export function readRr(bytes: Uint8Array, off = 0): RrMessage {
-  return {
-    type: bytes[off + 3] as RrType,
-    status: bytes[off + 4] as RrStatus,
-    tier: bytes[off + 5],
-    attempt: bytes[off + 6],
-    requestId: readU32(bytes, off + 8),
-    rootId: readU32(bytes, off + 12),
-    deadlineUs: readU32(bytes, off + 16),
-    bodyLength: readU16(bytes, off + 20),
-  };
+/** Reads the header at `off` (call {@link checkRr} first), into `out` when given (reuse it to avoid allocation). */
+export function readRr(bytes: Uint8Array, off = 0, out?: RrMessage): RrMessage {
+  const type = bytes[off + 3] as RrType;
+  const status = bytes[off + 4] as RrStatus;
+  const tier = bytes[off + 5];
+  const attempt = bytes[off + 6];
+  const requestId = readU32(bytes, off + 8);
+  const rootId = readU32(bytes, off + 12);
+  const deadlineUs = readU32(bytes, off + 16);
+  const bodyLength = readU16(bytes, off + 20);
+  if (!out) return { type, status, tier, attempt, requestId, rootId, deadlineUs, bodyLength };
+  out.type = type;
+  out.status = status;
+  out.tier = tier;
+  out.attempt = attempt;
+  out.requestId = requestId;
+  out.rootId = rootId;
+  out.deadlineUs = deadlineUs;
+  out.bodyLength = bodyLength;
+  return out;
 }
 
 /** Wireshark-style Info column: `Request id=42 attempt=2 tier=1 root=42 deadline=1.25s`. */

@@ -11,7 +11,7 @@ import type { IcmpService } from '../icmp/icmp-service';
 import { IP_PROTO_ICMP, IP_PROTO_UDP } from '../ipv4/ipv4';
 import { registerTransport, type IcmpErrorReport, type IncomingPacket, type IpHost, type Transport } from '../transport';
 import { sharedBytes } from '../../sim/trace';
-import { encodeUdpDatagram, UDP_HEADER_BYTES, verifyUdpChecksum } from './udp';
+import { encodeUdpDatagram, UDP_HEADER_BYTES, verifyUdpChecksum, writeUdpDatagram } from './udp';
 
 /** Linux's default ephemeral port range (net.ipv4.ip_local_port_range). */
 export const EPHEMERAL_FIRST = 32768;
@@ -29,6 +29,12 @@ export interface UdpMessage {
 /** What a program using a socket implements. */
 export interface UdpHandler {
   onMessage(msg: UdpMessage, socket: UdpSocket): void;
+  /**
+   * When present, called instead of {@link onMessage} with the payload left in place: it is
+   * `datagram[offset, end)`, valid only during the call. For programs receiving millions of
+   * datagrams (no message object, no view to make per datagram).
+   */
+  onPayload?(from: number, fromPort: number, datagram: Uint8Array, offset: number, end: number, socket: UdpSocket): void;
   /** ICMP errors about datagrams this socket sent (port unreachable, TTL exceeded...). */
   onError?(report: IcmpErrorReport, socket: UdpSocket): void;
 }
@@ -44,6 +50,15 @@ export class UdpSocket {
   /** Sends `data` to `dst:dstPort`. Returns false when there is no route. */
   send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number } = {}): boolean {
     return this.service.send(this.port, dst, dstPort, data, options.ttl);
+  }
+
+  /**
+   * Like {@link send}, without copying: `datagram` holds the payload from byte 8 on, and the UDP
+   * header (with its checksum) is written into its first 8 bytes. The buffer then belongs to the
+   * packet: do not reuse it.
+   */
+  sendDatagram(dst: number, dstPort: number, datagram: Uint8Array): boolean {
+    return this.service.sendDatagram(this.port, dst, dstPort, datagram);
   }
 
   /** Releases the port. */
@@ -95,6 +110,20 @@ export class UdpService implements Transport {
     return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram), ttl });
   }
 
+  /** {@link UdpSocket.sendDatagram}: the header is written into `datagram`'s first 8 bytes. */
+  sendDatagram(srcPort: number, dst: number, dstPort: number, datagram: Uint8Array): boolean {
+    if (datagram.length < UDP_HEADER_BYTES || datagram.length > 0xffff) {
+      throw new RangeError(`UDP: a ${datagram.length}-byte datagram does not fit the 8-byte header and 16-bit length`);
+    }
+    const src = this.host.sourceFor(dst);
+    if (src === undefined) {
+      this.host.log(`sendto: Network is unreachable (${formatIpv4(dst)})`);
+      return false;
+    }
+    writeUdpDatagram(datagram, 0, src, dst, srcPort, dstPort, datagram.length - UDP_HEADER_BYTES);
+    return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram) });
+  }
+
   receive(p: IncomingPacket): void {
     const b = p.payload;
     if (!verifyUdpChecksum(p.src, p.dst, b, 0)) {
@@ -109,10 +138,9 @@ export class UdpService implements Transport {
       return;
     }
     const length = readU16(b, 4);
-    socket.handler.onMessage(
-      { from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl },
-      socket,
-    );
+    const h = socket.handler;
+    if (h.onPayload) h.onPayload(p.src, readU16(b, 0), b, UDP_HEADER_BYTES, length, socket);
+    else h.onMessage({ from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl }, socket);
   }
 
   icmpError(report: IcmpErrorReport): void {

@@ -19,8 +19,11 @@ import type { Frame } from '../../frame';
 import { IpDevice } from '../../ip/ip-device';
 import type { Nic } from '../../nic';
 
-/** Receives a datagram sent to client `index` of the pool. */
-export type PoolHandler = (index: number, from: number, fromPort: number, data: Uint8Array) => void;
+/**
+ * Receives a datagram sent to client `index` of the pool. The payload is `datagram[offset, end)`,
+ * left in place (no copy, no view made per datagram), valid only during the call.
+ */
+export type PoolHandler = (index: number, from: number, fromPort: number, datagram: Uint8Array, offset: number, end: number) => void;
 
 export class ClientPool extends IpDevice {
   /** First address of the pool (the interface's own address). */
@@ -120,7 +123,7 @@ export class ClientPool extends IpDevice {
       this.stack.dropPacket(`UDP port ${readU16(b, 2)} closed`, frame.packetId);
       return true;
     }
-    handler(dst - this.base, src, readU16(b, 0), b.subarray(UDP_HEADER_BYTES, readU16(b, 4)));
+    handler(dst - this.base, src, readU16(b, 0), b, UDP_HEADER_BYTES, readU16(b, 4));
     return true;
   }
 

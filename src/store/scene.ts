@@ -95,6 +95,23 @@ export function cancelSceneRun(): void {
   sceneStore.setState({ status: 'cancelled', scene: null, trace: null, index: null, errors: [], progress: null });
 }
 
+/** Loads scene text; when it does not validate, the store shows its path-named errors and this returns null. */
+function loadValidated(text: string, fileName: string, name: string, notices: string[]) {
+  const loaded = loadScene(text, fileName);
+  if (loaded.ok) return loaded;
+  sceneStore.setState({
+    status: 'error',
+    name,
+    scene: null,
+    trace: null,
+    index: null,
+    errors: loaded.errors.map((e) => formatSceneError(e, fileName)),
+    notices,
+    progress: null,
+  });
+  return null;
+}
+
 /**
  * Validates scene text here (errors land at once, path-named as in `runSceneText`), then simulates
  * it in the simulation worker, so the page keeps responding: the store is `simulating` with
@@ -104,20 +121,8 @@ export function cancelSceneRun(): void {
 export function runSceneInBackground(text: string, fileName: string, name: string, opts: RunOptions = {}, onReady?: () => void): void {
   stopSceneRun();
   const notices = opts.notices ?? [];
-  const loaded = loadScene(text, fileName);
-  if (!loaded.ok) {
-    sceneStore.setState({
-      status: 'error',
-      name,
-      scene: null,
-      trace: null,
-      index: null,
-      errors: loaded.errors.map((e) => formatSceneError(e, fileName)),
-      notices,
-      progress: null,
-    });
-    return;
-  }
+  const loaded = loadValidated(text, fileName, name, notices);
+  if (!loaded) return;
   const scene = loaded.scene;
   const t0 = performance.now();
   performance.mark?.(RUN_MARKS.start);
@@ -182,20 +187,8 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
 export function runSceneText(text: string, fileName: string, name: string, opts: RunOptions = {}): void {
   stopSceneRun();
   const notices = opts.notices ?? [];
-  const loaded = loadScene(text, fileName);
-  if (!loaded.ok) {
-    sceneStore.setState({
-      status: 'error',
-      name,
-      scene: null,
-      trace: null,
-      index: null,
-      errors: loaded.errors.map((e) => formatSceneError(e, fileName)),
-      notices,
-      progress: null,
-    });
-    return;
-  }
+  const loaded = loadValidated(text, fileName, name, notices);
+  if (!loaded) return;
   try {
     const t0 = performance.now();
     const result = simulate(loaded.scene, { seed: opts.seed, untilNs: opts.untilNs });

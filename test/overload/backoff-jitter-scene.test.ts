@@ -75,10 +75,12 @@ describe('scenes/backoff-jitter.yaml', () => {
   it('matches the figures in the description', () => {
     // Calls, and the time of the last answer in seconds as the description rounds it.
     const fig = (p: Policy, digits: number) => [runs[p].calls, Number((runs[p].lastAnswer / 1e9).toFixed(digits))];
-    expect(fig('immediate', 2)).toEqual([4683, 0.26]);
-    expect(fig('expo', 1)).toEqual([692, 3.2]);
-    expect(fig('full-jitter', 2)).toEqual([576, 0.47]);
-    expect(fig('equal-jitter', 2)).toEqual([537, 0.36]);
-    expect(fig('decorrelated', 2)).toEqual([424, 0.58]);
+    expect([fig('immediate', 2), fig('expo', 1), fig('full-jitter', 2), fig('equal-jitter', 2), fig('decorrelated', 2)]).toEqual([
+      [4683, 0.26],
+      [692, 3.2],
+      [570, 0.49],
+      [532, 0.37],
+      [424, 0.56],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Issue 5's claims, checked on the lab's own scene (scenes/retry-storm.yaml: two identical systems,
- * same load and seed, a four-fold slowdown from 2 s to 4 s) and on a burst that tests jitter.
+ * same load and seed, a four-fold slowdown from 2 s to 4 s), on other seeds of it, and on a burst
+ * that tests jitter.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,11 +35,29 @@ describe('scenes/retry-storm.yaml', () => {
 
   it('with remedies, goodput returns above 90% of its value before the fault', () => {
     const before = mean(calm, 'goodput', 0, 2);
-    expect(mean(calm, 'goodput', 8, 10)).toBeGreaterThan(0.9 * before); // by the scene's end
+    expect(mean(calm, 'goodput', 6, 10)).toBeGreaterThan(0.9 * before); // from 6 s to the scene's end
     expect(mean(calm, 'goodput', 10, 14)).toBeGreaterThan(0.9 * before); // and it stays there
     expect(mean(calm, 'p99', 11, 14)).toBeLessThan(100e6);
     expect(mean(calm, 'amplification', 2, 14)).toBeLessThan(1.2); // the budget caps retries at ~10%
   });
+});
+
+describe('scenes/retry-storm.yaml with other seeds', () => {
+  // The outcome is the design's, not one seed's luck: the queue (200 places, 400 ms of work at full
+  // speed) drains within about 1.5 s of the slowdown's end when retries are held back, and stays
+  // full of attempts nobody waits for when they are not.
+  const r = loadScene(readFileSync(SCENE, 'utf8'), 'retry-storm.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`seed ${seed}: the storm stays, the remedied system is back by 6 s`, () => {
+      const trace = simulate({ ...r.scene, seed }).trace;
+      const system = (side: 'a' | 'b') => rrSeries(trace, { windowNs: 1e9, clients: [`clients-${side}`], servers: [`server-${side}`], from: 0, to: 10e9 });
+      const storm = system('a');
+      const calm = system('b');
+      expect(mean(storm, 'goodput', 6, 10)).toBeLessThan(0.2 * mean(storm, 'goodput', 0, 2));
+      expect(mean(calm, 'goodput', 6, 10)).toBeGreaterThan(0.9 * mean(calm, 'goodput', 0, 2));
+    });
+  }
 });
 
 describe('jitter', () => {

@@ -39,7 +39,11 @@ export interface CallerHost {
   /** Where the rr.send, rr.timeout and rr.done rows go (the node's). */
   readonly rows: RrRows;
   log(line: string): void;
-  readonly rng: RngStream;
+  /**
+   * Backoff jitter: a stream of its own, so two runs that differ only in retry policy offer the
+   * same load (the host's arrivals and think times do not shift with the number of retries).
+   */
+  readonly retryRng: RngStream;
   /** The node this runs on (any object standing for it): request ids are numbered per node. */
   readonly node: object;
 }
@@ -204,7 +208,7 @@ export class RrCaller {
       this.finish(c, 'breaker');
       return;
     }
-    const delay = backoffDelay(this.policy.backoff, c.attempts, c.prevDelay, this.host.rng);
+    const delay = backoffDelay(this.policy.backoff, c.attempts, c.prevDelay, this.host.retryRng);
     c.prevDelay = delay;
     if (now + delay >= c.deadline) {
       this.finish(c, why);

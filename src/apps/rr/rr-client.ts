@@ -59,8 +59,10 @@ export class RrClient extends Program implements CallerHost {
   private pool: ClientPool | null = null;
   private clients = 0;
   private startedAt = 0;
-  /** Arrivals, client choice, think times and backoff jitter. */
+  /** Arrivals, client choice and think times. */
   readonly rng: RngStream;
+  /** Backoff jitter (its own stream: a change of retry policy leaves the arrivals alone). */
+  readonly retryRng: RngStream;
   readonly rows: RrRows;
   /** The kernel lane of attempt timeouts. */
   private readonly timeoutLane: LaneId;
@@ -74,6 +76,7 @@ export class RrClient extends Program implements CallerHost {
   ) {
     super(device);
     this.rng = device.stack.rng('rr-client');
+    this.retryRng = device.stack.rng('rr-client:retry');
     this.rows = new RrRows(device);
     this.timeoutLane = device.ctx.kernel.lane();
   }

@@ -70,7 +70,8 @@ export class RrServer extends Program implements CallerHost {
   private readonly queue: Job[] = [];
   private busy = 0;
   private caller: RrCaller | null = null;
-  readonly rng: RngStream;
+  /** Backoff jitter of the calls to the next tier. */
+  readonly retryRng: RngStream;
   readonly rows: RrRows;
   /** The kernel lane of attempt timeouts. */
   private readonly timeoutLane: LaneId;
@@ -89,7 +90,7 @@ export class RrServer extends Program implements CallerHost {
     private readonly o: RrServerOptions,
   ) {
     super(device);
-    this.rng = device.stack.rng('rr-server:retry');
+    this.retryRng = device.stack.rng('rr-server:retry');
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
     this.rows = new RrRows(device);

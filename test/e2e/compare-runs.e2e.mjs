@@ -1,7 +1,7 @@
 // Comparing two runs in the Load panel, on scenes/failover.yaml (one system: 750 requests/s through a
 // load balancer, region-a crashes at 2 s): the Compare form refuses a bad option value naming it,
 // then runs the variant without retries in the worker; two labelled columns with the same requests
-// and different outcomes; both playhead lines move together; the comparison survives a reload from the URL and a
+// and different outcomes; both playhead lines move together, on the Servers charts too; the comparison survives a reload from the URL and a
 // malformed ?compare= is a notice; closing it returns to the single run.
 import assert from 'node:assert/strict';
 
@@ -101,6 +101,21 @@ export async function run({ page, context, baseUrl, screenshot, consoleErrors })
   await seekFraction(page, 0.42);
   await page.waitForTimeout(300);
   await screenshot('side-by-side');
+
+  // The Servers charts in both columns, on one y scale: each run's regions, labelled.
+  await page.click('[data-testid=overload-view-servers]');
+  await page.waitForSelector('[data-testid=compare-column-variant] [data-testid=overload-chart-server-rt] canvas');
+  for (const k of ['main', 'variant']) {
+    const series = await page.getAttribute(`[data-testid=compare-column-${k}] [data-testid=overload-chart-server-answers]`, 'data-series');
+    assert.equal(series, 'region-a|region-b', `${k}: a line per region`);
+  }
+  const serverTicks = (k) => page.locator(`[data-testid=compare-column-${k}] [data-testid=overload-chart-server-rt] .u-axis`).nth(1).textContent();
+  assert.equal(await serverTicks('main'), await serverTicks('variant'), 'same server response-time axis in both columns');
+  const [s1, s2] = await playheads(page, 'server-answers');
+  assert.ok(Math.abs(s1 - s2) < 0.01 && s1 > 0.3, `the Servers playhead in both columns (${s1}, ${s2})`);
+  await screenshot('side-by-side-servers');
+  await page.click('[data-testid=overload-view-clients]');
+  await page.waitForSelector('[data-testid=compare-column-main] [data-testid=overload-chart-offered] canvas');
 
   // Shareable: the URL holds the comparison; a new page restores it.
   await page.waitForFunction(() => /[?&]compare=3:rr-client/.test(window.location.search));

@@ -1,7 +1,8 @@
 // The Load panel and the 3D load models on scenes/retry-storm.yaml: charts for both systems, a
 // playhead line that follows time, client populations drawn as thousands of points, server bars;
-// then backoff-jitter's five systems with their run totals, failover's crashed region marked DOWN,
-// and capacity-ramp's one system.
+// then backoff-jitter's five systems with their run totals, failover's crashed region marked DOWN
+// and its Servers charts (one line per region: region-b carries everything after the crash), and
+// capacity-ramp's one system.
 import assert from 'node:assert/strict';
 
 export const name = 'views: overload charts and client populations';
@@ -126,6 +127,38 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.waitForSelector('[data-testid=overload-chart-rt] canvas');
   await page.waitForTimeout(200);
   await screenshot('failover-load');
+
+  // Failover's Servers charts: one labelled line per region, the playhead drawn on each.
+  await page.click('[data-testid=overload-view-servers]');
+  await page.waitForSelector('[data-testid=overload-chart-server-answers] canvas');
+  const servers = await page.locator('[data-testid=overload-server]').allTextContents();
+  assert.equal(servers.length, 2, `two servers in the legend: ${servers.join(' | ')}`);
+  assert.match(servers[0], /^region-a[\d,]+ answered$/);
+  assert.match(servers[1], /^region-b[\d,]+ answered$/);
+  for (const id of ['server-answers', 'server-rt', 'server-queue', 'server-busy']) {
+    const chart = page.locator(`[data-testid=overload-chart-${id}]`);
+    assert.equal(await chart.locator('canvas').count(), 1, `${id} chart drawn`);
+    const series = (await chart.getAttribute('data-series')).split('|');
+    assert.ok(series.some((s) => s.startsWith('region-a')) && series.some((s) => s.startsWith('region-b')), `${id}: a series per region (${series})`);
+    assert.equal(await chart.locator('[data-testid=overload-playhead]').count(), 1, `${id}: playhead line drawn`);
+  }
+  assert.deepEqual((await page.getAttribute('[data-testid=overload-chart-server-answers]', 'data-series')).split('|'), ['region-a', 'region-b']);
+  const serverPlayhead = () => page.locator('[data-testid=overload-chart-server-answers] [data-testid=overload-playhead]').evaluate((el) => parseFloat(el.style.left));
+  const answersAt = () => page.locator('[data-testid=overload-chart-server-answers] .ov-readout span').allTextContents();
+  const p1 = await serverPlayhead();
+  // 1.9 s: each region answers about half the 750/s.
+  const before = (await answersAt()).map((t) => parseFloat(t));
+  assert.ok(before[0] > 200 && before[1] > 200, `both regions answer before the crash (${before})`);
+  await seekFraction(page, 0.7);
+  const p2 = await serverPlayhead();
+  assert.ok(p2 > p1 + 50, `the Servers playhead follows time (${p1} -> ${p2})`);
+  // About 4.2 s: region-a is down and answers none; region-b answers all.
+  const after = await answersAt();
+  assert.equal(after[0], '0.00/s', `region-a answers none after the crash (${after})`);
+  assert.ok(parseFloat(after[1]) > 500, `region-b answers the whole load (${after})`);
+  await screenshot('failover-servers');
+  await page.click('[data-testid=overload-view-clients]');
+  await page.waitForSelector('[data-testid=overload-chart-offered] canvas');
 
   // Capacity ramp: the knee, one system.
   await page.goto(`${baseUrl}/index.html?scene=capacity-ramp&t=9000000000`, { waitUntil: 'load' });

@@ -4,3 +4,4 @@ export * from './rr-events';
 export * from './rr-series';
 export * from './rr-csv';
 export * from './server-latency';
+export * from './server-series';

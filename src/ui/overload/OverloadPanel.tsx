@@ -5,15 +5,21 @@
  * lines and readouts imperatively (no React render per frame). Clicking a chart seeks there.
  * With a comparison run (see `CompareBar`), this run and the variant stand in two columns, each
  * chart on the same y scale in both, labelled with what differs; the playhead moves in both.
+ * A "Clients | Servers" switch shows, instead of the systems' charts, one line per server: its
+ * answers per second, own response time, queue and busy workers (see `server-charts.ts`).
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { compareStore, playbackStore, useStore } from '../../store';
 import type { PanelProps } from '../panels';
 import { CompareBar } from './CompareBar';
 import { compareLabels, sharedYMax } from './compare-model';
-import { CHARTS, describeTotals, seriesEnd, formatValue, metricValue, rrGroups, windowFor, type ChartSpec, type RrGroup } from './overload-model';
+import { CHARTS, clientPlot, describeTotals, formatValue, rrGroups, seriesEnd, windowFor, type ChartSpec, type Plot, type RrGroup } from './overload-model';
+import { hasServers, SERVER_CHARTS, serverPlot, serverSharedYMax, type ServerChartSpec } from './server-charts';
+
+/** Which charts the panel shows: the systems' (clients' view) or one line per server. */
+type LoadView = 'clients' | 'servers';
 
 export function OverloadPanel({ index, scene }: PanelProps) {
   const end = Math.max(scene.duration, index.endTime);
@@ -28,20 +34,35 @@ export function OverloadPanel({ index, scene }: PanelProps) {
     () => (cmpStatus === 'ready' && cmpScene && cmpIndex ? rrGroups(cmpScene, cmpIndex.trace, seriesEnd(cmpScene, cmpIndex.endTime), windowNs).groups : null),
     [cmpStatus, cmpScene, cmpIndex, windowNs],
   );
+  const [view, setView] = useState<LoadView>('clients');
   const hasBreaker = [groups, variant ?? []].some((gs) => gs.some((g) => g.windows.some((w) => w.breaker !== '')));
-  const charts = CHARTS.filter((c) => !c.breakerOnly || hasBreaker);
-  const yMax = useMemo(() => (variant ? new Map(charts.map((c) => [c.id, sharedYMax(c, [groups, variant])])) : null), [charts, groups, variant]);
+  const charts = useMemo(() => CHARTS.filter((c) => !c.breakerOnly || hasBreaker), [hasBreaker]);
+  const canServers = hasServers(groups);
+  const showServers = view === 'servers' && canServers;
+  const yMax = useMemo(() => {
+    if (!variant) return null;
+    const runs = [groups, variant];
+    return showServers ? new Map(SERVER_CHARTS.map((c) => [c.id, serverSharedYMax(c, runs)])) : new Map(charts.map((c) => [c.id, sharedYMax(c, runs)]));
+  }, [charts, groups, variant, showServers]);
   if (groups.length === 0) return <div className="empty big">No load clients (rr-client) in this scene.</div>;
   const windowText = <span className="ov-window">per {windowNs >= 1e9 ? `${windowNs / 1e9} s` : `${windowNs / 1e6} ms`} window · click a chart to seek</span>;
+  const switcher = canServers && <ViewSwitch view={showServers ? 'servers' : 'clients'} onChange={setView} />;
+  const grid = (gs: RrGroup[], compact?: boolean) =>
+    showServers ? (
+      <ServerGrid groups={gs} windowNs={windowNs} end={end} yMax={yMax ?? undefined} compact={compact} />
+    ) : (
+      <ChartGrid charts={charts} groups={gs} windowNs={windowNs} end={end} yMax={yMax ?? undefined} compact={compact} />
+    );
   if (!variant || !yMax) {
     return (
       <div className="overload-panel" data-testid="overload-panel">
         <div className="ov-groups">
-          <Groups groups={groups} />
+          {switcher}
+          {showServers ? <Servers groups={groups} /> : <Groups groups={groups} />}
           {windowText}
         </div>
         <CompareBar scene={scene} />
-        <ChartGrid charts={charts} groups={groups} windowNs={windowNs} end={end} />
+        {grid(groups)}
       </div>
     );
   }
@@ -49,6 +70,7 @@ export function OverloadPanel({ index, scene }: PanelProps) {
   return (
     <div className="overload-panel comparing" data-testid="overload-panel">
       <div className="ov-groups">
+        {switcher}
         <CompareBar scene={scene} />
         {windowText}
       </div>
@@ -62,13 +84,50 @@ export function OverloadPanel({ index, scene }: PanelProps) {
               <span className="ov-column-title" data-testid="compare-label">
                 {c.title}: <code>{c.what}</code>
               </span>
-              <Groups groups={c.gs} compact />
+              {showServers ? <Servers groups={c.gs} compact /> : <Groups groups={c.gs} compact />}
             </header>
-            <ChartGrid charts={charts} groups={c.gs} windowNs={windowNs} end={end} yMax={yMax} compact />
+            {grid(c.gs, true)}
           </section>
         ))}
       </div>
     </div>
+  );
+}
+
+/** The "Clients | Servers" switch. */
+function ViewSwitch({ view, onChange }: { view: LoadView; onChange: (v: LoadView) => void }) {
+  const items: { v: LoadView; label: string; help: string }[] = [
+    { v: 'clients', label: 'Clients', help: 'What each system under load sees, from its clients: load, goodput, response time, retries' },
+    { v: 'servers', label: 'Servers', help: 'One line per server: answers per second, its own response time, its queue and busy workers' },
+  ];
+  return (
+    <span className="ov-view-switch" role="group" aria-label="Charts of">
+      {items.map((i) => (
+        <button key={i.v} data-testid={`overload-view-${i.v}`} aria-pressed={view === i.v} className={view === i.v ? 'on' : ''} onClick={() => onChange(i.v)} title={i.help}>
+          {i.label}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+/** The legend of the Servers charts: each server's colour, node id and answers over the run. */
+function Servers({ groups, compact }: { groups: RrGroup[]; compact?: boolean }) {
+  return (
+    <>
+      {groups.flatMap((g) =>
+        g.serverLines.map((s) => (
+          <span key={s.node} className="ov-group" data-testid="overload-server">
+            <i style={{ background: s.color }} />
+            <strong>{s.node}</strong>
+            {!compact && groups.length > 1 && <em>serves {g.label}</em>}
+            <span className="ov-totals" title="The whole run">
+              {s.answered.toLocaleString('en-US')} answered
+            </span>
+          </span>
+        )),
+      )}
+    </>
   );
 }
 
@@ -95,30 +154,58 @@ function ChartGrid({ charts, groups, windowNs, end, yMax, compact }: { charts: C
   return (
     <div className="ov-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(charts.length / 2)}, minmax(0, 1fr))` }}>
       {charts.map((c) => (
-        <Chart key={c.id} spec={c} groups={groups} windowNs={windowNs} end={end} yMax={yMax?.get(c.id)} compact={compact} />
+        <ClientChart key={c.id} spec={c} groups={groups} windowNs={windowNs} end={end} yMax={yMax?.get(c.id)} compact={compact} />
       ))}
     </div>
   );
 }
 
+function ServerGrid({ groups, windowNs, end, yMax, compact }: { groups: RrGroup[]; windowNs: number; end: number; yMax?: Map<string, number>; compact?: boolean }) {
+  return (
+    <div className="ov-grid" data-testid="overload-servers" style={{ gridTemplateColumns: `repeat(${Math.ceil(SERVER_CHARTS.length / 2)}, minmax(0, 1fr))` }}>
+      {SERVER_CHARTS.map((c) => (
+        <ServerChart key={c.id} spec={c} groups={groups} windowNs={windowNs} end={end} yMax={yMax?.get(c.id)} compact={compact} />
+      ))}
+    </div>
+  );
+}
+
+interface ChartProps<S> {
+  spec: S;
+  groups: RrGroup[];
+  windowNs: number;
+  end: number;
+  yMax?: number;
+  compact?: boolean;
+}
+
+function ClientChart({ spec, groups, ...rest }: ChartProps<ChartSpec>) {
+  const plot = useMemo(() => clientPlot(spec, groups), [spec, groups]);
+  return <Chart spec={spec} plot={plot} yTop={spec.id === 'breaker' ? 2.2 : undefined} {...rest} />;
+}
+
+function ServerChart({ spec, groups, ...rest }: ChartProps<ServerChartSpec>) {
+  const plot = useMemo(() => serverPlot(spec, groups), [spec, groups]);
+  return <Chart spec={spec} plot={plot} {...rest} />;
+}
+
 const AXIS = { stroke: '#8393ab', grid: { stroke: '#1c2637', width: 1 }, ticks: { stroke: '#233047', width: 1 }, font: '10px system-ui, sans-serif' };
 
-function Chart({ spec, groups, windowNs, end, yMax, compact }: { spec: ChartSpec; groups: RrGroup[]; windowNs: number; end: number; yMax?: number; compact?: boolean }) {
+/** One uPlot chart of `plot`, with the playhead line and the values at the playhead. */
+function Chart({ spec, plot, windowNs, end, yMax, yTop, compact }: { spec: { id: string; title: string; unit: string; help: string }; plot: Plot; windowNs: number; end: number; yMax?: number; yTop?: number; compact?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const n = groups[0]?.windows.length ?? 0;
+    const n = plot.lines[0]?.values.length ?? 0;
     const xs: number[] = [];
     for (let k = 0; k < n; k++) xs.push(((k + 0.5) * windowNs) / 1e9);
     const data: (number | null)[][] = [xs];
     const series: uPlot.Series[] = [{}];
-    for (const g of groups) {
-      for (const line of spec.lines) {
-        data.push(g.windows.map((w) => metricValue(w, line.metric)));
-        series.push({ label: `${g.label} ${line.label}`, stroke: g.color, width: line.width ?? 1.8, dash: line.dash, spanGaps: false, points: { show: false } });
-      }
+    for (const line of plot.lines) {
+      data.push(line.values);
+      series.push({ label: line.label, stroke: line.color, width: line.width ?? 1.8, dash: line.dash, spanGaps: false, points: { show: false } });
     }
     const playhead = document.createElement('div');
     playhead.className = 'ov-playhead';
@@ -131,8 +218,8 @@ function Chart({ spec, groups, windowNs, end, yMax, compact }: { spec: ChartSpec
       const k = Math.min(n - 1, Math.max(0, Math.floor(t / windowNs)));
       const spans = readout.current?.children;
       if (spans && n > 0) {
-        groups.forEach((g, i) => {
-          const text = formatValue(metricValue(g.windows[k], spec.lines[0].metric), spec.unit);
+        plot.readout.forEach((r, i) => {
+          const text = formatValue(r.values[k] ?? null, spec.unit);
           const el = spans[i];
           if (el && el.textContent !== text) el.textContent = text;
         });
@@ -143,7 +230,7 @@ function Chart({ spec, groups, windowNs, end, yMax, compact }: { spec: ChartSpec
       height: Math.max(60, el.clientHeight - 2),
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
-      scales: { x: { time: false, range: [0, end / 1e9] }, y: { range: (_u, _min, max) => [0, yMax ?? (spec.id === 'breaker' ? 2.2 : max > 0 ? max * 1.08 : 1)] } },
+      scales: { x: { time: false, range: [0, end / 1e9] }, y: { range: (_u, _min, max) => [0, yMax ?? yTop ?? (max > 0 ? max * 1.08 : 1)] } },
       axes: [
         { ...AXIS, size: 22, values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}s`) },
         { ...AXIS, size: 40, values: (_u, vals) => vals.map((v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`)) },
@@ -175,14 +262,14 @@ function Chart({ spec, groups, windowNs, end, yMax, compact }: { spec: ChartSpec
       u?.destroy();
       u = null;
     };
-  }, [spec, groups, windowNs, end, yMax]);
+  }, [spec, plot, windowNs, end, yMax, yTop]);
   return (
-    <div className="ov-chart" data-testid={`overload-chart-${spec.id}`} title={spec.help}>
+    <div className="ov-chart" data-testid={`overload-chart-${spec.id}`} data-series={plot.lines.map((l) => l.label).join('|')} title={spec.help}>
       <div className="ov-chart-head">
         <span className="ov-title">{spec.title}</span>
         <span className="ov-readout" ref={readout} title="At the playhead">
-          {groups.map((g) => (
-            <span key={g.label} style={{ color: g.color }} />
+          {plot.readout.map((r) => (
+            <span key={r.key} style={{ color: r.color }} title={r.key} />
           ))}
         </span>
       </div>

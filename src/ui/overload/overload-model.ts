@@ -6,7 +6,7 @@
  */
 import type { Scene } from '../../scenario/scene';
 import { Place, RecordKind, type Trace } from '../../sim/trace';
-import { readRrEvents, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../../timeline/metrics';
+import { readRrEvents, rrSeriesFrom, serverSeriesFrom, type RrNodeEvents, type RrWindow, type ServerWindow } from '../../timeline/metrics';
 
 /** Whether the trace has request/response (overload lab) rows. */
 export function traceHasRr(trace: Trace): boolean {
@@ -34,6 +34,17 @@ export interface RrGroup {
   readonly color: string;
   readonly windows: RrWindow[];
   readonly totals: RrTotals;
+  /** Each server's own series, in `servers` order. */
+  readonly serverLines: ServerLine[];
+}
+
+/** One server of a system: its node id, its colour in the Servers charts and its windows. */
+export interface ServerLine {
+  readonly node: string;
+  readonly color: string;
+  readonly windows: ServerWindow[];
+  /** Requests it answered over the run (summed over the windows). */
+  readonly answered: number;
 }
 
 /** A system's whole run in four numbers: what a retry policy costs and how long the work took. */
@@ -85,6 +96,14 @@ function formatSeconds(ns: number): string {
 }
 
 export const GROUP_COLORS = ['#63b3ff', '#ff9f43', '#48d597', '#c084fc', '#f472b6'];
+
+/**
+ * Colours of the servers in the Servers charts, by the server's place among all the run's servers
+ * (so a server keeps its colour in both columns of a comparison). The 3D view gives servers no
+ * colour of their own (its bars are green for busy workers, orange for the queue), so these are
+ * apart from both and from the systems' colours.
+ */
+export const SERVER_COLORS = ['#ffd166', '#2dd4bf', '#f87171', '#a3e635', '#e879f9', '#93c5fd'];
 
 /** Connected components of the topology, as node-name sets. */
 function components(trace: Trace): Map<string, number> {
@@ -150,8 +169,15 @@ export function rrGroups(scene: Scene, trace: Trace, endNs: number, windowNs: nu
     else if (e.recv.time.length > 0) g.servers.push(e.node);
   }
   const groups: RrGroup[] = [];
+  let serverIndex = 0;
   for (const g of byComp.values()) {
     if (g.clients.length === 0) continue;
+    const serverLines = g.servers.map((node): ServerLine => {
+      const windows = serverSeriesFrom(events, node, windowNs, 0, endNs);
+      let answered = 0;
+      for (const w of windows) answered += Math.round((w.answers * (w.end - w.start)) / 1e9);
+      return { node, color: SERVER_COLORS[serverIndex++ % SERVER_COLORS.length], windows, answered };
+    });
     const cmd = scene.run.find((r) => g.clients.includes(r.on) && /^rr-client\b/.test(r.cmd))?.cmd ?? '';
     groups.push({
       label: g.clients.join(' + '),
@@ -161,6 +187,7 @@ export function rrGroups(scene: Scene, trace: Trace, endNs: number, windowNs: nu
       color: GROUP_COLORS[groups.length % GROUP_COLORS.length],
       windows: rrSeriesFrom(events, { windowNs, clients: g.clients, servers: g.servers, from: 0, to: endNs }),
       totals: rrTotals(events, g.clients),
+      serverLines,
     });
   }
   return { groups, events };
@@ -253,6 +280,31 @@ export function metricValue(w: RrWindow, metric: ChartLine['metric']): number | 
   const v = w[metric] as number;
   if (typeof v !== 'number' || !Number.isFinite(v)) return null;
   return metric === 'p50' || metric === 'p90' || metric === 'p99' || metric === 'meanRt' || metric === 'meanRtAll' ? v / 1e6 : v;
+}
+
+/** One drawn line of a chart: its label, colour, style and a value per window (null: none). */
+export interface PlotLine {
+  readonly label: string;
+  readonly color: string;
+  readonly dash?: number[];
+  readonly width?: number;
+  readonly values: (number | null)[];
+}
+
+/** What a chart draws: its lines, and the values shown above it at the playhead (one per colour). */
+export interface Plot {
+  readonly lines: PlotLine[];
+  readonly readout: { readonly key: string; readonly color: string; readonly values: (number | null)[] }[];
+}
+
+/** A Clients chart: each metric of `spec` for each system, in the system's colour. */
+export function clientPlot(spec: ChartSpec, groups: readonly RrGroup[]): Plot {
+  const lines: PlotLine[] = [];
+  for (const g of groups)
+    for (const line of spec.lines)
+      lines.push({ label: `${g.label} ${line.label}`, color: g.color, dash: line.dash, width: line.width, values: g.windows.map((w) => metricValue(w, line.metric)) });
+  const readout = groups.map((g) => ({ key: g.label, color: g.color, values: g.windows.map((w) => metricValue(w, spec.lines[0].metric)) }));
+  return { lines, readout };
 }
 
 /** Short number for a readout. */

@@ -1,13 +1,15 @@
 /**
- * The embed's simulation chunk, loaded with a dynamic import so the page paints before zod, yaml
- * and the simulator arrive. Loads a bundled scene by name or a scene carried in the URL, validates
- * it like any scene (`loadScene`), and simulates it in the simulation worker (off the host page's
- * main thread), with limits for URL scenes so a hostile scene is refused with a message.
+ * The embed's scene chunk, loaded with a dynamic import so the page paints first. Fetches the text
+ * of a bundled scene by name, or decodes a scene carried in the URL, and hands it to the simulation
+ * worker, which validates it like any scene (`loadScene`, path-named errors), refuses a URL scene
+ * over `URL_SCENE_LIMITS` with a message, simulates it off the host page's main thread and sends
+ * back the validated scene with the trace. This chunk holds no simulator, zod or yaml: only where
+ * there is no worker (or it cannot start) is the simulator loaded, with a dynamic import, and run
+ * in the page.
  */
-import { loadScene } from '../scenario/load';
-import { formatSceneError } from '../scenario/validate';
+import { setDeviceShape } from '../net/device-shapes';
 import type { Scene } from '../scenario/scene';
-import { startSimulation, type SimulationRequest } from '../store/sim-client';
+import { startSimulationWith, type InPageRunner, type SimulationRequest } from '../store/sim-client-core';
 import type { SimProgress } from '../store/sim-worker-protocol';
 import { nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
 import { describeRow } from '../ui/describe';
@@ -44,20 +46,28 @@ export async function loadEmbedScene(req: { scene: string; data?: string; seed?:
     if (!entry) return { ok: false, name: req.scene, errors: [`no scene called "${req.scene}" (expected one of: ${bundledSceneNames().join(', ')})`] };
     const text = await entry.load();
     const fileName = entry.path.replace(/^\//, '');
-    const loaded = loadScene(text, fileName);
-    if (!loaded.ok) return { ok: false, name: req.scene, errors: loaded.errors.map((e) => formatSceneError(e, fileName)) };
-    return await simulateOffThread(req.scene, loaded.scene, { text, fileName, seed: req.seed }, control);
+    return await simulateOffThread(req.scene, { text, fileName, seed: req.seed }, control);
   } catch (e) {
     return { ok: false, name: req.scene, errors: [`simulation failed: ${e instanceof Error ? e.message : String(e)}`] };
   }
 }
 
-/** Simulates in the worker; the result names scene-level failures like a synchronous run would. */
-function simulateOffThread(name: string, scene: Scene, req: SimulationRequest, control: EmbedLoadControl): Promise<EmbedSceneResult> {
+/** Without a worker: loads the simulator (only now) and runs the request in the page. */
+const runInPageLazily: InPageRunner = async (request, post) => {
+  const { runSimRequest } = await import('../store/sim-worker-run');
+  runSimRequest(request, (reply) => post(reply), () => performance.now());
+};
+
+/** Validates and simulates in the worker; the result names scene-level failures like a synchronous run would. */
+function simulateOffThread(name: string, req: SimulationRequest, control: EmbedLoadControl): Promise<EmbedSceneResult> {
   return new Promise((resolve) => {
-    const run = startSimulation(req, {
+    const run = startSimulationWith(runInPageLazily, { ...req, returnScene: true }, {
       onProgress: (p) => control.onProgress?.(p),
-      onDone: ({ index }) => resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) }),
+      onDone: ({ index, scene, shapes }) => {
+        for (const [kind, shape] of Object.entries(shapes ?? {})) setDeviceShape(kind, shape);
+        if (!scene) resolve({ ok: false, name, errors: [`${req.fileName}: the simulation sent no scene back`] });
+        else resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) });
+      },
       onInvalid: (errors) => resolve({ ok: false, name, errors }),
       onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
     });
@@ -69,15 +79,7 @@ async function fromData(data: string, seed: number | undefined, control: EmbedLo
   const name = 'embedded scene';
   const decoded = await decodeSceneText(data);
   if (!decoded.ok) return { ok: false, name, errors: [decoded.error] };
-  const loaded = loadScene(decoded.text, name);
-  if (!loaded.ok) return { ok: false, name, errors: loaded.errors.map((e) => formatSceneError(e, name)) };
-  const scene = loaded.scene;
-  const L = URL_SCENE_LIMITS;
-  const tooBig: string[] = [];
-  if (scene.nodes.length > L.nodes) tooBig.push(`nodes: ${scene.nodes.length} devices (an embedded scene may have at most ${L.nodes})`);
-  if (scene.links.length > L.links) tooBig.push(`links: ${scene.links.length} links (at most ${L.links})`);
-  if (scene.run.length > L.runs) tooBig.push(`run: ${scene.run.length} commands (at most ${L.runs})`);
-  if (tooBig.length) return { ok: false, name, errors: tooBig.map((e) => `${name}: ${e}`) };
-  // The worker stops at the event and wall-time budget with "too much happens in this scene for an embed".
-  return simulateOffThread(name, scene, { text: decoded.text, fileName: name, seed, limits: { events: L.events, wallMs: L.wallMs } }, control);
+  // The worker refuses a scene over the size limits before running it, and stops at the event and
+  // wall-time budget with "too much happens in this scene for an embed".
+  return simulateOffThread(name, { text: decoded.text, fileName: name, seed, limits: URL_SCENE_LIMITS }, control);
 }

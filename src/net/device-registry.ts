@@ -5,6 +5,7 @@
 import type { SimContext } from './context';
 import type { Device } from './device';
 import type { DeviceConfigSpec } from './device-config';
+import { setDeviceShape } from './device-shapes';
 
 /** Everything a factory needs to build one device from a validated scene node. */
 export interface DeviceBuildInput<C> {
@@ -31,6 +32,7 @@ const kinds = new Map<string, DeviceKind<never>>();
 /** Registers (or replaces) a device kind. */
 export function registerDevice<C>(kind: DeviceKind<C>): void {
   kinds.set(kind.kind, kind as unknown as DeviceKind<never>);
+  setDeviceShape(kind.kind, kind.shape);
 }
 
 /** The registered kind called `kind`. */

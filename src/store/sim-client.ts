@@ -1,144 +1,17 @@
 /**
- * Runs a scene in the simulation worker and rebuilds its trace on the page, chunk by chunk. Every
- * run has its own id and its own worker (an idle one is reused); cancelling terminates the worker,
- * and nothing from a cancelled or replaced run reaches its handlers. Where `Worker` does not exist
- * (Node, tests) or the worker script cannot start, the same run happens synchronously in the page.
+ * Runs a scene in the simulation worker, or synchronously in the page where there is no worker
+ * (Node, tests) or it cannot start. See `sim-client-core.ts` for how runs, ids and cancelling work.
  */
-import { appendTraceChunk } from '../sim/trace-chunk';
-import { Trace } from '../sim/trace';
-import type { TimelineIndex } from '../timeline';
-import { timelineIndexFromParts } from '../timeline/index-transfer';
-import type { SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+import { startSimulationWith, type SimulationHandlers, type SimulationRequest, type SimulationRun } from './sim-client-core';
 import { runSimRequest } from './sim-worker-run';
 
-/** A finished run: the page's copy of the trace and its timeline index. */
-export interface SimulationResult {
-  readonly trace: Trace;
-  readonly index: TimelineIndex;
-  readonly events: number;
-  readonly simTimeNs: number;
-}
-
-/** Called as a run goes; exactly one of `onDone`, `onInvalid`, `onFailed` ends it (none after `cancel`). */
-export interface SimulationHandlers {
-  onProgress?(progress: SimProgress, trace: Trace): void;
-  onDone(result: SimulationResult): void;
-  onInvalid(errors: string[]): void;
-  onFailed(error: string): void;
-}
-
-/** A run in progress. */
-export interface SimulationRun {
-  readonly runId: number;
-  /** True when the run happens in a worker (false: it already happened, synchronously). */
-  readonly inWorker: boolean;
-  /** Stops the run; its handlers are not called again. */
-  cancel(): void;
-}
-
-/** What to simulate: a `SimRequest` without its type and id. */
-export type SimulationRequest = Omit<SimRequest, 'type' | 'runId'>;
-
-let nextRunId = 1;
-let idleWorker: Worker | null = null;
-/** Set when a worker could not start: later runs go straight to the synchronous path. */
-let workersBroken = false;
-
-/** Whether runs go to a worker here. */
-export function workersAvailable(): boolean {
-  return typeof Worker !== 'undefined' && !workersBroken;
-}
-
-function newWorker(): Worker {
-  return new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module', name: 'packetarium-sim' });
-}
+export { workersAvailable } from './sim-client-core';
+export type { SimulationHandlers, SimulationRequest, SimulationResult, SimulationRun } from './sim-client-core';
 
 /**
  * Starts simulating `req`. In a worker when possible (and `inPage` is not set); otherwise
  * synchronously, in which case the handlers have been called before this returns.
  */
 export function startSimulation(req: SimulationRequest, handlers: SimulationHandlers, options: { inPage?: boolean } = {}): SimulationRun {
-  const runId = nextRunId++;
-  const trace = new Trace();
-  let finished = false;
-  let replies = 0;
-
-  /** Handles one reply of this run; returns true when the run is over. */
-  const receive = (reply: SimReply): boolean => {
-    if (finished || reply.runId !== runId) return finished;
-    replies++;
-    try {
-      switch (reply.type) {
-        case 'chunk':
-          appendTraceChunk(trace, reply.chunk);
-          handlers.onProgress?.(reply.progress, trace);
-          return false;
-        case 'done': {
-          appendTraceChunk(trace, reply.chunk);
-          finished = true;
-          const index = timelineIndexFromParts(reply.index, trace);
-          handlers.onDone({ trace, index, events: reply.progress.events, simTimeNs: reply.progress.simNs });
-          return true;
-        }
-        case 'invalid':
-          finished = true;
-          handlers.onInvalid(reply.errors);
-          return true;
-        case 'failed':
-          finished = true;
-          handlers.onFailed(reply.error);
-          return true;
-      }
-    } catch (e) {
-      finished = true;
-      handlers.onFailed(`${req.fileName}: the simulation's trace could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
-      return true;
-    }
-  };
-
-  const runHere = (): SimulationRun => {
-    // One chunk at the end: nothing is waiting for progress while the page is busy anyway.
-    runSimRequest({ ...req, type: 'run', runId, chunkMs: Infinity }, (reply) => receive(reply), () => performance.now());
-    return { runId, inWorker: false, cancel: () => void (finished = true) };
-  };
-
-  if (options.inPage || !workersAvailable()) return runHere();
-
-  let worker: Worker | null = idleWorker ?? newWorker();
-  idleWorker = null;
-  const release = (reuse: boolean) => {
-    const w = worker;
-    worker = null;
-    if (!w) return;
-    w.onmessage = null;
-    w.onerror = null;
-    if (reuse && idleWorker === null) idleWorker = w;
-    else w.terminate();
-  };
-  worker.onmessage = (e: MessageEvent<SimReply>) => {
-    if (receive(e.data)) release(e.data.type !== 'failed');
-  };
-  worker.onerror = (e: ErrorEvent) => {
-    e.preventDefault();
-    release(false);
-    if (finished) return;
-    if (replies === 0) {
-      // The worker script never ran (blocked, or not served): run here instead.
-      workersBroken = true;
-      runHere();
-    } else {
-      finished = true;
-      handlers.onFailed(`${req.fileName}: the simulation worker stopped: ${e.message || 'unknown error'}`);
-    }
-  };
-  const request: SimRequest = { ...req, type: 'run', runId };
-  worker.postMessage(request);
-  return {
-    runId,
-    inWorker: true,
-    cancel: () => {
-      finished = true;
-      release(false);
-    },
-  };
+  return startSimulationWith((request, post) => runSimRequest(request, (reply) => post(reply), () => performance.now()), req, handlers, options);
 }

@@ -2,6 +2,7 @@
  * Messages between the page and the simulation worker (`sim-worker.ts`). Every reply carries the
  * run id of its request, so the page can drop anything from a run it has since replaced or cancelled.
  */
+import type { Scene } from '../scenario/scene';
 import type { TraceChunk } from '../sim/trace-chunk';
 import type { TimelineIndexParts } from '../timeline/index-transfer';
 
@@ -11,6 +12,10 @@ export interface SimLimits {
   readonly events: number;
   /** Most wall-clock milliseconds of simulation. */
   readonly wallMs: number;
+  /** Most devices, links and `run` commands: a larger scene is refused as invalid before it runs. */
+  readonly nodes?: number;
+  readonly links?: number;
+  readonly runs?: number;
 }
 
 /** How far a run has got. */
@@ -35,6 +40,8 @@ export interface SimRequest {
   readonly limits?: SimLimits;
   /** Wall-clock milliseconds between chunks (default 40). */
   readonly chunkMs?: number;
+  /** Send the validated scene back with `done` (for pages that do not validate it themselves). */
+  readonly returnScene?: boolean;
 }
 
 /** Worker to page. */
@@ -50,6 +57,10 @@ export type SimReply =
       readonly chunk: TraceChunk;
       readonly progress: SimProgress;
       readonly index: TimelineIndexParts;
+      /** The validated scene, when the request asked for it (`returnScene`). */
+      readonly scene?: Scene;
+      /** With the scene: the 3D shape of each device kind in it (see `net/device-shapes.ts`). */
+      readonly shapes?: Readonly<Record<string, string>>;
     }
   /** The run stopped: the simulation threw, or a limit was reached. */
   | { readonly type: 'failed'; readonly runId: number; readonly error: string };

@@ -3,13 +3,15 @@
  * can drive it: validate the scene text, run it in event slices, and after every `chunkMs` of wall
  * time post a trace chunk with the progress; at the end post the last chunk with the timeline index.
  */
+import { deviceShape } from '../net/device-shapes';
 import { loadScene } from '../scenario/load';
+import type { Scene } from '../scenario/scene';
 import { SlicedRun } from '../scenario/sliced-run';
 import { formatSceneError } from '../scenario/validate';
 import { chunkTransferList, TraceChunker } from '../sim/trace-chunk';
 import { buildTimeline } from '../timeline';
 import { timelineIndexParts, timelineIndexTransferList } from '../timeline/index-transfer';
-import type { SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+import type { SimLimits, SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
 
 /** Posts a reply, giving away the listed buffers. */
 export type PostReply = (reply: SimReply, transfer: ArrayBuffer[]) => void;
@@ -25,6 +27,11 @@ export function runSimRequest(req: SimRequest, post: PostReply, now: () => numbe
     const loaded = loadScene(req.text, fileName);
     if (!loaded.ok) {
       post({ type: 'invalid', runId, errors: loaded.errors.map((e) => formatSceneError(e, fileName)) }, []);
+      return;
+    }
+    const tooBig = sizeLimitErrors(loaded.scene, req.limits, fileName);
+    if (tooBig.length) {
+      post({ type: 'invalid', runId, errors: tooBig }, []);
       return;
     }
     const run = new SlicedRun(loaded.scene, { seed: req.seed, untilNs: req.untilNs });
@@ -53,10 +60,29 @@ export function runSimRequest(req: SimRequest, post: PostReply, now: () => numbe
     const index = timelineIndexParts(buildTimeline(run.trace));
     const chunk = chunker.next();
     post(
-      { type: 'done', runId, chunk, progress: progress(), index },
+      { type: 'done', runId, chunk, progress: progress(), index, ...(req.returnScene ? { scene: loaded.scene, shapes: shapesOf(loaded.scene) } : {}) },
       [...chunkTransferList(chunk), ...timelineIndexTransferList(index)],
     );
   } catch (e) {
     post({ type: 'failed', runId, error: `${fileName}: simulation failed: ${e instanceof Error ? e.message : String(e)}` }, []);
   }
+}
+
+/** Path-named errors for a scene over the device, link or command limits (none without limits). */
+export function sizeLimitErrors(scene: Scene, limits: SimLimits | undefined, fileName: string): string[] {
+  if (!limits) return [];
+  const errors: string[] = [];
+  if (limits.nodes !== undefined && scene.nodes.length > limits.nodes) {
+    errors.push(`nodes: ${scene.nodes.length} devices (an embedded scene may have at most ${limits.nodes})`);
+  }
+  if (limits.links !== undefined && scene.links.length > limits.links) errors.push(`links: ${scene.links.length} links (at most ${limits.links})`);
+  if (limits.runs !== undefined && scene.run.length > limits.runs) errors.push(`run: ${scene.run.length} commands (at most ${limits.runs})`);
+  return errors.map((e) => `${fileName}: ${e}`);
+}
+
+/** The 3D shape of each device kind the scene uses. */
+function shapesOf(scene: Scene): Record<string, string> {
+  const shapes: Record<string, string> = {};
+  for (const node of scene.nodes) shapes[node.kind] = deviceShape(node.kind) ?? node.kind;
+  return shapes;
 }

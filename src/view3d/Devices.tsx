@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, type ComponentType } from 'react';
 import * as THREE from 'three';
-import { deviceKind } from '../net/device-registry';
+import { deviceShape } from '../net/device-shapes';
 import type { TimelineIndex } from '../timeline';
 import { DEVICE_COLORS } from './colors';
 import { makeLabel } from './labels';
@@ -51,7 +51,7 @@ export function registerShape(shape: string, model: ComponentType<ShapeProps>, l
 
 /** The shape a device kind is drawn with: its registered `shape`, else the kind's own name. */
 export function shapeOf(kind: string): string {
-  return deviceKind(kind)?.shape ?? kind;
+  return deviceShape(kind) ?? kind;
 }
 
 /** A population's client count from its config, or undefined. */

@@ -2,7 +2,7 @@
 import { useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
-import { playbackStore } from '../store';
+import { playbackStore } from '../store/playback';
 import { linkStateAt, type TimelineIndex } from '../timeline';
 import type { Vec3 } from './layout';
 

@@ -1,0 +1,166 @@
+/**
+ * Runs a scene in the simulation worker and rebuilds its trace on the page, chunk by chunk. Every
+ * run has its own id and its own worker (an idle one is reused); cancelling terminates the worker,
+ * and nothing from a cancelled or replaced run reaches its handlers. Where `Worker` does not exist
+ * (Node, tests) or the worker script cannot start, the run happens in the page with the caller's
+ * `InPageRunner`. This file does not import the simulator itself, so a page that only shows traces
+ * (the embed) loads the simulator only when it has to run one in the page.
+ */
+import { appendTraceChunk } from '../sim/trace-chunk';
+import { Trace } from '../sim/trace';
+import type { Scene } from '../scenario/scene';
+import type { TimelineIndex } from '../timeline';
+import { timelineIndexFromParts } from '../timeline/index-transfer';
+import type { SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+
+/**
+ * Runs a request in the page and passes its replies on: synchronously (`runSimRequest`), or after
+ * loading the simulator (the returned promise rejects when it cannot be loaded).
+ */
+export type InPageRunner = (request: SimRequest, post: (reply: SimReply) => void) => void | Promise<void>;
+
+/** A finished run: the page's copy of the trace and its timeline index. */
+export interface SimulationResult {
+  readonly trace: Trace;
+  readonly index: TimelineIndex;
+  readonly events: number;
+  readonly simTimeNs: number;
+  /** The validated scene, when the request asked for it (`returnScene`). */
+  readonly scene?: Scene;
+  /** With the scene: the 3D shape of each device kind in it. */
+  readonly shapes?: Readonly<Record<string, string>>;
+}
+
+/** Called as a run goes; exactly one of `onDone`, `onInvalid`, `onFailed` ends it (none after `cancel`). */
+export interface SimulationHandlers {
+  onProgress?(progress: SimProgress, trace: Trace): void;
+  onDone(result: SimulationResult): void;
+  onInvalid(errors: string[]): void;
+  onFailed(error: string): void;
+}
+
+/** A run in progress. */
+export interface SimulationRun {
+  readonly runId: number;
+  /** True when the run happens in a worker (false: it happens, or already happened, in the page). */
+  readonly inWorker: boolean;
+  /** Stops the run; its handlers are not called again. */
+  cancel(): void;
+}
+
+/** What to simulate: a `SimRequest` without its type and id. */
+export type SimulationRequest = Omit<SimRequest, 'type' | 'runId'>;
+
+let nextRunId = 1;
+let idleWorker: Worker | null = null;
+/** Set when a worker could not start: later runs go straight to the synchronous path. */
+let workersBroken = false;
+
+/** Whether runs go to a worker here. */
+export function workersAvailable(): boolean {
+  return typeof Worker !== 'undefined' && !workersBroken;
+}
+
+function newWorker(): Worker {
+  return new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module', name: 'packetarium-sim' });
+}
+
+/**
+ * Starts simulating `req`. In a worker when possible (and `inPage` is not set); otherwise with
+ * `runInPage` (when that runs synchronously, the handlers have been called before this returns).
+ */
+export function startSimulationWith(
+  runInPage: InPageRunner,
+  req: SimulationRequest,
+  handlers: SimulationHandlers,
+  options: { inPage?: boolean } = {},
+): SimulationRun {
+  const runId = nextRunId++;
+  const trace = new Trace();
+  let finished = false;
+  let replies = 0;
+
+  /** Handles one reply of this run; returns true when the run is over. */
+  const receive = (reply: SimReply): boolean => {
+    if (finished || reply.runId !== runId) return finished;
+    replies++;
+    try {
+      switch (reply.type) {
+        case 'chunk':
+          appendTraceChunk(trace, reply.chunk);
+          handlers.onProgress?.(reply.progress, trace);
+          return false;
+        case 'done': {
+          appendTraceChunk(trace, reply.chunk);
+          finished = true;
+          const index = timelineIndexFromParts(reply.index, trace);
+          handlers.onDone({ trace, index, events: reply.progress.events, simTimeNs: reply.progress.simNs, scene: reply.scene, shapes: reply.shapes });
+          return true;
+        }
+        case 'invalid':
+          finished = true;
+          handlers.onInvalid(reply.errors);
+          return true;
+        case 'failed':
+          finished = true;
+          handlers.onFailed(reply.error);
+          return true;
+      }
+    } catch (e) {
+      finished = true;
+      handlers.onFailed(`${req.fileName}: the simulation's trace could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+      return true;
+    }
+  };
+
+  const runHere = (): SimulationRun => {
+    // One chunk at the end: nothing is waiting for progress while the page is busy anyway.
+    const ran = runInPage({ ...req, type: 'run', runId, chunkMs: Infinity }, (reply) => void receive(reply));
+    ran?.catch((e: unknown) => {
+      if (finished) return;
+      finished = true;
+      handlers.onFailed(`${req.fileName}: the simulator could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    return { runId, inWorker: false, cancel: () => void (finished = true) };
+  };
+
+  if (options.inPage || !workersAvailable()) return runHere();
+
+  let worker: Worker | null = idleWorker ?? newWorker();
+  idleWorker = null;
+  const release = (reuse: boolean) => {
+    const w = worker;
+    worker = null;
+    if (!w) return;
+    w.onmessage = null;
+    w.onerror = null;
+    if (reuse && idleWorker === null) idleWorker = w;
+    else w.terminate();
+  };
+  worker.onmessage = (e: MessageEvent<SimReply>) => {
+    if (receive(e.data)) release(e.data.type !== 'failed');
+  };
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    release(false);
+    if (finished) return;
+    if (replies === 0) {
+      // The worker script never ran (blocked, or not served): run here instead.
+      workersBroken = true;
+      runHere();
+    } else {
+      finished = true;
+      handlers.onFailed(`${req.fileName}: the simulation worker stopped: ${e.message || 'unknown error'}`);
+    }
+  };
+  const request: SimRequest = { ...req, type: 'run', runId };
+  worker.postMessage(request);
+  return {
+    runId,
+    inWorker: true,
+    cancel: () => {
+      finished = true;
+      release(false);
+    },
+  };
+}

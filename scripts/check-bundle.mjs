@@ -7,7 +7,13 @@
 //   <packetarium-scene> script (packetarium-embed.js + imports)  <= 10 KB gzipped
 //   simulation worker (assets/sim-worker-*.js, one self-contained file:
 //             the simulator, run off the page's main thread)      <= 230 KB gzipped
-//   the ladder-only path (initial + simulation + ladder) loads no three.js at all.
+//   page before the worker (initial script + scene chunk: what an
+//             embed page fetches before it starts the worker)     <= 165 KB gzipped
+//   the ladder-only path (initial + scene chunk + ladder) loads no three.js at all.
+//   no chunk the page loads with a worker (initial, scene, ladder, 3D) holds zod, yaml, the scene
+//   validation or the simulator: they are in the worker, and in the page only in the fallback chunk
+//   (src/store/sim-worker-run.ts, a dynamic import used where there is no worker). Checked by
+//   marker strings of each, which must also be found in the worker (so a renamed marker fails).
 //
 // Usage: node scripts/check-bundle.mjs [distDir]   (default: dist; `npm run check:bundle`)
 // Reads distDir/.vite/manifest.json (vite.config.ts sets build.manifest). Exits 1 over budget.
@@ -16,7 +22,15 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const KB = 1000; // kB as vite reports them (conservative next to KiB)
-const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB, worker: 230 * KB };
+const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB, worker: 230 * KB, beforeWorker: 165 * KB };
+
+/** Strings only the simulator side holds: a page chunk containing one has the simulator in it. */
+const SIMULATOR_MARKERS = [
+  { what: 'zod', marker: 'ZodError' },
+  { what: 'yaml', marker: 'YAMLParseError' },
+  { what: 'the scene validation (src/scenario/validate.ts)', marker: 'a mapping (key: value)' },
+  { what: 'the simulation kernel (src/sim/kernel.ts)', marker: 'too many pending events' },
+];
 
 const dist = resolve(process.argv[2] ?? 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');
@@ -74,7 +88,8 @@ function report(label, files, budget) {
 }
 console.log(`embed bundle sizes in ${dist}`);
 report('initial script (embed.html)', initial, BUDGETS.initial);
-report('simulation chunk (lazy: zod, yaml, simulator)', sim);
+report('scene chunk (lazy: scene texts, trace readers, describe; the simulator is in the worker)', sim);
+report('page before the worker (initial script + scene chunk)', new Set([...initial, ...sim]), BUDGETS.beforeWorker);
 report('ladder chunk (lazy)', ladder);
 if (!threeKey) failures.push('no lazily loaded 3D chunk (Scene3D) among the dynamic imports of embed.html: is the 3D view still lazy?');
 report('3D chunk (lazy: three, @react-three/fiber, view3d)', three, BUDGETS.threeD);
@@ -83,14 +98,30 @@ else failures.push('no src/embed/element.ts entry (packetarium-embed.js) in the 
 
 // The simulation worker is not in the manifest (Vite bundles workers on their own): find it by name.
 const assetsDir = join(dist, 'assets');
-const workerFiles = existsSync(assetsDir) ? readdirSync(assetsDir).filter((f) => /^sim-worker-.*\.js$/.test(f)).map((f) => `assets/${f}`) : [];
+const manifestFiles = new Set(Object.values(manifest).map((c) => c.file));
+const workerFiles = existsSync(assetsDir)
+  ? readdirSync(assetsDir)
+      .filter((f) => /^sim-worker-.*\.js$/.test(f) && !manifestFiles.has(`assets/${f}`))
+      .map((f) => `assets/${f}`)
+  : [];
 if (workerFiles.length === 1) {
   report('simulation worker (self-contained)', new Set(workerFiles), BUDGETS.worker);
   const text = readFileSync(join(dist, workerFiles[0]), 'utf8');
   if (/^\s*import\b|\bimport\s*\(/m.test(text)) failures.push(`${workerFiles[0]} imports other chunks: the worker should be one file`);
   if (/WebGLRenderer/.test(text)) failures.push(`${workerFiles[0]} contains three.js (WebGLRenderer)`);
+  for (const { what, marker } of SIMULATOR_MARKERS) {
+    if (!text.includes(marker)) failures.push(`${workerFiles[0]} lacks the marker "${marker}" of ${what}: update SIMULATOR_MARKERS in scripts/check-bundle.mjs`);
+  }
 } else {
   failures.push(`expected one simulation worker (assets/sim-worker-*.js), found ${workerFiles.length}`);
+}
+
+// With a worker, the page must not download the simulator a second time.
+for (const f of new Set([...initial, ...sim, ...ladder, ...three])) {
+  const text = readFileSync(join(dist, f), 'utf8');
+  for (const { what, marker } of SIMULATOR_MARKERS) {
+    if (text.includes(marker)) failures.push(`${f} is loaded by the embed page but contains ${what} ("${marker}"): only the worker and the no-worker fallback may`);
+  }
 }
 
 // The ladder-only path must not contain three.js.

@@ -27,7 +27,7 @@ import { closeCompare } from './compare';
 import { playbackStore, speedFor } from './playback';
 import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
-import { startSimulation, type SimulationRun } from './sim-client';
+import { startSimulation, workersAvailable, type SimulationRun } from './sim-client';
 import { viewStore } from './view';
 
 export const PROGRESS_KEY = 'packetarium.lessons.progress';
@@ -75,6 +75,8 @@ export interface LessonState {
   tryVerdict: TryVerdict | null;
   /** While the exercise's run simulates (in the worker): how far it has got. */
   tryProgress: { simNs: number; durationNs: number } | null;
+  /** While a lesson opens and its scene's variants simulate (in the worker): how far the current one has got, and which of how many. */
+  stepProgress: { simNs: number; durationNs: number; part: number; parts: number } | null;
   /** Which run of the scene is on screen (`base`, `faults:N`, `try:...`). */
   shownRun: string;
 }
@@ -131,6 +133,7 @@ export const lessonStore = createStore<LessonState>()(() => ({
   tryValues: {},
   tryVerdict: null,
   tryProgress: null,
+  stepProgress: null,
   shownRun: 'base',
 }));
 
@@ -267,8 +270,77 @@ export function addLessonFile(text: string, fileName: string): LessonEntry {
   return entry;
 }
 
-/** Opens a lesson at a step (default: where the student left it). */
+/** The runs a lesson opening simulates (in the worker), if any; replaced or cancelled when the student navigates. */
+let stepRun: SimulationRun | null = null;
+/** Bumped whenever the lesson or step changes: a run started under an older value never lands. */
+let navigation = 0;
+/** Stops waiting for the scene the app is loading for a lesson. */
+let stopWaitingForScene: (() => void) | null = null;
+
+/** Stops the lesson's runs in progress (opening, or a step's variant): nothing of theirs lands. */
+function cancelStepRuns(): void {
+  navigation++;
+  stepRun?.cancel();
+  stepRun = null;
+  stopWaitingForScene?.();
+  stopWaitingForScene = null;
+  if (lessonStore.getState().stepProgress) lessonStore.setState({ stepProgress: null });
+}
+
+/**
+ * Makes sure the session has the runs steps `steps` show, simulating the missing ones one after the
+ * other in the simulation worker (progress in `stepProgress`), then calls `then`. Without a worker
+ * it calls `then` at once, and the session simulates what it lacks in this thread. Navigating
+ * (`cancelStepRuns`) drops the pending work: neither `then` nor `fail` is called.
+ */
+function withRuns(sess: LessonSession, steps: readonly number[], then: () => void, fail: (errors: string[]) => void): void {
+  const missing: { raw: LessonRun['raw']; key: string }[] = [];
+  for (const i of steps) {
+    const v = sess.rawFor(i);
+    if (!sess.cachedRun(v.key) && !missing.some((m) => m.key === v.key)) missing.push(v);
+  }
+  if (missing.length === 0 || !workersAvailable()) return then();
+  const gen = navigation;
+  const current = () => gen === navigation && session === sess;
+  const stop = (errors: string[]) => {
+    stepRun = null;
+    lessonStore.setState({ stepProgress: null });
+    fail(errors);
+  };
+  const next = (k: number): void => {
+    if (k === missing.length) {
+      stepRun = null;
+      lessonStore.setState({ stepProgress: null });
+      return then();
+    }
+    const { raw, key } = missing[k];
+    const loaded = loadSceneData(raw);
+    if (!loaded.ok) return stop(sess.sceneErrors(loaded.errors, key));
+    const scene = loaded.scene;
+    lessonStore.setState({ stepProgress: { simNs: 0, durationNs: scene.duration, part: k + 1, parts: missing.length } });
+    stepRun = startSimulation(
+      { text: rawSceneText(raw), fileName: `${sess.lesson.scene} (${key})` },
+      {
+        onProgress: (pr) => {
+          if (current()) lessonStore.setState({ stepProgress: { simNs: pr.simNs, durationNs: pr.durationNs, part: k + 1, parts: missing.length } });
+        },
+        onDone: (r) => {
+          if (!current()) return;
+          sess.addRun(raw, key, scene, r.index);
+          next(k + 1);
+        },
+        onInvalid: (errors) => void (current() && stop(errors)),
+        onFailed: (error) => void (current() && stop([error])),
+      },
+    );
+  };
+  next(0);
+}
+
+/** Opens a lesson at a step (default: where the student left it). Its runs simulate in the worker. */
 export function openLesson(id: string, step?: number): void {
+  cancelTry();
+  cancelStepRuns();
   const entry = lessonStore.getState().entries.find((e) => e.id === id);
   lessonStore.setState({ open: true, active: id, runErrors: [], tryVerdict: null, busy: !!entry?.lesson });
   setActive(id);
@@ -280,42 +352,63 @@ export function openLesson(id: string, step?: number): void {
     return;
   }
   const target = Math.min(step ?? lessonStore.getState().progress.lessons[id]?.step ?? -1, lesson.steps.length - 1);
+  const gen = navigation;
+  const failed = (errors: string[]) => lessonStore.setState({ busy: false, runErrors: errors.map((e) => `${lesson.file}: ${e}`) });
   const start = () => {
+    if (gen !== navigation) return;
     const sc = sceneStore.getState();
     const base = sc.status === 'ready' && sc.name === lesson.scene && sc.scene && sc.index ? { scene: sc.scene, index: sc.index } : undefined;
+    let sess: LessonSession;
     try {
-      session = new LessonSession(lesson, src.text, { base });
-      const run = session.runFor(0);
-      const errors = checkLessonRefs(lesson, run.scene, session.raw).map(formatLessonError);
-      const moments = session.stepMoments();
-      moments.forEach((m, i) => {
-        if (!m.met) errors.push(`${lesson.file}:${lesson.steps[i].blockLine}: step ${i + 1} ("${lesson.steps[i].title}"): its until condition never holds in the scene`);
-      });
-      lessonStore.setState({ runErrors: errors, busy: false, shownRun: base ? 'base' : '' });
-      goto(target);
+      sess = session = new LessonSession(lesson, src.text, { base });
     } catch (e) {
-      lessonStore.setState({ busy: false, runErrors: [`${lesson.file}: ${e instanceof Error ? e.message : String(e)}`] });
+      return failed([e instanceof Error ? e.message : String(e)]);
     }
+    // Every variant the steps show (the moments are resolved over all of them), in the worker.
+    const all = lesson.steps.map((_, i) => i);
+    withRuns(
+      sess,
+      all.length ? all : [0],
+      () => {
+        try {
+          const run = sess.runFor(0);
+          const errors = checkLessonRefs(lesson, run.scene, sess.raw).map(formatLessonError);
+          const moments = sess.stepMoments();
+          moments.forEach((m, i) => {
+            if (!m.met) errors.push(`${lesson.file}:${lesson.steps[i].blockLine}: step ${i + 1} ("${lesson.steps[i].title}"): its until condition never holds in the scene`);
+          });
+          lessonStore.setState({ runErrors: errors, busy: false, shownRun: base ? 'base' : '' });
+          goto(target);
+        } catch (e) {
+          failed([e instanceof Error ? e.message : String(e)]);
+        }
+      },
+      failed,
+    );
   };
   const sc = sceneStore.getState();
   if (sc.name === lesson.scene && sc.status === 'ready') {
     setTimeout(start, 0);
     return;
   }
-  host.loadScene(lesson.scene);
+  // Listening first: the app may load the scene before `loadScene` returns (without a worker).
   const unsub = sceneStore.subscribe((s) => {
     if (s.name === lesson.scene && (s.status === 'ready' || s.status === 'error')) {
       unsub();
+      stopWaitingForScene = null;
       start();
     }
   });
+  stopWaitingForScene = unsub;
+  host.loadScene(lesson.scene);
 }
 
 /** Back to the catalogue. */
 export function closeLesson(): void {
   cancelTry();
+  cancelStepRuns();
   session = null;
-  lessonStore.setState({ active: null, step: -1, highlight: null, runErrors: [], presenter: false, tryVerdict: null });
+  lessonStore.setState({ active: null, step: -1, busy: false, highlight: null, runErrors: [], presenter: false, tryVerdict: null });
   setActive(null);
 }
 
@@ -325,10 +418,26 @@ export function goto(i: number): void {
   if (!entry?.lesson || s.busy) return;
   const step = Math.max(-1, Math.min(entry.lesson.steps.length - 1, i));
   cancelTry();
+  cancelStepRuns();
   lessonStore.setState({ step });
   setProgress((l) => ({ ...l, step, visited: step >= 0 && !l.visited.includes(step) ? [...l.visited, step].sort((a, b) => a - b) : l.visited }));
-  applyStep(step);
-  markCompleteIfDone();
+  const show = () => {
+    applyStep(step);
+    markCompleteIfDone();
+  };
+  const sess = session;
+  if (!sess || sess.cachedRun(sess.rawFor(Math.max(0, step)).key)) return show();
+  // A variant not simulated yet (e.g. dropped from the cache): in the worker, the panel busy meanwhile.
+  lessonStore.setState({ busy: true });
+  withRuns(
+    sess,
+    [Math.max(0, step)],
+    () => {
+      lessonStore.setState({ busy: false });
+      show();
+    },
+    (errors) => lessonStore.setState({ busy: false, runErrors: errors.map((e) => `${entry.lesson!.file}: ${e}`) }),
+  );
 }
 
 export const nextStep = () => goto(lessonStore.getState().step + 1);

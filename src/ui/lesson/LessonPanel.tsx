@@ -254,6 +254,18 @@ function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step:
   );
 }
 
+/** While the lesson's runs simulate (in the worker): which scene, and how far it has got. */
+function LessonBusy({ scene }: { scene: string }) {
+  const p = useStore(lessonStore, (s) => s.stepProgress);
+  return (
+    <div className="lesson-busy" data-testid="lesson-busy" role="status" aria-live="polite">
+      Simulating {scene}
+      {p && p.parts > 1 ? ` (run ${p.part} of ${p.parts})` : ''}…{' '}
+      {p && <progress data-testid="lesson-progress" max={1} value={p.durationNs > 0 ? Math.min(1, p.simNs / p.durationNs) : 0} />}
+    </div>
+  );
+}
+
 function Player({ entry }: { entry: LessonEntry }) {
   const step = useStore(lessonStore, (s) => s.step);
   const busy = useStore(lessonStore, (s) => s.busy);
@@ -312,7 +324,7 @@ function Player({ entry }: { entry: LessonEntry }) {
       </div>
       <div className="lesson-body" ref={body}>
         {runErrors.length > 0 && <LessonErrors file={lesson.file} errors={runErrors} />}
-        {busy && <div className="lesson-busy">Simulating {lesson.scene}…</div>}
+        {busy && <LessonBusy scene={lesson.scene} />}
         {!s ? (
           <div className="lesson-intro">
             <div className="lesson-kind">Lesson · {lesson.level} · {lesson.minutes} min</div>

@@ -95,6 +95,28 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.keyboard.press('p');
   await settled(page);
   assert.equal(await step(page), steps - 2);
+
+  // Opening lesson 6 (a heavier scene): the page keeps drawing frames while its runs compute.
+  await page.click('text=← All lessons');
+  await page.waitForSelector('[data-testid=lesson-catalogue]');
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.__lessonFrames = { busy: 0, done: false };
+    const tick = () => {
+      if (document.querySelector('.lesson-busy, [data-testid=loading]')) w.__lessonFrames.busy++;
+      if (!w.__lessonFrames.done) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.locator('.lesson-card', { hasText: /retry/i }).first().click();
+  await page.waitForSelector('[data-testid=lesson-player]');
+  await page.waitForFunction(() => !document.querySelector('.lesson-busy') && /retry/i.test(document.querySelector('[data-testid=lesson-title]')?.textContent ?? ''), null, { timeout: 60_000 });
+  const frames = await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.__lessonFrames.done = true;
+    return w.__lessonFrames.busy;
+  });
+  assert.ok(frames >= 3, `frames drawn while lesson 6 computes: ${frames}`);
   const errors = consoleErrors();
   assert.deepEqual(errors, [], 'no console errors');
 }

@@ -22,13 +22,11 @@ import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { ClientPool } from '../../net/devices/clients/client-pool';
-import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
-import { Program } from '../program';
 import { registerApp } from '../registry';
-import { RrCaller, type CallerHost } from './caller';
-import { RrRows } from './trace-rows';
+import { RrCaller } from './caller';
+import { CallerProgram } from './caller-program';
 import { ByteSlab } from '../../sim/byte-slab';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { maxRate, parseRateSchedule, rateAt, type RateSchedule } from './rate-schedule';
@@ -53,7 +51,7 @@ export interface RrClientOptions {
 /** Source port of a population's clients. */
 const POOL_PORT = 40000;
 
-export class RrClient extends Program implements CallerHost {
+export class RrClient extends CallerProgram {
   private caller!: RrCaller;
   private socket: UdpSocket | null = null;
   private pool: ClientPool | null = null;
@@ -61,11 +59,6 @@ export class RrClient extends Program implements CallerHost {
   private startedAt = 0;
   /** Arrivals, client choice and think times. */
   readonly rng: RngStream;
-  /** Backoff jitter (its own stream: a change of retry policy leaves the arrivals alone). */
-  readonly retryRng: RngStream;
-  readonly rows: RrRows;
-  /** The kernel lane of attempt timeouts. */
-  private readonly timeoutLane: LaneId;
   private readonly rttOk: number[] = [];
   /** Where outgoing datagrams are encoded. */
   private readonly slab = new ByteSlab();
@@ -74,39 +67,10 @@ export class RrClient extends Program implements CallerHost {
     device: IpDevice,
     private readonly o: RrClientOptions,
   ) {
-    super(device);
+    super(device, 'rr-client:retry');
     this.rng = device.stack.rng('rr-client');
-    this.retryRng = device.stack.rng('rr-client:retry');
-    this.rows = new RrRows(device);
-    this.timeoutLane = device.ctx.kernel.lane();
   }
 
-  override get now(): number {
-    return super.now;
-  }
-  /**
-   * The caller's timers and the per-request ones, straight on the kernel: cheaper than
-   * {@link Program.after} for millions of them. Their handlers check that the program still runs,
-   * and the caller cancels its own when closed.
-   */
-  timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
-    return this.device.ctx.kernel.after(delayNs, fn, arg);
-  }
-  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
-    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
-  }
-  cancelTimer(id: TimerId): void {
-    this.device.ctx.kernel.cancel(id);
-  }
-  state(key: string, value: string): void {
-    this.device.state(key, value);
-  }
-  log(line: string): void {
-    this.print(line);
-  }
-  get node(): object {
-    return this.device;
-  }
 
   protected main(): void {
     const { dst, port } = this.o;

@@ -30,15 +30,14 @@ import { UDP_HEADER_BYTES } from '../../protocols/udp/udp';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
-import type { LaneId, TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
 import { parseArgs } from '../command';
-import { Program } from '../program';
 import { registerApp } from '../registry';
-import { RrCaller, type CallerHost, type CallOutcome } from './caller';
+import { RrCaller, type CallOutcome } from './caller';
+import { CallerProgram } from './caller-program';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { parseTarget } from './rr-client';
-import { nodeRefs, RrRows } from './trace-rows';
+import { nodeRefs } from './trace-rows';
 import { ByteSlab } from '../../sim/byte-slab';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
@@ -65,16 +64,11 @@ class Job {
   ) {}
 }
 
-export class RrServer extends Program implements CallerHost {
+export class RrServer extends CallerProgram {
   private socket: UdpSocket | null = null;
   private readonly queue: Job[] = [];
   private busy = 0;
   private caller: RrCaller | null = null;
-  /** Backoff jitter of the calls to the next tier. */
-  readonly retryRng: RngStream;
-  readonly rows: RrRows;
-  /** The kernel lane of attempt timeouts. */
-  private readonly timeoutLane: LaneId;
   private readonly serviceRng: RngStream;
   readonly counts = { received: 0, served: 0, shed: 0, errors: 0 };
   private readonly refs: { lastRoot: number };
@@ -89,39 +83,9 @@ export class RrServer extends Program implements CallerHost {
     device: IpDevice,
     private readonly o: RrServerOptions,
   ) {
-    super(device);
-    this.retryRng = device.stack.rng('rr-server:retry');
+    super(device, 'rr-server:retry');
     this.serviceRng = device.stack.rng('rr-server:service');
     this.refs = nodeRefs(device);
-    this.rows = new RrRows(device);
-    this.timeoutLane = device.ctx.kernel.lane();
-  }
-
-  override get now(): number {
-    return super.now;
-  }
-  /**
-   * The caller's timers and the per-request ones, straight on the kernel: cheaper than
-   * {@link Program.after} for millions of them. Their handlers check that the program still runs,
-   * and the caller cancels its own when closed.
-   */
-  timer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
-    return this.device.ctx.kernel.after(delayNs, fn, arg);
-  }
-  timeoutTimer<A>(delayNs: number, fn: (arg: A) => void, arg: A): TimerId {
-    return this.device.ctx.kernel.afterInLane(this.timeoutLane, delayNs, fn, arg);
-  }
-  cancelTimer(id: TimerId): void {
-    this.device.ctx.kernel.cancel(id);
-  }
-  state(key: string, value: string): void {
-    this.device.state(key, value);
-  }
-  log(line: string): void {
-    this.print(line);
-  }
-  get node(): object {
-    return this.device;
   }
 
   /** The root's difference from the last one written on this node (and makes it the last). */

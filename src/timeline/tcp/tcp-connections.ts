@@ -155,7 +155,7 @@ export function timeSequenceGraph(trace: Trace, conn: Pick<TcpConnectionInfo, 'n
   for (let r = 0; r < trace.length; r++) if (trace.kind[r] === RecordKind.Drop && trace.packet[r] >= 0) lostPackets.add(trace.packet[r]);
   const segments: TsgSegment[] = [];
   const acks: Step<number>[] = [];
-  const window: Step<number>[] = [];
+  const windowEdge: Step<number>[] = [];
   let isn: number | undefined;
   let highest = -1;
   for (let r = 0; r < trace.length; r++) {
@@ -185,8 +185,8 @@ export function timeSequenceGraph(trace: Trace, conn: Pick<TcpConnectionInfo, 'n
       if (isn === undefined) continue;
       const ack = (h.ack - isn) >>> 0;
       acks.push({ time: trace.arrival[r], value: ack });
-      window.push({ time: trace.arrival[r], value: ack + h.window });
+      windowEdge.push({ time: trace.arrival[r], value: ack + h.window });
     }
   }
-  return { isn, segments, acks, window };
+  return { isn, segments, acks, window: windowEdge };
 }

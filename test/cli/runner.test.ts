@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
@@ -9,7 +10,8 @@ import { RecordKind, type Trace } from '../../src/sim/trace';
 import { DEFAULT_START_EPOCH_NS } from '../../src/timeline/pcapng';
 import { readPcapng } from '../../src/timeline/pcapng-read';
 
-const CWD = '/work/main';
+/** The package root, wherever the repository is cloned. */
+const CWD = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'packetarium-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

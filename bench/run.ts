@@ -40,12 +40,14 @@ async function main(): Promise<void> {
   process.stderr.write(`kernel hold model (${RUNS} runs) `);
   const kernel = measure(['kernel']);
   const baseline = measure(['baseline']);
+  const bare = measure(['bare']);
   process.stderr.write(`\nbench-chain (${RUNS} runs) `);
   const chain = measure(['chain', 'scenes/bench-chain.yaml']);
   process.stderr.write(`\nbench-retry-storm (${RUNS} runs) `);
   const storm = measure(['storm', 'scenes/bench-retry-storm.yaml']);
   process.stderr.write('\n');
 
+  const ns3 = measureNs3();
   const browser = measureBrowser();
 
   const hashes = new Set(chain.map((r) => r.traceHash));
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
       eventsPerSec: Math.round(med(kernel, 'eventsPerSec')),
       baselineObjectHeapEventsPerSec: Math.round(med(baseline, 'eventsPerSec')),
       ratioVsBaseline: Number((med(kernel, 'eventsPerSec') / med(baseline, 'eventsPerSec')).toFixed(2)),
+      bareTypedArrayHeapEventsPerSec: Math.round(med(bare, 'eventsPerSec')),
+      ratioVsBareHeap: Number((med(kernel, 'eventsPerSec') / med(bare, 'eventsPerSec')).toFixed(2)),
       target: 5_000_000,
+      targetRatioVsBareHeap: 0.7,
     },
     benchChain: {
       packetHops: chain[0].packetHops,
@@ -86,13 +91,21 @@ async function main(): Promise<void> {
       deterministic: new Set(storm.map((r) => r.traceHash)).size === 1,
       target: { eventsPerSec: 1_000_000 },
     },
+    ns3:
+      'error' in ns3
+        ? ns3
+        : { ...ns3, ratio: Number((med(chain, 'packetHopsPerSec') / Number(ns3.packetHopsPerSec)).toFixed(2)), targetRatio: 3 },
     browser,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const k = results.kernel;
   const c = results.benchChain;
   console.log(`kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`);
+  console.log(`kernel/bare: ${k.ratioVsBareHeap}x of a bare typed-array heap's ${(k.bareTypedArrayHeapEventsPerSec / 1e6).toFixed(2)} M events/s in the same hold model (target at least 0.7)`);
   console.log(`bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`);
+  const n = results.ns3;
+  if ('error' in n) console.log(`ns-3:        not measured: ${n.error}`);
+  else console.log(`ns-3:        ${Math.round(Number(n.packetHopsPerSec) / 1000)} k packet-hops/s on the same chain (ns-3 ${n.version}, median of ${n.runs}); Packetarium ${n.ratio}x ns-3 (target at least 3x)`);
   console.log(`memory:      peak RSS ${c.peakRssMB} MB (trace ${c.traceMB} MB; target < 200 MB); same hash every run: ${c.deterministic}`);
   const s = results.benchRetryStorm;
   console.log(
@@ -119,6 +132,42 @@ interface StormFigures {
   longestTaskMs: number;
   framesWhileComputing: number;
   computeMs: number;
+}
+
+/**
+ * The same chain in ns-3 (bench/ns3/udp-echo-chain.cc), when Debian's ns-3 is installed
+ * (`apt-get install libns3-dev`): compiled here with g++, run a few times, medians reported.
+ */
+function measureNs3(): Record<string, number | string> {
+  const pc = spawnSync('pkg-config', ['--modversion', 'ns3-core'], { encoding: 'utf8' });
+  if (pc.status !== 0) return { error: 'ns-3 not installed (apt-get install libns3-dev)' };
+  const version = pc.stdout.trim();
+  const cflags = spawnSync('pkg-config', ['--cflags', 'ns3-core'], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean);
+  const exe = `${OUT_DIR}/.build/udp-echo-chain`;
+  // Linked against the modules it uses only: ns-3's .pc files name optional libraries (GSL) that
+  // may not be installed.
+  const libs = ['core', 'network', 'internet', 'point-to-point', 'applications'].map((m) => `-lns3-${m}`);
+  process.stderr.write('ns-3 chain: compiling ');
+  const cc = spawnSync('g++', ['-O2', '-std=c++17', '-o', exe, 'bench/ns3/udp-echo-chain.cc', ...cflags, ...libs], { encoding: 'utf8' });
+  if (cc.status !== 0) return { error: `g++ failed: ${cc.stderr.trim().split('\n').slice(-2).join(' ')}` };
+  const runs = Math.min(RUNS, 3);
+  const out: Record<string, number | string>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(exe, [], { encoding: 'utf8', timeout: 300_000 });
+    if (r.status !== 0) return { error: `ns-3 run failed: ${(r.stderr || '').trim().slice(-200)}` };
+    out.push(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  return {
+    version,
+    runs,
+    echoes: out[0].echoes,
+    packetHops: out[0].packetHops,
+    events: out[0].events,
+    wallMs: Math.round(med(out, 'wallMs')),
+    packetHopsPerSec: Math.round(med(out, 'packetHopsPerSec')),
+  };
 }
 
 /** Frame time and first-frame time from headless Chromium (bench/browser/frame-time.mjs), when Chromium is there. */

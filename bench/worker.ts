@@ -1,12 +1,13 @@
 /**
  * One benchmark measurement per process (so memory figures are the run's own):
- *   node worker.mjs kernel | baseline | chain <scene file> | storm <scene file>
+ *   node worker.mjs kernel | baseline | bare | chain <scene file> | storm <scene file>
  * Prints one JSON line.
  */
 import { loadSceneFile, simulate } from '../src/cli/run-scene';
 import { Kernel } from '../src/sim/kernel';
 import { RngStream } from '../src/sim/rng';
 import { RecordKind } from '../src/sim/trace';
+import { bareHeapHold } from './bare-heap';
 import { ObjectHeapQueue } from './object-heap-queue';
 
 const PENDING = 10_000;
@@ -41,6 +42,13 @@ function holdBaseline(): Record<string, number> {
   for (let i = 0; i < HOLD_EVENTS; i++) q.step();
   const ms = performance.now() - t0;
   return { events: HOLD_EVENTS, wallMs: ms, eventsPerSec: HOLD_EVENTS / (ms / 1000) };
+}
+
+/** The same hold model on a bare typed-array heap: the ceiling for the kernel (bench/bare-heap.ts). */
+function holdBare(): Record<string, number> {
+  const rng = new RngStream(1, 'bench:hold');
+  const delays = new Float64Array(4096).map(() => 1 + Math.floor(rng.exponential(1000)));
+  return { events: HOLD_EVENTS, ...bareHeapHold(PENDING, HOLD_EVENTS, delays) };
 }
 
 function chain(file: string): Record<string, number | string> {
@@ -96,9 +104,9 @@ function storm(file: string): Record<string, number | string> {
 }
 
 const [what, arg] = process.argv.slice(2);
-const result = what === 'kernel' ? holdKernel() : what === 'baseline' ? holdBaseline() : what === 'chain' ? chain(arg) : what === 'storm' ? storm(arg) : undefined;
+const result = what === 'kernel' ? holdKernel() : what === 'baseline' ? holdBaseline() : what === 'bare' ? holdBare() : what === 'chain' ? chain(arg) : what === 'storm' ? storm(arg) : undefined;
 if (!result) {
-  process.stderr.write('usage: worker kernel | baseline | chain <scene file> | storm <scene file>\n');
+  process.stderr.write('usage: worker kernel | baseline | bare | chain <scene file> | storm <scene file>\n');
   process.exit(2);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { buildNetwork } from '../scenario/build';
+import { SCENE_LIMITS } from '../scenario/limits';
 import { keyLogLines } from '../protocols/http/keylog';
 import { RecordKind } from '../sim/trace';
 import { rrSeries, rrSeriesCsv } from '../timeline/metrics';
@@ -42,9 +43,17 @@ function main(argv: string[]): number {
       process.stdout.write(`[${t} ms] ${trace.nodes[trace.place[printed]].name}: ${trace.string(trace.code[printed])}\n`);
     }
   };
+  let overLimit = false;
   for (let t = Math.min(SLICE_NS, end); ; t = Math.min(t + SLICE_NS, end)) {
     kernel.runUntil(t);
     flush();
+    if (kernel.eventsExecuted > SCENE_LIMITS.events) {
+      process.stderr.write(
+        `stopped at ${t / 1e6} ms of ${end / 1e6} ms: the run passed ${SCENE_LIMITS.events.toLocaleString('en-US')} events, the limit for one run; what ran so far is written\n`,
+      );
+      overLimit = true;
+      break;
+    }
     if (t >= end) break;
   }
   const wallMs = performance.now() - wallStart;
@@ -84,7 +93,7 @@ function main(argv: string[]): number {
       `${JSON.stringify({ scene: scene.title, seed: args.seed ?? scene.seed, events, frames, drops, simTimeNs: kernel.now, wallMs: Math.round(wallMs), eventsPerSec: Math.round(events / (wallMs / 1000)), traceHash: trace.hash() })}\n`,
     );
   }
-  return 0;
+  return overLimit ? 1 : 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { compileMatch } from '../protocols/match';
 import { parseDuration } from '../sim/units';
-import { RecordKind } from '../sim/trace';
+import { isLinkDirection, Place, RecordKind } from '../sim/trace';
 import type { TimelineIndex } from '../timeline';
 import { readRrEvents, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../timeline/metrics';
 
@@ -220,22 +220,22 @@ function nodeId(index: TimelineIndex, name: string): number {
 function rowOn(index: TimelineIndex, row: number, place: string): boolean {
   const tr = index.trace;
   const dir = tr.dir[row];
-  if (dir <= 1) {
+  if (isLinkDirection(dir)) {
     const l = tr.links[tr.place[row]];
     if (!l) return false;
     return l.name === place || tr.nodes[l.a]?.name === place || tr.nodes[l.b]?.name === place;
   }
-  if (dir === 2) return tr.nodes[tr.place[row]]?.name === place;
+  if (dir === Place.Node) return tr.nodes[tr.place[row]]?.name === place;
   return tr.links[tr.place[row]]?.name === place;
 }
 
 function sender(index: TimelineIndex, row: number): number {
   const l = index.trace.links[index.trace.place[row]];
-  return index.trace.dir[row] === 0 ? l.a : l.b;
+  return index.trace.dir[row] === Place.AtoB ? l.a : l.b;
 }
 function receiver(index: TimelineIndex, row: number): number {
   const l = index.trace.links[index.trace.place[row]];
-  return index.trace.dir[row] === 0 ? l.b : l.a;
+  return index.trace.dir[row] === Place.AtoB ? l.b : l.a;
 }
 
 /** Checks that the names a condition uses exist in a trace (a lesson refers to its scene's ids). */

@@ -25,6 +25,11 @@ export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 /** Where a row happened: a direction on a link (0 = a to b, 1 = b to a), at a node, or a whole link. */
 export const Place = { AtoB: 0, BtoA: 1, Node: 2, Link: 3 } as const;
 
+/** Whether a row's `dir` is a direction of travel on a link (rather than a node or a whole link). */
+export function isLinkDirection(dir: number): boolean {
+  return dir === Place.AtoB || dir === Place.BtoA;
+}
+
 /** Bytes that may be shared by many frames (a payload forwarded unchanged over several hops). */
 export interface SharedBytes {
   readonly bytes: Uint8Array;

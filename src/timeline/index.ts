@@ -3,7 +3,7 @@
  * program output so far, device state at a moment, and the hops of one packet. Build the index
  * once per trace (`buildTimeline`); every query after that is a binary search plus a short scan.
  */
-import { RecordKind, type Trace } from '../sim/trace';
+import { isLinkDirection, Place, RecordKind, type Trace } from '../sim/trace';
 
 /** Protocol classes used for colouring and filtering. */
 export const ProtoClass = { Other: 0, ARP: 1, ICMP: 2, UDP: 3, TCP: 4 } as const;
@@ -87,7 +87,7 @@ export function buildTimeline(trace: Trace): TimelineIndex {
       startByRow[i] = trace.time[i];
     } else if (k === RecordKind.Drop) {
       motionRows[m++] = i;
-      startByRow[i] = trace.dir[i] <= 1 ? Math.min(trace.end[i], trace.time[i]) : trace.time[i];
+      startByRow[i] = isLinkDirection(trace.dir[i]) ? Math.min(trace.end[i], trace.time[i]) : trace.time[i];
     }
   }
   const motion = sortRowsBy(motionRows, startByRow);
@@ -121,7 +121,7 @@ export function buildTimeline(trace: Trace): TimelineIndex {
     const k = trace.kind[r];
     if (k === RecordKind.Log) logs[l++] = r;
     else if (k === RecordKind.State) {
-      if (trace.dir[r] === 3) linkStateLists[trace.place[r]]?.push(r);
+      if (trace.dir[r] === Place.Link) linkStateLists[trace.place[r]]?.push(r);
       else nodeStateLists[trace.place[r]]?.push(r);
     }
   }

@@ -2,7 +2,7 @@
  * The trace as JSON, for scripts and notebooks: topology, then one object per record with times
  * in ns and frames as hex. Produced in chunks so a large trace never becomes one giant string.
  */
-import { RecordKind, type Trace } from '../sim/trace';
+import { isLinkDirection, Place, RecordKind, type Trace } from '../sim/trace';
 
 const KIND_NAMES: Record<number, string> = {
   [RecordKind.FrameTx]: 'frame',
@@ -21,11 +21,11 @@ function hex(bytes: Uint8Array): string {
 export function recordToJson(trace: Trace, i: number): Record<string, unknown> {
   const kind = trace.kind[i];
   const base: Record<string, unknown> = { kind: KIND_NAMES[kind], time: trace.time[i] };
-  const onLink = trace.dir[i] === 0 || trace.dir[i] === 1;
-  const where = onLink || trace.dir[i] === 3 ? { link: trace.links[trace.place[i]].name } : { node: trace.nodes[trace.place[i]].name };
+  const onLink = isLinkDirection(trace.dir[i]);
+  const where = onLink || trace.dir[i] === Place.Link ? { link: trace.links[trace.place[i]].name } : { node: trace.nodes[trace.place[i]].name };
   switch (kind) {
     case RecordKind.FrameTx:
-      return { ...base, ...where, dir: trace.dir[i] === 0 ? 'a>b' : 'b>a', end: trace.end[i], arrival: trace.arrival[i], packet: trace.packet[i], bytes: hex(trace.frameBytes(trace.frame[i])) };
+      return { ...base, ...where, dir: trace.dir[i] === Place.AtoB ? 'a>b' : 'b>a', end: trace.end[i], arrival: trace.arrival[i], packet: trace.packet[i], bytes: hex(trace.frameBytes(trace.frame[i])) };
     case RecordKind.Drop:
       return { ...base, ...where, started: trace.end[i], reason: trace.string(trace.code[i]), packet: trace.packet[i], bytes: trace.frame[i] >= 0 ? hex(trace.frameBytes(trace.frame[i])) : undefined };
     case RecordKind.State:

@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import type { Field, Layer } from '../protocols/codec';
 import { ContentType } from '../protocols/tls/constants';
 import type { Scene } from '../scenario/scene';
-import { RecordKind } from '../sim/trace';
+import { isLinkDirection, RecordKind } from '../sim/trace';
 import { playbackStore, selectionStore, useStore } from '../store';
 import { hopsOfPacket, stateAt, type TimelineIndex } from '../timeline';
 import { decryptedRecordsFor, plaintextHex, plaintextPreview } from '../timeline/tls-decrypt';
@@ -237,7 +237,7 @@ function FrameView({ index, row }: { index: TimelineIndex; row: number }) {
                 }}
               >
                 <span className="hop-time">{formatTime(tr.time[h])}</span>
-                <span className="hop-where">{tr.dir[h] <= 1 ? linkWhere(index, tr.place[h], tr.dir[h]) : tr.nodes[tr.place[h]]?.name}</span>
+                <span className="hop-where">{isLinkDirection(tr.dir[h]) ? linkWhere(index, tr.place[h], tr.dir[h]) : tr.nodes[tr.place[h]]?.name}</span>
                 <span className="hop-ttl">{tr.kind[h] === RecordKind.Drop ? 'dropped' : ttl !== null ? `TTL ${ttl}` : ''}</span>
               </div>
             );

@@ -1,7 +1,7 @@
 /** One trace row in words, for the event list and the inspector: where, protocol, summary. */
 import { dissectFrame, type DissectedFrame } from '../protocols/dissect';
 import { registerBuiltinProtocols } from '../protocols/builtin';
-import { RecordKind } from '../sim/trace';
+import { isLinkDirection, Place, RecordKind } from '../sim/trace';
 import { frameProtocol, PROTO_NAMES, type TimelineIndex } from '../timeline';
 
 registerBuiltinProtocols();
@@ -40,7 +40,7 @@ export function linkWhere(index: TimelineIndex, link: number, dir: number): stri
   if (!l) return `link ${link}`;
   const a = nodeName(index, l.a);
   const b = nodeName(index, l.b);
-  return dir === 0 ? `${a} → ${b}` : dir === 1 ? `${b} → ${a}` : l.name;
+  return dir === Place.AtoB ? `${a} → ${b}` : dir === Place.BtoA ? `${b} → ${a}` : l.name;
 }
 
 /** The class used by filters and colours. */
@@ -66,12 +66,12 @@ export function describeRow(index: TimelineIndex, row: number): RowInfo {
     return { cls: rowClass(index, row), where: linkWhere(index, tr.place[row], tr.dir[row]), proto: d.protocol, summary: d.summary };
   }
   if (kind === RecordKind.Drop) {
-    const where = tr.dir[row] <= 1 ? linkWhere(index, tr.place[row], tr.dir[row]) : nodeName(index, tr.place[row]);
+    const where = isLinkDirection(tr.dir[row]) ? linkWhere(index, tr.place[row], tr.dir[row]) : nodeName(index, tr.place[row]);
     const what = tr.frame[row] >= 0 ? ` — ${dissectStored(index, tr.frame[row]).summary}` : '';
     return { cls: 'Drop', where, proto: 'DROP', summary: `${tr.string(tr.code[row])}${what}` };
   }
   if (kind === RecordKind.State) {
-    const where = tr.dir[row] === 3 ? (tr.links[tr.place[row]]?.name ?? '?') : nodeName(index, tr.place[row]);
+    const where = tr.dir[row] === Place.Link ? (tr.links[tr.place[row]]?.name ?? '?') : nodeName(index, tr.place[row]);
     const v = tr.string(tr.frame[row]);
     return { cls: 'State', where, proto: 'state', summary: v === '' ? `${tr.string(tr.code[row])} removed` : `${tr.string(tr.code[row])} = ${v}` };
   }

@@ -6,7 +6,7 @@
 import { useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
-import { RecordKind } from '../sim/trace';
+import { isLinkDirection, RecordKind } from '../sim/trace';
 import { playbackStore } from '../store/playback';
 import { upperBound, type TimelineIndex } from '../timeline';
 import { DROP_COLOR } from './colors';
@@ -25,7 +25,7 @@ function collisionTracks(index: TimelineIndex): { hubs: Track[]; links: Track[] 
   const byLink = new Map<number, number[]>();
   for (let i = 0; i < index.order.length; i++) {
     const r = index.order[i];
-    if (tr.kind[r] !== RecordKind.Drop || tr.dir[r] > 1) continue;
+    if (tr.kind[r] !== RecordKind.Drop || !isLinkDirection(tr.dir[r])) continue;
     const reason = tr.string(tr.code[r]);
     if (!/^(late )?collision|excessive collisions/.test(reason)) continue;
     const link = tr.links[tr.place[r]];

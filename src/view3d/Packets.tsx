@@ -11,7 +11,7 @@
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
-import { RecordKind } from '../sim/trace';
+import { Place, RecordKind } from '../sim/trace';
 import { playbackStore } from '../store/playback';
 import { selectionStore } from '../store/selection';
 import { viewStore } from '../store/view';
@@ -210,8 +210,8 @@ function laneBar(buf: PacketBuffer, k: number, g: LinkGeom, dir: number, lane: n
 }
 
 function placeBar(buf: PacketBuffer, k: number, g: LinkGeom, dir: number, lo: number, hi: number, rgb: readonly [number, number, number], thick: number): void {
-  scratch.from.copy(dir === 0 ? g.a : g.b).addScaledVector(g.side, dir === 0 ? 1 : -1);
-  scratch.to.copy(dir === 0 ? g.b : g.a).addScaledVector(g.side, dir === 0 ? 1 : -1);
+  scratch.from.copy(dir === Place.AtoB ? g.a : g.b).addScaledVector(g.side, dir === Place.AtoB ? 1 : -1);
+  scratch.to.copy(dir === Place.AtoB ? g.b : g.a).addScaledVector(g.side, dir === Place.AtoB ? 1 : -1);
   scratch.p.lerpVectors(scratch.from, scratch.to, (lo + hi) / 2);
   buf.box(k, scratch.p, g.d, ((hi - lo) * g.len) / 2, thick / 2, rgb);
   drawnPackets.centers[k * 3] = scratch.p.x;
@@ -294,7 +294,7 @@ export function Packets({ index, links, nodePos }: { index: TimelineIndex; links
       const dir = tr.dir[r];
       const selected = (selPacket >= 0 && tr.packet[r] === selPacket) || r === selRow;
       const thick = selected ? 0.3 : 0.22;
-      if (dir === 2) {
+      if (dir === Place.Node) {
         // Dropped inside a node: a red cube falling out of it.
         const p = nodePos[tr.place[r]];
         if (!p) continue;

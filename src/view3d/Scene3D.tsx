@@ -7,7 +7,7 @@ import { addAfterEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Scene } from '../scenario/scene';
-import { RecordKind } from '../sim/trace';
+import { isLinkDirection, RecordKind } from '../sim/trace';
 import { useStore } from 'zustand';
 import { playbackStore } from '../store/playback';
 import { selectionStore } from '../store/selection';
@@ -167,7 +167,7 @@ function pickPacket(camera: THREE.Camera, rect: DOMRect, px: number, py: number,
 /** What the hover tooltip says about a row: drops give their reason. */
 function tooltipText(index: TimelineIndex, row: number): { title: string; detail: string; drop: boolean } {
   const tr = index.trace;
-  const where = tr.dir[row] <= 1 ? (tr.links[tr.place[row]]?.name ?? '?') : (tr.nodes[tr.place[row]]?.name ?? '?');
+  const where = isLinkDirection(tr.dir[row]) ? (tr.links[tr.place[row]]?.name ?? '?') : (tr.nodes[tr.place[row]]?.name ?? '?');
   const proto = tr.frame[row] >= 0 ? PROTO_NAMES[frameProtocol(index, tr.frame[row])] : 'frame';
   if (tr.kind[row] === RecordKind.Drop) {
     return { title: `✕ ${proto} dropped at ${where}`, detail: tr.string(tr.code[row]), drop: true };

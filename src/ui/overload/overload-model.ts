@@ -5,23 +5,13 @@
  * them together; most scenes hold one.
  */
 import type { Scene } from '../../scenario/scene';
-import { Place, RecordKind, type Trace } from '../../sim/trace';
+import type { Trace } from '../../sim/trace';
 import { readRrEvents, rrSeriesFrom, serverSeriesFrom, type RrNodeEvents, type RrWindow, type ServerWindow } from '../../timeline/metrics';
+import { traceHasStateKey } from '../../timeline/state-keys';
 
 /** Whether the trace has request/response (overload lab) rows. */
 export function traceHasRr(trace: Trace): boolean {
-  const seen = new Map<number, boolean>();
-  for (let r = 0; r < trace.length; r++) {
-    if (trace.kind[r] !== RecordKind.State || trace.dir[r] !== Place.Node) continue;
-    const code = trace.code[r];
-    let yes = seen.get(code);
-    if (yes === undefined) {
-      yes = trace.string(code).startsWith('rr.');
-      seen.set(code, yes);
-    }
-    if (yes) return true;
-  }
-  return false;
+  return traceHasStateKey(trace, (key) => key.startsWith('rr.'));
 }
 
 /** One system under load: its load clients and the servers they reach. */

@@ -3,24 +3,13 @@ import { formatIpv4 } from '../../protocols/addr';
 import { readU16 } from '../../protocols/bytes';
 import { ETHERTYPE_IPV4 } from '../../protocols/ethernet/ethernet';
 import { IP_PROTO_TCP, readIpv4Dst, readIpv4Protocol, readIpv4Src } from '../../protocols/ipv4/ipv4';
-import { RecordKind, Place, type Trace } from '../../sim/trace';
+import { RecordKind, type Trace } from '../../sim/trace';
 import type { TcpConnectionInfo } from '../../timeline/tcp/tcp-connections';
+import { traceHasStateKey } from '../../timeline/state-keys';
 
 /** Whether the trace has any TCP connection state (cheap: one string look-up per distinct key). */
 export function traceHasTcp(trace: Trace): boolean {
-  const seen = new Map<number, boolean>();
-  for (let r = 0; r < trace.length; r++) {
-    if (trace.kind[r] !== RecordKind.State || trace.dir[r] !== Place.Node) continue;
-    const code = trace.code[r];
-    let yes = seen.get(code);
-    if (yes === undefined) {
-      const key = trace.string(code);
-      yes = key.startsWith('tcp ') && key.includes('>');
-      seen.set(code, yes);
-    }
-    if (yes) return true;
-  }
-  return false;
+  return traceHasStateKey(trace, (key) => key.startsWith('tcp ') && key.includes('>'));
 }
 
 /** The TCP 4-tuple of a frame row, or undefined if it is not TCP over IPv4. */

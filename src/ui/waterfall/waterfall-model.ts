@@ -4,7 +4,8 @@
  * line) and its span, and the coloured phases of a row.
  */
 import { parseWaterfallKey } from '../../apps/page-load/waterfall-keys';
-import { Place, RecordKind, type Trace } from '../../sim/trace';
+import { RecordKind, type Trace } from '../../sim/trace';
+import { traceHasStateKey } from '../../timeline/state-keys';
 import { waterfall, type WaterfallRow } from '../../timeline/waterfall';
 
 /** A bar's phases, in the order they happen, with their colours (the legend's order). */
@@ -34,19 +35,7 @@ export interface PageLoadGroup {
 
 /** Whether the trace has any page-load rows (cheap: stops at the first). */
 export function traceHasPageLoads(trace: Trace): boolean {
-  const seen = new Map<number, boolean>();
-  for (let r = 0; r < trace.length; r++) {
-    if (trace.kind[r] !== RecordKind.State || trace.dir[r] !== Place.Node) continue;
-    const code = trace.code[r];
-    let yes = seen.get(code);
-    if (yes === undefined) {
-      const key = trace.string(code);
-      yes = key.startsWith('page ') && parseWaterfallKey(key) !== undefined;
-      seen.set(code, yes);
-    }
-    if (yes) return true;
-  }
-  return false;
+  return traceHasStateKey(trace, (key) => key.startsWith('page ') && parseWaterfallKey(key) !== undefined);
 }
 
 /** Every page load in the trace, by node (trace order) then load. */

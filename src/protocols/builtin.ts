@@ -21,11 +21,12 @@ let registered = false;
 export function registerBuiltinProtocols(): void {
   if (registered) return;
   registered = true;
-  registerEtherType(ETHERTYPE_ARP, dissectArp);
+  // Colour classes in the legend's order: ARP, ICMP, UDP, TCP (IPv4 of another protocol is Other).
+  registerEtherType(ETHERTYPE_ARP, dissectArp, { name: 'ARP', color: '#f5c542' });
   registerEtherType(ETHERTYPE_IPV4, dissectIpv4);
-  registerIpProtocol(IP_PROTO_ICMP, dissectIcmp);
-  registerIpProtocol(IP_PROTO_TCP, dissectTcp);
-  registerIpProtocol(IP_PROTO_UDP, dissectUdp);
+  registerIpProtocol(IP_PROTO_ICMP, dissectIcmp, { name: 'ICMP', color: '#4fd1c5' });
+  registerIpProtocol(IP_PROTO_UDP, dissectUdp, { name: 'UDP', color: '#b388ff' });
+  registerIpProtocol(IP_PROTO_TCP, dissectTcp, { name: 'TCP', color: '#63b3ff' });
   registerUdpPort(RR_PORT, dissectRr);
   registerUdpPort(DNS_PORT, dissectDns);
   registerUdpPort(QUIC_UDP_PORT, dissectQuic);

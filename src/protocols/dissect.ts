@@ -5,6 +5,7 @@
  */
 
 import type { Layer } from './codec';
+import { registerColorClass, type ColorClass } from './color-class';
 import type { DissectContext, DissectStep, DissectTable, Dissector } from './dissect-types';
 import { describeEthernet, etherTypeName, ETHERNET_HEADER_BYTES, readEtherType } from './ethernet/ethernet';
 import { bytesLabel, hex, hexBytes } from './format';
@@ -18,14 +19,19 @@ const tables: Record<DissectTable, Map<number, Dissector>> = {
   tcpPort: new Map(),
 };
 
-/** Registers the dissector for an EtherType (replacing any earlier one). */
-export function registerEtherType(type: number, dissector: Dissector): void {
+/**
+ * Registers the dissector for an EtherType (replacing any earlier one), and the colour class its
+ * frames are drawn in, if they have one of their own.
+ */
+export function registerEtherType(type: number, dissector: Dissector, colorClass?: ColorClass): void {
   tables.etherType.set(type, dissector);
+  if (colorClass) registerColorClass('etherType', type, colorClass);
 }
 
-/** Registers the dissector for an IP protocol number (replacing any earlier one). */
-export function registerIpProtocol(num: number, dissector: Dissector): void {
+/** Registers the dissector for an IP protocol number (replacing any earlier one), with its colour class. */
+export function registerIpProtocol(num: number, dissector: Dissector, colorClass?: ColorClass): void {
   tables.ipProtocol.set(num, dissector);
+  if (colorClass) registerColorClass('ipProtocol', num, colorClass);
 }
 
 /**

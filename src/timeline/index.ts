@@ -3,12 +3,9 @@
  * program output so far, device state at a moment, and the hops of one packet. Build the index
  * once per trace (`buildTimeline`); every query after that is a binary search plus a short scan.
  */
+import { registerBuiltinProtocols } from '../protocols/builtin';
+import { colorClasses, colorClassOfFrame } from '../protocols/color-class';
 import { isLinkDirection, Place, RecordKind, type Trace } from '../sim/trace';
-
-/** Protocol classes used for colouring and filtering. */
-export const ProtoClass = { Other: 0, ARP: 1, ICMP: 2, UDP: 3, TCP: 4 } as const;
-export type ProtoClass = (typeof ProtoClass)[keyof typeof ProtoClass];
-export const PROTO_NAMES = ['Other', 'ARP', 'ICMP', 'UDP', 'TCP'] as const;
 
 /** A time-sorted index over one trace. */
 export interface TimelineIndex {
@@ -317,28 +314,24 @@ export function hopsOfPacket(index: TimelineIndex, packetId: number): number[] {
   return index.packetRows.get(packetId) ?? [];
 }
 
-/** Classifies frame bytes: ARP, ICMP, UDP, TCP or other, from the Ethernet and IPv4 headers. */
-export function classifyBytes(b: Uint8Array): ProtoClass {
-  if (b.length < 14) return ProtoClass.Other;
-  const et = (b[12] << 8) | b[13];
-  if (et === 0x0806) return ProtoClass.ARP;
-  if (et !== 0x0800 || b.length < 24) return ProtoClass.Other;
-  const p = b[23];
-  if (p === 1) return ProtoClass.ICMP;
-  if (p === 17) return ProtoClass.UDP;
-  if (p === 6) return ProtoClass.TCP;
-  return ProtoClass.Other;
-}
-
-/** Protocol class of a stored frame (cached). */
-export function frameProtocol(index: TimelineIndex, frameId: number): ProtoClass {
-  if (frameId < 0) return ProtoClass.Other;
+/**
+ * Colour class of a stored frame (cached): an index into `colorClasses()` of
+ * `protocols/color-class`, which each protocol registers with its dissector; 0 = other.
+ */
+export function frameProtocol(index: TimelineIndex, frameId: number): number {
+  if (frameId < 0) return 0;
   let c = index.frameProto[frameId];
   if (c < 0) {
-    c = classifyBytes(index.trace.frameBytes(frameId));
+    registerBuiltinProtocols();
+    c = colorClassOfFrame(index.trace.frameBytes(frameId));
     index.frameProto[frameId] = c;
   }
-  return c as ProtoClass;
+  return c;
+}
+
+/** The legend name of a colour class (`ARP`, `TCP`, ... or `Other`). */
+export function frameProtocolName(c: number): string {
+  return colorClasses()[c]?.name ?? 'Other';
 }
 
 /**

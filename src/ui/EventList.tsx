@@ -8,11 +8,12 @@ import { playbackStore, selectionStore, useStore } from '../store';
 import { upperBound, type TimelineIndex } from '../timeline';
 import { describeRow, rowClass, type RowClass } from './describe';
 import { formatTimeMs } from './format';
+import { protoColorClasses } from '../view3d/colors';
 
 const ROW_H = 22;
 const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
   { key: 'all', label: 'All', classes: null },
-  { key: 'frames', label: 'Frames', classes: ['ARP', 'ICMP', 'UDP', 'TCP', 'Other'] },
+  { key: 'frames', label: 'Frames', classes: protoColorClasses().map((c) => c.name) },
   { key: 'ARP', label: 'ARP', classes: ['ARP'] },
   { key: 'ICMP', label: 'ICMP', classes: ['ICMP'] },
   { key: 'UDP', label: 'UDP', classes: ['UDP'] },

@@ -13,7 +13,7 @@ import { selectionStore } from '../store/selection';
 import { viewStore } from '../store/view';
 import { useStore } from 'zustand';
 import { frameProtocol, lowerBound, upperBound, type TimelineIndex } from '../timeline';
-import { DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
+import { DROP_COLOR, protoColor } from '../view3d/colors';
 import { layoutScene } from '../view3d/layout';
 import { formatTime } from './format';
 import { dissectStored } from './describe';
@@ -109,7 +109,7 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
     const to = dir === 0 ? link.b : link.a;
     const sel = r === selRow || (selPacket >= 0 && tr.packet[r] === selPacket);
     if (tr.kind[r] === RecordKind.FrameTx) {
-      const color = PROTO_COLORS[frameProtocol(index, tr.frame[r])];
+      const color = protoColor(frameProtocol(index, tr.frame[r]));
       const ser = tr.end[r] - tr.time[r];
       const pts = `${x(from)},${y(tr.time[r])} ${x(from)},${y(tr.end[r])} ${x(to)},${y(tr.arrival[r])} ${x(to)},${y(tr.arrival[r] - ser)}`;
       shapes.push(

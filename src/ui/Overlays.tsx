@@ -1,6 +1,5 @@
 /** The help overlay, the error panel, the notice banner and the 3D legend. */
-import { PROTO_NAMES } from '../timeline';
-import { DEVICE_COLORS, DROP_COLOR, PROTO_COLORS, SELECTED_COLOR } from '../view3d/colors';
+import { DEVICE_COLORS, DROP_COLOR, protoColorClasses, SELECTED_COLOR } from '../view3d/colors';
 
 export const SHORTCUTS: [string, string][] = [
   ['Space', 'Play / pause'],
@@ -81,10 +80,10 @@ export function Legend() {
   return (
     <div className="legend" aria-label="Legend">
       <div className="legend-title">Packets (one bar per frame)</div>
-      {PROTO_NAMES.map((n, i) => (
-        <div key={n} className="legend-item">
-          <span className="swatch" style={{ background: PROTO_COLORS[i as 0] }} />
-          {n}
+      {protoColorClasses().map((c) => (
+        <div key={c.name} className="legend-item">
+          <span className="swatch" style={{ background: c.color }} />
+          {c.name}
         </div>
       ))}
       <div className="legend-item">

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { RecordKind } from '../sim/trace';
 import { playbackStore, useStore } from '../store';
 import { frameProtocol, type TimelineIndex } from '../timeline';
-import { DROP_COLOR, PROTO_COLORS } from '../view3d/colors';
+import { DROP_COLOR, protoColorClasses } from '../view3d/colors';
 import { formatTime } from './format';
 
 export function Scrubber({ index }: { index: TimelineIndex }) {
@@ -14,14 +14,15 @@ export function Scrubber({ index }: { index: TimelineIndex }) {
   const width = 1600;
   // Per-pixel counts per class, computed once per trace.
   const bins = useMemo(() => {
-    const classes = 6; // 5 protocol classes + drops
+    const drops = protoColorClasses().length; // the protocol classes, then drops
+    const classes = drops + 1;
     const counts = new Uint32Array(width * classes);
     const tr = index.trace;
     for (let i = 0; i < tr.length; i++) {
       const k = tr.kind[i];
       if (k !== RecordKind.FrameTx && k !== RecordKind.Drop) continue;
       const x = Math.min(width - 1, Math.floor((tr.time[i] / duration) * width));
-      const c = k === RecordKind.Drop ? 5 : frameProtocol(index, tr.frame[i]);
+      const c = k === RecordKind.Drop ? drops : frameProtocol(index, tr.frame[i]);
       counts[x * classes + c]++;
     }
     return { counts, classes };
@@ -33,7 +34,7 @@ export function Scrubber({ index }: { index: TimelineIndex }) {
     const ctx = cv.getContext('2d')!;
     const h = cv.height;
     ctx.clearRect(0, 0, width, h);
-    const colors = [...Object.values(PROTO_COLORS), DROP_COLOR];
+    const colors = [...protoColorClasses().map((c) => c.color), DROP_COLOR];
     let max = 1;
     for (let x = 0; x < width; x++) {
       let s = 0;

@@ -2,11 +2,12 @@
 import { dissectFrame, type DissectedFrame } from '../protocols/dissect';
 import { registerBuiltinProtocols } from '../protocols/builtin';
 import { isLinkDirection, Place, RecordKind } from '../sim/trace';
-import { frameProtocol, PROTO_NAMES, type TimelineIndex } from '../timeline';
+import { frameProtocol, frameProtocolName, type TimelineIndex } from '../timeline';
 
 registerBuiltinProtocols();
 
-export type RowClass = 'ARP' | 'ICMP' | 'UDP' | 'TCP' | 'Other' | 'Drop' | 'State' | 'Log';
+/** A frame's colour-class name (`ARP`, `TCP`, ..., `Other`: see `protocols/color-class`), or a kind of row. */
+export type RowClass = string;
 
 export interface RowInfo {
   readonly cls: RowClass;
@@ -48,7 +49,7 @@ export function rowClass(index: TimelineIndex, row: number): RowClass {
   const tr = index.trace;
   switch (tr.kind[row]) {
     case RecordKind.FrameTx:
-      return PROTO_NAMES[frameProtocol(index, tr.frame[row])];
+      return frameProtocolName(frameProtocol(index, tr.frame[row]));
     case RecordKind.Drop:
       return 'Drop';
     case RecordKind.State:

@@ -16,7 +16,7 @@ import { playbackStore } from '../store/playback';
 import { selectionStore } from '../store/selection';
 import { viewStore } from '../store/view';
 import { frameProtocol, framesInFlightInto, motionAt, type TimelineIndex } from '../timeline';
-import { DROP_COLOR, PROTO_COLORS, SELECTED_COLOR } from './colors';
+import { DROP_COLOR, protoColorClasses, SELECTED_COLOR } from './colors';
 import type { Vec3 } from './layout';
 import { LINK_Y } from './Links';
 
@@ -64,7 +64,7 @@ const toRgb = (hex: string) => {
   const c = new THREE.Color(hex);
   return [Math.round(c.r * 255), Math.round(c.g * 255), Math.round(c.b * 255)] as const;
 };
-const protoRgb = Object.values(PROTO_COLORS).map(toRgb);
+const protoRgb = protoColorClasses().map((c) => toRgb(c.color));
 const dropRgb = toRgb(DROP_COLOR);
 const selRgb = toRgb(SELECTED_COLOR);
 const AXIS_X = new THREE.Vector3(1, 0, 0);

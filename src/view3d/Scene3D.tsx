@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import { playbackStore } from '../store/playback';
 import { selectionStore } from '../store/selection';
 import { viewStore } from '../store/view';
-import { frameProtocol, PROTO_NAMES, type TimelineIndex } from '../timeline';
+import { frameProtocol, frameProtocolName, type TimelineIndex } from '../timeline';
 import { Collisions } from './Collisions';
 import { Device } from './Devices';
 import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
@@ -168,7 +168,7 @@ function pickPacket(camera: THREE.Camera, rect: DOMRect, px: number, py: number,
 function tooltipText(index: TimelineIndex, row: number): { title: string; detail: string; drop: boolean } {
   const tr = index.trace;
   const where = isLinkDirection(tr.dir[row]) ? (tr.links[tr.place[row]]?.name ?? '?') : (tr.nodes[tr.place[row]]?.name ?? '?');
-  const proto = tr.frame[row] >= 0 ? PROTO_NAMES[frameProtocol(index, tr.frame[row])] : 'frame';
+  const proto = tr.frame[row] >= 0 ? frameProtocolName(frameProtocol(index, tr.frame[row])) : 'frame';
   if (tr.kind[row] === RecordKind.Drop) {
     return { title: `✕ ${proto} dropped at ${where}`, detail: tr.string(tr.code[row]), drop: true };
   }

@@ -1,14 +1,20 @@
 /** Colours shared by the 3D view and the panels (legend, event list). */
-import { ProtoClass } from '../timeline';
+import { registerBuiltinProtocols } from '../protocols/builtin';
+import { colorClasses, type ColorClass } from '../protocols/color-class';
 
-/** Packet colour per protocol class (index = ProtoClass). */
-export const PROTO_COLORS: Record<ProtoClass, string> = {
-  [ProtoClass.Other]: '#b0b8c8',
-  [ProtoClass.ARP]: '#f5c542',
-  [ProtoClass.ICMP]: '#4fd1c5',
-  [ProtoClass.UDP]: '#b388ff',
-  [ProtoClass.TCP]: '#63b3ff',
-};
+/**
+ * Packet colour classes (index = `frameProtocol`'s class), as the protocols registered them with
+ * their dissectors.
+ */
+export function protoColorClasses(): readonly ColorClass[] {
+  registerBuiltinProtocols();
+  return colorClasses();
+}
+
+/** The colour of class `c`. */
+export function protoColor(c: number): string {
+  return protoColorClasses()[c]?.color ?? protoColorClasses()[0].color;
+}
 export const DROP_COLOR = '#ff5a5a';
 export const SELECTED_COLOR = '#ffffff';
 

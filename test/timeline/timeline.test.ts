@@ -7,13 +7,13 @@ import { dissectFrame } from '../../src/protocols/dissect';
 import { registerBuiltinProtocols } from '../../src/protocols/builtin';
 import {
   buildTimeline,
-  classifyBytes,
+  frameProtocol,
+  frameProtocolName,
   framesInFlight,
   hopsOfPacket,
   logLinesUntil,
   nextEventTime,
   prevEventTime,
-  ProtoClass,
   stateAt,
 } from '../../src/timeline';
 
@@ -60,7 +60,7 @@ describe('timeline over router-ping', () => {
     const at = framesInFlight(index, t0 + 1000);
     expect(at).toEqual([first]);
     expect(trace.links[trace.place[first]].name).toBe('h1-sw1');
-    expect(classifyBytes(trace.frameBytes(trace.frame[first]))).toBe(ProtoClass.ARP);
+    expect(frameProtocolName(frameProtocol(index, trace.frame[first]))).toBe('ARP');
   });
 
   it('steps from event to event', () => {

@@ -4,6 +4,7 @@
  * truncation; the engine turns that into a `decode_error` alert.
  */
 
+import { ByteReader } from '../byte-reader';
 import { ByteWriter } from '../byte-writer';
 
 /** A malformed TLS structure; carries the alert the receiver should send. */
@@ -43,53 +44,14 @@ export class TlsWriter extends ByteWriter {
 }
 
 /** Reads big-endian fields from `[pos, end)`; throws {@link TlsDecodeError} past `end`. */
-export class TlsReader {
-  constructor(
-    readonly buf: Uint8Array,
-    public pos = 0,
-    readonly end = buf.length,
-  ) {}
-
-  private need(n: number, what: string): void {
-    if (this.pos + n > this.end) throw new TlsDecodeError(`TLS: truncated ${what} (need ${n} bytes, have ${this.end - this.pos})`);
+export class TlsReader extends ByteReader {
+  protected truncated(n: number, what: string): Error {
+    return new TlsDecodeError(`TLS: truncated ${what} (need ${n} bytes, have ${this.end - this.pos})`);
   }
 
-  get left(): number {
-    return this.end - this.pos;
-  }
-
-  u8(what = 'u8'): number {
-    this.need(1, what);
-    return this.buf[this.pos++];
-  }
-
-  u16(what = 'u16'): number {
-    this.need(2, what);
-    const v = (this.buf[this.pos] << 8) | this.buf[this.pos + 1];
-    this.pos += 2;
-    return v;
-  }
-
-  u24(what = 'u24'): number {
-    this.need(3, what);
-    const v = (this.buf[this.pos] << 16) | (this.buf[this.pos + 1] << 8) | this.buf[this.pos + 2];
-    this.pos += 3;
-    return v;
-  }
-
-  u32(what = 'u32'): number {
-    this.need(4, what);
-    const v =
-      ((this.buf[this.pos] << 24) | (this.buf[this.pos + 1] << 16) | (this.buf[this.pos + 2] << 8) | this.buf[this.pos + 3]) >>> 0;
-    this.pos += 4;
-    return v;
-  }
-
+  /** The next `n` bytes, copied. */
   bytes(n: number, what = 'bytes'): Uint8Array {
-    this.need(n, what);
-    const v = this.buf.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return v;
+    return this.copy(n, what);
   }
 
   /** A length-prefixed vector's contents (copied). */

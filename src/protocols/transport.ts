@@ -49,6 +49,8 @@ export interface IcmpErrorReport {
   original: { src: number; dst: number; protocol: number; id: number; payload8: Uint8Array };
   /** Next-hop MTU for "fragmentation needed" (type 3 code 4), else 0. */
   mtu: number;
+  /** The TTL the ICMP message arrived with (as IP_RECVTTL gives it); absent for errors found locally. */
+  ttl?: number;
 }
 
 /** What a protocol model may ask of the host it runs on. */

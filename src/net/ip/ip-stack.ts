@@ -36,7 +36,7 @@ import type { Device } from '../device';
 import type { Frame } from '../frame';
 import type { Nic } from '../nic';
 import { ARP_ATTEMPTS, ARP_PENDING_LIMIT, ARP_RETRY_NS, ArpTable, type Resolution } from './arp-table';
-import { PathMtuCache } from './path-mtu-cache';
+import { PathMtuCache, pathMtuStateKey } from './path-mtu-cache';
 import { RoutingTable } from './routing-table';
 
 const PROTO_ICMP = 1;
@@ -75,7 +75,7 @@ export class IpStack implements IpHost {
     readonly forwarding: boolean,
   ) {
     this.ipId = this.rng('ip-id').int(0x10000);
-    this.pmtu = new PathMtuCache(device.ctx.kernel, (dst, value) => this.state(`pmtu ${formatIpv4(dst)}`, value));
+    this.pmtu = new PathMtuCache(device.ctx.kernel, (dst, value) => this.state(pathMtuStateKey(formatIpv4(dst)), value));
     for (const kind of transportKinds()) {
       const t = kind.create(this);
       this.transports.set(kind.protocol, t);

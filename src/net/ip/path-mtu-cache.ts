@@ -11,6 +11,11 @@ export const PMTU_EXPIRES_NS = 600e9;
 /** The smallest path MTU accepted from an ICMP message (Linux `route/min_pmtu`: 552). */
 export const MIN_PMTU = 552;
 
+/** The trace state key of a host's path MTU to `dst` (dotted quad); its value is the MTU, '' once expired. */
+export function pathMtuStateKey(dst: string): string {
+  return `pmtu ${dst}`;
+}
+
 interface Entry {
   mtu: number;
   timer: TimerId;

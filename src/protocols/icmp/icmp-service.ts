@@ -106,11 +106,11 @@ export class IcmpService implements Transport {
       const listener = this.listeners.get(readU16(b, 4));
       listener?.onReply({ from: p.src, sequence: readU16(b, 6), ttl: p.ttl, bytes: b.length, data: b.subarray(ICMP_HEADER_BYTES) });
     } else if ((type === ICMP_DEST_UNREACHABLE || type === ICMP_TIME_EXCEEDED) && b.length >= ICMP_HEADER_BYTES + 20) {
-      this.dispatchError(p.src, b);
+      this.dispatchError(p.src, b, p.ttl);
     }
   }
 
-  private dispatchError(from: number, b: Uint8Array): void {
+  private dispatchError(from: number, b: Uint8Array, ttl: number): void {
     const q = ICMP_HEADER_BYTES;
     const ihl = (b[q] & 0x0f) * 4;
     const report: IcmpErrorReport = {
@@ -125,6 +125,7 @@ export class IcmpService implements Transport {
         payload8: b.slice(q + ihl, q + ihl + 8),
       },
       mtu: b[0] === ICMP_DEST_UNREACHABLE && b[1] === 4 ? readU16(b, 6) : 0,
+      ttl,
     };
     // RFC 1191 §6.3: whatever protocol sent it, the next-hop MTU lowers the path MTU to its destination.
     if (b[0] === ICMP_DEST_UNREACHABLE && b[1] === 4) {

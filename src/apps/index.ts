@@ -1,6 +1,7 @@
 /** Registers every built-in program. Import once for its effect. */
 import './ping/ping';
 import './traceroute/traceroute';
+import './tracepath/tracepath';
 import './udp-echo/udp-echo-server';
 import './udp-echo/udp-echo';
 import './rr/rr-client';

@@ -16,7 +16,13 @@ export interface OutgoingPacket {
   /** Source address; defaults to the address of the outgoing interface. */
   src?: number;
   ttl?: number;
-  dontFragment?: boolean;
+  /**
+   * Path-MTU discovery mode, as Linux's IP_MTU_DISCOVER: `true` (IP_PMTUDISC_DO) sets DF and never
+   * fragments here: a packet over the path MTU is refused with a local "fragmentation needed";
+   * `'want'` (IP_PMTUDISC_WANT) sets DF when the packet fits the path MTU and fragments it here,
+   * without DF, when not; `false` or absent (IP_PMTUDISC_DONT) never sets DF.
+   */
+  dontFragment?: boolean | 'want';
   tos?: number;
 }
 
@@ -43,6 +49,8 @@ export interface IcmpErrorReport {
   original: { src: number; dst: number; protocol: number; id: number; payload8: Uint8Array };
   /** Next-hop MTU for "fragmentation needed" (type 3 code 4), else 0. */
   mtu: number;
+  /** The TTL the ICMP message arrived with (as IP_RECVTTL gives it); absent for errors found locally. */
+  ttl?: number;
 }
 
 /** What a protocol model may ask of the host it runs on. */
@@ -56,6 +64,12 @@ export interface IpHost {
   readonly addresses: readonly number[];
   /** The source address a packet to `dst` would carry (its outgoing interface's), if routable. */
   sourceFor(dst: number): number | undefined;
+  /** The MTU of the interface a packet to `dst` leaves by (1500 when unroutable). */
+  linkMtu(dst: number): number;
+  /** The path MTU to `dst`: the interface MTU, lowered by what ICMP "fragmentation needed" taught (RFC 1191). */
+  pathMtu(dst: number): number;
+  /** Takes the next-hop MTU of an ICMP "fragmentation needed" about a packet to `dst` (RFC 1191 §6.3). */
+  learnPathMtu(dst: number, mtu: number): void;
   /** Sends an IP packet; false (and a trace drop) if there is no route. */
   sendIp(packet: OutgoingPacket): boolean;
   /** The instance of another protocol on this host, by IP protocol number. */

@@ -146,6 +146,7 @@ describe('ping command parsing', () => {
     expect(error('ping 10.0.0.2 -t 0')).toMatch(/ttl out of range/);
     expect(error('ping 10.0.0.2 -s 70000')).toMatch(/packet size too large/);
     expect(error('ping 10.0.0.2 -i 0')).toMatch(/-i must be greater than 0/);
+    expect(error('ping 10.0.0.2 -M maybe')).toMatch(/invalid -M argument: maybe/);
   });
 
   it('reports unknown programs and unclosed quotes', () => {
@@ -168,5 +169,5 @@ describe('ping command parsing', () => {
 });
 
 function usage(): string {
-  return 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout]';
+  return 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout] [-M do|want|dont]';
 }

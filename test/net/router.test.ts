@@ -97,7 +97,7 @@ run:
 });
 
 describe('router: errors', () => {
-  it('TTL expiry: the router drops the packet and answers Time Exceeded from the interface it arrived on', () => {
+  it('TTL expiry: the router drops the packet and answers Time Exceeded from its interface on the way back to the sender', () => {
     const net = TestNet.fromYaml(`
 nodes:
   - { id: h1, kind: host, ip: 10.0.0.1/24, gateway: 10.0.0.254 }
@@ -159,8 +159,9 @@ run:
 
 describe('router: fragmentation', () => {
   it('fragments a packet bigger than the next link MTU; the destination reassembles and answers', () => {
-    // h1's own link carries 9000-byte packets, so only r1 needs to fragment.
-    const net = oneRouter('ping 10.0.1.5 -c 1 -s 3000', { links: ['latency: 1ms, mtu: 9000', 'latency: 1ms, mtu: 1500'] });
+    // h1's own link carries 9000-byte packets, so only r1 needs to fragment; -M dont clears DF,
+    // which Linux ping would set (IP_PMTUDISC_WANT) and r1 would then refuse.
+    const net = oneRouter('ping 10.0.1.5 -c 1 -s 3000 -M dont', { links: ['latency: 1ms, mtu: 9000', 'latency: 1ms, mtu: 1500'] });
     const whole = net.frames('h1-r1', 'a>b').filter((f) => f.ip?.protocol === 1);
     expect(whole).toHaveLength(1);
     expect(whole[0].ip!.totalLength).toBe(3028);
@@ -224,5 +225,42 @@ describe('RoutingTable longest-prefix match', () => {
         }
       }),
     );
+  });
+});
+
+describe('router: the source address of ICMP errors', () => {
+  /**
+   * h1 -- r1 -- r2 -- h2, with the way back from r2 to h1 through r3 (asymmetric routing). Linux's
+   * icmp_send (icmp_errors_use_inbound_ifaddr = 0) sources an error from the interface it leaves
+   * by, found by a route lookup back to the sender, not from the one the packet came in on.
+   */
+  it('r2 answers a TTL-expired probe from its interface towards r3, the way back to h1', () => {
+    const net = TestNet.fromYaml(
+      `
+nodes:
+  - { id: h1, kind: host, ip: 10.0.0.1/24, gateway: 10.0.0.254 }
+  - { id: r1, kind: router, interfaces: [10.0.0.254/24, 10.0.1.1/24, 10.0.3.1/24], routes: [{ to: 10.0.2.0/24, via: 10.0.1.2 }] }
+  - { id: r2, kind: router, interfaces: [10.0.1.2/24, 10.0.2.254/24, 10.0.4.2/24], routes: [{ to: 10.0.0.0/24, via: 10.0.4.3 }] }
+  - { id: r3, kind: router, interfaces: [10.0.4.3/24, 10.0.3.3/24], routes: [{ to: 10.0.0.0/24, via: 10.0.3.1 }] }
+  - { id: h2, kind: host, ip: 10.0.2.5/24, gateway: 10.0.2.254 }
+links:
+  - { a: h1, b: r1, latency: 1ms }
+  - { a: r1, b: r2, latency: 1ms }
+  - { a: r2, b: h2, latency: 1ms }
+  - { a: r2, b: r3, latency: 1ms }
+  - { a: r3, b: r1, latency: 1ms }
+run:
+  - { on: h1, at: 1ms, cmd: "traceroute 10.0.2.5 -q 1" }
+`,
+      { duration: '2s' },
+    ).runToEnd();
+    const lines = net.logs('h1');
+    expect(lines[1]).toMatch(/^ 1 {2}10\.0\.0\.254 \(10\.0\.0\.254\)/);
+    expect(lines[2]).toMatch(/^ 2 {2}10\.0\.4\.2 \(10\.0\.4\.2\)/);
+    expect(lines[3]).toMatch(/^ 3 {2}10\.0\.2\.5 \(10\.0\.2\.5\)/);
+    // The Time Exceeded left r2 towards r3, not back over the link the probe came in on.
+    const te = net.frames('r2-r3', 'a>b').filter((f) => f.icmp?.type === 11);
+    expect(te).toHaveLength(1);
+    expect(te[0].ip).toMatchObject({ src: '10.0.4.2', dst: '10.0.0.1' });
   });
 });

@@ -1,10 +1,16 @@
 /**
  * ping, like Linux iputils ping: ICMP echo requests every `-i` (default 1 s), `-c` of them (default
  * until interrupted), `-s` data bytes (default 56), `-t` TTL, `-W` seconds to wait for the last
- * reply (default 10). Prints a line per reply or error and the statistics at the end.
+ * reply (default 10), `-M do|want|dont` path-MTU discovery. Prints a line per reply or error and
+ * the statistics at the end.
+ *
+ * `-M`: iputils leaves the socket at the kernel default, IP_PMTUDISC_WANT (`want`): DF is set while
+ * the packet fits the path MTU the host knows, and a bigger one is fragmented by the host without
+ * DF. `do` always sets DF and a packet over the known path MTU is refused locally ("local error:
+ * message too long, mtu=1400"), counted as an error; `dont` never sets DF.
  *
  * Simplification, stated: the data is a byte pattern with no embedded timestamp; the RTT comes
- * from the simulator's clock.
+ * from the simulator's clock. `-M probe` is not offered.
  */
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
 import type { IcmpErrorReport } from '../../protocols/transport';
@@ -24,7 +30,14 @@ export interface PingOptions {
   size: number;
   ttl?: number;
   waitNs: number;
+  /** `-M`: path-MTU discovery mode (default `want`). */
+  pmtudisc: PmtuDisc;
 }
+
+/** ping's `-M` modes (IP_PMTUDISC_DO, _WANT, _DONT). */
+export type PmtuDisc = 'do' | 'want' | 'dont';
+
+const DF_MODE: Record<PmtuDisc, boolean | 'want'> = { do: true, want: 'want', dont: false };
 
 export class Ping extends Program {
   private identifier = 0;
@@ -69,7 +82,7 @@ export class Ping extends Program {
     for (let i = 0; i < data.length; i++) data[i] = (i + 8) & 0xff;
     this.sentAt.set(seq & 0xffff, this.now);
     this.lastSentAt = this.now;
-    if (!this.icmp!.sendEcho(this.o.dst, this.identifier, seq & 0xffff, data, this.o.ttl)) {
+    if (!this.icmp!.sendEcho(this.o.dst, this.identifier, seq & 0xffff, data, this.o.ttl, DF_MODE[this.o.pmtudisc])) {
       // Like Linux: no route means the socket cannot even send; say so once and stop.
       this.sentAt.delete(seq & 0xffff);
       this.print('ping: connect: Network is unreachable');
@@ -78,7 +91,10 @@ export class Ping extends Program {
     }
     this.sent++;
     if (this.o.count === 0 || this.sent < this.o.count) this.after(this.o.intervalNs, this.sendNext);
-    else this.lingerTimer = this.after(this.o.waitNs, () => this.finish());
+    else {
+      this.lingerTimer = this.after(this.o.waitNs, () => this.finish());
+      this.maybeDone(); // the last one may have failed locally already
+    }
   };
 
   private onReply(r: EchoReply): void {
@@ -95,6 +111,12 @@ export class Ping extends Program {
   private onError(e: IcmpErrorReport, seq: number): void {
     if (!this.sentAt.delete(seq)) return;
     this.errors++;
+    if (e.code === 4 && e.type === 3 && this.device.stack.addresses.includes(e.from)) {
+      // Refused by this host (EMSGSIZE): iputils reads it from the socket's error queue.
+      this.print(`ping: local error: message too long, mtu=${e.mtu}`);
+      this.maybeDone();
+      return;
+    }
     const what = e.type === 11 ? 'Time to live exceeded' : describeUnreachable(e);
     this.print(`From ${formatIpv4(e.from)} icmp_seq=${seq} ${what}`);
     this.maybeDone();
@@ -146,9 +168,9 @@ function describeUnreachable(e: IcmpErrorReport): string {
 registerApp<PingOptions>({
   name: 'ping',
   summary: 'send ICMP echo requests and report replies and round-trip times',
-  usage: 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout]',
+  usage: 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout] [-M do|want|dont]',
   parse(argv) {
-    const r = parseArgs(argv, { c: 'int', i: 'seconds', s: 'int', t: 'int', W: 'seconds' });
+    const r = parseArgs(argv, { c: 'int', i: 'seconds', s: 'int', t: 'int', W: 'seconds', M: 'string' });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };
@@ -160,9 +182,13 @@ registerApp<PingOptions>({
     if (ttl !== undefined && (ttl < 1 || ttl > 255)) return { ok: false, error: `-t ${ttl}: ttl out of range (1-255)` };
     const intervalNs = (options.i as number | undefined) ?? 1e9;
     if (intervalNs <= 0) return { ok: false, error: '-i must be greater than 0' };
+    const pmtudisc = (options.M as string | undefined) ?? 'want';
+    if (pmtudisc !== 'do' && pmtudisc !== 'want' && pmtudisc !== 'dont') {
+      return { ok: false, error: `invalid -M argument: ${pmtudisc} (do, want or dont)` };
+    }
     return {
       ok: true,
-      options: { dst, count: (options.c as number | undefined) ?? 0, intervalNs, size, ttl, waitNs: (options.W as number | undefined) ?? 10e9 },
+      options: { dst, count: (options.c as number | undefined) ?? 0, intervalNs, size, ttl, waitNs: (options.W as number | undefined) ?? 10e9, pmtudisc },
     };
   },
   create: (device, o) => new Ping(device, o),

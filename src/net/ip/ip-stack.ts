@@ -3,8 +3,15 @@
  * longest-prefix match, ARP, fragmentation and reassembly, delivery to the registered protocols
  * above IP, and (on routers) forwarding with TTL decrement and a fresh layer-2 header at each hop.
  *
- * Simplifications, stated: no IP options; no ICMP rate limiting; no redirects; ICMP errors come
- * from the address of the interface the offending packet arrived on.
+ * Path-MTU discovery (RFC 1191): ICMP "fragmentation needed" lowers a per-destination estimate in
+ * a {@link PathMtuCache} (Linux's route exceptions) that ages out after 10 minutes; packets this host
+ * sends are sized, refused or fragmented against that path MTU as their DF mode asks.
+ *
+ * Simplifications, stated: no IP options; no ICMP rate limiting; no redirects. ICMP errors about a
+ * packet in transit come, as in Linux, from the address of the interface the error leaves by (a route
+ * lookup back to the sender), errors about a packet addressed to this host from that address. The
+ * path-MTU cache is per destination address only (no per-TOS or per-source entries), and routers
+ * forward by their interface MTU alone; no PLPMTUD (RFC 4821/8899) probing.
  */
 import { ARP_BYTES, ARP_REPLY, ARP_REQUEST, checkArp, readArp, writeArp, type ArpPacket } from '../../protocols/arp/arp';
 import { BROADCAST_IPV4, BROADCAST_MAC, formatIpv4, formatMac, readMac, type Cidr } from '../../protocols/addr';
@@ -29,6 +36,7 @@ import type { Device } from '../device';
 import type { Frame } from '../frame';
 import type { Nic } from '../nic';
 import { ARP_ATTEMPTS, ARP_PENDING_LIMIT, ARP_RETRY_NS, ArpTable, type Resolution } from './arp-table';
+import { PathMtuCache, pathMtuStateKey } from './path-mtu-cache';
 import { RoutingTable } from './routing-table';
 
 const PROTO_ICMP = 1;
@@ -51,6 +59,8 @@ export class IpStack implements IpHost {
   /** The same, indexed by protocol number (a lookup per delivered packet). */
   private readonly transportOf: (Transport | undefined)[] = [];
   private reassembler = new Reassembler();
+  /** Path MTUs learned from ICMP "fragmentation needed", per destination. */
+  readonly pmtu: PathMtuCache;
   private ipId: number;
   private readonly ethScratch = { dst: 0, src: 0, etherType: ETHERTYPE_IPV4 };
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
@@ -65,6 +75,7 @@ export class IpStack implements IpHost {
     readonly forwarding: boolean,
   ) {
     this.ipId = this.rng('ip-id').int(0x10000);
+    this.pmtu = new PathMtuCache(device.ctx.kernel, (dst, value) => this.state(pathMtuStateKey(formatIpv4(dst)), value));
     for (const kind of transportKinds()) {
       const t = kind.create(this);
       this.transports.set(kind.protocol, t);
@@ -115,6 +126,21 @@ export class IpStack implements IpHost {
     return dst === BROADCAST_IPV4 && this.interfaces.length > 0 ? this.interfaces[0].cidr.addr : undefined;
   }
 
+  linkMtu(dst: number): number {
+    const r = this.routes.lookup(dst);
+    return r ? this.mtuOf(r.iface) : 1500;
+  }
+
+  pathMtu(dst: number): number {
+    const link = this.linkMtu(dst);
+    const cached = this.pmtu.get(dst);
+    return cached !== undefined && cached < link ? cached : link;
+  }
+
+  learnPathMtu(dst: number, mtu: number): void {
+    this.pmtu.lower(dst, mtu, this.pathMtu(dst));
+  }
+
   // ----- configuration -----
 
   /** Gives `nic` an address and adds the connected route. */
@@ -143,6 +169,7 @@ export class IpStack implements IpHost {
     for (const r of this.arp.pending.values()) if (r.timer) this.kernel.cancel(r.timer);
     this.arp.clear();
     this.reassembler = new Reassembler();
+    this.pmtu.clear();
     for (const t of this.transports.values()) t.reset?.();
   }
 
@@ -158,7 +185,10 @@ export class IpStack implements IpHost {
     const id = this.nextIpId();
     const packetId = this.device.ctx.newPacketId();
     const loopback = this.addresses.includes(p.dst);
-    if (!loopback && totalLength <= this.mtuOf(iface)) {
+    const linkMtu = this.mtuOf(iface);
+    const cached = this.pmtu.get(p.dst);
+    const mtu = cached !== undefined && cached < linkMtu ? cached : linkMtu;
+    if (!loopback && totalLength <= mtu) {
       // The usual packet: one frame, its IP header written straight into the frame head.
       const head = this.heads.take(ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES);
       const flags = p.dontFragment ? 0x4000 : 0;
@@ -170,7 +200,8 @@ export class IpStack implements IpHost {
       tos: p.tos ?? 0,
       totalLength,
       id,
-      dontFragment: p.dontFragment ?? false,
+      // IP_PMTUDISC_WANT: too big for the path, so fragmented here and sent without DF.
+      dontFragment: p.dontFragment === true,
       moreFragments: false,
       fragmentOffset: 0,
       ttl: p.ttl ?? DEFAULT_TTL,
@@ -185,7 +216,7 @@ export class IpStack implements IpHost {
       this.kernel.after(0, () => this.deliverLocal(head, p.payload.bytes, packetId, -1));
       return true;
     }
-    this.route(header, p.payload, packetId, iface, isBroadcast ? p.dst : route!.via || p.dst, -1);
+    this.route(header, p.payload, packetId, iface, isBroadcast ? p.dst : route!.via || p.dst, -1, mtu);
     return true;
   }
 
@@ -199,9 +230,8 @@ export class IpStack implements IpHost {
     return this.ipId;
   }
 
-  /** Sends a packet out of `iface` towards `nextHop`, fragmenting when it exceeds the MTU. */
-  private route(h: Ipv4Header, body: SharedBytes, packetId: number, iface: number, nextHop: number, ingress: number): void {
-    const mtu = this.mtuOf(iface);
+  /** Sends a packet out of `iface` towards `nextHop`, fragmenting when it exceeds `mtu` (the interface's by default). */
+  private route(h: Ipv4Header, body: SharedBytes, packetId: number, iface: number, nextHop: number, ingress: number, mtu = this.mtuOf(iface)): void {
     if (h.totalLength <= mtu) {
       this.output(iface, nextHop, ipHead(h), body, packetId);
       return;
@@ -215,7 +245,7 @@ export class IpStack implements IpHost {
       // DF set and too big: tell the sender the MTU (RFC 1191).
       this.dropPacket(`needs fragmentation but DF set (MTU ${mtu})`, packetId);
       if (ingress >= 0 || !this.addresses.includes(h.src)) {
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote(ipHead(h), body.bytes), h.src, this.replyAddress(ingress, h.src), mtu);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote(ipHead(h), body.bytes), h.src, this.errorSource(h.src, ingress), mtu);
       } else {
         this.transports.get(h.protocol)?.icmpError?.({
           from: h.src,
@@ -297,7 +327,7 @@ export class IpStack implements IpHost {
           mtu: 0,
         });
       } else {
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote(p.head, p.body.bytes), src, this.replyAddress(-1, src), 0);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote(p.head, p.body.bytes), src, this.errorSource(src, -1), 0);
       }
     }
   };
@@ -374,12 +404,12 @@ export class IpStack implements IpHost {
     const route = this.routes.lookup(dst);
     if (!route) {
       this.dropPacket(`no route to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
       return;
     }
     if (head[ip + 8] <= 1) {
       this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.interfaces[ingress].cidr.addr, 0);
+      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
       return;
     }
     // A fresh head for the next hop: the same IP header with TTL - 1; Ethernet is written on output.
@@ -411,17 +441,21 @@ export class IpStack implements IpHost {
     const packet = new DeliveredPacket(src, readU32(head, ip + 16), protocol, head[ip + 8], payload, head, packetId);
     if (!t) {
       this.dropPacket(`protocol ${protocol} not supported`, packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, src, this.replyAddress(ingress, src), 0);
+      const dst = packet.dst;
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, src, this.ownAddresses.includes(dst) ? dst : this.errorSource(src, ingress), 0);
       return;
     }
     t.receive(packet);
   }
 
-  /** The address to send an ICMP error from: the ingress interface's, else the one routing to `to`. */
-  private replyAddress(ingress: number, to: number): number {
-    if (ingress >= 0) return this.interfaces[ingress].cidr.addr;
+  /**
+   * The address an ICMP error to `to` comes from, as Linux's icmp_send picks it (with
+   * icmp_errors_use_inbound_ifaddr = 0): the address of the interface the error leaves by, found by
+   * a route lookup back to the sender; the ingress interface's when there is no such route.
+   */
+  private errorSource(to: number, ingress: number): number {
     const r = this.routes.lookup(to);
-    return this.interfaces[r ? r.iface : 0].cidr.addr;
+    return this.interfaces[r ? r.iface : ingress >= 0 ? ingress : 0].cidr.addr;
   }
 
   private icmp(): IcmpService | undefined {

@@ -3,6 +3,11 @@
  * program that sent the request (matched by identifier), turns incoming errors into reports for
  * the protocol that sent the offending packet, and sends errors on the IP stack's behalf. Never
  * sends an error about an ICMP error, a broadcast, or a non-first fragment (RFC 1122 3.2.2).
+ * A "fragmentation needed" teaches the host the path MTU to the quoted destination (RFC 1191)
+ * before the sending protocol hears of it.
+ *
+ * Simplifications, stated: echo replies and errors are sent without DF (as Linux's own ICMP socket,
+ * IP_PMTUDISC_DONT); no rate limiting of errors (Linux icmp_ratelimit).
  */
 import { BROADCAST_IPV4 } from '../addr';
 import { readU16, readU32 } from '../bytes';
@@ -57,12 +62,12 @@ export class IcmpService implements Transport {
     this.listeners.delete(identifier);
   }
 
-  /** Sends an echo request with `dataLength` bytes of data (the pattern Linux ping uses). */
-  sendEcho(dst: number, identifier: number, sequence: number, data: Uint8Array, ttl?: number): boolean {
+  /** Sends an echo request carrying `data`, with the DF mode of `OutgoingPacket.dontFragment`. */
+  sendEcho(dst: number, identifier: number, sequence: number, data: Uint8Array, ttl?: number, dontFragment: boolean | 'want' = false): boolean {
     const msg = new Uint8Array(ICMP_HEADER_BYTES + data.length);
     msg.set(data, ICMP_HEADER_BYTES);
     writeIcmpEcho(msg, 0, ICMP_ECHO_REQUEST, identifier, sequence, data.length);
-    return this.host.sendIp({ dst, protocol: IP_PROTO_ICMP, payload: sharedBytes(msg), ttl });
+    return this.host.sendIp({ dst, protocol: IP_PROTO_ICMP, payload: sharedBytes(msg), ttl, dontFragment });
   }
 
   /** Sends an ICMP error about the packet quoted in `quote` (its IP header + 8 bytes) to `to`. */
@@ -101,11 +106,11 @@ export class IcmpService implements Transport {
       const listener = this.listeners.get(readU16(b, 4));
       listener?.onReply({ from: p.src, sequence: readU16(b, 6), ttl: p.ttl, bytes: b.length, data: b.subarray(ICMP_HEADER_BYTES) });
     } else if ((type === ICMP_DEST_UNREACHABLE || type === ICMP_TIME_EXCEEDED) && b.length >= ICMP_HEADER_BYTES + 20) {
-      this.dispatchError(p.src, b);
+      this.dispatchError(p.src, b, p.ttl);
     }
   }
 
-  private dispatchError(from: number, b: Uint8Array): void {
+  private dispatchError(from: number, b: Uint8Array, ttl: number): void {
     const q = ICMP_HEADER_BYTES;
     const ihl = (b[q] & 0x0f) * 4;
     const report: IcmpErrorReport = {
@@ -120,7 +125,12 @@ export class IcmpService implements Transport {
         payload8: b.slice(q + ihl, q + ihl + 8),
       },
       mtu: b[0] === ICMP_DEST_UNREACHABLE && b[1] === 4 ? readU16(b, 6) : 0,
+      ttl,
     };
+    // RFC 1191 §6.3: whatever protocol sent it, the next-hop MTU lowers the path MTU to its destination.
+    if (b[0] === ICMP_DEST_UNREACHABLE && b[1] === 4) {
+      if (this.host.addresses.includes(report.original.src)) this.host.learnPathMtu(report.original.dst, report.mtu);
+    }
     if (report.original.protocol === IP_PROTO_ICMP) {
       const echo = report.original.payload8;
       if (echo.length >= 8 && echo[0] === ICMP_ECHO_REQUEST) {

@@ -61,6 +61,7 @@ export type IcmpMessage =
 const NOTES: readonly string[] = [
   'Only echo, destination unreachable and time exceeded are modelled; other types are shown raw.',
   'RFC 4884 extensions are not modelled: the unused word is 0 (except the RFC 1191 next-hop MTU).',
+  'As in Linux, an error about a forwarded packet comes from the interface the error leaves by (routed back to the sender), replies and errors carry no DF, and a "fragmentation needed" lowers the host\'s path MTU to the quoted destination. No rate limiting.',
 ];
 
 /** The type number of a message. */

@@ -4,7 +4,10 @@
  *
  * Simplifications: options are never emitted (IHL is always 5); decode accepts IHL > 5 and skips
  * the options without interpreting them. The reserved ("evil") flag bit is written as 0 and
- * ignored on decode.
+ * ignored on decode. DF is set as Linux sets it for TCP connections and ping (-M want), but never on
+ * UDP datagrams (Linux's IP_PMTUDISC_WANT sets it there too) nor on ICMP replies and errors.
+ * Path-MTU discovery is RFC 1191's (a per-destination cache aged out after 10 minutes, see
+ * net/ip/path-mtu-cache.ts), without RFC 4821/8899 packetization-layer probing.
  */
 
 import { formatIpv4, type Ipv4 } from '../addr';
@@ -48,6 +51,8 @@ export interface Ipv4Header {
 const NOTES: readonly string[] = [
   'Options are never emitted (IHL is always 5); received options are skipped, not interpreted.',
   'The reserved flag bit is sent as 0 and ignored on receipt.',
+  "DF as Linux sets it: on every segment of a TCP connection (not on RSTs answering segments for no connection); ping's echo requests while they fit the path MTU (-M want, the default); UDP datagrams and ICMP replies and errors never (Linux sets DF on UDP too).",
+  'Path-MTU discovery (RFC 1191): hosts keep a per-destination path MTU learned from ICMP "fragmentation needed" for 10 minutes; no PLPMTUD (RFC 4821/8899) probing.',
 ];
 
 /** Wireshark's name for an IP protocol number, e.g. `UDP`. */

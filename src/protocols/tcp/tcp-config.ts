@@ -3,7 +3,10 @@ import { newReno, type CongestionControlFactory } from './congestion';
 import { DEFAULT_RTO_CONFIG, type RtoConfig } from './rto';
 
 export interface TcpConfig {
-  /** MSS we advertise and use at most (1460 = Ethernet MTU 1500 − 40). */
+  /**
+   * Largest MSS advertised or used (like setsockopt TCP_MAXSEG). The advertised MSS is otherwise the
+   * outgoing interface MTU − 40 (1460 on Ethernet), the send MSS min(peer's, path MTU − 40).
+   */
   mss: number;
   /** Receive buffer, bytes; the advertised window is what of it is free (at most 65535: no window scaling). */
   recvBuffer: number;
@@ -24,7 +27,7 @@ export interface TcpConfig {
 }
 
 export const DEFAULT_TCP_CONFIG: TcpConfig = {
-  mss: 1460,
+  mss: 65495,
   recvBuffer: 65535,
   sendBuffer: 256 * 1024,
   initialWindow: 10,

@@ -17,6 +17,13 @@
  * - In simultaneous open a side in SYN_RECEIVED accepts the peer's SYN+ACK (its SYN already
  *   acknowledged) as the ACK that completes the handshake, as Linux does.
  * - The ISN comes from the host's seeded random stream (`tcp:isn`), not RFC 6528's clock + hash.
+ * - MSS and path MTU as Linux: the SYN advertises the outgoing interface MTU − 40; the send MSS is
+ *   min(peer's MSS, path MTU − 40), re-read before each burst, so it rises again when the host's
+ *   path-MTU estimate ages out. An ICMP "fragmentation needed" about a sequence number in flight
+ *   lowers it and resends everything unacknowledged at the new size without touching the congestion
+ *   window (tcp_v4_mtu_reduced, tcp_simple_retransmit). The window is counted in bytes, so unlike
+ *   Linux's packet count it does not shrink with the MSS. No PLPMTUD probing (tcp_mtu_probing = 0,
+ *   Linux's default); other ICMP errors are ignored (Linux keeps them as soft errors).
  */
 import { formatIpv4 } from '../addr';
 import { IP_PROTO_TCP } from '../ipv4/ipv4';
@@ -78,6 +85,9 @@ export interface TcpSegmentIn {
   packetId: number;
 }
 
+/** IPv4 and TCP headers without options: MSS = MTU − 40. */
+const IP_TCP_HEADERS = 40;
+
 /** Extra data kept with a segment the connection sent, for tests and tools. */
 const SYNCHRONIZED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
@@ -138,8 +148,12 @@ export class TcpConnection {
   sndWnd = 0;
   private wl1 = -1;
   private wl2 = -1;
-  /** Send MSS (min of ours and the peer's option). */
+  /** Send MSS: min(peer's MSS option, path MTU − 40). */
   mss: number;
+  /** The MSS we advertise: the outgoing interface MTU − 40 (Linux advmss), at most config.mss. */
+  readonly advMss: number;
+  /** The peer's MSS option (536 without one, RFC 9293 §3.7.1), at most config.mss. */
+  private peerMss: number;
   private readonly sndBuf = new ByteQueue();
   /** Offset of sndBuf's first byte. */
   private sndBufBase = 1;
@@ -186,7 +200,9 @@ export class TcpConnection {
     const cfg = owner.config;
     this.id = tcpConnectionId(formatIpv4(localIp), localPort, formatIpv4(remoteIp), remotePort);
     this.iss = owner.host.rng('tcp:isn').nextU32();
-    this.mss = cfg.mss;
+    this.advMss = Math.min(cfg.mss, owner.host.linkMtu(remoteIp) - IP_TCP_HEADERS);
+    this.peerMss = cfg.mss;
+    this.mss = this.advMss;
     this.rtt = new RtoEstimator(cfg.rto);
     this.cc = cfg.congestion(cfg.initialWindow, this.mss);
   }
@@ -302,7 +318,31 @@ export class TcpConnection {
 
   private takeSynOptions(h: TcpHeader): void {
     // RFC 9293 §3.7.1: without the option the peer's MSS is 536.
-    this.mss = Math.min(this.owner.config.mss, h.options.mss ?? 536);
+    this.peerMss = Math.min(this.owner.config.mss, h.options.mss ?? 536);
+    this.syncMss();
+  }
+
+  /** Send MSS = min(peer's MSS, path MTU − 40) (RFC 9293 §3.7.1, RFC 1191 §6.1; Linux tcp_sync_mss). */
+  private syncMss(): void {
+    this.mss = Math.min(this.peerMss, this.host.pathMtu(this.remoteIp) - IP_TCP_HEADERS);
+  }
+
+  /**
+   * An ICMP "fragmentation needed" about one of our segments (its sequence number `wireSeq`): the
+   * host has already lowered its path MTU; when that lowers the MSS, resend what is unacknowledged
+   * at the new size (Linux tcp_v4_err → tcp_v4_mtu_reduced → tcp_simple_retransmit).
+   */
+  fragmentationNeeded(wireSeq: number): void {
+    if (!SYNCHRONIZED.has(this.state) || this.state === 'TIME_WAIT') return;
+    const off = unwrap(wireSeq, this.iss, this.una);
+    if (off < this.una || off >= this.maxSent) return; // not in flight: stale or forged (tcp_v4_err)
+    const old = this.mss;
+    this.syncMss();
+    if (this.mss >= old) return;
+    this.nxt = this.una;
+    this.timedOff = -1;
+    this.output();
+    this.publish();
   }
 
   private sendSyn(): void {
@@ -315,7 +355,7 @@ export class TcpConnection {
     }
     if (this.nxt === 0) this.nxt = 1;
     this.maxSent = Math.max(this.maxSent, 1);
-    this.sendRaw(0, flags, new Uint8Array(0), { mss: this.owner.config.mss });
+    this.sendRaw(0, flags, new Uint8Array(0), { mss: this.advMss });
     this.startRto();
   }
 
@@ -624,6 +664,7 @@ export class TcpConnection {
   /** Sends what the windows allow (RFC 9293 §3.8.6 and RFC 5681): min(rwnd, cwnd) − in flight. */
   output(): void {
     if (!SYNCHRONIZED.has(this.state) || this.state === 'TIME_WAIT') return;
+    this.syncMss();
     for (;;) {
       const dataEnd = this.finOffset();
       const end = this.finQueued ? dataEnd + 1 : dataEnd;

@@ -269,6 +269,7 @@ export function tcpSummary(h: TcpHeader, payloadLength: number): string {
 export const TCP_MODEL_NOTES: readonly string[] = [
   'Sequence and acknowledgement numbers are shown raw (absolute); the match language and the time-sequence graph use relative numbers.',
   'Model: every segment is acknowledged at once (no delayed ACKs), no Nagle, no SACK, no timestamps, no urgent data; RST acceptance has no RFC 5961 challenge ACK.',
+  'MSS as Linux: the SYN advertises the interface MTU − 40; the send MSS is min(peer MSS, path MTU − 40), lowered by ICMP "fragmentation needed" with a resend at the new size. No PLPMTUD probing (tcp_mtu_probing = 0).',
 ];
 
 function flagBit(flags: number, bit: number, name: string, off: number): Field {

@@ -5,7 +5,9 @@
  */
 import { formatIpv4 } from '../addr';
 import { IP_PROTO_TCP } from '../ipv4/ipv4';
-import { registerTransport, type IncomingPacket, type IpHost, type Transport } from '../transport';
+import { readU16, readU32 } from '../bytes';
+import { ICMP_DEST_UNREACHABLE, UNREACH_FRAG_NEEDED } from '../icmp/icmp';
+import { registerTransport, type IcmpErrorReport, type IncomingPacket, type IpHost, type Transport } from '../transport';
 import { sharedBytes } from '../../sim/trace';
 import { seqAdd } from './seq';
 import { DEFAULT_TCP_CONFIG, type TcpConfig } from './tcp-config';
@@ -166,6 +168,14 @@ export class TcpService implements Transport, TcpOwner {
       new Uint8Array(0),
     );
     this.host.sendIp({ dst, src, protocol: IP_PROTO_TCP, payload: sharedBytes(seg) });
+  }
+
+  /** ICMP errors about our segments: "fragmentation needed" lowers the connection's MSS (RFC 1191). */
+  icmpError(r: IcmpErrorReport): void {
+    const q = r.original.payload8;
+    if (r.type !== ICMP_DEST_UNREACHABLE || r.code !== UNREACH_FRAG_NEEDED || q.length < 8) return;
+    const c = this.connections.get(tupleKey(r.original.src, readU16(q, 0), r.original.dst, readU16(q, 2)));
+    c?.fragmentationNeeded(readU32(q, 4));
   }
 
   /** The host crashed: every connection and listener vanishes silently. */

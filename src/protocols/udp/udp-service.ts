@@ -3,6 +3,9 @@
  * ICMP Port Unreachable for datagrams to a closed port, and ICMP errors handed to the socket that
  * sent the offending datagram. No retransmission, no ordering: what the network loses, the
  * program never sees.
+ *
+ * Simplification, stated: datagrams go without DF unless the program asks for it (Linux's default
+ * IP_PMTUDISC_WANT sets DF on every datagram that fits the path MTU).
  */
 import { formatIpv4 } from '../addr';
 import { readU16 } from '../bytes';
@@ -47,9 +50,9 @@ export class UdpSocket {
     readonly handler: UdpHandler,
   ) {}
 
-  /** Sends `data` to `dst:dstPort`. Returns false when there is no route. */
-  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number } = {}): boolean {
-    return this.service.send(this.port, dst, dstPort, data, options.ttl);
+  /** Sends `data` to `dst:dstPort` (`dontFragment` as in `OutgoingPacket`). Returns false when there is no route. */
+  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number; dontFragment?: boolean | 'want' } = {}): boolean {
+    return this.service.send(this.port, dst, dstPort, data, options.ttl, options.dontFragment);
   }
 
   /**
@@ -100,14 +103,14 @@ export class UdpService implements Transport {
     if (this.sockets.get(socket.port) === socket) this.sockets.delete(socket.port);
   }
 
-  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number): boolean {
+  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number, dontFragment?: boolean | 'want'): boolean {
     const src = this.host.sourceFor(dst);
     if (src === undefined) {
       this.host.log(`sendto: Network is unreachable (${formatIpv4(dst)})`);
       return false;
     }
     const datagram = encodeUdpDatagram(src, dst, srcPort, dstPort, data);
-    return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram), ttl });
+    return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram), ttl, dontFragment });
   }
 
   /** {@link UdpSocket.sendDatagram}: the header is written into `datagram`'s first 8 bytes. */

@@ -15,11 +15,27 @@
  */
 import { ARP_BYTES, ARP_REPLY, ARP_REQUEST, checkArp, readArp, writeArp, type ArpPacket } from '../../protocols/arp/arp';
 import { BROADCAST_IPV4, BROADCAST_MAC, formatIpv4, formatMac, readMac, type Cidr } from '../../protocols/addr';
-import { readU16, readU32 } from '../../protocols/bytes';
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernet } from '../../protocols/ethernet/ethernet';
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, readEtherType, writeEthernet } from '../../protocols/ethernet/ethernet';
 import { ICMP_DEST_UNREACHABLE, ICMP_TIME_EXCEEDED, type IcmpService } from '../../protocols/icmp/icmp-service';
+import { TIME_EXCEEDED_TTL, UNREACH_FRAG_NEEDED, UNREACH_HOST, UNREACH_NET, UNREACH_PROTOCOL } from '../../protocols/icmp/icmp';
 import { fragmentPacket } from '../../protocols/ipv4/fragment';
-import { decrementTtl, IPV4_HEADER_BYTES, readIpv4Header, verifyIpv4Checksum, writeIpv4Fields, writeIpv4Header, type Ipv4Header } from '../../protocols/ipv4/ipv4';
+import {
+  decrementTtl,
+  IP_PROTO_ICMP,
+  IPV4_HEADER_BYTES,
+  isIpv4Fragment,
+  readIpv4Dst,
+  readIpv4Header,
+  readIpv4Id,
+  readIpv4Protocol,
+  readIpv4Src,
+  readIpv4TotalLength,
+  readIpv4Ttl,
+  verifyIpv4Checksum,
+  writeIpv4Fields,
+  writeIpv4Header,
+  type Ipv4Header,
+} from '../../protocols/ipv4/ipv4';
 import { Reassembler } from '../../protocols/ipv4/reassembly';
 import {
   transportKinds,
@@ -31,7 +47,7 @@ import {
 import { ByteSlab } from '../../sim/byte-slab';
 import type { LaneId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
-import { sharedBytes, type SharedBytes } from '../../sim/trace';
+import { Place, sharedBytes, type SharedBytes } from '../../sim/trace';
 import type { Device } from '../device';
 import type { Frame } from '../frame';
 import type { Nic } from '../nic';
@@ -39,9 +55,7 @@ import { ARP_ATTEMPTS, ARP_PENDING_LIMIT, ARP_RETRY_NS, ArpTable, type Resolutio
 import { PathMtuCache, pathMtuStateKey } from './path-mtu-cache';
 import { RoutingTable } from './routing-table';
 
-const PROTO_ICMP = 1;
 const DEFAULT_TTL = 64;
-const NODE = 2;
 
 /** An interface with an IPv4 address. */
 export interface IpInterface {
@@ -116,7 +130,7 @@ export class IpStack implements IpHost {
   /** Records that a packet was dropped at this host (a protocol refusing it). */
   dropPacket(reason: string, packetId: number): void {
     const t = this.device.ctx.now;
-    this.device.ctx.trace.drop(t, t, this.device.nodeId, NODE, reason, -1, null, null, packetId);
+    this.device.ctx.trace.drop(t, t, this.device.nodeId, Place.Node, reason, -1, null, null, packetId);
   }
 
   sourceFor(dst: number): number | undefined {
@@ -245,12 +259,12 @@ export class IpStack implements IpHost {
       // DF set and too big: tell the sender the MTU (RFC 1191).
       this.dropPacket(`needs fragmentation but DF set (MTU ${mtu})`, packetId);
       if (ingress >= 0 || !this.addresses.includes(h.src)) {
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 4, quote(ipHead(h), body.bytes), h.src, this.errorSource(h.src, ingress), mtu);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, UNREACH_FRAG_NEEDED, quote(ipHead(h), body.bytes), h.src, this.errorSource(h.src, ingress), mtu);
       } else {
         this.transports.get(h.protocol)?.icmpError?.({
           from: h.src,
           type: ICMP_DEST_UNREACHABLE,
-          code: 4,
+          code: UNREACH_FRAG_NEEDED,
           original: { src: h.src, dst: h.dst, protocol: h.protocol, id: h.id, payload8: body.bytes.subarray(0, 8) },
           mtu,
         });
@@ -317,17 +331,17 @@ export class IpStack implements IpHost {
     for (const p of r.queue) {
       this.dropPacket(`ARP: no reply from ${formatIpv4(r.ip)} after ${ARP_ATTEMPTS} requests`, p.packetId);
       const ip = ETHERNET_HEADER_BYTES;
-      const src = readU32(p.head, ip + 12);
+      const src = readIpv4Src(p.head, ip);
       if (this.addresses.includes(src)) {
-        this.transports.get(p.head[ip + 9])?.icmpError?.({
+        this.transports.get(readIpv4Protocol(p.head, ip))?.icmpError?.({
           from: src,
           type: ICMP_DEST_UNREACHABLE,
-          code: 1,
-          original: { src, dst: readU32(p.head, ip + 16), protocol: p.head[ip + 9], id: readU16(p.head, ip + 4), payload8: p.body.bytes.subarray(0, 8) },
+          code: UNREACH_HOST,
+          original: { src, dst: readIpv4Dst(p.head, ip), protocol: readIpv4Protocol(p.head, ip), id: readIpv4Id(p.head, ip), payload8: p.body.bytes.subarray(0, 8) },
           mtu: 0,
         });
       } else {
-        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 1, quote(p.head, p.body.bytes), src, this.errorSource(src, -1), 0);
+        this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, UNREACH_HOST, quote(p.head, p.body.bytes), src, this.errorSource(src, -1), 0);
       }
     }
   };
@@ -348,7 +362,7 @@ export class IpStack implements IpHost {
     if (dstMac !== nic.mac && dstMac !== BROADCAST_MAC) return; // not for us: the NIC filters it
     const iface = this.ifaceOfNic[nic.index];
     if (iface === undefined || this.interfaces[iface].nic !== nic) return;
-    const etherType = readU16(head, 12);
+    const etherType = readEtherType(head, 0);
     if (etherType === ETHERTYPE_ARP) this.onArp(iface, head);
     else if (etherType === ETHERTYPE_IPV4) this.onIp(iface, frame);
   }
@@ -381,7 +395,7 @@ export class IpStack implements IpHost {
       this.dropPacket('bad IPv4 header checksum', frame.packetId);
       return;
     }
-    const dst = readU32(head, off + 16);
+    const dst = readIpv4Dst(head, off);
     const cidr = this.interfaces[iface].cidr;
     if (this.ownAddresses.includes(dst) || dst === BROADCAST_IPV4 || (cidr.prefix < 31 && dst === cidr.broadcast)) {
       this.deliverLocal(head, frame.body ? frame.body.bytes : EMPTY, frame.packetId, iface);
@@ -397,25 +411,25 @@ export class IpStack implements IpHost {
   private forward(ingress: number, frame: Frame): void {
     const ip = ETHERNET_HEADER_BYTES;
     const head = frame.head;
-    const dst = readU32(head, ip + 16);
-    const src = readU32(head, ip + 12);
+    const dst = readIpv4Dst(head, ip);
+    const src = readIpv4Src(head, ip);
     const body = frame.body ?? EMPTY_SHARED;
     // As in Linux, the routing decision comes before the TTL check.
     const route = this.routes.lookup(dst);
     if (!route) {
       this.dropPacket(`no route to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 0, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, UNREACH_NET, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
       return;
     }
-    if (head[ip + 8] <= 1) {
+    if (readIpv4Ttl(head, ip) <= 1) {
       this.dropPacket(`TTL expired in transit to ${formatIpv4(dst)}`, frame.packetId);
-      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, 0, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
+      this.icmp()?.sendError(ICMP_TIME_EXCEEDED, TIME_EXCEEDED_TTL, quote(head, body.bytes), src, this.errorSource(src, ingress), 0);
       return;
     }
     // A fresh head for the next hop: the same IP header with TTL - 1; Ethernet is written on output.
     const next = head.slice(0, ip + IPV4_HEADER_BYTES);
     decrementTtl(next, ip);
-    if (readU16(next, ip + 2) > this.mtuOf(route.iface)) {
+    if (readIpv4TotalLength(next, ip) > this.mtuOf(route.iface)) {
       this.route(readIpv4Header(next, ip), body, frame.packetId, route.iface, route.via || dst, ingress);
       return;
     }
@@ -427,7 +441,7 @@ export class IpStack implements IpHost {
     const ip = ETHERNET_HEADER_BYTES;
     let payload = body;
     // More-fragments flag or a fragment offset: a piece to reassemble.
-    if ((readU16(head, ip + 6) & 0x3fff) !== 0) {
+    if (isIpv4Fragment(head, ip)) {
       for (const lost of this.reassembler.expire(this.device.ctx.now)) {
         this.dropPacket(`fragment reassembly time exceeded (IP id ${lost.id})`, packetId);
       }
@@ -435,14 +449,14 @@ export class IpStack implements IpHost {
       if (!whole) return;
       payload = whole;
     }
-    const protocol = head[ip + 9];
-    const src = readU32(head, ip + 12);
+    const protocol = readIpv4Protocol(head, ip);
+    const src = readIpv4Src(head, ip);
     const t = this.transportOf[protocol];
-    const packet = new DeliveredPacket(src, readU32(head, ip + 16), protocol, head[ip + 8], payload, head, packetId);
+    const packet = new DeliveredPacket(src, readIpv4Dst(head, ip), protocol, readIpv4Ttl(head, ip), payload, head, packetId);
     if (!t) {
       this.dropPacket(`protocol ${protocol} not supported`, packetId);
       const dst = packet.dst;
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, 2, packet.quote, src, this.ownAddresses.includes(dst) ? dst : this.errorSource(src, ingress), 0);
+      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, UNREACH_PROTOCOL, packet.quote, src, this.ownAddresses.includes(dst) ? dst : this.errorSource(src, ingress), 0);
       return;
     }
     t.receive(packet);
@@ -459,7 +473,7 @@ export class IpStack implements IpHost {
   }
 
   private icmp(): IcmpService | undefined {
-    return this.transports.get(PROTO_ICMP) as IcmpService | undefined;
+    return this.transports.get(IP_PROTO_ICMP) as IcmpService | undefined;
   }
 }
 

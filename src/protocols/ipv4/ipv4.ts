@@ -165,6 +165,16 @@ export function readIpv4TotalLength(buf: Uint8Array, off: number): number {
   return readU16(buf, off + 2);
 }
 
+/** Identification field of the header at `off`. No bounds check. */
+export function readIpv4Id(buf: Uint8Array, off: number): number {
+  return readU16(buf, off + 4);
+}
+
+/** Whether the header at `off` is a fragment (more-fragments set, or a fragment offset). No bounds check. */
+export function isIpv4Fragment(buf: Uint8Array, off: number): boolean {
+  return (readU16(buf, off + 6) & 0x3fff) !== 0;
+}
+
 /** TTL of the header at `off`. No bounds check. */
 export function readIpv4Ttl(buf: Uint8Array, off: number): number {
   return buf[off + 8];

@@ -182,7 +182,7 @@ export class FullDuplexLink {
   private readonly arrive = (f: InFlight): void => {
     const { d, frame } = f;
     if (f.epoch !== this.epoch) {
-      this.ctx.trace.drop(this.ctx.now, f.start, this.id, d.dir, 'link went down in flight', f.frameId, null, null, frame.packetId);
+      this.ctx.trace.drop({ time: this.ctx.now, started: f.start, place: this.id, dir: d.dir, reason: 'link went down in flight', frameId: f.frameId, packetId: frame.packetId });
       this.release(f);
       return;
     }
@@ -192,13 +192,13 @@ export class FullDuplexLink {
 
   private readonly lose = (f: InFlight): void => {
     const reason = f.reason ?? `lost on link (loss ${this.params.loss})`;
-    this.ctx.trace.drop(this.ctx.now, f.start, this.id, f.d.dir, reason, f.frameId, null, null, f.frame.packetId);
+    this.ctx.trace.drop({ time: this.ctx.now, started: f.start, place: this.id, dir: f.d.dir, reason, frameId: f.frameId, packetId: f.frame.packetId });
     this.release(f);
   };
 
   private dropAtSender(d: Direction, frame: Frame, reason: string): void {
     const t = this.ctx.now;
-    this.ctx.trace.drop(t, t, this.id, d.dir, reason, -1, frame.head, frame.body, frame.packetId);
+    this.ctx.trace.drop({ time: t, place: this.id, dir: d.dir, reason, head: frame.head, body: frame.body, packetId: frame.packetId });
   }
 
   private flush(d: Direction): void {

@@ -30,6 +30,24 @@ export function isLinkDirection(dir: number): boolean {
   return dir === Place.AtoB || dir === Place.BtoA;
 }
 
+/** A lost frame, as {@link Trace.drop} records it. */
+export interface DropRecord {
+  /** When it was lost. */
+  readonly time: number;
+  /** When its transmission began (a loss on a link); defaults to `time`. */
+  readonly started?: number;
+  /** The link (for `dir` a direction or {@link Place.Link}) or node ({@link Place.Node}) where it was lost. */
+  readonly place: number;
+  readonly dir: number;
+  /** Why, in words: `TTL expired in transit to 10.0.3.10`. */
+  readonly reason: string;
+  /** A frame already in the trace; otherwise `head` (and `body`) are stored, or no bytes at all. */
+  readonly frameId?: number;
+  readonly head?: Uint8Array | null;
+  readonly body?: SharedBytes | null;
+  readonly packetId: number;
+}
+
 /** Bytes that may be shared by many frames (a payload forwarded unchanged over several hops). */
 export interface SharedBytes {
   readonly bytes: Uint8Array;
@@ -169,29 +187,19 @@ export class Trace {
   }
 
   /**
-   * Records a drop. `frameId` reuses a frame already stored (e.g. one lost in flight); otherwise pass
-   * -1 and the head/body to store.
+   * Records a drop. `frameId` reuses a frame already stored (e.g. one lost in flight); otherwise the
+   * head/body given are stored.
    */
-  drop(
-    time: number,
-    started: number,
-    place: number,
-    dir: number,
-    reason: string,
-    frameId: number,
-    head: Uint8Array | null,
-    body: SharedBytes | null,
-    packetId: number,
-  ): void {
-    const f = frameId >= 0 ? frameId : head ? this.storeFrame(head, body) : -1;
-    const r = this.row(RecordKind.Drop, time);
-    this.dir[r] = dir;
-    this.end[r] = started;
-    this.arrival[r] = time;
-    this.place[r] = place;
-    this.code[r] = this.intern(reason);
+  drop(d: DropRecord): void {
+    const f = d.frameId !== undefined && d.frameId >= 0 ? d.frameId : d.head ? this.storeFrame(d.head, d.body ?? null) : -1;
+    const r = this.row(RecordKind.Drop, d.time);
+    this.dir[r] = d.dir;
+    this.end[r] = d.started ?? d.time;
+    this.arrival[r] = d.time;
+    this.place[r] = d.place;
+    this.code[r] = this.intern(d.reason);
     this.frame[r] = f;
-    this.packet[r] = packetId;
+    this.packet[r] = d.packetId;
   }
 
   /** Records that `key` on node `node` took the value `value` ("" when the entry is removed). */

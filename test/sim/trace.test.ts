@@ -69,11 +69,11 @@ describe('Trace frame storage', () => {
   it('a drop can point at a frame already stored (lost in flight) or store its own', () => {
     const { trace, l1, r1 } = twoNodeTrace();
     const f = trace.frameTx(0, 10, 20, l1, Place.AtoB, filled(60, 9), null, 3);
-    trace.drop(20, 0, l1, Place.AtoB, 'lost on link (loss 1)', f, null, null, 3);
+    trace.drop({ time: 20, started: 0, place: l1, dir: Place.AtoB, reason: 'lost on link (loss 1)', frameId: f, packetId: 3 });
     expect(trace.frameTotal).toBe(1);
-    trace.drop(25, 25, r1, Place.Node, 'queue full', -1, filled(42, 5), null, 4);
+    trace.drop({ time: 25, place: r1, dir: Place.Node, reason: 'queue full', head: filled(42, 5), packetId: 4 });
     expect(trace.frameTotal).toBe(2);
-    trace.drop(26, 26, r1, Place.Node, 'no route', -1, null, null, 5);
+    trace.drop({ time: 26, place: r1, dir: Place.Node, reason: 'no route', packetId: 5 });
     expect(trace.frame[trace.length - 1]).toBe(-1);
     expect(trace.kind[1]).toBe(RecordKind.Drop);
     expect(trace.string(trace.code[1])).toBe('lost on link (loss 1)');
@@ -128,7 +128,7 @@ function build(ops: Op[], nodeName = 'h1', stateWithIds = false): Trace {
         break;
       }
       case 'drop':
-        trace.drop(op.t, op.t, a, Place.Node, op.reason, -1, null, null, op.packet);
+        trace.drop({ time: op.t, place: a, dir: Place.Node, reason: op.reason, packetId: op.packet });
         break;
       case 'state':
         if (stateWithIds) {

@@ -79,13 +79,13 @@ function handmade(): { trace: Trace; sent: Record<string, Sent>; ids: { h1: numb
   tx('arpReq2', 21000, l1, Place.AtoB, ARP_REQUEST); // retry, sent before the reply arrives at 24200
   const rep = sent.arpRepFwd;
   // Dropped at the node after it arrived: place = node h1 (id 0, like link h1-sw1), dir = Node.
-  trace.drop(24200, 24200, h1, Place.Node, 'arp: duplicate reply', rep.frame, null, null, rep.record);
+  trace.drop({ time: 24200, place: h1, dir: Place.Node, reason: 'arp: duplicate reply', frameId: rep.frame, packetId: rep.record });
   tx('arpFlood2', 26800, l2, Place.BtoA, ARP_REQUEST);
   tx('icmpReq', 30000, l1, Place.AtoB, ICMP_REQUEST, true);
   tx('icmpReqFwd', 35800, l2, Place.BtoA, ICMP_REQUEST, true);
   tx('icmpRep', 41600, l2, Place.AtoB, ICMP_REPLY, true);
   const lost = tx('icmpRepFwd', 47400, l1, Place.BtoA, ICMP_REPLY, true);
-  trace.drop(50000, lost.time, l1, Place.BtoA, 'loss', lost.frame, null, null, lost.record);
+  trace.drop({ time: 50000, started: lost.time, place: l1, dir: Place.BtoA, reason: 'loss', frameId: lost.frame, packetId: lost.record });
   trace.log(60000, h1, 'Request timeout for icmp_seq 1');
   return { trace, sent, ids: { h1, h2, sw1, l1, l2 } };
 }
@@ -390,7 +390,7 @@ describe('capture properties', () => {
         const f = trace.frameTx(r.time, r.time + 1, r.time + 1 + r.flight, link, dir, r.bytes, null, -1);
         if (r.noise) trace.log(r.time, 0, 'noise');
         if (r.lost) {
-          trace.drop(r.time + 1, r.time, link, dir, 'loss', f, null, null, -1);
+          trace.drop({ time: r.time + 1, started: r.time, place: link, dir, reason: 'loss', frameId: f, packetId: -1 });
           lost++;
         }
       }

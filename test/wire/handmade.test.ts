@@ -130,7 +130,7 @@ function routedTrace(corrupt?: (label: string, frame: Uint8Array) => Uint8Array)
   const syn = (ttl: number) => toH2(ttl, 0x102, 6, tcp(IP.h1, IP.h2, 40001, 80, '00000064', '00000000', 0x02));
   const lostAt = t;
   const lost = send('syn', left, Place.AtoB, eth(MAC.r1a, MAC.h1, '0800', syn(64)));
-  trace.drop(lostAt + 2000, lostAt, left, Place.AtoB, 'loss', lost, null, null, -1);
+  trace.drop({ time: lostAt + 2000, started: lostAt, place: left, dir: Place.AtoB, reason: 'loss', frameId: lost, packetId: -1 });
   fwd('synAgain', syn);
   fwd('synAck', (ttl) => toH1(ttl, 0x201, 6, tcp(IP.h2, IP.h1, 80, 40001, '000003e8', '00000065', 0x12)), true);
   return trace;

@@ -130,7 +130,7 @@ export class IpStack implements IpHost {
   /** Records that a packet was dropped at this host (a protocol refusing it). */
   dropPacket(reason: string, packetId: number): void {
     const t = this.device.ctx.now;
-    this.device.ctx.trace.drop(t, t, this.device.nodeId, Place.Node, reason, -1, null, null, packetId);
+    this.device.ctx.trace.drop({ time: t, place: this.device.nodeId, dir: Place.Node, reason, packetId });
   }
 
   sourceFor(dst: number): number | undefined {

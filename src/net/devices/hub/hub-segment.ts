@@ -246,7 +246,7 @@ export class HubSegment {
     const f = tx.frame;
     const upId = trace.frameTx(tx.start, tx.plannedEnd, now, leg.linkId, leg.upDir, f.head, f.body, f.packetId);
     if (leg.loses()) {
-      trace.drop(now, tx.start, leg.linkId, leg.upDir, `lost on link (loss ${leg.params.loss})`, upId, null, null, f.packetId);
+      trace.drop({ time: now, started: tx.start, place: leg.linkId, dir: leg.upDir, reason: `lost on link (loss ${leg.params.loss})`, frameId: upId, packetId: f.packetId });
       return;
     }
     const repeatStart = tx.start + leg.params.latency;
@@ -263,7 +263,7 @@ export class HubSegment {
 
   private readonly lose = (d: Delivery): void => {
     const f = d.frame;
-    this.ctx.trace.drop(this.ctx.now, d.start, d.leg.linkId, d.dir, `lost on link (loss ${d.leg.params.loss})`, d.frameId, null, null, f.packetId);
+    this.ctx.trace.drop({ time: this.ctx.now, started: d.start, place: d.leg.linkId, dir: d.dir, reason: `lost on link (loss ${d.leg.params.loss})`, frameId: d.frameId, packetId: f.packetId });
   };
 
   private scheduleNext(leg: Leg, at: number): void {
@@ -282,7 +282,7 @@ export class HubSegment {
   }
 
   private dropAtStation(leg: Leg, frame: Frame, reason: string, started: number): void {
-    this.ctx.trace.drop(this.ctx.now, started, leg.linkId, leg.upDir, reason, -1, frame.head, frame.body, frame.packetId);
+    this.ctx.trace.drop({ time: this.ctx.now, started, place: leg.linkId, dir: leg.upDir, reason, head: frame.head, body: frame.body, packetId: frame.packetId });
   }
 }
 

@@ -12,6 +12,7 @@ import { formatMac, isMulticastMac, readMac } from '../../../protocols/addr';
 import type { SimContext } from '../../context';
 import { Device } from '../../device';
 import type { Frame } from '../../frame';
+import { Place } from '../../../sim/trace';
 import type { Nic } from '../../nic';
 
 interface Entry {
@@ -49,7 +50,7 @@ export class Switch extends Device {
       if (entry && this.ctx.now - entry.lastSeen < this.ageing) {
         if (entry.port === ingress) {
           const t = this.ctx.now;
-          this.ctx.trace.drop(t, t, this.nodeId, 2, `filtered: ${formatMac(dst)} is on the port it came from`, -1, head, frame.body, frame.packetId);
+          this.ctx.trace.drop({ time: t, place: this.nodeId, dir: Place.Node, reason: `filtered: ${formatMac(dst)} is on the port it came from`, head, body: frame.body, packetId: frame.packetId });
           return;
         }
         entry.port.send(frame);

@@ -15,8 +15,8 @@ import {
   stopSceneRun,
   useStore,
   viewStore,
-  workersAvailable,
 } from '../store';
+import { workersAvailable } from '../runner/start-simulation';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';

@@ -27,7 +27,7 @@ import { closeCompare } from './compare';
 import { playbackStore, speedFor } from './playback';
 import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
-import { startSimulation, workersAvailable, type SimulationRun } from './sim-client';
+import { startSimulation, workersAvailable, type SimulationRun } from '../runner/start-simulation';
 import { viewStore } from './view';
 
 export const PROGRESS_KEY = 'packetarium.lessons.progress';

@@ -6,12 +6,12 @@
  * `InPageRunner`. This file does not import the simulator itself, so a page that only shows traces
  * (the embed) loads the simulator only when it has to run one in the page.
  */
-import { appendTraceChunk } from '../sim/trace-chunk';
+import { appendTraceChunk } from './trace-chunk';
 import { Trace } from '../sim/trace';
 import type { Scene } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
 import { timelineIndexFromParts } from '../timeline/index-transfer';
-import type { SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+import type { SimProgress, SimReply, SimRequest } from './protocol';
 
 /**
  * Runs a request in the page and passes its replies on: synchronously (`runSimRequest`), or after

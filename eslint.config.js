@@ -174,7 +174,7 @@ export default defineConfig([
   },
   {
     name: 'packetarium/react-hooks',
-    files: ['src/{store,view3d,ui,app}/**/*.{ts,tsx}'],
+    files: ['src/{store,view3d,ui,embed,app}/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
   },
   ...ALL_LAYERS.map(layerBlock),

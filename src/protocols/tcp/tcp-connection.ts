@@ -78,7 +78,10 @@ export interface TcpSegmentIn {
   packetId: number;
 }
 
-/** Extra data kept with a segment the connection sent, for tests and tools. */
+/**
+ * The synchronized states of RFC 9293 §3.5.2 ("Reset Generation"): both sides' sequence numbers are
+ * known, so the connection may send data, reports the peer's window and aborts with an RST.
+ */
 const SYNCHRONIZED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
 /** A growable byte queue with a moving head. */

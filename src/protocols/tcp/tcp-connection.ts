@@ -368,6 +368,7 @@ export class TcpConnection {
     }
   }
 
+  // eslint-disable-next-line max-lines-per-function -- RFC 9293 §3.10.7.4's "otherwise" steps (sequence check, RST, SYN, ACK, URG, text, FIN) in the RFC's order
   private otherArrives(seg: TcpSegmentIn): void {
     const h = seg.header;
     let data = seg.payload;

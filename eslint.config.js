@@ -1,7 +1,12 @@
 // ESLint flat config. Besides the usual recommended rules it enforces the layering of
 // /design.md ("Layers"): every folder under src/ imports only from the layers listed before it,
 // and nothing in the simulation half (sim .. cli) touches React, three, zustand, the DOM, wall-clock
-// time or Math.random. test/lint/layers.test.ts checks these rules on small snippets.
+// time or Math.random. The runner (src/runner) is below the line too: it may use the Worker API
+// (a worker is what it runs scenes in; `self` only in its entry, sim-worker.ts) but no DOM, and it
+// reads wall time only through src/runner/wall-clock.ts, to pace trace chunks; no other core layer
+// may touch `Worker` or `self`. Functions over 80 lines are reported as warnings (each remaining one
+// carries an eslint-disable comment saying why it stays long). test/lint/layers.test.ts checks
+// these rules on small snippets.
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
@@ -9,7 +14,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** The simulation half, in import order: each may import only the ones before it. */
-const CORE_LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'lesson', 'cli'];
+const CORE_LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'runner', 'lesson', 'cli'];
 /** The browser half, in import order; each may import every core layer and the ones before it. */
 const UI_LAYERS = ['store', 'view3d', 'ui', 'embed', 'app'];
 const ALL_LAYERS = [...CORE_LAYERS, ...UI_LAYERS];
@@ -94,6 +99,16 @@ const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate'].map((name) =
   message: `No wall-clock timers in the simulation (${name}). ${CLOCK_HINT}`,
 }));
 
+const workerGlobals = (names) =>
+  names.map((name) => ({
+    name,
+    message: `Only src/runner deals with workers (${name}), and only its entry src/runner/sim-worker.ts touches the worker's own scope: the simulation runs the same in a worker, a page and Node.`,
+  }));
+/** Starting a worker: only the runner does. */
+const WORKER_START_GLOBALS = workerGlobals(['Worker', 'SharedWorker']);
+/** A worker's own scope: only the runner's worker entry. */
+const WORKER_SCOPE_GLOBALS = workerGlobals(['self', 'postMessage', 'importScripts']);
+
 /** One config block per layer folder. Later blocks override a rule's options, so each is complete. */
 function layerBlock(layer) {
   const { patterns, syntax } = importRules(layer);
@@ -110,6 +125,8 @@ function layerBlock(layer) {
       'error',
       ...DOM_GLOBALS,
       ...(BROWSER_SAFE.includes(layer) ? TIMER_GLOBALS : []),
+      ...(layer === 'runner' ? [] : WORKER_START_GLOBALS),
+      ...WORKER_SCOPE_GLOBALS,
     ];
   }
   return { name: `packetarium/layer-${layer}`, files: [`src/${layer}/**/*.{ts,tsx,js,mjs}`], rules };
@@ -146,6 +163,14 @@ export default defineConfig([
     },
   },
   {
+    // Long functions are hard to read and to test: a warning (CI's `eslint .` still passes), and every
+    // function that stays long says why on an eslint-disable-next-line line. Tests are exempt: a
+    // describe() block is long by nature.
+    name: 'packetarium/function-length',
+    files: ['src/**/*.{ts,tsx}'],
+    rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     name: 'packetarium/plain-js',
     files: JS_FILES,
     languageOptions: { sourceType: 'module', globals: NODE_GLOBALS },
@@ -157,8 +182,22 @@ export default defineConfig([
   },
   {
     name: 'packetarium/react-hooks',
-    files: ['src/{store,view3d,ui,app}/**/*.{ts,tsx}'],
+    files: ['src/{store,view3d,ui,embed,app}/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
   },
   ...ALL_LAYERS.map(layerBlock),
+  {
+    // The worker's entry is the one file that is the worker's global scope.
+    name: 'packetarium/runner-worker-entry',
+    files: ['src/runner/sim-worker.ts'],
+    rules: { 'no-restricted-globals': ['error', ...DOM_GLOBALS, ...TIMER_GLOBALS] },
+  },
+  {
+    // The runner's wall clock: paces trace chunks and an embed's time budget, never the simulation.
+    name: 'packetarium/runner-wall-clock',
+    files: ['src/runner/wall-clock.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...BELOW_LINE_PROPERTIES.filter((p) => !(p.object === 'performance' && p.property === 'now'))],
+    },
+  },
 ]);

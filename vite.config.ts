@@ -10,7 +10,7 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   base: './',
   plugins: [react()],
-  // The simulation worker (src/store/sim-worker.ts) is a module worker, bundled as its own chunk.
+  // The simulation worker (src/runner/sim-worker.ts) is a module worker, bundled as its own chunk.
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -12,7 +12,7 @@
 //   the ladder-only path (initial + scene chunk + ladder) loads no three.js at all.
 //   no chunk the page loads with a worker (initial, scene, ladder, 3D) holds zod, yaml, the scene
 //   validation or the simulator: they are in the worker, and in the page only in the fallback chunk
-//   (src/store/sim-worker-run.ts, a dynamic import used where there is no worker). Checked by
+//   (src/runner/run-request.ts, a dynamic import used where there is no worker). Checked by
 //   marker strings of each, which must also be found in the worker (so a renamed marker fails).
 //
 // Usage: node scripts/check-bundle.mjs [distDir]   (default: dist; `npm run check:bundle`)

@@ -15,8 +15,8 @@ import {
   stopSceneRun,
   useStore,
   viewStore,
-  workersAvailable,
 } from '../store';
+import { workersAvailable } from '../runner/start-simulation';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
@@ -190,6 +190,7 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the app's one wiring point: every store subscription and panel of the page, read top to bottom
 export function App() {
   const status = useStore(sceneStore, (s) => s.status);
   const name = useStore(sceneStore, (s) => s.name);

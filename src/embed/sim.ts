@@ -9,8 +9,9 @@
  */
 import { setDeviceShape } from '../net/device-shapes';
 import type { Scene } from '../scenario/scene';
-import { startSimulationWith, type InPageRunner, type SimulationRequest } from '../store/sim-client-core';
-import type { SimProgress } from '../store/sim-worker-protocol';
+import { startSimulationWith, type InPageRunner, type SimulationRequest } from '../runner/client';
+import type { SimProgress } from '../runner/protocol';
+import { wallClockMs } from '../runner/wall-clock';
 import { nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
 import { describeRow } from '../ui/describe';
 import { decodeSceneText } from './codec';
@@ -54,8 +55,8 @@ export async function loadEmbedScene(req: { scene: string; data?: string; seed?:
 
 /** Without a worker: loads the simulator (only now) and runs the request in the page. */
 const runInPageLazily: InPageRunner = async (request, post) => {
-  const { runSimRequest } = await import('../store/sim-worker-run');
-  runSimRequest(request, (reply) => post(reply), () => performance.now());
+  const { runSimRequest } = await import('../runner/run-request');
+  runSimRequest(request, (reply) => post(reply), wallClockMs);
 };
 
 /** Validates and simulates in the worker; the result names scene-level failures like a synchronous run would. */

@@ -1,4 +1,8 @@
-/** Registers the built-in dissectors (ARP, IPv4, ICMP, TCP, UDP) with the frame dissector. */
+/**
+ * Registers the built-in dissectors with the frame dissector: ARP and IPv4 by EtherType; ICMP, TCP
+ * and UDP by IP protocol; RR, DNS and QUIC by UDP port; HTTP (1.1 and cleartext HTTP/2) and TLS
+ * records (HTTPS) by TCP port. The protocol services above IP register in `builtin-transports.ts`.
+ */
 
 import { dissectArp } from './arp/arp';
 import { registerEtherType, registerIpProtocol, registerTcpPort, registerUdpPort } from './dissect';
@@ -15,7 +19,7 @@ import { dissectQuic, QUIC_UDP_PORT } from './quic/dissect';
 let registered = false;
 
 /**
- * Registers ARP, IPv4, ICMP, TCP and UDP. Idempotent: later calls do nothing (so they never undo a
+ * Registers every dissector listed above. Idempotent: later calls do nothing (so they never undo a
  * registration made since).
  */
 export function registerBuiltinProtocols(): void {

@@ -119,6 +119,8 @@ function errorMap(extraKeys: readonly string[] = []): z.core.$ZodErrorMap {
 
 const DEFAULT_ERROR_MAP = errorMap();
 
+type Checked<T> = { ok: true; data: T } | { ok: false };
+
 /** Parses `value` with `schema`, reporting every issue under `prefix`; the data on success. */
 function check<T>(
   schema: z.ZodType<T>,
@@ -126,7 +128,7 @@ function check<T>(
   prefix: Path,
   errors: RawError[],
   map: z.core.$ZodErrorMap = DEFAULT_ERROR_MAP,
-): { ok: true; data: T } | { ok: false } {
+): Checked<T> {
   const result = schema.safeParse(value, { error: map });
   if (result.success) return { ok: true, data: result.data };
   for (const issue of result.error.issues) {
@@ -311,86 +313,167 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Validates migrated raw scene data; errors carry paths as segments. */
-function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, errors: RawError[]): Scene | undefined {
-  const report: Report = (path, message) => errors.push({ path, message });
-  const catalog = options.catalog ?? builtinCatalog();
+/**
+ * What the sections of `validateRaw` share: the input, where errors go, and what each section found
+ * for the ones after it. It is also the `FaultCheckContext` the fault variants check against.
+ */
+interface ValidateContext extends FaultCheckContext {
+  readonly raw: Record<string, unknown>;
+  readonly options: ParseSceneOptions;
+  readonly catalog: ReadonlyMap<string, DeviceConfigSpec>;
+  readonly errors: RawError[];
+  readonly report: Report;
+  /** The top-level fields, when they parsed. */
+  readonly top: Checked<z.output<typeof topSchema>>;
+  /** The scene's duration when it is readable (even if other top-level fields are not). */
+  readonly duration: number | undefined;
+  /** Nodes: first node by each id, every node in scene order, ids seen; false once some node has no readable id. */
+  readonly nodes: Map<string, NodeEntry>;
+  readonly nodeOrder: NodeEntry[];
+  readonly nodeIds: Set<string>;
+  nodeIdsComplete: boolean;
+  /** Addresses: each valid node's declared interfaces. */
+  readonly decls: Map<NodeEntry, readonly InterfaceDecl[] | 'per-link'>;
+  /** Links: ids seen (also of links with errors); false once some link has no readable id. */
+  readonly linkIds: Set<string>;
+  linkIdsComplete: boolean;
+  /** Index of the first valid link by each id. */
+  readonly parsedLinkIndex: Map<string, number>;
+  readonly parsedLinks: ParsedLink[];
+  /** Link ends by node id, in link order. */
+  readonly ends: Map<string, LinkEntryEnd[]>;
+  /** Interfaces: `${linkIndex}:${side}` -> the interface that link end takes. */
+  readonly resolved: Map<string, string>;
+}
 
+interface ParsedLink {
+  readonly index: number;
+  readonly id: string;
+  readonly link: z.output<typeof linkSchema>;
+}
+
+function newContext(raw: Record<string, unknown>, options: ParseSceneOptions, errors: RawError[]): ValidateContext {
   const top = check(topSchema, raw, [], errors);
   const durationResult = parseDuration(raw.duration);
-  const duration = top.ok ? top.data.duration : durationResult.ok && durationResult.ns > 0 ? durationResult.ns : undefined;
-  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
-
-  const checkTime = (at: number, path: Path): void => {
-    if (duration !== undefined && at > duration) {
-      report(path, `${formatDurationExact(at)} is after the end of the scene (duration ${formatDurationExact(duration)})`);
-    }
+  const ctx: ValidateContext = {
+    raw,
+    options,
+    catalog: options.catalog ?? builtinCatalog(),
+    errors,
+    report: (path, message) => errors.push({ path, message }),
+    top,
+    duration: top.ok ? top.data.duration : durationResult.ok && durationResult.ns > 0 ? durationResult.ns : undefined,
+    nodes: new Map(),
+    nodeOrder: [],
+    nodeIds: new Set(),
+    nodeIdsComplete: true,
+    decls: new Map(),
+    linkIds: new Set(),
+    linkIdsComplete: true,
+    parsedLinkIndex: new Map(),
+    parsedLinks: [],
+    ends: new Map(),
+    resolved: new Map(),
+    hasNode: (id) => ctx.nodes.has(id) || !ctx.nodeIdsComplete,
+    hasLink: (id) => ctx.linkIds.has(id) || !ctx.linkIdsComplete,
   };
+  return ctx;
+}
 
-  // Nodes ---------------------------------------------------------------------------------------
-  const nodes = new Map<string, NodeEntry>();
-  const nodeOrder: NodeEntry[] = [];
-  let nodeIdsComplete = true;
-  list('nodes').forEach((rawNode, index) => {
-    const prefix = ['nodes', index];
-    if (!isRecord(rawNode)) {
-      report(prefix, `expected a mapping like { id: h1, kind: host, ... }, got ${show(rawNode)}`);
-      nodeIdsComplete = false;
-      return;
-    }
-    const base = check(nodeBaseSchema, rawNode, prefix, errors);
-    const id = typeof rawNode.id === 'string' ? rawNode.id : undefined;
-    const kind = typeof rawNode.kind === 'string' ? rawNode.kind : undefined;
-    if (id === undefined) nodeIdsComplete = false;
-    let duplicate = false;
-    if (id !== undefined) {
-      const first = nodes.get(id);
-      if (first) {
-        duplicate = true;
-        report([...prefix, 'id'], `duplicate node id "${id}" (also nodes[${first.index}])`);
-      }
-    }
-    const entry: NodeEntry = { index, raw: rawNode, kind };
-    if (id !== undefined && !duplicate) nodes.set(id, entry);
-    nodeOrder.push(entry);
-    if (kind === undefined) return;
-    const spec = catalog.get(kind);
-    if (!spec) {
-      const known = [...catalog.keys()];
-      report([...prefix, 'kind'], `unknown kind "${kind}"${didYouMean(kind, known)}; known kinds: ${known.join(', ')}`);
-      return;
-    }
-    const configRaw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(rawNode)) {
-      if (!(NODE_BASE_KEYS as readonly string[]).includes(k)) configRaw[k] = v;
-    }
-    const config = check(spec.config, configRaw, prefix, errors, errorMap(NODE_BASE_KEYS));
-    if (!config.ok) return;
-    const before = errors.length;
-    spec.validate?.(config.data, (path, message) => report([...prefix, ...path], message));
-    if (!base.ok || duplicate || errors.length > before) return;
-    const b = base.data;
-    const node: SceneNode = {
-      id: b.id,
-      kind: b.kind,
-      ...(b.label !== undefined ? { label: b.label } : {}),
-      ...(b.position !== undefined ? { position: b.position } : {}),
-      config: config.data,
-    };
-    entry.valid = { node, spec, config: config.data };
-  });
-  const nodeIds = new Set(nodes.keys());
-  const hasNode = (id: string): boolean => nodes.has(id) || !nodeIdsComplete;
+/** `raw[key]` when it is a list, else no entries. */
+function listOf(ctx: ValidateContext, key: string): unknown[] {
+  const value = ctx.raw[key];
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
 
-  // Addresses -----------------------------------------------------------------------------------
-  const decls = new Map<NodeEntry, readonly InterfaceDecl[] | 'per-link'>();
+/** Reports a time after the end of the scene (when the duration is known). */
+function checkTime(ctx: ValidateContext, at: number, path: Path): void {
+  if (ctx.duration !== undefined && at > ctx.duration) {
+    ctx.report(path, `${formatDurationExact(at)} is after the end of the scene (duration ${formatDurationExact(ctx.duration)})`);
+  }
+}
+
+/** Validates migrated raw scene data; errors carry paths as segments. */
+function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, errors: RawError[]): Scene | undefined {
+  const ctx = newContext(raw, options, errors);
+  listOf(ctx, 'nodes').forEach((rawNode, index) => validateNode(ctx, rawNode, index));
+  checkAddresses(ctx);
+  listOf(ctx, 'links').forEach((rawLink, index) => validateLink(ctx, rawLink, index));
+  assignInterfaces(ctx);
+  const runs = validateRuns(ctx);
+  const faults = validateFaults(ctx);
+  const view = validateView(ctx);
+  if (errors.length > 0 || !ctx.top.ok) return undefined;
+  return assembleScene(ctx, ctx.top.data, runs, faults, view);
+}
+
+// Nodes ---------------------------------------------------------------------------------------
+
+/** One `nodes[index]`: its base fields, a unique id, a known kind and the kind's config. */
+function validateNode(ctx: ValidateContext, rawNode: unknown, index: number): void {
+  const { report, errors } = ctx;
+  const prefix = ['nodes', index];
+  if (!isRecord(rawNode)) {
+    report(prefix, `expected a mapping like { id: h1, kind: host, ... }, got ${show(rawNode)}`);
+    ctx.nodeIdsComplete = false;
+    return;
+  }
+  const base = check(nodeBaseSchema, rawNode, prefix, errors);
+  const id = typeof rawNode.id === 'string' ? rawNode.id : undefined;
+  const kind = typeof rawNode.kind === 'string' ? rawNode.kind : undefined;
+  if (id === undefined) ctx.nodeIdsComplete = false;
+  let duplicate = false;
+  if (id !== undefined) {
+    const first = ctx.nodes.get(id);
+    if (first) {
+      duplicate = true;
+      report([...prefix, 'id'], `duplicate node id "${id}" (also nodes[${first.index}])`);
+    }
+  }
+  const entry: NodeEntry = { index, raw: rawNode, kind };
+  if (id !== undefined && !duplicate) {
+    ctx.nodes.set(id, entry);
+    ctx.nodeIds.add(id);
+  }
+  ctx.nodeOrder.push(entry);
+  if (kind === undefined) return;
+  const spec = ctx.catalog.get(kind);
+  if (!spec) {
+    const known = [...ctx.catalog.keys()];
+    report([...prefix, 'kind'], `unknown kind "${kind}"${didYouMean(kind, known)}; known kinds: ${known.join(', ')}`);
+    return;
+  }
+  const configRaw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rawNode)) {
+    if (!(NODE_BASE_KEYS as readonly string[]).includes(k)) configRaw[k] = v;
+  }
+  const config = check(spec.config, configRaw, prefix, errors, errorMap(NODE_BASE_KEYS));
+  if (!config.ok) return;
+  const before = errors.length;
+  spec.validate?.(config.data, (path, message) => report([...prefix, ...path], message));
+  if (!base.ok || duplicate || errors.length > before) return;
+  const b = base.data;
+  const node: SceneNode = {
+    id: b.id,
+    kind: b.kind,
+    ...(b.label !== undefined ? { label: b.label } : {}),
+    ...(b.position !== undefined ? { position: b.position } : {}),
+    config: config.data,
+  };
+  entry.valid = { node, spec, config: config.data };
+}
+
+// Addresses -----------------------------------------------------------------------------------
+
+/** Records each valid node's interfaces and reports an IPv4 address or MAC used twice. */
+function checkAddresses(ctx: ValidateContext): void {
   const ipOwner = new Map<number, string>();
   const macOwner = new Map<number, string>();
-  for (const entry of nodeOrder) {
+  for (const entry of ctx.nodeOrder) {
     if (!entry.valid) continue;
     const { node, spec, config } = entry.valid;
     const ifaces = spec.interfaces(config);
-    decls.set(entry, ifaces);
+    ctx.decls.set(entry, ifaces);
     if (ifaces === 'per-link') continue;
     for (const decl of ifaces) {
       const where = `${node.id} (${decl.name})`;
@@ -399,7 +482,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
         const owner = ipOwner.get(cidr.addr);
         if (owner !== undefined) {
           const path = findValuePath(entry.raw, (v) => v === decl.cidr) ?? [];
-          report(['nodes', entry.index, ...path], `${formatIpv4(cidr.addr)} is already used by ${owner}; every address must be unique`);
+          ctx.report(['nodes', entry.index, ...path], `${formatIpv4(cidr.addr)} is already used by ${owner}; every address must be unique`);
         } else {
           ipOwner.set(cidr.addr, where);
         }
@@ -409,89 +492,93 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
         const owner = macOwner.get(mac);
         if (owner !== undefined) {
           const path = findValuePath(entry.raw, (v) => typeof v === 'string' && parseMac(v) === mac) ?? [];
-          report(['nodes', entry.index, ...path], `MAC ${formatMac(mac)} is already used by ${owner}; every MAC must be unique`);
+          ctx.report(['nodes', entry.index, ...path], `MAC ${formatMac(mac)} is already used by ${owner}; every MAC must be unique`);
         } else {
           macOwner.set(mac, where);
         }
       }
     }
   }
+}
 
-  // Links ---------------------------------------------------------------------------------------
-  const linkIds = new Set<string>();
-  let linkIdsComplete = true;
-  const linkIdIndex = new Map<string, number>();
-  const parsedLinks: { index: number; id: string; link: z.output<typeof linkSchema> }[] = [];
-  const ends = new Map<string, LinkEntryEnd[]>();
-  const endNode = (v: unknown): string | undefined => (typeof v === 'string' ? v.split(':')[0] : undefined);
-  list('links').forEach((rawLink, index) => {
-    const prefix = ['links', index];
-    if (!isRecord(rawLink)) {
-      report(prefix, `expected a mapping like { a: h1, b: sw1 }, got ${show(rawLink)}`);
-      linkIdsComplete = false;
-      return;
-    }
-    const a = endNode(rawLink.a);
-    const b = endNode(rawLink.b);
-    const tentativeId = typeof rawLink.id === 'string' ? rawLink.id : a !== undefined && b !== undefined ? `${a}-${b}` : undefined;
-    if (tentativeId !== undefined) linkIds.add(tentativeId);
-    else linkIdsComplete = false;
-    const parsed = check(linkSchema, rawLink, prefix, errors);
-    if (!parsed.ok) return;
-    const link = parsed.data;
-    const id = link.id ?? `${link.a.node}-${link.b.node}`;
-    const first = linkIdIndex.get(id);
-    if (first !== undefined) {
-      const hint = link.id === undefined ? '; give one of them an id' : '';
-      report(link.id === undefined ? prefix : [...prefix, 'id'], `duplicate link id "${id}" (also links[${first}])${hint}`);
-      return;
-    }
-    linkIdIndex.set(id, index);
-    let ok = true;
-    for (const side of ['a', 'b'] as const) {
-      const end = link[side];
-      if (!hasNode(end.node)) {
-        report([...prefix, side], `no node "${end.node}"${didYouMean(end.node, nodeIds)}`);
-        ok = false;
-      }
-    }
-    if (!ok) return;
-    if (link.a.node === link.b.node) {
-      report(prefix, `a link cannot connect ${link.a.node} to itself`);
-      return;
-    }
-    const kindA = nodes.get(link.a.node)?.kind;
-    const kindB = nodes.get(link.b.node)?.kind;
-    if (kindA === 'hub' && kindB === 'hub') {
-      report(prefix, 'hub-to-hub links are not supported yet; connect hubs through a switch');
-      return;
-    }
-    parsedLinks.push({ index, id, link });
-    for (const side of ['a', 'b'] as const) {
-      const end = link[side];
-      const listForNode = ends.get(end.node) ?? [];
-      listForNode.push({ linkIndex: index, side, linkId: id, iface: end.iface });
-      ends.set(end.node, listForNode);
-    }
-  });
+// Links ---------------------------------------------------------------------------------------
 
-  // Interfaces: which link end takes which interface, and limits --------------------------------
-  const resolved = new Map<string, string>(); // `${linkIndex}:${side}` -> interface name
-  for (const entry of nodeOrder) {
+function endNode(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.split(':')[0] : undefined;
+}
+
+/** One `links[index]`: its fields, a unique id, and two different existing nodes as ends. */
+function validateLink(ctx: ValidateContext, rawLink: unknown, index: number): void {
+  const { report } = ctx;
+  const prefix = ['links', index];
+  if (!isRecord(rawLink)) {
+    report(prefix, `expected a mapping like { a: h1, b: sw1 }, got ${show(rawLink)}`);
+    ctx.linkIdsComplete = false;
+    return;
+  }
+  const a = endNode(rawLink.a);
+  const b = endNode(rawLink.b);
+  const tentativeId = typeof rawLink.id === 'string' ? rawLink.id : a !== undefined && b !== undefined ? `${a}-${b}` : undefined;
+  if (tentativeId !== undefined) ctx.linkIds.add(tentativeId);
+  else ctx.linkIdsComplete = false;
+  const parsed = check(linkSchema, rawLink, prefix, ctx.errors);
+  if (!parsed.ok) return;
+  const link = parsed.data;
+  const id = link.id ?? `${link.a.node}-${link.b.node}`;
+  const first = ctx.parsedLinkIndex.get(id);
+  if (first !== undefined) {
+    const hint = link.id === undefined ? '; give one of them an id' : '';
+    report(link.id === undefined ? prefix : [...prefix, 'id'], `duplicate link id "${id}" (also links[${first}])${hint}`);
+    return;
+  }
+  ctx.parsedLinkIndex.set(id, index);
+  let ok = true;
+  for (const side of ['a', 'b'] as const) {
+    const end = link[side];
+    if (!ctx.hasNode(end.node)) {
+      report([...prefix, side], `no node "${end.node}"${didYouMean(end.node, ctx.nodeIds)}`);
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  if (link.a.node === link.b.node) {
+    report(prefix, `a link cannot connect ${link.a.node} to itself`);
+    return;
+  }
+  const kindA = ctx.nodes.get(link.a.node)?.kind;
+  const kindB = ctx.nodes.get(link.b.node)?.kind;
+  if (kindA === 'hub' && kindB === 'hub') {
+    report(prefix, 'hub-to-hub links are not supported yet; connect hubs through a switch');
+    return;
+  }
+  ctx.parsedLinks.push({ index, id, link });
+  for (const side of ['a', 'b'] as const) {
+    const end = link[side];
+    const listForNode = ctx.ends.get(end.node) ?? [];
+    listForNode.push({ linkIndex: index, side, linkId: id, iface: end.iface });
+    ctx.ends.set(end.node, listForNode);
+  }
+}
+
+// Interfaces: which link end takes which interface, and limits --------------------------------
+
+/** For every valid node: how many links it takes, and which interface each of its link ends gets. */
+function assignInterfaces(ctx: ValidateContext): void {
+  for (const entry of ctx.nodeOrder) {
     if (!entry.valid) continue;
     const { node, spec, config } = entry.valid;
-    const mine = ends.get(node.id) ?? [];
-    const ifaces = decls.get(entry);
+    const mine = ctx.ends.get(node.id) ?? [];
+    const ifaces = ctx.decls.get(entry);
     if (ifaces === undefined) continue;
     const max = typeof spec.maxLinks === 'function' ? spec.maxLinks(config) : spec.maxLinks;
     const accepted = max === undefined ? mine : mine.slice(0, max);
     for (const end of mine.slice(accepted.length)) {
-      report(['links', end.linkIndex, end.side], `${node.id} accepts at most ${plural(max ?? 0, 'link')}`);
+      ctx.report(['links', end.linkIndex, end.side], `${node.id} accepts at most ${plural(max ?? 0, 'link')}`);
     }
     if (ifaces === 'per-link') {
       for (const end of accepted) {
         if (end.iface !== undefined) {
-          report(
+          ctx.report(
             ['links', end.linkIndex, end.side],
             `${node.id} is a ${node.kind} with one port per link and no interface names; write "${node.id}"`,
           );
@@ -499,92 +586,113 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
       }
       continue;
     }
-    const names = ifaces.map((d) => d.name);
-    const usedBy = new Map<string, string>();
-    for (const end of accepted) {
-      if (end.iface === undefined) continue;
-      if (!names.includes(end.iface)) {
-        report(
-          ['links', end.linkIndex, end.side],
-          `${node.id} has no interface "${end.iface}"${didYouMean(end.iface, names)} (it has ${names.join(', ') || 'none'})`,
-        );
-      } else if (usedBy.has(end.iface)) {
-        report(['links', end.linkIndex, end.side], `${node.id}:${end.iface} is already used by link ${usedBy.get(end.iface)}`);
-      } else {
-        usedBy.set(end.iface, end.linkId);
-        resolved.set(`${end.linkIndex}:${end.side}`, end.iface);
-      }
-    }
-    for (const end of accepted) {
-      if (end.iface !== undefined) continue;
-      const free = names.find((n) => !usedBy.has(n));
-      if (free === undefined) {
-        const taken = [...usedBy].map(([n, l]) => `${n} by ${l}`).join(', ');
-        report(
-          ['links', end.linkIndex, end.side],
-          `${node.id} has no free interface for this link (it has ${plural(names.length, 'interface')}: ${taken || 'none'})`,
-        );
-      } else {
-        usedBy.set(free, end.linkId);
-        resolved.set(`${end.linkIndex}:${end.side}`, free);
-      }
+    assignNamedInterfaces(ctx, node, ifaces, accepted);
+  }
+}
+
+/** Link ends that name an interface take it; the others take the free ones in declaration order. */
+function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: readonly InterfaceDecl[], accepted: readonly LinkEntryEnd[]): void {
+  const names = ifaces.map((d) => d.name);
+  const usedBy = new Map<string, string>();
+  for (const end of accepted) {
+    if (end.iface === undefined) continue;
+    if (!names.includes(end.iface)) {
+      ctx.report(
+        ['links', end.linkIndex, end.side],
+        `${node.id} has no interface "${end.iface}"${didYouMean(end.iface, names)} (it has ${names.join(', ') || 'none'})`,
+      );
+    } else if (usedBy.has(end.iface)) {
+      ctx.report(['links', end.linkIndex, end.side], `${node.id}:${end.iface} is already used by link ${usedBy.get(end.iface)}`);
+    } else {
+      usedBy.set(end.iface, end.linkId);
+      ctx.resolved.set(`${end.linkIndex}:${end.side}`, end.iface);
     }
   }
+  for (const end of accepted) {
+    if (end.iface !== undefined) continue;
+    const free = names.find((n) => !usedBy.has(n));
+    if (free === undefined) {
+      const taken = [...usedBy].map(([n, l]) => `${n} by ${l}`).join(', ');
+      ctx.report(
+        ['links', end.linkIndex, end.side],
+        `${node.id} has no free interface for this link (it has ${plural(names.length, 'interface')}: ${taken || 'none'})`,
+      );
+    } else {
+      usedBy.set(free, end.linkId);
+      ctx.resolved.set(`${end.linkIndex}:${end.side}`, free);
+    }
+  }
+}
 
-  // Run -----------------------------------------------------------------------------------------
+// Run -----------------------------------------------------------------------------------------
+
+/** Every `run[]` entry: an existing node, a time within the scene, a valid command. */
+function validateRuns(ctx: ValidateContext): SceneRun[] {
   const runs: SceneRun[] = [];
-  list('run').forEach((rawRun, index) => {
+  listOf(ctx, 'run').forEach((rawRun, index) => {
     const prefix = ['run', index];
-    const parsed = check(runSchema, rawRun, prefix, errors);
+    const parsed = check(runSchema, rawRun, prefix, ctx.errors);
     if (!parsed.ok) return;
     const { on, at, cmd } = parsed.data;
-    if (!hasNode(on)) report([...prefix, 'on'], `no node "${on}"${didYouMean(on, nodeIds)}`);
-    checkTime(at, [...prefix, 'at']);
-    const problem = options.checkCommand?.(cmd);
-    if (problem !== undefined) report([...prefix, 'cmd'], problem);
+    if (!ctx.hasNode(on)) ctx.report([...prefix, 'on'], `no node "${on}"${didYouMean(on, ctx.nodeIds)}`);
+    checkTime(ctx, at, [...prefix, 'at']);
+    const problem = ctx.options.checkCommand?.(cmd);
+    if (problem !== undefined) ctx.report([...prefix, 'cmd'], problem);
     runs.push({ on, at, cmd });
   });
+  return runs;
+}
 
-  // Faults --------------------------------------------------------------------------------------
+// Faults --------------------------------------------------------------------------------------
+
+/** Every `faults[]` entry, checked by the fault variant its keys pick. */
+function validateFaults(ctx: ValidateContext): SceneFault[] {
   const faults: SceneFault[] = [];
-  const faultCtx: FaultCheckContext = {
-    hasNode,
-    hasLink: (id) => linkIds.has(id) || !linkIdsComplete,
-    nodeIds,
-    linkIds,
-  };
-  list('faults').forEach((rawFault, index) => {
+  listOf(ctx, 'faults').forEach((rawFault, index) => {
     const prefix = ['faults', index];
     if (!isRecord(rawFault)) {
-      report(prefix, `expected a mapping like { at: 20ms, link: h1-sw1, set: { loss: 0.3 } }, got ${show(rawFault)}`);
+      ctx.report(prefix, `expected a mapping like { at: 20ms, link: h1-sw1, set: { loss: 0.3 } }, got ${show(rawFault)}`);
       return;
     }
     const variant = pickFaultVariant(rawFault);
     if (!variant) {
       const targets = [...new Set((faultVariants as readonly AnyFaultVariant[]).map((v) => v.keys[0]))];
-      report(prefix, `a fault needs a target: ${targets.join(' or ')}`);
+      ctx.report(prefix, `a fault needs a target: ${targets.join(' or ')}`);
       return;
     }
-    const parsed = check(variant.schema, rawFault, prefix, errors);
+    const parsed = check(variant.schema, rawFault, prefix, ctx.errors);
     if (!parsed.ok) return;
-    checkTime(parsed.data.at, [...prefix, 'at']);
-    variant.check?.(parsed.data, faultCtx, (path, message) => report([...prefix, ...path], message));
+    checkTime(ctx, parsed.data.at, [...prefix, 'at']);
+    variant.check?.(parsed.data, ctx, (path, message) => ctx.report([...prefix, ...path], message));
     faults.push({ kind: variant.kind, ...parsed.data } as unknown as SceneFault);
   });
+  return faults;
+}
 
-  // View ----------------------------------------------------------------------------------------
-  const view: SceneView | undefined = top.ok ? top.data.view : undefined;
+// View ----------------------------------------------------------------------------------------
+
+/** The `view` block; every highlighted id must name a node or a link. */
+function validateView(ctx: ValidateContext): SceneView | undefined {
+  const view: SceneView | undefined = ctx.top.ok ? ctx.top.data.view : undefined;
   view?.highlight?.forEach((id, i) => {
-    if (!hasNode(id) && !faultCtx.hasLink(id)) {
-      report(['view', 'highlight', i], `no node or link "${id}"${didYouMean(id, [...nodeIds, ...linkIds])}`);
+    if (!ctx.hasNode(id) && !ctx.hasLink(id)) {
+      ctx.report(['view', 'highlight', i], `no node or link "${id}"${didYouMean(id, [...ctx.nodeIds, ...ctx.linkIds])}`);
     }
   });
+  return view;
+}
 
-  if (errors.length > 0 || !top.ok) return undefined;
-  const t = top.data;
-  const links: SceneLink[] = parsedLinks.map(({ index, id, link }) => {
+/** The validated scene, from sections that found no errors. */
+function assembleScene(
+  ctx: ValidateContext,
+  t: z.output<typeof topSchema>,
+  runs: SceneRun[],
+  faults: SceneFault[],
+  view: SceneView | undefined,
+): Scene {
+  const links: SceneLink[] = ctx.parsedLinks.map(({ index, id, link }) => {
     const end = (side: 'a' | 'b'): LinkEnd => {
-      const iface = resolved.get(`${index}:${side}`);
+      const iface = ctx.resolved.get(`${index}:${side}`);
       return iface === undefined ? { node: link[side].node } : { node: link[side].node, iface };
     };
     return { id, a: end('a'), b: end('b'), ...linkParamsOf(link) };
@@ -595,7 +703,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
     ...(t.description !== undefined ? { description: t.description } : {}),
     seed: t.seed,
     duration: t.duration,
-    nodes: nodeOrder.map((e) => e.valid?.node).filter((n): n is SceneNode => n !== undefined),
+    nodes: ctx.nodeOrder.map((e) => e.valid?.node).filter((n): n is SceneNode => n !== undefined),
     links,
     run: runs,
     faults,

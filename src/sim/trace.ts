@@ -308,7 +308,7 @@ export class Trace {
     );
   }
 
-  // --- Raw column access, for streaming a trace in chunks (see trace-chunk.ts); nothing else uses it.
+  // --- Raw column access, for streaming a trace in chunks (see src/runner/trace-chunk.ts); nothing else uses it.
 
   /** The live frame and body columns and every used length. Arrays are replaced as they grow: read now, keep nothing. */
   rawColumns(): RawTraceColumns {
@@ -444,7 +444,7 @@ function growBytes(old: Uint8Array, atLeast: number): Uint8Array<ArrayBuffer> {
   return n;
 }
 
-/** The trace's frame and body storage as `Trace.rawColumns()` exposes it (see trace-chunk.ts). */
+/** The trace's frame and body storage as `Trace.rawColumns()` exposes it (see src/runner/trace-chunk.ts). */
 export interface RawTraceColumns {
   readonly rows: number;
   readonly strings: readonly string[];

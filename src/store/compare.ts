@@ -11,7 +11,7 @@ import type { Scene } from '../scenario/scene';
 import type { Trace } from '../sim/trace';
 import type { TimelineIndex } from '../timeline';
 import type { SceneProgress, SceneSource } from './scene';
-import { startSimulation, type SimulationRun } from './sim-client';
+import { startSimulation, type SimulationRun } from '../runner/start-simulation';
 
 /** `idle`: no comparison; `invalid`: the variant command was refused (see `errors`). */
 export type CompareStatus = 'idle' | 'invalid' | 'simulating' | 'ready' | 'error' | 'cancelled';

@@ -1,7 +1,6 @@
 export * from './playback';
 export * from './selection';
 export * from './scene';
-export { workersAvailable } from './sim-client';
 export * from './view';
 export { useStore } from 'zustand';
 export * from './compare';

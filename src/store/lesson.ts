@@ -1,13 +1,12 @@
 /**
- * The lesson player: which lesson is open, which step, the student's progress (saved in
- * localStorage, versioned and validated; unreadable data is kept in a backup key, never dropped),
- * and what the current step asks of the view (highlight, selection, playhead). The step engine
+ * The lesson player: which lesson is open, which step, the student's progress (saved through
+ * `lesson-progress.ts`: versioned and validated; unreadable data is kept in a backup key, never
+ * dropped), and what the current step asks of the view (highlight, selection, playhead). The step engine
  * (src/lesson) decides moments and answers; this store only applies them to the other stores.
  */
 import { createStore } from 'zustand/vanilla';
 import {
   emptyLessonProgress,
-  emptyProgress,
   formatLessonError,
   LessonSession,
   checkLessonRefs,
@@ -24,14 +23,12 @@ import {
 import { rawSceneText } from '../scenario/raw-scene';
 import { loadSceneData } from '../scenario/load';
 import { closeCompare } from './compare';
+import { progressStorage } from './lesson-progress';
 import { playbackStore, speedFor } from './playback';
 import { sceneStore, stopSceneRun } from './scene';
 import { selectionStore } from './selection';
-import { startSimulation, workersAvailable, type SimulationRun } from './sim-client';
+import { startSimulation, workersAvailable, type SimulationRun } from '../runner/start-simulation';
 import { viewStore } from './view';
-
-export const PROGRESS_KEY = 'packetarium.lessons.progress';
-export const PROGRESS_BACKUP_KEY = 'packetarium.lessons.progress.backup';
 
 /** A lesson file of the catalogue: parsed, or its errors. */
 export interface LessonEntry {
@@ -84,38 +81,14 @@ export interface LessonState {
 let host: LessonHost | null = null;
 let session: LessonSession | null = null;
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
-/** Reads saved progress; unreadable data is moved to the backup key and reported. */
-export function loadSavedProgress(): { progress: Progress; notice: string | null } {
-  const ls = storage();
-  const text = ls?.getItem(PROGRESS_KEY);
-  if (!text) return { progress: emptyProgress(), notice: null };
-  const r = parseProgressText(text);
-  if (r.ok) return { progress: r.progress, notice: null };
-  try {
-    ls?.setItem(PROGRESS_BACKUP_KEY, text);
-  } catch {
-    // Storage full: the original stays under PROGRESS_KEY until the next save.
-  }
-  return { progress: emptyProgress(), notice: `Saved lesson progress could not be read (${r.error}). A copy was kept in localStorage as "${PROGRESS_BACKUP_KEY}"; starting fresh.` };
-}
+/** Where progress is saved: the page's localStorage (looked up at every call). */
+const saved = progressStorage();
 
 function save(p: Progress): void {
-  try {
-    storage()?.setItem(PROGRESS_KEY, JSON.stringify(p));
-  } catch {
-    // Private mode or full storage: progress lives for this page only.
-  }
+  saved.save(p);
 }
 
-const initial = loadSavedProgress();
+const initial = saved.load();
 
 export const lessonStore = createStore<LessonState>()(() => ({
   entries: [],
@@ -559,11 +532,7 @@ export function importProgressText(text: string): { ok: boolean; message: string
     return { ok: false, message: r.error };
   }
   const current = lessonStore.getState().progress;
-  try {
-    storage()?.setItem(PROGRESS_BACKUP_KEY, JSON.stringify(current));
-  } catch {
-    // ignore: merging keeps the current progress anyway
-  }
+  saved.backUp(current); // if that fails, merging still keeps the current progress
   const merged = mergeProgress(current, r.progress);
   lessonStore.setState({ progress: merged, notice: `Imported progress for ${Object.keys(r.progress.lessons).length} lesson(s).` });
   save(merged);
@@ -576,7 +545,7 @@ export function dismissNotice(): void {
 
 /** For tests and tools: re-reads saved progress as if the page had loaded. */
 export function reloadSavedProgress(): void {
-  const r = loadSavedProgress();
+  const r = saved.load();
   lessonStore.setState({ progress: r.progress, notice: r.notice });
 }
 

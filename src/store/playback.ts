@@ -74,10 +74,12 @@ export const playbackStore = createStore<PlaybackStore>()((set, get) => ({
   },
 }));
 
-let clockHandle = 0;
-
-/** Starts the wall clock that advances the playhead while playing. Returns a stop function. */
+/**
+ * Starts the wall clock that advances the playhead while playing (the app runs one for the page's
+ * life, an embed one while it plays on screen). Returns a function that stops this clock.
+ */
 export function startPlaybackClock(): () => void {
+  let clockHandle = 0;
   let last = performance.now();
   const tick = (now: number) => {
     playbackStore.getState().advance((now - last) / 1000);

@@ -9,7 +9,7 @@ import { formatSceneError } from '../scenario/validate';
 import type { Scene } from '../scenario/scene';
 import type { Trace } from '../sim/trace';
 import { buildTimeline, type TimelineIndex } from '../timeline';
-import { startSimulation, type SimulationRun } from './sim-client';
+import { startSimulation, type SimulationRun } from '../runner/start-simulation';
 
 /** `simulating`: a run is in progress (see `progress`); `cancelled`: the user stopped it. */
 export type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error' | 'cancelled';

@@ -51,6 +51,7 @@ function sortRowsBy(rows: Int32Array, key: Float64Array): Int32Array {
 }
 
 /** Builds the index of a trace. Linear-logarithmic in its length. */
+// eslint-disable-next-line max-lines-per-function -- builds the index's arrays (event order, motion, packets, logs, end time) as short passes over the same trace and sorted order; the result is one object
 export function buildTimeline(trace: Trace): TimelineIndex {
   const n = trace.length;
   const all = new Int32Array(n);

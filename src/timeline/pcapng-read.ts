@@ -78,6 +78,7 @@ export function readPcapng(bytes: Uint8Array): ReadResult {
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per pcapng block type (SHB, IDB, EPB, SPB and the obsolete PB) in a single pass, as the format's spec lists them
 function readNg(bytes: Uint8Array, v: DataView, cap: { interfaces: ReadInterface[]; packets: ReadPacket[] }): void {
   let p = 0;
   let le = true;

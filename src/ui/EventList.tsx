@@ -22,6 +22,7 @@ const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
   { key: 'Log', label: 'Output', classes: ['Log'] },
 ];
 
+// eslint-disable-next-line max-lines-per-function -- a virtualised list: filter, follow-the-playhead scrolling and row rendering share its scroll state
 export function EventList({ index }: { index: TimelineIndex }) {
   const [filter, setFilter] = useState('all');
   const [follow, setFollow] = useState(true);

@@ -156,6 +156,7 @@ function DecryptedRecords({ index, row }: { index: TimelineIndex; row: number })
   );
 }
 
+// eslint-disable-next-line max-lines-per-function -- the layer tree and the hex view share the hovered and selected byte span
 function FrameView({ index, row }: { index: TimelineIndex; row: number }) {
   const tr = index.trace;
   const frameId = tr.frame[row];

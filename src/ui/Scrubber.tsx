@@ -6,6 +6,7 @@ import { frameProtocol, type TimelineIndex } from '../timeline';
 import { DROP_COLOR, protoColorClasses } from '../view3d/colors';
 import { formatTime } from './format';
 
+// eslint-disable-next-line max-lines-per-function -- one canvas: event density, playhead and pointer dragging share the same time-to-x scale
 export function Scrubber({ index }: { index: TimelineIndex }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);

@@ -110,6 +110,7 @@ function gaugeAt(g: { time: Float64Array; value: Float64Array }, t: number): num
  * per client up to {@link MAX_POPULATION_POINTS}; as many as are waiting for an answer at the
  * playhead light up.
  */
+// eslint-disable-next-line max-lines-per-function -- builds and animates one points geometry in useFrame; the buffers and the frame loop share scratch state
 export function Population({ id, count, index }: { id: string; count: number; index: TimelineIndex | null }) {
   const n = Math.max(1, Math.min(MAX_POPULATION_POINTS, Math.floor(count)));
   const r1 = populationRadius(count);

@@ -230,6 +230,7 @@ function barExtent(g: LinkGeom, head: number, tail: number, out: { lo: number; h
 const MIN_LEN = 0.3;
 const extent = { lo: 0, hi: 0 };
 
+// eslint-disable-next-line max-lines-per-function -- fills the one merged packet buffer in useFrame (design.md: no React state per packet); the loop shares its scratch arrays
 export function Packets({ index, links, nodePos }: { index: TimelineIndex; links: { a: Vec3; b: Vec3 }[]; nodePos: Vec3[] }) {
   const geoms = useMemo<LinkGeom[]>(
     () =>

@@ -1,6 +1,6 @@
-/** A stand-in for the browser's Worker, for tests of the stores that simulate in the background. */
-import type { SimReply, SimRequest } from '../../src/store/sim-worker-protocol';
-import { runSimRequest } from '../../src/store/sim-worker-run';
+/** A stand-in for the browser's Worker, for tests of the runner and of the stores that simulate in the background. */
+import type { SimReply, SimRequest } from '../../src/runner/protocol';
+import { runSimRequest } from '../../src/runner/run-request';
 
 /**
  * A stand-in for the browser's Worker: runs the real worker code in this thread, then delivers each

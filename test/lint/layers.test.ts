@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
 /** Layers in design.md order; each may import only the ones before it. */
-const LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'lesson', 'cli', 'store', 'view3d', 'ui', 'embed', 'app'];
+const LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'runner', 'lesson', 'cli', 'store', 'view3d', 'ui', 'embed', 'app'];
 const CORE = LAYERS.slice(0, LAYERS.indexOf('cli') + 1);
 const RESTRICTING_RULES = new Set([
   'no-restricted-imports',
@@ -92,6 +92,20 @@ describe('layer imports', () => {
     }
   });
 
+  it('lets only the runner start workers, and only its worker entry use the worker scope', async () => {
+    const start = "export const w = new Worker(new URL('./w.ts', import.meta.url), { type: 'module' });\n";
+    const scope = 'export const s = self;\npostMessage(1);\n';
+    await expectAllowed(start, 'src/runner/client.ts');
+    await expectReported(scope, 'src/runner/client.ts', /only its entry/);
+    await expectAllowed(scope, 'src/runner/sim-worker.ts');
+    await expectReported("export const el = document.body;\n", 'src/runner/sim-worker.ts', /No DOM/);
+    for (const layer of CORE.filter((l) => l !== 'runner')) {
+      await expectReported(start, `src/${layer}/x.ts`, /Only src\/runner deals with workers/);
+      await expectReported(scope, `src/${layer}/x.ts`, /Only src\/runner deals with workers/);
+    }
+    await expectAllowed('export function f() {\n  const self = 1;\n  return self;\n}\n', 'src/protocols/x.ts');
+  });
+
   it('lets the browser half use its libraries', async () => {
     await expectAllowed("import { createStore } from 'zustand/vanilla';\nimport { useStore } from 'zustand';\nexport const s = [createStore, useStore];\n", 'src/store/x.ts');
     await expectAllowed("import { useFrame } from '@react-three/fiber';\nimport { Mesh } from 'three';\nimport { usePlayback } from '../store/playback';\nimport { packetsAt } from '../timeline/queries';\nexport const x = [useFrame, Mesh, usePlayback, packetsAt];\n", 'src/view3d/x.tsx');
@@ -127,8 +141,11 @@ describe('determinism below the line', () => {
     await expectReported('setTimeout(() => {}, 10);\n', 'src/net/x.ts', /wall-clock timers/);
   });
 
-  it('lets only the headless runner read the wall clock, to report how long a run took', async () => {
+  it('lets only the headless runner and the runner\'s wall clock read wall time', async () => {
     await expectAllowed('export const t = performance.now();\n', 'src/cli/x.ts');
+    await expectAllowed('export const t = performance.now();\n', 'src/runner/wall-clock.ts');
+    await expectReported('export const t = performance.now();\n', 'src/runner/run-request.ts', /kernel/);
+    await expectReported('export const t = Date.now();\n', 'src/runner/wall-clock.ts', /kernel/);
     await expectReported('export const t = performance.now();\n', 'src/scenario/x.ts', /kernel/);
   });
 

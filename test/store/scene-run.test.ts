@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
 import { cancelSceneRun, runSceneInBackground, runSceneText, sceneStore, type SceneProgress } from '../../src/store/scene';
-import { workersAvailable } from '../../src/store/sim-client';
+import { workersAvailable } from '../../src/runner/start-simulation';
 import { FakeWorker } from '../helpers/fake-worker';
 
 const text = (name: string) => readFileSync(`scenes/${name}.yaml`, 'utf8');

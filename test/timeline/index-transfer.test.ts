@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
-import { TraceChunker, traceFromChunks } from '../../src/sim/trace-chunk';
+import { TraceChunker, traceFromChunks } from '../../src/runner/trace-chunk';
 import { buildTimeline, framesInFlight, hopsOfPacket, logLinesUntil, nextEventTime, stateAt } from '../../src/timeline';
 import { timelineIndexFromParts, timelineIndexParts, timelineIndexTransferList } from '../../src/timeline/index-transfer';
 

@@ -371,6 +371,7 @@ export class Http2Connection {
 
   // ------------------------------------------------------------------ receiving
 
+  // eslint-disable-next-line max-lines-per-function -- one case per HTTP/2 frame type (RFC 9113 §6), in the RFC's order, with the connection's state checks inline
   private receive(f: Http2Frame): void {
     this.handler.onFrame?.('received', f);
     if (this.continuationStream && f.type !== 'CONTINUATION') return this.connectionError(ErrorCode.PROTOCOL_ERROR, 'expected CONTINUATION');

@@ -88,7 +88,10 @@ export interface TcpSegmentIn {
 /** IPv4 and TCP headers without options: MSS = MTU − 40. */
 const IP_TCP_HEADERS = 40;
 
-/** Extra data kept with a segment the connection sent, for tests and tools. */
+/**
+ * The synchronized states of RFC 9293 §3.5.2 ("Reset Generation"): both sides' sequence numbers are
+ * known, so the connection may send data, reports the peer's window and aborts with an RST.
+ */
 const SYNCHRONIZED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
 /** A growable byte queue with a moving head. */
@@ -405,6 +408,7 @@ export class TcpConnection {
     }
   }
 
+  // eslint-disable-next-line max-lines-per-function -- RFC 9293 §3.10.7.4's "otherwise" steps (sequence check, RST, SYN, ACK, URG, text, FIN) in the RFC's order
   private otherArrives(seg: TcpSegmentIn): void {
     const h = seg.header;
     let data = seg.payload;

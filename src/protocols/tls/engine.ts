@@ -1003,6 +1003,7 @@ export class TlsServer extends TlsEndpoint {
     else this.serverHello12(ch);
   }
 
+  // eslint-disable-next-line max-lines-per-function -- the server's TLS 1.3 first flight (RFC 8446 §2: ServerHello through Finished) with its key schedule, in order
   private serverHello13(ch: ClientHello, raw: Uint8Array): void {
     if (!ch.cipherSuites.includes(TLS_AES_128_GCM_SHA256)) fail(AlertDescription.handshakeFailure, 'no common cipher suite');
     const share = ch.keyShares?.find((k) => k.group === GROUP_X25519);

@@ -188,6 +188,7 @@ function readExtensions(r: TlsReader): Extension[] {
   return out;
 }
 
+// eslint-disable-next-line max-lines-per-function -- decodes ClientHello field by field and its extensions (RFC 8446 §4.1.2, §4.2) in wire order
 function decodeClientHello(r: TlsReader): ClientHello {
   const legacyVersion = r.u16('client_version');
   const random = r.bytes(32, 'random');
@@ -386,6 +387,7 @@ export function encodeEmpty(type: number): Uint8Array {
  * Decodes one handshake message body. `tls13` picks the TLS 1.3 layout of Certificate and
  * NewSessionTicket. Throws {@link TlsDecodeError}.
  */
+// eslint-disable-next-line max-lines-per-function -- one case per handshake message type (RFC 8446 §4); the switch is the table
 export function decodeHandshake(type: number, body: Uint8Array, tls13: boolean): HandshakeMessage {
   const r = new TlsReader(body);
   switch (type) {

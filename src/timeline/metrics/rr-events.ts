@@ -77,6 +77,7 @@ class Col {
 }
 
 /** The RR rows of every node that has any, by node name (in node order). */
+// eslint-disable-next-line max-lines-per-function -- one pass over the trace, one case per RR trace point, filling per-node columns
 export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
   interface Acc {
     sends: Col;

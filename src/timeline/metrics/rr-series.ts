@@ -109,6 +109,7 @@ export function rrSeries(trace: Trace, options: RrSeriesOptions = {}): RrWindow[
 }
 
 /** Like {@link rrSeries}, from events already read with `readRrEvents`. */
+// eslint-disable-next-line max-lines-per-function -- bins every client's and server's RR events into the same windows, then derives each series from those shared bins
 export function rrSeriesFrom(events: Map<string, RrNodeEvents>, options: RrSeriesOptions = {}, end: () => number = () => 0): RrWindow[] {
   const w = options.windowNs ?? 1e9;
   const from = options.from ?? 0;

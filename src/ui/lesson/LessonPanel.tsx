@@ -266,6 +266,7 @@ function LessonBusy({ scene }: { scene: string }) {
   );
 }
 
+// eslint-disable-next-line max-lines-per-function -- the step view: text, question, exercise and navigation all follow the lesson store's current step
 function Player({ entry }: { entry: LessonEntry }) {
   const step = useStore(lessonStore, (s) => s.step);
   const busy = useStore(lessonStore, (s) => s.busy);

@@ -21,6 +21,7 @@ const FIELDS: { flag: PolicyFlag; label: string; placeholder: string; help: stri
   { flag: '--breaker', label: 'breaker', placeholder: 'off', help: 'Circuit breaker: open after this many failures in a row' },
 ];
 
+// eslint-disable-next-line max-lines-per-function -- the compare bar's controls and status share the compare store's run state
 export function CompareBar({ scene }: { scene: Scene }) {
   const runs = useMemo(() => clientRuns(scene), [scene]);
   const source = useStore(sceneStore, (s) => s.source);

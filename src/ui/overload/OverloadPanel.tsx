@@ -192,6 +192,7 @@ function ServerChart({ spec, groups, ...rest }: ChartProps<ServerChartSpec>) {
 const AXIS = { stroke: '#8393ab', grid: { stroke: '#1c2637', width: 1 }, ticks: { stroke: '#233047', width: 1 }, font: '10px system-ui, sans-serif' };
 
 /** One uPlot chart of `plot`, with the playhead line and the values at the playhead. */
+// eslint-disable-next-line max-lines-per-function -- creates and updates one uPlot instance; setup, resize and the playhead readout share it
 function Chart({ spec, plot, windowNs, end, yMax, yTop, compact }: { spec: { id: string; title: string; unit: string; help: string }; plot: Plot; windowNs: number; end: number; yMax?: number; yTop?: number; compact?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);

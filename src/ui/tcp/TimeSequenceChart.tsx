@@ -38,6 +38,7 @@ function stepPath(steps: readonly Step<number>[], X: (t: number) => number, Y: (
   return d;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one uPlot time-sequence graph: its series, hooks, resize and playhead share the plot instance
 export function TimeSequenceChart({ index, tsg, series, title }: { index: TimelineIndex; tsg: TimeSequenceGraph; series: TcpSeries; title: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plotBox = useRef<HTMLDivElement>(null);

@@ -15,6 +15,7 @@ const LABEL_W = 230;
 
 const at = (frac: number) => `calc(${LABEL_W}px + (100% - ${LABEL_W + 8}px) * ${frac.toFixed(5)})`;
 
+// eslint-disable-next-line max-lines-per-function -- one grid: axis, request rows, bars and playhead share the same time-to-x scale
 export function WaterfallPanel({ index }: PanelProps) {
   const groups = useMemo(() => pageLoadGroups(index.trace), [index]);
   const span = useMemo(() => Math.max(1, ...groups.map((g) => g.end - g.start)) * 1.04, [groups]);

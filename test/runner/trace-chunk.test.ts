@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { loadScene, type Scene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
 import { SlicedRun } from '../../src/scenario/sliced-run';
-import { appendTraceChunk, chunkTransferList, TraceChunker, traceFromChunks, type TraceChunk } from '../../src/sim/trace-chunk';
+import { appendTraceChunk, chunkTransferList, TraceChunker, traceFromChunks, type TraceChunk } from '../../src/runner/trace-chunk';
 import { Trace } from '../../src/sim/trace';
 
 const S = 1_000_000_000;

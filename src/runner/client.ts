@@ -6,12 +6,12 @@
  * `InPageRunner`. This file does not import the simulator itself, so a page that only shows traces
  * (the embed) loads the simulator only when it has to run one in the page.
  */
-import { appendTraceChunk } from '../sim/trace-chunk';
+import { appendTraceChunk } from './trace-chunk';
 import { Trace } from '../sim/trace';
 import type { Scene } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
 import { timelineIndexFromParts } from '../timeline/index-transfer';
-import type { SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+import type { SimProgress, SimReply, SimRequest } from './protocol';
 
 /**
  * Runs a request in the page and passes its replies on: synchronously (`runSimRequest`), or after
@@ -65,6 +65,19 @@ function newWorker(): Worker {
   return new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module', name: 'packetarium-sim' });
 }
 
+/** One run's bookkeeping, shared by its in-page and worker paths. */
+interface RunState {
+  readonly runId: number;
+  readonly req: SimulationRequest;
+  readonly handlers: SimulationHandlers;
+  /** The page's copy of the run's trace, rebuilt chunk by chunk. */
+  readonly trace: Trace;
+  /** Set once a handler ended the run, or it was cancelled: nothing more reaches the handlers. */
+  finished: boolean;
+  /** Replies received (none means a failing worker never ran). */
+  replies: number;
+}
+
 /**
  * Starts simulating `req`. In a worker when possible (and `inPage` is not set); otherwise with
  * `runInPage` (when that runs synchronously, the handlers have been called before this returns).
@@ -75,57 +88,59 @@ export function startSimulationWith(
   handlers: SimulationHandlers,
   options: { inPage?: boolean } = {},
 ): SimulationRun {
-  const runId = nextRunId++;
-  const trace = new Trace();
-  let finished = false;
-  let replies = 0;
+  const run: RunState = { runId: nextRunId++, req, handlers, trace: new Trace(), finished: false, replies: 0 };
+  if (options.inPage || !workersAvailable()) return runHere(runInPage, run);
+  return runInWorker(runInPage, run);
+}
 
-  /** Handles one reply of this run; returns true when the run is over. */
-  const receive = (reply: SimReply): boolean => {
-    if (finished || reply.runId !== runId) return finished;
-    replies++;
-    try {
-      switch (reply.type) {
-        case 'chunk':
-          appendTraceChunk(trace, reply.chunk);
-          handlers.onProgress?.(reply.progress, trace);
-          return false;
-        case 'done': {
-          appendTraceChunk(trace, reply.chunk);
-          finished = true;
-          const index = timelineIndexFromParts(reply.index, trace);
-          handlers.onDone({ trace, index, events: reply.progress.events, simTimeNs: reply.progress.simNs, scene: reply.scene, shapes: reply.shapes });
-          return true;
-        }
-        case 'invalid':
-          finished = true;
-          handlers.onInvalid(reply.errors);
-          return true;
-        case 'failed':
-          finished = true;
-          handlers.onFailed(reply.error);
-          return true;
+/** Handles one reply of `run`; returns true when the run is over. */
+function receive(run: RunState, reply: SimReply): boolean {
+  const { trace, handlers } = run;
+  if (run.finished || reply.runId !== run.runId) return run.finished;
+  run.replies++;
+  try {
+    switch (reply.type) {
+      case 'chunk':
+        appendTraceChunk(trace, reply.chunk);
+        handlers.onProgress?.(reply.progress, trace);
+        return false;
+      case 'done': {
+        appendTraceChunk(trace, reply.chunk);
+        run.finished = true;
+        const index = timelineIndexFromParts(reply.index, trace);
+        handlers.onDone({ trace, index, events: reply.progress.events, simTimeNs: reply.progress.simNs, scene: reply.scene, shapes: reply.shapes });
+        return true;
       }
-    } catch (e) {
-      finished = true;
-      handlers.onFailed(`${req.fileName}: the simulation's trace could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
-      return true;
+      case 'invalid':
+        run.finished = true;
+        handlers.onInvalid(reply.errors);
+        return true;
+      case 'failed':
+        run.finished = true;
+        handlers.onFailed(reply.error);
+        return true;
     }
-  };
+  } catch (e) {
+    run.finished = true;
+    handlers.onFailed(`${run.req.fileName}: the simulation's trace could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+    return true;
+  }
+}
 
-  const runHere = (): SimulationRun => {
-    // One chunk at the end: nothing is waiting for progress while the page is busy anyway.
-    const ran = runInPage({ ...req, type: 'run', runId, chunkMs: Infinity }, (reply) => void receive(reply));
-    ran?.catch((e: unknown) => {
-      if (finished) return;
-      finished = true;
-      handlers.onFailed(`${req.fileName}: the simulator could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
-    });
-    return { runId, inWorker: false, cancel: () => void (finished = true) };
-  };
+/** Runs `run` in the page with `runInPage`. */
+function runHere(runInPage: InPageRunner, run: RunState): SimulationRun {
+  // One chunk at the end: nothing is waiting for progress while the page is busy anyway.
+  const ran = runInPage({ ...run.req, type: 'run', runId: run.runId, chunkMs: Infinity }, (reply) => void receive(run, reply));
+  ran?.catch((e: unknown) => {
+    if (run.finished) return;
+    run.finished = true;
+    run.handlers.onFailed(`${run.req.fileName}: the simulator could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return { runId: run.runId, inWorker: false, cancel: () => void (run.finished = true) };
+}
 
-  if (options.inPage || !workersAvailable()) return runHere();
-
+/** Runs `run` in a worker (the idle one, or a new one); falls back to the page if the worker never starts. */
+function runInWorker(runInPage: InPageRunner, run: RunState): SimulationRun {
   let worker: Worker | null = idleWorker ?? newWorker();
   idleWorker = null;
   const release = (reuse: boolean) => {
@@ -138,28 +153,28 @@ export function startSimulationWith(
     else w.terminate();
   };
   worker.onmessage = (e: MessageEvent<SimReply>) => {
-    if (receive(e.data)) release(e.data.type !== 'failed');
+    if (receive(run, e.data)) release(e.data.type !== 'failed');
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
     release(false);
-    if (finished) return;
-    if (replies === 0) {
+    if (run.finished) return;
+    if (run.replies === 0) {
       // The worker script never ran (blocked, or not served): run here instead.
       workersBroken = true;
-      runHere();
+      runHere(runInPage, run);
     } else {
-      finished = true;
-      handlers.onFailed(`${req.fileName}: the simulation worker stopped: ${e.message || 'unknown error'}`);
+      run.finished = true;
+      run.handlers.onFailed(`${run.req.fileName}: the simulation worker stopped: ${e.message || 'unknown error'}`);
     }
   };
-  const request: SimRequest = { ...req, type: 'run', runId };
+  const request: SimRequest = { ...run.req, type: 'run', runId: run.runId };
   worker.postMessage(request);
   return {
-    runId,
+    runId: run.runId,
     inWorker: true,
     cancel: () => {
-      finished = true;
+      run.finished = true;
       release(false);
     },
   };

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
-import { startSimulationWith } from '../../src/store/sim-client-core';
-import type { SimLimits, SimReply, SimRequest } from '../../src/store/sim-worker-protocol';
-import { runSimRequest } from '../../src/store/sim-worker-run';
+import { startSimulationWith } from '../../src/runner/client';
+import type { SimLimits, SimReply, SimRequest } from '../../src/runner/protocol';
+import { runSimRequest } from '../../src/runner/run-request';
 
 const DNS = readFileSync('scenes/dns-lookup.yaml', 'utf8');
 const LIMITS: SimLimits = { nodes: 48, links: 96, runs: 64, events: 300_000, wallMs: 60_000 };

@@ -4,7 +4,7 @@
  * A simulation worker exports chunks as it runs; the page appends them, in order, to its own trace,
  * which then holds exactly what the worker's holds (same `hash()`).
  */
-import { Trace, type TraceLink, type TraceNode } from './trace';
+import { Trace, type TraceLink, type TraceNode } from '../sim/trace';
 
 /** How much of a trace a chunk starts from: every count must match the receiving trace. */
 export interface TraceChunkStart {

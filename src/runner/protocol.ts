@@ -1,9 +1,9 @@
 /**
- * Messages between the page and the simulation worker (`sim-worker.ts`). Every reply carries the
+ * Messages between the page and the simulation worker (`sim-worker.ts`, running `run-request.ts`). Every reply carries the
  * run id of its request, so the page can drop anything from a run it has since replaced or cancelled.
  */
 import type { Scene } from '../scenario/scene';
-import type { TraceChunk } from '../sim/trace-chunk';
+import type { TraceChunk } from './trace-chunk';
 import type { TimelineIndexParts } from '../timeline/index-transfer';
 
 /** Limits a run stops at, with a message (the embed's budget for scenes carried in a URL). */

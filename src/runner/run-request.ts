@@ -8,10 +8,10 @@ import { loadScene } from '../scenario/load';
 import type { Scene } from '../scenario/scene';
 import { SlicedRun } from '../scenario/sliced-run';
 import { formatSceneError } from '../scenario/validate';
-import { chunkTransferList, TraceChunker } from '../sim/trace-chunk';
+import { chunkTransferList, TraceChunker } from './trace-chunk';
 import { buildTimeline } from '../timeline';
 import { timelineIndexParts, timelineIndexTransferList } from '../timeline/index-transfer';
-import type { SimLimits, SimProgress, SimReply, SimRequest } from './sim-worker-protocol';
+import type { SimLimits, SimProgress, SimReply, SimRequest } from './protocol';
 
 /** Posts a reply, giving away the listed buffers. */
 export type PostReply = (reply: SimReply, transfer: ArrayBuffer[]) => void;

@@ -349,3 +349,102 @@ describe('tcp-handshake: what its description says', () => {
     expect(h2.slice(0, 2)).toEqual(['SYN_RECEIVED', 'ESTABLISHED']);
   });
 });
+
+describe('tcp-loss: what its description says', () => {
+  let view: TraceView;
+  let h1: Pkt[];
+  let h3: Pkt[];
+  beforeAll(() => {
+    requireTshark();
+    view = new TraceView(simulate(loadSceneFile(join(SCENES, 'tcp-loss.yaml'))).trace);
+    h1 = tsharkTcp(view, 'h1').filter((p) => p.sport === 5001 || p.dport === 5001);
+    h3 = tsharkTcp(view, 'h3').filter((p) => p.sport === 5002 || p.dport === 5002);
+  });
+  const resends = (pk: Pkt[]) => pk.filter((p) => p.len > 0 && p.resent);
+
+  it('each transfer loses exactly one segment, relative sequence 2921 (the third), on the r1-h2 link', () => {
+    const drops = view.drops();
+    expect(drops.map((d) => d.where)).toEqual(['r1-h2', 'r1-h2']);
+    for (const pk of [h1, h3]) {
+      expect(resends(pk).map((p) => p.seq)).toEqual([2921]);
+      const data = pk.filter((p) => p.len > 0 && !p.resent);
+      expect(data.findIndex((p) => p.seq === 2921)).toBe(2);
+    }
+  });
+
+  it('h1 sends 4000 bytes, so the lost segment is its last; only its FIN follows, and h2 repeats its ACK for 2921 once', () => {
+    const data = h1.filter((p) => p.len > 0 && !p.resent);
+    expect(data.at(-1)!.seq + data.at(-1)!.len - 1).toBe(4000);
+    expect(data.at(-1)!.seq).toBe(2921);
+    const resend = resends(h1)[0];
+    const between = h1.filter((p) => p.t > data.at(-1)!.t && p.t < resend.t);
+    expect(between.filter((p) => p.src === '10.0.0.1').map((p) => [p.fin, p.len])).toEqual([[true, 0]]);
+    expect(Math.max(...between.map((p) => p.dupAckNum))).toBe(1);
+  });
+
+  it('so h1 waits for its retransmission timer, at least 200 ms, before sending the segment again', () => {
+    const first = h1.find((p) => p.len > 0 && p.seq === 2921 && !p.resent)!;
+    const resend = resends(h1)[0];
+    expect(resend.fastRetransmission).toBe(false);
+    expect(resend.t - first.t).toBeGreaterThanOrEqual(200e6);
+  });
+
+  it('h3 (30000 bytes) retransmits on the third duplicate ACK, without waiting for the timer, and halves its window', () => {
+    const resend = resends(h3)[0];
+    expect(resend.fastRetransmission).toBe(true);
+    const third = h3.find((p) => p.dupAckNum === 3)!;
+    expect(resend.t).toBe(third.t);
+    const first = h3.find((p) => p.len > 0 && p.seq === 2921 && !p.resent)!;
+    expect(resend.t - first.t).toBeLessThan(200e6);
+    expect(view.logs('h2').some((l) => / closed: received 30000 bytes/.test(l))).toBe(true);
+    const ssthresh = series(view, 'h3', 'ssthresh').filter((r) => r.value !== Infinity)[0];
+    const flight = series(view, 'h3', 'flight').filter((r) => r.time < ssthresh.time).at(-1)!.value;
+    expect(ssthresh.value).toBe(Math.max(Math.floor(flight / 2), 2 * MSS));
+  });
+});
+
+describe('udp-vs-tcp: what its description says', () => {
+  let view: TraceView;
+  beforeAll(() => {
+    requireTshark();
+    view = new TraceView(simulate(loadSceneFile(join(SCENES, 'udp-vs-tcp.yaml'))).trace);
+  });
+
+  it('the r1-h2 link loses about one frame in ten', () => {
+    const lost = view.drops('r1-h2').length;
+    const sent = view.frames('r1-h2').length;
+    expect(lost / sent).toBeGreaterThan(0.05);
+    expect(lost / sent).toBeLessThan(0.2);
+  });
+
+  it('UDP: what the link loses is gone (nothing is sent twice), and udp-echo reports the loss', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packetarium-claims-'));
+    try {
+      const path = join(dir, 'capture.pcapng');
+      writeFileSync(path, writePcapng(view.trace, { capture: 'h1' }));
+      const r = spawnSync('tshark', ['-n', '-r', path, '-Y', 'udp', '-T', 'fields', '-e', 'ip.src', '-e', 'udp.payload'], { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: dir } });
+      const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+      const requests = rows.filter((c) => c[0] === '10.0.0.1');
+      const replies = rows.filter((c) => c[0] === '10.0.1.2');
+      expect(requests.length).toBe(20);
+      expect(new Set(requests.map((c) => c[1])).size).toBe(20);
+      const report = view.logs('h1').find((l) => / packets transmitted, /.test(l))!;
+      const [, sent, received] = /^(\d+) packets transmitted, (\d+) received/.exec(report)!;
+      expect([Number(sent), Number(received)]).toEqual([20, replies.length]);
+      expect(replies.length).toBeLessThan(20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('TCP: every lost segment of h3 is sent again, and every one of the 20000 bytes arrives', () => {
+    const pk = tsharkTcp(view, 'h3').filter((p) => p.src === '10.0.0.3' && p.len > 0);
+    const lostSeqs = view
+      .drops('r1-h2')
+      .filter((d) => d.frame && d.frame[23] === 6 && d.frame[34] === pk[0].sport >> 8 && d.frame[35] === (pk[0].sport & 0xff))
+      .filter((d) => ((d.frame![16] << 8) | d.frame![17]) > 40);
+    expect(lostSeqs.length).toBeGreaterThan(0);
+    expect(pk.filter((p) => p.resent).length).toBeGreaterThanOrEqual(lostSeqs.length);
+    expect(view.logs('h2').some((l) => / closed: received 20000 bytes/.test(l))).toBe(true);
+  });
+});

@@ -99,6 +99,19 @@ describe('iperf3 -t on a bottleneck (the tcp-congestion scene)', () => {
   });
 });
 
+describe('iperf3 -t with its written data still draining when the run ends', () => {
+  it('has exited after "iperf Done." (no interrupt message), and its socket is not reset', () => {
+    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 300ms -i 100ms" }`, 'latency: 1ms, bandwidth: 10Mbps'), {
+      duration: '330ms',
+    }).runToEnd();
+    expect(net.logs('h1').at(-1)).toBe('iperf Done.');
+    expect(segments(net, 'h1-h2').filter((s) => s.h.flags & TCP_RST)).toEqual([]);
+    // Still draining: data leaves h1 after the summary.
+    const done = net.logRows('h1').at(-1)!.time;
+    expect(segments(net, 'h1-h2').some((s) => s.src === '10.0.0.1' && s.len > 0 && s.time > done)).toBe(true);
+  });
+});
+
 describe('the end of a run is the end of observation', () => {
   const rstOrFin = (net: TestNet) => segments(net, 'h1-h2').filter((s) => s.h.flags & (TCP_RST | TCP_FIN));
 

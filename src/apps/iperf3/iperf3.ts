@@ -196,14 +196,14 @@ export class Iperf3 extends Program {
   }
 
   /**
-   * `-t` is over: iperf3 stops writing and ends the test now, so its last interval ends here; the
-   * socket is closed normally (what was written still drains, then FIN) and the program exits once
-   * the connection is closed.
+   * `-t` is over: iperf3 stops writing and ends the test now, so its last interval ends here, and
+   * exits. The socket is closed normally: what was written still drains, then FIN.
    */
   private timeUp(): void {
     this.countAcked();
     this.report(true);
     this.stopSending();
+    this.exit();
   }
 
   // ---------------------------------------------------------------- reports
@@ -273,8 +273,9 @@ export class Iperf3 extends Program {
 
   protected override onExit(): void {
     this.listener?.close();
+    // A socket the program already closed finishes its close in the kernel; an open one is reset.
     const s = this.socket;
-    if (s && s.state !== 'CLOSED' && s.state !== 'TIME_WAIT') s.abort();
+    if (s && (s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT' || s.state === 'SYN_SENT' || s.state === 'SYN_RECEIVED')) s.abort();
   }
 }
 

@@ -37,8 +37,9 @@ export abstract class Program implements Process {
   /** Called once when the program stops for any reason. */
   protected onExit(): void {}
 
-  /** Prints a line of output. */
+  /** Prints a line of output (nothing once the run has ended: its sockets may still call back at that instant). */
   protected print(line: string): void {
+    if (this.observationOver && !this.running) return;
     this.device.log(line);
   }
 

@@ -8,6 +8,8 @@ import type { IpDevice, Process } from '../net/ip/ip-device';
 export abstract class Program implements Process {
   private readonly timers = new Set<TimerId>();
   private running = false;
+  /** Set when the run ended while the program ran: nothing it owns acts on the network any more. */
+  private observationOver = false;
 
   constructor(protected readonly device: IpDevice) {}
 
@@ -35,8 +37,9 @@ export abstract class Program implements Process {
   /** Called once when the program stops for any reason. */
   protected onExit(): void {}
 
-  /** Prints a line of output. */
+  /** Prints a line of output (nothing once the run has ended: its sockets may still call back at that instant). */
   protected print(line: string): void {
+    if (this.observationOver && !this.running) return;
     this.device.log(line);
   }
 
@@ -66,12 +69,22 @@ export abstract class Program implements Process {
     for (const id of this.timers) this.device.ctx.kernel.cancel(id);
     this.timers.clear();
     this.device.processes.delete(this);
-    this.onExit();
+    if (!this.observationOver) this.onExit();
   }
 
   /** Ctrl-C: the run ended while the program was running. Programs with a summary print it. */
   interrupt(): void {
     this.exit();
+  }
+
+  /**
+   * The run ended while the program was running. The end of a run is the end of observation, not an
+   * event in the network: the program prints what it would print when interrupted ({@link interrupt})
+   * and stops, but its sockets are left as they are (no FIN, no RST, nothing more on the wire).
+   */
+  endOfRun(): void {
+    this.observationOver = true;
+    this.interrupt();
   }
 
   /** Kills the program (the host crashed). */

@@ -141,9 +141,10 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
     ctx.kernel.at(fault.at, () => variant.apply(fault, target));
   }
 
-  // At the end of the run, programs still running are interrupted as by Ctrl-C (ping prints its summary).
+  // At the end of the run, programs still running print what Ctrl-C would make them print (ping its
+  // summary) and stop; the end of observation sends nothing: open connections are left as they are.
   ctx.kernel.at(scene.duration, () => {
-    for (const p of programs) if (p.alive) p.interrupt();
+    for (const p of programs) if (p.alive) p.endOfRun();
   });
 
   return { scene, ctx, devices, setLink };

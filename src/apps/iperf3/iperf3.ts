@@ -3,9 +3,17 @@
  * [-p 5201] [-t 10s | -n BYTES] [-i 1s]` sends as fast as TCP allows and reports per interval in
  * iperf3's format (Transfer, Bitrate, Retr, Cwnd), then a summary with sender and receiver lines.
  *
- * Simplifications, stated: one TCP connection (no separate control connection); the sender's
- * per-interval Transfer counts bytes acknowledged, not bytes written to the socket; the client's
- * receiver line uses the bytes acknowledged by the end, instead of asking the server.
+ * With `-t` the client stops writing at that time and its last interval ends there: it prints its
+ * summary then, while what it already wrote into the socket still drains before its FIN. Cwnd is
+ * Linux's `tcpi_snd_cwnd` × MSS, which is never inflated during fast recovery (Linux uses PRR,
+ * RFC 6937): while this model's NewReno is inflated (RFC 5681 §3.2), the column shows ssthresh,
+ * the window recovery converges to. Interrupted (Ctrl-C), it prints the summary so far and
+ * `iperf3: interrupt - the client has terminated` (or server).
+ *
+ * Simplifications, stated: one TCP connection (no separate control connection), so the server's
+ * report ends when the client's FIN arrives; the sender's per-interval Transfer counts bytes
+ * acknowledged, not bytes written to the socket; the client's receiver line uses the bytes
+ * acknowledged by the end, instead of asking the server.
  */
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
 import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
@@ -15,6 +23,7 @@ import type { IpDevice } from '../../net/ip/ip-device';
 import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
+import type { CongestionControl } from '../../protocols/tcp/congestion';
 import { formatTransfer, reportLine, SEPARATOR } from './format';
 
 export interface Iperf3Options {
@@ -30,6 +39,15 @@ export interface Iperf3Options {
 const DASHES = '-----------------------------------------------------------';
 const STREAM_ID = 5;
 const CHUNK = 128 * 1024;
+
+/**
+ * The congestion window iperf3 reports (Linux's tcpi_snd_cwnd × MSS). Linux does not inflate cwnd
+ * in fast recovery (PRR, RFC 6937, brings it down to ssthresh), so the RFC 5681 inflation this
+ * model's NewReno applies during recovery is left out: ssthresh is shown instead.
+ */
+export function reportedCwnd(cc: CongestionControl): number {
+  return cc.inRecovery ? Math.min(cc.cwnd, cc.ssthresh) : cc.cwnd;
+}
 
 export class Iperf3 extends Program {
   private listener: TcpListener | null = null;
@@ -121,7 +139,7 @@ export class Iperf3 extends Program {
         this.print('[ ID] Interval           Transfer     Bitrate         Retr  Cwnd');
         this.begin();
         this.sending = true;
-        if (this.o.bytes === 0) this.after(this.o.durationNs, () => this.stopSending());
+        if (this.o.bytes === 0) this.after(this.o.durationNs, () => this.timeUp());
         this.fill();
       },
       onDrain: () => {
@@ -177,6 +195,17 @@ export class Iperf3 extends Program {
     this.socket?.close();
   }
 
+  /**
+   * `-t` is over: iperf3 stops writing and ends the test now, so its last interval ends here, and
+   * exits. The socket is closed normally: what was written still drains, then FIN.
+   */
+  private timeUp(): void {
+    this.countAcked();
+    this.report(true);
+    this.stopSending();
+    this.exit();
+  }
+
   // ---------------------------------------------------------------- reports
 
   private begin(): void {
@@ -203,14 +232,14 @@ export class Iperf3 extends Program {
     if (!this.o.server && s) {
       const retr = s.stats.retransmits - this.retrBase;
       this.retrBase = s.stats.retransmits;
-      extra = `  ${String(retr).padStart(3)}   ${formatTransfer(s.cc.cwnd).padStart(11)}`;
+      extra = `  ${String(retr).padStart(3)}   ${formatTransfer(reportedCwnd(s.cc)).padStart(11)}`;
     }
     this.print(reportLine(STREAM_ID, from, to, this.total - this.intervalBase, extra));
     this.intervalBase = this.total;
     this.intervalStart = this.now;
   }
 
-  private report(final: boolean): void {
+  private report(final: boolean, interrupted = false): void {
     if (this.finished || !this.startedAt) return;
     this.finished = true;
     if (final && this.now > this.intervalStart) this.intervalLine();
@@ -223,27 +252,30 @@ export class Iperf3 extends Program {
       const retr = this.socket?.stats.retransmits ?? 0;
       this.print('[ ID] Interval           Transfer     Bitrate         Retr');
       this.print(reportLine(STREAM_ID, 0, to, this.total, `  ${String(retr).padStart(3)}             sender`));
-      this.print(reportLine(STREAM_ID, 0, to, this.total, '                  receiver'));
-      this.print('');
-      this.print('iperf Done.');
+      // Interrupted, the client never got the server's results: its receiver line is empty.
+      this.print(reportLine(STREAM_ID, 0, to, interrupted ? 0 : this.total, '                  receiver'));
+      if (!interrupted) {
+        this.print('');
+        this.print('iperf Done.');
+      }
     }
   }
 
+  /** Ctrl-C: the summary so far, then iperf3's interrupt message. */
   override interrupt(): void {
     if (this.startedAt && !this.finished) {
-      if (this.o.server) this.report(true);
-      else {
-        this.countAcked();
-        this.report(true);
-      }
+      if (!this.o.server) this.countAcked();
+      this.report(true, true);
     }
+    this.print(`iperf3: interrupt - the ${this.o.server ? 'server' : 'client'} has terminated`);
     this.exit();
   }
 
   protected override onExit(): void {
     this.listener?.close();
+    // A socket the program already closed finishes its close in the kernel; an open one is reset.
     const s = this.socket;
-    if (s && s.state !== 'CLOSED' && s.state !== 'TIME_WAIT') s.abort();
+    if (s && (s.state === 'ESTABLISHED' || s.state === 'CLOSE_WAIT' || s.state === 'SYN_SENT' || s.state === 'SYN_RECEIVED')) s.abort();
   }
 }
 

@@ -5,6 +5,11 @@
  * one-line byte count when the connection ends. `-p` on a client picks the local port.
  * `--pause SECONDS` on a listener stops reading for that long after accepting, so the receive
  * window fills up and the sender must probe a zero window.
+ *
+ * When the peer closes first (its FIN: TCP acknowledges it and enters CLOSE_WAIT), nc still sends
+ * what is left of its own input (a half-closed connection carries data the other way) and closes
+ * its side once it has sent it all, as nc exits when both its input and the network reached EOF.
+ * Simplification, stated: its input counts as written once TCP has sent it (no socket buffer limit).
  */
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
 import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
@@ -44,6 +49,8 @@ export class Nc extends Program {
   private received = new Map<TcpSocket, number>();
   private textBuffer = new Map<TcpSocket, string>();
   private startedAt = new Map<TcpSocket, number>();
+  /** Sockets whose peer has closed: nc closes them once its own bytes are sent. */
+  private readonly closeWhenSent = new Set<TcpSocket>();
 
   constructor(
     device: IpDevice,
@@ -118,10 +125,21 @@ export class Nc extends Program {
         const rest = this.textBuffer.get(s);
         if (rest) this.print(rest);
         this.textBuffer.delete(s);
-        s.close();
+        this.closeWhenSent.add(s);
+        this.closeIfSent(s);
       },
+      onDrain: (s) => this.closeIfSent(s),
       onClose: (s, error) => this.closed(s, error),
     };
+  }
+
+  /** Closes `s` once the peer has closed and every byte nc wrote has been sent at least once. */
+  private closeIfSent(s: TcpSocket): void {
+    if (!this.closeWhenSent.has(s)) return;
+    const unsent = s.bufferedAmount - (s.maxSent - s.una);
+    if (unsent > 0) return;
+    this.closeWhenSent.delete(s);
+    s.close();
   }
 
   private sendPayload(s: TcpSocket): void {
@@ -145,6 +163,7 @@ export class Nc extends Program {
       this.print(`nc: ${formatIpv4(s.remoteIp)}:${s.remotePort} closed: received ${got} bytes in ${ms} ms`);
     }
     this.sockets.delete(s);
+    this.closeWhenSent.delete(s);
     if (this.sockets.size === 0 && (!this.o.listen || !this.o.keep)) this.exit();
   }
 

@@ -45,10 +45,22 @@ async function main(): Promise<void> {
   const chain = measure(['chain', 'scenes/bench-chain.yaml']);
   process.stderr.write(`\nbench-retry-storm (${RUNS} runs) `);
   const storm = measure(['storm', 'scenes/bench-retry-storm.yaml']);
+  process.stderr.write(`\ncut a link: tcp-loss, retry-storm (${RUNS} runs) `);
+  const cutTcp = measure(['cut', 'scenes/tcp-loss.yaml']);
+  const cutStorm = measure(['cut', 'scenes/retry-storm.yaml']);
   process.stderr.write('\n');
 
   const ns3 = measureNs3();
   const browser = measureBrowser();
+  const cutFigures = (runs: Record<string, number | string>[], targetMs: number) => ({
+    action: runs[0].action,
+    firstFrameMs: Math.round(med(runs, 'firstFrameMs')),
+    wholeMs: Math.round(med(runs, 'wholeMs')),
+    warmFirstFrameMs: Math.round(med(runs, 'warmFirstFrameMs')),
+    warmWholeMs: Math.round(med(runs, 'warmWholeMs')),
+    deterministic: runs.every((r) => r.replaysSame === 'true' && r.branchHash === runs[0].branchHash),
+    targetMs,
+  });
 
   const hashes = new Set(chain.map((r) => r.traceHash));
   const results = {
@@ -95,6 +107,7 @@ async function main(): Promise<void> {
       'error' in ns3
         ? ns3
         : { ...ns3, ratio: Number((med(chain, 'packetHopsPerSec') / Number(ns3.packetHopsPerSec)).toFixed(2)), targetRatio: 3 },
+    cutLink: { tcpLoss: cutFigures(cutTcp, 200), retryStorm: cutFigures(cutStorm, 3000) },
     browser,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -111,6 +124,11 @@ async function main(): Promise<void> {
   console.log(
     `retry storm: ${(s.eventsPerSec / 1e6).toFixed(2)} M events/s, ${s.events} events (${s.attempts} RR attempts, 10,000 clients, ${s.simTimeS} s simulated) in ${s.wallMs} ms; peak RSS ${s.peakRssMB} MB (trace ${s.traceMB} MB); same hash every run: ${s.deterministic} (target 1 M events/s)`,
   );
+  for (const [name, c] of Object.entries(results.cutLink)) {
+    console.log(
+      `cut a link:  ${name}: "${c.action}" derived and simulated to its first frame past t in ${c.firstFrameMs} ms (whole run ${c.wholeMs} ms; a second cut in the same process ${c.warmFirstFrameMs} ms; target < ${c.targetMs} ms)`,
+    );
+  }
   if ('error' in browser) console.log(`browser:     not measured: ${browser.error}`);
   else {
     console.log(

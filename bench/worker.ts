@@ -1,9 +1,13 @@
 /**
  * One benchmark measurement per process (so memory figures are the run's own):
- *   node worker.mjs kernel | baseline | bare | chain <scene file> | storm <scene file>
+ *   node worker.mjs kernel | baseline | bare | chain <scene file> | storm <scene file> | cut <scene file>
  * Prints one JSON line.
  */
+import { readFileSync } from 'node:fs';
 import { loadSceneFile, simulate } from '../src/cli/run-scene';
+import { buildNetwork } from '../src/scenario/build';
+import { deriveBranch, parseAction } from '../src/scenario/branch';
+import { parseRawScene } from '../src/scenario/raw-scene';
 import { Kernel } from '../src/sim/kernel';
 import { RngStream } from '../src/sim/rng';
 import { RecordKind } from '../src/sim/trace';
@@ -103,10 +107,75 @@ function storm(file: string): Record<string, number | string> {
   };
 }
 
+/**
+ * "Cut this link": the parent is run first (not timed) to pick t, the middle frame of the run, and
+ * its link. Timed: parsing `<t> link <id> down`, deriving the branch scene, and simulating it from
+ * zero until its first frame after t (what a worker streaming the branch would show first), then on
+ * to the end of the scene.
+ */
+function cut(file: string): Record<string, number | string> {
+  const parentScene = loadSceneFile(file);
+  const parent = simulate(parentScene).trace;
+  const frames: number[] = [];
+  for (let r = 0; r < parent.length; r++) if (parent.kind[r] === RecordKind.FrameTx) frames.push(r);
+  const mid = frames[frames.length >> 1];
+  const t = parent.time[mid];
+  const action = `${t}ns link ${parent.links[parent.place[mid]].name} down`;
+  const raw = parseRawScene(readFileSync(file, 'utf8'));
+  const once = () => {
+    const t0 = performance.now();
+    const a = parseAction(action);
+    if (!a.ok) throw new Error(a.error);
+    const d = deriveBranch({ parent: raw, actions: [a.action] });
+    if (!d.ok) throw new Error(d.errors.join('\n'));
+    const deriveMs = performance.now() - t0;
+    const net = buildNetwork(d.scene);
+    const { kernel, trace } = net.ctx;
+    kernel.runUntil(t);
+    let seen = trace.length;
+    let past = false;
+    while (!past && kernel.pending > 0 && kernel.now < d.scene.duration) {
+      kernel.run(256);
+      for (; seen < trace.length && !past; seen++) past = trace.kind[seen] === RecordKind.FrameTx && trace.time[seen] > t;
+    }
+    const firstFrameMs = performance.now() - t0;
+    kernel.runUntil(d.scene.duration);
+    return { deriveMs, firstFrameMs, wholeMs: performance.now() - t0, hash: trace.hash() };
+  };
+  // Cold: the first branch in a fresh process; warm: a second cut, as in a session that has run one.
+  const cold = once();
+  const warm = once();
+  return {
+    action,
+    cutAtMs: t / 1e6,
+    deriveMs: cold.deriveMs,
+    firstFrameMs: cold.firstFrameMs,
+    wholeMs: cold.wholeMs,
+    warmFirstFrameMs: warm.firstFrameMs,
+    warmWholeMs: warm.wholeMs,
+    parentHash: parent.hash(),
+    branchHash: cold.hash,
+    replaysSame: String(cold.hash === warm.hash),
+  };
+}
+
 const [what, arg] = process.argv.slice(2);
-const result = what === 'kernel' ? holdKernel() : what === 'baseline' ? holdBaseline() : what === 'bare' ? holdBare() : what === 'chain' ? chain(arg) : what === 'storm' ? storm(arg) : undefined;
+const result =
+  what === 'kernel'
+    ? holdKernel()
+    : what === 'baseline'
+      ? holdBaseline()
+      : what === 'bare'
+        ? holdBare()
+        : what === 'chain'
+          ? chain(arg)
+          : what === 'storm'
+            ? storm(arg)
+            : what === 'cut'
+              ? cut(arg)
+              : undefined;
 if (!result) {
-  process.stderr.write('usage: worker kernel | baseline | bare | chain <scene file> | storm <scene file>\n');
+  process.stderr.write('usage: worker kernel | baseline | bare | chain <scene file> | storm <scene file> | cut <scene file>\n');
   process.exit(2);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

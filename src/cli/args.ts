@@ -11,6 +11,11 @@ export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50m
   --keylog FILE   write the TLS clients' secrets as an NSS key log, for Wireshark to decrypt the capture
   --metrics FILE  write the request/response metrics (rr-client, rr-server) as CSV, one row per window
   --window T      the metrics window (e.g. 100ms, 1s); default 100ms
+  --act ACTION    add a timed action to the run (repeatable), making it a branch of the scene:
+                  "20ms link h1-sw1 down", "30ms partition h1,h2 | h3", "25ms node s1 crash",
+                  "40ms drop packet 17", "35ms h1 ping 10.0.1.5 -c 2" (see docs/branches.md)
+  --exec H@T CMD  after the run, print what CMD in host H's terminal shows at time T (repeatable),
+                  e.g. --exec "h1@25ms ip neigh"; ip, arp, ss, tcpdump, cat, help, man
   --summary       end with one JSON line: events, frames, drops, simTimeNs, wallMs, eventsPerSec, traceHash
   --quiet         do not print the programs' output`;
 
@@ -28,6 +33,10 @@ export interface RunnerArgs {
   metrics?: string;
   /** The metrics window, ns. */
   windowNs?: number;
+  /** Timed actions (`--act`), in order: the run is a branch of the scene. */
+  acts: string[];
+  /** Terminal commands to print after the run (`--exec`), as given. */
+  execs: string[];
 }
 
 /** Default metrics window: 100 ms. */
@@ -35,7 +44,7 @@ export const DEFAULT_WINDOW_NS = 100_000_000;
 
 /** Parses argv (without node and script); returns an error message for anything unknown or malformed. */
 export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: RunnerArgs } | { ok: false; error: string } {
-  const args: RunnerArgs = { scene: '', summary: false, quiet: false };
+  const args: RunnerArgs = { scene: '', summary: false, quiet: false, acts: [], execs: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -76,6 +85,13 @@ export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: Runn
         if (!d.ok) return { ok: false, error: `--window: ${d.error}` };
         if (d.ns < 1000) return { ok: false, error: `--window must be at least 1us, got ${v}` };
         args.windowNs = d.ns;
+        break;
+      }
+      case '--act':
+      case '--exec': {
+        const v = value();
+        if (v === undefined || v.startsWith('--')) return { ok: false, error: a === '--act' ? '--act needs an action, e.g. "20ms link h1-sw1 down"' : '--exec needs HOST@TIME COMMAND, e.g. "h1@25ms ip neigh"' };
+        (a === '--act' ? args.acts : args.execs).push(v);
         break;
       }
       case '--summary':

@@ -12,11 +12,14 @@ import { rrSeries, rrSeriesCsv } from '../timeline/metrics';
 import { writePcapng } from '../timeline/pcapng';
 import { traceJsonChunks } from '../timeline/trace-json';
 import { DEFAULT_WINDOW_NS, parseRunnerArgs, USAGE } from './args';
-import { loadSceneFile } from './run-scene';
+import { runHostCommand } from '../timeline/host-state';
+import { parseDuration } from '../sim/units';
+import { loadBranchFile } from './run-scene';
 
 /** Simulated time between flushes of program output. */
 const SLICE_NS = 10_000_000;
 
+// eslint-disable-next-line max-lines-per-function -- the runner's steps in order (parse, load, run, write each output); each output is a few lines
 function main(argv: string[]): number {
   const parsed = parseRunnerArgs(argv);
   if (!parsed.ok) {
@@ -26,10 +29,24 @@ function main(argv: string[]): number {
   const args = parsed.args;
   let scene;
   try {
-    scene = loadSceneFile(args.scene);
+    scene = loadBranchFile(args.scene, args.acts);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
+  }
+  const execs: { host: string; t: number; cmd: string; text: string }[] = [];
+  for (const text of args.execs) {
+    const m = /^\s*([^@\s]+)@(\S+)\s+(.+)$/.exec(text);
+    const d = m ? parseDuration(m[2]) : undefined;
+    if (!m || !d?.ok) {
+      process.stderr.write(`--exec "${text}": ${m && d && !d.ok ? d.error : 'write HOST@TIME COMMAND, e.g. "h1@25ms ip neigh"'}\n`);
+      return 2;
+    }
+    if (!scene.nodes.some((n) => n.id === m[1])) {
+      process.stderr.write(`--exec "${text}": no node "${m[1]}" in the scene\n`);
+      return 2;
+    }
+    execs.push({ host: m[1], t: d.ns, cmd: m[3], text });
   }
   const wallStart = performance.now();
   const network = buildNetwork(scene, args.seed ?? scene.seed);
@@ -57,6 +74,12 @@ function main(argv: string[]): number {
     if (t >= end) break;
   }
   const wallMs = performance.now() - wallStart;
+
+  for (const x of execs) {
+    const r = runHostCommand({ scene, trace }, x.host, x.t, x.cmd);
+    process.stdout.write(`${x.host}@${(x.t / 1e6).toFixed(3)}ms$ ${x.cmd}\n${r.preamble ?? ''}${r.stdout}`);
+    if (r.stderr) process.stdout.write(r.stderr);
+  }
 
   if (args.pcap) {
     try {

@@ -11,6 +11,7 @@ import { frameBytes, frameLength, serializationNs, type Frame } from './frame';
 import type { LinkParams } from './link-params';
 import type { Attachment, Nic } from './nic';
 import { FrameQueue } from './frame-queue';
+import { corruptFrame, type PacketFaults } from './packet-faults';
 
 const ETH_HEADER = 14;
 
@@ -57,6 +58,8 @@ export class FullDuplexLink {
   private epoch = 0;
   private readonly lossRng: RngStream;
   private readonly jitterRng: RngStream;
+  /** The run's packet fault rules (drop, delay or corrupt packet N), when the scene has any. */
+  packetFaults: PacketFaults | undefined = undefined;
 
   constructor(
     private readonly ctx: SimContext,
@@ -148,16 +151,30 @@ export class FullDuplexLink {
     }
   };
 
-  private startTx(d: Direction, frame: Frame): void {
+  private startTx(d: Direction, sent: Frame): void {
     const p = this.params;
     const start = this.ctx.now;
+    let frame = sent;
     const end = start + serializationNs(frame, p.bandwidth);
     d.busyUntil = end;
     let delay = p.latency;
     if (p.jitter > 0) delay = Math.max(0, delay + Math.round(this.jitterRng.uniform(-p.jitter, p.jitter)));
+    let packetRule: string | undefined;
+    const pf = this.packetFaults?.pending ? this.packetFaults.take(frame.packetId) : undefined;
+    if (pf) {
+      const e = pf.effect;
+      if (e.kind === 'drop') packetRule = pf.reason;
+      else if (e.kind === 'delay') delay += e.ns;
+      else {
+        const bad = corruptFrame(frame);
+        if (bad) frame = bad;
+        else packetRule = `${pf.reason}: Ethernet FCS check failed at the receiver`;
+      }
+      this.ctx.trace.linkState(start, this.id, 'packet fault', `${pf.reason} (packet ${frame.packetId})`);
+    }
     const arrival = end + delay;
     const frameId = this.ctx.trace.frameTx(start, end, arrival, this.id, d.dir, frame.head, frame.body, frame.packetId);
-    const ruled = this.dropRules.length > 0 ? this.ruleDrop(frame) : undefined;
+    const ruled = packetRule ?? (this.dropRules.length > 0 ? this.ruleDrop(frame) : undefined);
     // Draw the coin even when a rule takes the frame, so a drop fault leaves later coin flips alone.
     const coin = p.loss > 0 && this.lossRng.chance(p.loss);
     const lost = ruled !== undefined || coin;

@@ -16,6 +16,7 @@ import { IpDevice } from '../net/ip/ip-device';
 import { FullDuplexLink } from '../net/link';
 import { linkParamsOf, type LinkParams } from '../net/link-params';
 import type { Nic } from '../net/nic';
+import { PacketFaults } from '../net/packet-faults';
 import { Kernel } from '../sim/kernel';
 import { RngRegistry } from '../sim/rng';
 import { Trace } from '../sim/trace';
@@ -129,10 +130,21 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   if (errors.length) throw new SceneBuildError(errors);
 
   const setLink = (id: string, change: Partial<LinkParams>) => linkSetters.get(id)?.(change);
+  let packetFaults: PacketFaults | undefined;
   const target: FaultTarget = {
     setLink,
     device: (id) => devices.get(id),
     dropOnLink: (id, matches, count, reason) => fullDuplex.get(id)?.addDropRule(matches, count, reason),
+    dropOnEveryLink: (matches, reason) => {
+      for (const l of fullDuplex.values()) l.addDropRule(matches, Infinity, reason);
+    },
+    packetFault: (packetId, effect, reason) => {
+      if (!packetFaults) {
+        packetFaults = new PacketFaults();
+        for (const l of fullDuplex.values()) l.packetFaults = packetFaults;
+      }
+      packetFaults.add(packetId, effect, reason);
+    },
     trace: ctx.trace,
   };
   for (const fault of scene.faults) {

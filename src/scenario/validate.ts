@@ -657,7 +657,7 @@ function validateFaults(ctx: ValidateContext): SceneFault[] {
     const variant = pickFaultVariant(rawFault);
     if (!variant) {
       const targets = [...new Set((faultVariants as readonly AnyFaultVariant[]).map((v) => v.keys[0]))];
-      ctx.report(prefix, `a fault needs a target: ${targets.join(' or ')}`);
+      ctx.report(prefix, `a fault needs a target: ${targets.length > 1 ? `${targets.slice(0, -1).join(', ')} or ${targets[targets.length - 1]}` : targets[0]}`);
       return;
     }
     const parsed = check(variant.schema, rawFault, prefix, ctx.errors);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Device } from '../../net/device';
 import type { ReportIssue } from '../../net/device-config';
 import type { LinkParams } from '../../net/link-params';
+import type { PacketFaultEffect } from '../../net/packet-faults';
 import type { Trace } from '../../sim/trace';
 
 /** What a fault variant's `check` may ask about the rest of the scene. */
@@ -34,6 +35,16 @@ export interface FaultTarget {
    * `FullDuplexLink.addDropRule`). Hub cables are rejected when the scene is built.
    */
   dropOnLink(id: string, matches: (frame: Uint8Array) => boolean, count: number, reason: string): void;
+  /**
+   * Loses every frame `matches` accepts from now on, on every point-to-point link (a partition).
+   * Hub cables do not take part.
+   */
+  dropOnEveryLink(matches: (frame: Uint8Array) => boolean, reason: string): void;
+  /**
+   * Drops, delays or corrupts the first frame carrying trace packet `packetId` whose transmission
+   * starts from now on, on any point-to-point link (see src/net/packet-faults.ts).
+   */
+  packetFault(packetId: number, effect: PacketFaultEffect, reason: string): void;
   /** The trace so far (read only), e.g. for a matcher to learn from earlier frames. */
   readonly trace: Trace;
 }

@@ -6,8 +6,22 @@ import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
 import { nodeGatewayFault } from './node-gateway';
 import { nodeSetFault } from './node-set';
+import { packetCorruptFault } from './packet-corrupt';
+import { packetDelayFault } from './packet-delay';
+import { packetDropFault } from './packet-drop';
+import { partitionFault } from './partition';
 import { slowdownFault } from './slowdown';
 
-export const faultVariants = [linkSetFault, linkDropFault, nodeSetFault, slowdownFault, nodeGatewayFault] as const;
+export const faultVariants = [
+  linkSetFault,
+  linkDropFault,
+  nodeSetFault,
+  slowdownFault,
+  nodeGatewayFault,
+  packetDropFault,
+  packetDelayFault,
+  packetCorruptFault,
+  partitionFault,
+] as const;
 
 export * from './fault-variant';

@@ -47,9 +47,12 @@ export class UdpSocket {
     readonly handler: UdpHandler,
   ) {}
 
-  /** Sends `data` to `dst:dstPort`. Returns false when there is no route. */
-  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number } = {}): boolean {
-    return this.service.send(this.port, dst, dstPort, data, options.ttl);
+  /**
+   * Sends `data` to `dst:dstPort`. Returns false when there is no route. `dontFragment` sets DF
+   * (Linux's IP_MTU_DISCOVER = IP_PMTUDISC_PROBE/DO, as QUIC stacks set it).
+   */
+  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number; dontFragment?: boolean } = {}): boolean {
+    return this.service.send(this.port, dst, dstPort, data, options.ttl, options.dontFragment);
   }
 
   /**
@@ -100,14 +103,14 @@ export class UdpService implements Transport {
     if (this.sockets.get(socket.port) === socket) this.sockets.delete(socket.port);
   }
 
-  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number): boolean {
+  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number, dontFragment?: boolean): boolean {
     const src = this.host.sourceFor(dst);
     if (src === undefined) {
       this.host.log(`sendto: Network is unreachable (${formatIpv4(dst)})`);
       return false;
     }
     const datagram = encodeUdpDatagram(src, dst, srcPort, dstPort, data);
-    return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram), ttl });
+    return this.host.sendIp({ dst, src, protocol: IP_PROTO_UDP, payload: sharedBytes(datagram), ttl, dontFragment });
   }
 
   /** {@link UdpSocket.sendDatagram}: the header is written into `datagram`'s first 8 bytes. */

@@ -50,7 +50,7 @@ import {
 } from './packet';
 import { initialSecrets, type PacketKeys, packetKeys, protectPacket, unprotectPacket } from './protection';
 import { BASE_DATAGRAM_SIZE, GRANULARITY_NS, NewReno, PACKET_THRESHOLD, PERSISTENT_CONGESTION_THRESHOLD, RttEstimator } from './recovery';
-import { concat, hex, QuicDecodeError, QuicWriter } from './wire';
+import { concat, hex, QuicDecodeError, QuicWriter, varintLength } from './wire';
 
 /** Where a datagram goes or came from. */
 export interface QuicAddress {
@@ -1037,7 +1037,7 @@ export class QuicConnection {
       const s = this.streams.get(order[i]) as QuicStream;
       while (s.retx.length > 0 && left() > 24) {
         const r = s.retx[0];
-        const take = Math.min(r.length, left() - 20);
+        const take = Math.min(r.length, left() - streamFrameHeader(s.id, r.offset));
         const fin = r.fin && take === r.length;
         add({ type: 'stream', id: s.id, offset: r.offset, data: s.out.subarray(r.offset, r.offset + take), fin });
         if (take === r.length) s.retx.shift();
@@ -1051,14 +1051,14 @@ export class QuicConnection {
       if (first < 0) first = i;
       while (s.retx.length > 0 && left() > 24) {
         const r = s.retx[0];
-        const take = Math.min(r.length, left() - 20);
+        const take = Math.min(r.length, left() - streamFrameHeader(s.id, r.offset));
         const fin = r.fin && take === r.length;
         add({ type: 'stream', id: s.id, offset: r.offset, data: s.out.subarray(r.offset, r.offset + take), fin });
         if (take === r.length) s.retx.shift();
         else s.retx[0] = { offset: r.offset + take, length: r.length - take, fin: r.fin };
       }
       while ((s.sent < s.out.length || (s.finQueued && !s.finSent)) && left() > 24) {
-        const take = Math.min(s.out.length - s.sent, left() - 20);
+        const take = Math.min(s.out.length - s.sent, left() - streamFrameHeader(s.id, s.sent));
         const fin = s.finQueued && s.sent + take === s.out.length;
         add({ type: 'stream', id: s.id, offset: s.sent, data: s.out.subarray(s.sent, s.sent + take), fin });
         s.sent += take;
@@ -1103,6 +1103,11 @@ export class QuicConnection {
 
   /** The grace unit of loss timers, exported for tests. */
   static readonly granularity = GRANULARITY_NS;
+}
+
+/** Bytes of a STREAM frame before its data: type, stream ID, offset and a 2-byte length. */
+function streamFrameHeader(id: number, offset: number): number {
+  return 1 + varintLength(id) + varintLength(offset) + 2;
 }
 
 function formatAddr(a: QuicAddress): string {

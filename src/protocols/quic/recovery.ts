@@ -121,9 +121,15 @@ export class NewReno {
     this.window = this.minimumWindow;
   }
 
-  /** The maximum datagram size changed (a PMTU probe was acknowledged). */
+  /**
+   * The maximum datagram size changed (a PMTU probe was acknowledged): the initial window is
+   * recalculated with the new size (RFC 9002 7.2), which in slow start before any loss raises the
+   * window by the difference.
+   */
   setMaxDatagramSize(size: number): void {
+    const before = initialWindow(this.maxDatagramSize);
     this.maxDatagramSize = size;
+    if (this.ssthresh === Infinity) this.window += Math.max(0, initialWindow(size) - before);
     this.window = Math.max(this.window, this.minimumWindow);
   }
 

@@ -223,17 +223,17 @@ describe.each(Array.from({ length: 20 }, (_, i) => i + 1))('scenes/h2-vs-h3-loss
   });
 
   it('HTTP/2: the lost segment stalls every image in flight, not just the one whose bytes it carried', () => {
-    expect(h2.delayed).toEqual(h2.active);
-    expect(h2.delayed.length).toBeGreaterThan(h2.lostStreams.length);
+    // Every stream with data in flight when the hole opened waited, and more: data the server sent
+    // afterwards for other images waited behind the hole too.
+    expect(h2.delayed).toEqual(expect.arrayContaining(h2.active));
+    expect(h2.delayed.length).toBeGreaterThanOrEqual(4);
+    expect(h3.delayed).toHaveLength(1);
     expect(h2.delayed).toEqual(expect.arrayContaining(h2.lostStreams));
     expect(h2.repaired).toBeGreaterThan(h2.holeOpened);
   });
 
-  it('page times as the description gives them: HTTP/2 first, about 420 ms against 470 ms', () => {
-    const t2 = finishedIn(net, 'phone2');
-    const t3 = finishedIn(net, 'phone3');
-    expect(t2).toBeLessThan(t3);
-    expect(Math.abs(t2 - 420)).toBeLessThan(15);
-    expect(Math.abs(t3 - 470)).toBeLessThan(15);
+  it('page times as the description gives them: HTTP/2 first, about 375 ms against 422 ms', () => {
+    expect(Math.abs(finishedIn(net, 'phone2') - 375)).toBeLessThan(5);
+    expect(Math.abs(finishedIn(net, 'phone3') - 422)).toBeLessThan(5);
   });
 });

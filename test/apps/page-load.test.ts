@@ -220,7 +220,7 @@ describe('page-load --http3 across a change of network (scenes/quic-migration.ya
     const out = scene.logs('phone');
     expect(out).toContain('page-load: network changed: migrating connection #0 to 10.0.2.10');
     expect(scene.states('phone', 'quic path').map((r) => [r.time / 1e6, r.value])).toEqual([
-      [150, 'client address changed: probing the new path'],
+      [150, 'client address changed: carrying on from the new address, validating the path'],
       [expect.any(Number), 'validated new path'],
     ]);
     expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), 120489 B, 1 connection, /);

@@ -7,17 +7,30 @@
  *   loss detection; the TLS 1.3 handshake travels in CRYPTO frames (the TLS engine's QUIC mode).
  * - Packets coalesce into datagrams; datagrams carrying Initial packets are padded to 1200 bytes;
  *   a server sends at most three times what it received until the client's address is validated.
- * - Loss detection by packet and time thresholds, probe timeouts, NewReno congestion control.
+ *   Every datagram goes with DF set. A packet carries frames of several streams when one stream has
+ *   too little left to fill it; streams take turns, packet by packet, lost data first.
+ * - Datagrams are 1200 bytes until DPLPMTUD (RFC 8899) finds more: once the handshake is confirmed,
+ *   one PING + PADDING probe of min(1472, peer's max_udp_payload_size) bytes; its ACK raises the
+ *   datagram size, three lost probes end the search at 1200. Probes are not congestion-controlled.
+ * - Loss detection by packet and time thresholds (RFC 9002 6.1). A probe timeout sends one or two
+ *   probe datagrams (new data, else the oldest unacknowledged data, else a PING) past the window,
+ *   declares nothing lost and doubles the next timeout (6.2.4).
+ * - NewReno (RFC 9002 7): slow start, congestion avoidance, halving once per recovery period (one
+ *   packet may go before the halved window applies), persistent congestion to the minimum window.
  * - Streams deliver in order each on its own: a lost packet delays only the streams whose data
  *   it carried (state rows `quic stream N`: `stalled` / `flowing`).
- * - 0-RTT on resumption; connection migration with path validation (PATH_CHALLENGE/RESPONSE) and a
- *   fresh connection ID for the new path.
+ * - 0-RTT on resumption; connection migration (RFC 9000 9): the client, whose old path is gone,
+ *   sends from its new address at once (a PING, so the packet is not a probe) with PATH_CHALLENGE
+ *   and a fresh connection ID; the server answers a PATH_CHALLENGE on the path it came in on.
+ *   A new path starts with the initial window, RTT estimate, PTO backoff and 1200-byte datagrams;
+ *   the old path's packets, when declared lost, are sent again but do not reduce the new window.
  *
  * Simplifications (also in the inspector's notes): one version (1), AES-128-GCM only, 8-byte
- * connection IDs, one spare connection ID each way, 2-byte packet numbers, 1200-byte datagrams (no
- * PMTU discovery), no pacing, no key updates, no stateless reset, no idle timeout, flow-control
- * limits large enough never to block, no Retry or version negotiation, no ECN; 0-RTT is always
- * accepted with a valid ticket.
+ * connection IDs, one spare connection ID each way, 2-byte packet numbers, one PMTU probe size
+ * (no search between 1200 and 1472, ICMP Packet Too Big not used), no pacing, no key updates, no
+ * stateless reset, no idle timeout, flow-control limits large enough never to block, no Retry or
+ * version negotiation, no ECN, no client anti-deadlock PTO before the handshake completes; 0-RTT
+ * is always accepted with a valid ticket.
  */
 import { TLS_KEYLOG_KEY } from '../http/stream';
 import { TlsClient, type TlsEvent, TlsServer, type TlsSession, type TlsRandom, type TlsClientConfig, type TlsServerConfig, type EncryptionLevel } from '../tls';
@@ -29,15 +42,15 @@ import {
   encodeLongHeader,
   encodeShortHeader,
   encodeTransportParameters,
-  MAX_DATAGRAM,
+  MAX_UDP_PAYLOAD,
   MIN_INITIAL_DATAGRAM,
   type PacketInfo,
   parsePacketHeader,
   type TransportParameters,
 } from './packet';
 import { initialSecrets, type PacketKeys, packetKeys, protectPacket, unprotectPacket } from './protection';
-import { GRANULARITY_NS, NewReno, PACKET_THRESHOLD, RttEstimator } from './recovery';
-import { concat, hex, QuicDecodeError, QuicWriter } from './wire';
+import { BASE_DATAGRAM_SIZE, GRANULARITY_NS, NewReno, PACKET_THRESHOLD, PERSISTENT_CONGESTION_THRESHOLD, RttEstimator } from './recovery';
+import { concat, hex, QuicDecodeError, QuicWriter, varintLength } from './wire';
 
 /** Where a datagram goes or came from. */
 export interface QuicAddress {
@@ -74,9 +87,16 @@ type SpaceName = 'initial' | 'handshake' | 'app';
 interface SentPacket {
   readonly pn: number;
   readonly time: number;
+  /** Bytes counted in flight (0: not counted: ACK-only, or a PMTU probe). */
   readonly size: number;
   readonly ackEliciting: boolean;
   readonly frames: readonly QuicFrame[];
+  /** The path it was sent on ({@link QuicConnection.pathEpoch}): old paths' packets leave the new path's window alone. */
+  readonly path: number;
+  /** A DPLPMTUD probe of this many bytes (0: not a probe). */
+  readonly pmtuProbe: number;
+  /** Its frames were already sent again in a PTO probe: losing it queues nothing more. */
+  reprobed: boolean;
 }
 
 class Space {
@@ -93,6 +113,8 @@ class Space {
   largestAcked = -1;
   lossTime = 0;
   lastAckElicitingTime = 0;
+  /** A PTO probe with nothing else to carry sends a PING in this space. */
+  pingPending = false;
   cryptoOut: Uint8Array = new Uint8Array(0);
   cryptoSent = 0;
   cryptoRetx: { offset: number; data: Uint8Array }[] = [];
@@ -147,7 +169,7 @@ class QuicStream {
 
 const TP_DEFAULTS = {
   maxIdleTimeoutMs: 30_000,
-  maxUdpPayloadSize: MAX_DATAGRAM,
+  maxUdpPayloadSize: MAX_UDP_PAYLOAD,
   initialMaxData: 1 << 26,
   initialMaxStreamDataBidiLocal: 1 << 24,
   initialMaxStreamDataBidiRemote: 1 << 24,
@@ -159,6 +181,10 @@ const TP_DEFAULTS = {
 } as const;
 
 const MAX_ACK_DELAY_NS = 25_000_000;
+/** Probe datagrams a PTO sends (RFC 9002 6.2.4 allows one or two). */
+const PTO_PROBES = 2;
+/** DPLPMTUD's MAX_PROBES (RFC 8899 section 5.1.2). */
+const MAX_PMTU_PROBES = 3;
 const SHORT_OVERHEAD = 1 + CID_LENGTH + 2 + AEAD_TAG;
 
 /** TLS settings the connection fills in (randomness, clock and QUIC mode are its own). */
@@ -190,7 +216,18 @@ export class QuicConnection {
   private ptoCount = 0;
   private timer = 0;
   private timerAt = 0;
+  /** PTO probe datagrams still to send, allowed past the congestion window (RFC 9002 6.2.4). */
   private probes = 0;
+  /** One packet allowed past the window on entering a recovery period. */
+  private recoverySend = false;
+  /** Bumped on every change of path: packets of older paths no longer count in the window. */
+  private pathEpoch = 0;
+  /** Time of the first RTT sample on this path (persistent congestion needs one, RFC 9002 7.6.2). */
+  private firstRttSampleAt = -1;
+  /** Largest datagram this path has shown it carries: 1200 until a PMTU probe is acknowledged. */
+  maxDatagram = BASE_DATAGRAM_SIZE;
+  /** DPLPMTUD state (RFC 8899): one size tried, up to three probes. */
+  private pmtu = { done: false, inFlight: false, lost: 0 };
   private readonly streams = new Map<number, QuicStream>();
   private streamOrder: number[] = [];
   private nextStreamId: number;
@@ -295,9 +332,11 @@ export class QuicConnection {
       this.dcid = next;
       this.control.push({ type: 'retire_connection_id', seq: 0 });
     }
-    this.io.state('quic path', 'client address changed: probing the new path');
+    this.io.state('quic path', 'client address changed: carrying on from the new address, validating the path');
+    this.newPath();
     this.startPathValidation();
-    this.cc.reset();
+    // A PING is not a probing frame: the server takes this packet as the client having moved (RFC 9000 section 9.2).
+    this.control.push({ type: 'ping' });
     this.flush();
   }
 
@@ -380,7 +419,7 @@ export class QuicConnection {
       this.onPeerMigrated(from);
     }
     for (const f of frames) {
-      this.onFrame(space, f, info);
+      this.onFrame(space, f, info, from);
       if (this.closed) return;
     }
     if (eliciting) {
@@ -397,7 +436,7 @@ export class QuicConnection {
     }
   }
 
-  private onFrame(space: Space, f: QuicFrame, info: PacketInfo): void {
+  private onFrame(space: Space, f: QuicFrame, info: PacketInfo, from: QuicAddress): void {
     switch (f.type) {
       case 'padding':
       case 'ping':
@@ -420,7 +459,9 @@ export class QuicConnection {
         this.peerCids[f.seq] = f.cid;
         return;
       case 'path_challenge':
-        this.control.push({ type: 'path_response', data: f.data });
+        // The response goes back on the path the challenge came in on (RFC 9000 section 8.2.2).
+        if (from.addr !== this.peer.addr || from.port !== this.peer.port) this.sendAlone([{ type: 'path_response', data: f.data }], from, MIN_INITIAL_DATAGRAM);
+        else this.control.push({ type: 'path_response', data: f.data });
         return;
       case 'path_response':
         if (this.pathChallenge && hex(this.pathChallenge.data) === hex(f.data)) {
@@ -590,9 +631,23 @@ export class QuicConnection {
     this.bytesSent = 0;
     const next = this.peerCids[1];
     if (next) this.dcid = next;
-    this.cc.reset();
+    this.newPath();
     this.io.state('quic path', `peer moved to ${formatAddr(from)}: validating`);
     this.startPathValidation();
+  }
+
+  /**
+   * A new path starts with the initial congestion window, RTT estimate and PTO backoff, and with
+   * 1200-byte datagrams until its own PMTU probe succeeds (RFC 9000 sections 9.4 and 14.2).
+   */
+  private newPath(): void {
+    this.pathEpoch++;
+    this.cc.reset(this.io.now());
+    this.rtt.reset();
+    this.firstRttSampleAt = -1;
+    this.ptoCount = 0;
+    this.maxDatagram = BASE_DATAGRAM_SIZE;
+    this.pmtu = { done: false, inFlight: false, lost: 0 };
   }
 
   private startPathValidation(): void {
@@ -615,11 +670,21 @@ export class QuicConnection {
     if (largest > space.largestAcked) {
       space.largestAcked = largest;
       const top = acked.find((p) => p.pn === largest);
-      if (top && acked.some((p) => p.ackEliciting)) {
+      if (top && top.path === this.pathEpoch && acked.some((p) => p.ackEliciting)) {
         this.rtt.update(now - top.time, space.name === 'app' ? delayUs * 1000 : 0, this.handshakeConfirmed, MAX_ACK_DELAY_NS);
+        if (this.firstRttSampleAt < 0) this.firstRttSampleAt = now;
       }
     }
-    for (const p of acked) if (p.size > 0) this.cc.onAcked(p.size, p.time);
+    for (const p of acked) {
+      if (p.path !== this.pathEpoch) continue;
+      if (p.size > 0) this.cc.onAcked(p.size, p.time);
+      if (p.pmtuProbe > this.maxDatagram) {
+        this.maxDatagram = p.pmtuProbe;
+        this.cc.setMaxDatagramSize(p.pmtuProbe);
+        this.pmtu = { done: true, inFlight: false, lost: this.pmtu.lost };
+        this.io.state('quic pmtu', `${p.pmtuProbe}-byte probe acknowledged: datagrams up to ${p.pmtuProbe} bytes on this path`);
+      }
+    }
     this.detectLost(space);
     this.ptoCount = 0;
     this.io.state('quic cwnd', `${this.cc.window}`);
@@ -640,12 +705,49 @@ export class QuicConnection {
     let congestion = false;
     for (const p of lost) {
       space.sent.delete(p.pn);
+      if (p.pmtuProbe > 0) {
+        // A lost PMTU probe says nothing about congestion (RFC 9000 section 14.4).
+        if (p.path === this.pathEpoch) this.onPmtuProbeLost(p.pmtuProbe);
+        continue;
+      }
+      if (!p.reprobed) this.requeue(space, p);
+      this.io.state('quic lost', `${space.name} packet ${p.pn}: ${p.frames.map(describeFrame).join(', ') || 'no data'}`);
+      if (p.path !== this.pathEpoch) continue; // the old path's losses leave the new path's window alone
       this.cc.onRemoved(p.size);
-      this.requeue(space, p);
-      this.io.state('quic lost', `${space.name} packet ${p.pn}: ${p.frames.map(describeFrame).join(', ')}`);
       if (p.ackEliciting && this.cc.onCongestion(p.time, now)) congestion = true;
     }
-    if (congestion) this.io.state('quic cwnd', `${this.cc.window} (loss)`);
+    // Entering recovery, one packet may go before the reduced window applies, so that the lost
+    // data is sent again at once (RFC 9002 7.3.2).
+    if (congestion) this.recoverySend = true;
+    if (this.persistentCongestion(space, lost)) {
+      this.cc.onPersistentCongestion(now);
+      this.io.state('quic cwnd', `${this.cc.window} (persistent congestion)`);
+    } else if (congestion) this.io.state('quic cwnd', `${this.cc.window} (loss)`);
+  }
+
+  /**
+   * RFC 9002 7.6.2: ack-eliciting packets lost in a row (no packet between them acknowledged)
+   * spanning more than three probe timeouts, all sent after the path's first RTT sample.
+   */
+  private persistentCongestion(space: Space, lost: readonly SentPacket[]): boolean {
+    if (this.firstRttSampleAt < 0) return false;
+    const duration = (this.rtt.pto() + (space.name === 'app' ? MAX_ACK_DELAY_NS : 0)) * PERSISTENT_CONGESTION_THRESHOLD;
+    const run = lost.filter((p) => p.path === this.pathEpoch && p.pmtuProbe === 0 && p.time > this.firstRttSampleAt).sort((a, b) => a.pn - b.pn);
+    let start = 0;
+    for (let i = 0; i < run.length; i++) {
+      if (i > 0 && run[i].pn !== run[i - 1].pn + 1) start = i;
+      if (run[start].ackEliciting && run[i].ackEliciting && run[i].time - run[start].time > duration) return true;
+    }
+    return false;
+  }
+
+  private onPmtuProbeLost(size: number): void {
+    this.pmtu.inFlight = false;
+    this.pmtu.lost++;
+    if (this.pmtu.lost >= MAX_PMTU_PROBES) {
+      this.pmtu.done = true;
+      this.io.state('quic pmtu', `${MAX_PMTU_PROBES} probes of ${size} bytes lost: staying at ${this.maxDatagram}-byte datagrams`);
+    } else this.io.state('quic pmtu', `${size}-byte probe lost: trying again`);
   }
 
   /** Puts a lost (or probed) packet's retransmittable frames back in the queues. */
@@ -662,7 +764,7 @@ export class QuicConnection {
   private discardSpace(space: Space): void {
     if (space.discarded) return;
     space.discarded = true;
-    for (const p of space.sent.values()) this.cc.onRemoved(p.size);
+    for (const p of space.sent.values()) if (p.path === this.pathEpoch) this.cc.onRemoved(p.size);
     space.sent.clear();
     space.cryptoRetx = [];
     space.lossTime = 0;
@@ -683,7 +785,7 @@ export class QuicConnection {
     if (at === 0) {
       kind = 'pto';
       for (const s of this.activeSpaces()) {
-        const eliciting = [...s.sent.values()].some((p) => p.ackEliciting);
+        const eliciting = [...s.sent.values()].some((p) => p.ackEliciting && p.pmtuProbe === 0);
         if (!eliciting) continue;
         if (s.name === 'app' && !this.handshakeComplete) continue;
         const t = s.lastAckElicitingTime + (this.rtt.pto() + (s.name === 'app' ? MAX_ACK_DELAY_NS : 0)) * 2 ** this.ptoCount;
@@ -706,20 +808,32 @@ export class QuicConnection {
     });
   }
 
+  /**
+   * A probe timeout (RFC 9002 6.2.4): one or two ack-eliciting probe datagrams go out, past the
+   * congestion window, carrying new data if there is any, else the oldest unacknowledged data, else
+   * a PING. Nothing is declared lost and the window is left alone: only ACKs declare losses.
+   */
   private onPto(): void {
     this.ptoCount++;
-    this.io.state('quic pto', `probe timeout #${this.ptoCount}`);
-    // Probe: resend what is outstanding in the earliest space that has any (RFC 9002 6.2.4).
     for (const s of this.activeSpaces()) {
-      const eliciting = [...s.sent.values()].filter((p) => p.ackEliciting);
-      if (eliciting.length === 0) continue;
-      for (const p of eliciting) {
-        s.sent.delete(p.pn);
-        this.cc.onRemoved(p.size);
-        this.requeue(s, p);
+      if (s.name === 'app' && !this.handshakeComplete) continue;
+      const outstanding = [...s.sent.values()].filter((p) => p.ackEliciting && p.pmtuProbe === 0).sort((a, b) => a.pn - b.pn);
+      if (outstanding.length === 0) continue;
+      this.probes = PTO_PROBES;
+      let what = 'new data';
+      if (!this.hasData(s)) {
+        let again = 0;
+        for (const p of outstanding) {
+          if (again === PTO_PROBES) break;
+          if (p.reprobed || p.frames.length === 0) continue;
+          this.requeue(s, p);
+          p.reprobed = true;
+          again++;
+        }
+        what = again > 0 ? 'oldest unacknowledged data again' : 'PING';
+        if (again === 0) s.pingPending = true;
       }
-      this.probes = 2;
-      if (!this.hasData(s)) this.control.push({ type: 'ping' });
+      this.io.state('quic pto', `probe timeout #${this.ptoCount} (${s.name}): up to ${PTO_PROBES} probe datagrams with ${what}, nothing declared lost`);
       return;
     }
   }
@@ -734,6 +848,7 @@ export class QuicConnection {
 
   /** Sends every datagram the congestion window, the amplification limit and the queues allow. */
   flush(): void {
+    if (this.pmtuProbeDue()) this.sendPmtuProbe();
     for (let guard = 0; guard < 1000 && !this.closed; guard++) {
       const d = this.buildDatagram();
       if (!d) break;
@@ -743,13 +858,57 @@ export class QuicConnection {
     this.setTimer();
   }
 
+  /** The size DPLPMTUD tries: the largest the peer accepts, at most an Ethernet path's. */
+  private get pmtuTarget(): number {
+    return Math.min(MAX_UDP_PAYLOAD, this.peerParams?.maxUdpPayloadSize ?? BASE_DATAGRAM_SIZE);
+  }
+
+  private pmtuProbeDue(): boolean {
+    return (
+      this.handshakeConfirmed && this.addressValidated && !this.pathChallenge && !this.closeFrame && !this.pmtu.done && !this.pmtu.inFlight && this.pmtuTarget > this.maxDatagram && this.spaces.app.sendKeys !== undefined
+    );
+  }
+
+  /**
+   * A DPLPMTUD probe (RFC 8899, RFC 9000 section 14.3): one 1-RTT packet of PING and PADDING
+   * filling a datagram of the target size, sent with DF like every QUIC datagram. It is not
+   * counted in flight; its ACK raises the datagram size, its loss only ends the search.
+   */
+  private sendPmtuProbe(): void {
+    const size = this.pmtuTarget;
+    this.pmtu.inFlight = true;
+    this.io.state('quic pmtu', `probing the path with a ${size}-byte datagram (PING + PADDING, DF set)`);
+    this.sendAlone([{ type: 'ping' }], this.peer, size, size);
+  }
+
+  /**
+   * One 1-RTT packet in a datagram of its own to `to`, padded to `padTo` bytes (as far as the
+   * amplification limit allows on an unvalidated path); kept for loss detection, not in flight.
+   */
+  private sendAlone(frames: QuicFrame[], to: QuicAddress, padTo: number, pmtuProbe = 0): void {
+    const space = this.spaces.app;
+    if (!space.sendKeys) return;
+    const onPath = to.addr === this.peer.addr && to.port === this.peer.port;
+    const limit = onPath && !this.addressValidated && this.role === 'server' ? 3 * this.bytesReceived - this.bytesSent : padTo;
+    const used = SHORT_OVERHEAD + frames.reduce((n, f) => n + frameLength(f), 0);
+    const pad = Math.min(padTo, limit) - used;
+    const all: QuicFrame[] = pad > 0 ? [...frames, { type: 'padding', length: pad }] : frames;
+    const w = new QuicWriter();
+    for (const f of all) encodeFrame(w, f);
+    const pn = space.nextPn++;
+    const pkt = protectPacket(space.sendKeys, encodeShortHeader(this.dcid, pn), 2, pn, w.finish());
+    space.sent.set(pn, { pn, time: this.io.now(), size: 0, ackEliciting: all.some(isAckEliciting), frames: [], path: this.pathEpoch, pmtuProbe, reprobed: false });
+    if (onPath) this.bytesSent += pkt.length;
+    this.io.send(pkt, to);
+  }
+
   private buildDatagram(): Uint8Array | undefined {
-    let budget = MAX_DATAGRAM;
+    let budget = this.maxDatagram;
     if (!this.addressValidated && this.role === 'server') budget = Math.min(budget, 3 * this.bytesReceived - this.bytesSent);
     if (budget < 64) return undefined;
     const packets: { space: Space; frames: QuicFrame[]; type: 'initial' | 'handshake' | '0rtt' | '1rtt' }[] = [];
     let used = 0;
-    const congestionOk = this.probes > 0 || this.cc.canSend(MAX_DATAGRAM);
+    const congestionOk = this.probes > 0 || this.recoverySend || this.cc.canSend(this.maxDatagram);
     for (const space of [this.spaces.initial, this.spaces.handshake, this.spaces.app]) {
       if (space.discarded) continue;
       let type: 'initial' | 'handshake' | '0rtt' | '1rtt' = space.name === 'app' ? '1rtt' : space.name;
@@ -787,6 +946,7 @@ export class QuicConnection {
     }
     const out: Uint8Array[] = [];
     const now = this.io.now();
+    let elicitingDatagram = false;
     for (const p of packets) {
       const w = new QuicWriter();
       for (const f of p.frames) encodeFrame(w, f);
@@ -801,15 +961,17 @@ export class QuicConnection {
       const eliciting = p.frames.some(isAckEliciting);
       const retransmittable = p.frames.filter((f) => f.type !== 'ack' && f.type !== 'padding' && f.type !== 'ping');
       const inFlight = eliciting || p.frames.some((f) => f.type === 'padding');
-      p.space.sent.set(pn, { pn, time: now, size: inFlight ? pkt.length : 0, ackEliciting: eliciting, frames: retransmittable });
+      p.space.sent.set(pn, { pn, time: now, size: inFlight ? pkt.length : 0, ackEliciting: eliciting, frames: retransmittable, path: this.pathEpoch, pmtuProbe: 0, reprobed: false });
       if (inFlight) this.cc.onSent(pkt.length);
       if (eliciting) {
         p.space.lastAckElicitingTime = now;
-        if (this.probes > 0) this.probes--;
+        elicitingDatagram = true;
       }
       // The client drops Initial keys once it sends its first Handshake packet (RFC 9001 4.9.1).
       if (this.role === 'client' && p.type === 'handshake') this.discardSpace(this.spaces.initial);
     }
+    if (elicitingDatagram && this.probes > 0) this.probes--;
+    else if (elicitingDatagram) this.recoverySend = false;
     if (this.closeFrame) this.closed = true;
     return concat(...out);
   }
@@ -840,6 +1002,7 @@ export class QuicConnection {
       }
     }
     if (!congestionOk) return frames;
+    if (space.pingPending && type !== '0rtt' && add({ type: 'ping' })) space.pingPending = false;
     if (space.name === 'app' && type === '1rtt') {
       while (this.control.length > 0) {
         if (!add(this.control[0])) break;
@@ -863,31 +1026,46 @@ export class QuicConnection {
     return frames;
   }
 
-  /** Stream data, one stream per packet where possible (round robin), retransmissions first. */
+  /**
+   * Stream data: first every stream's lost data, then new data, the packet filled from the streams
+   * in round-robin order (several streams' frames in one packet when one has too little left to
+   * fill it); the next packet starts with the stream after the first one served here.
+   */
   private streamFrames(add: (f: QuicFrame) => boolean, left: () => number): void {
     const order = this.streamOrder;
     for (let i = 0; i < order.length && left() > 24; i++) {
       const s = this.streams.get(order[i]) as QuicStream;
-      if (!s.hasToSend()) continue;
       while (s.retx.length > 0 && left() > 24) {
         const r = s.retx[0];
-        const take = Math.min(r.length, left() - 20);
+        const take = Math.min(r.length, left() - streamFrameHeader(s.id, r.offset));
+        const fin = r.fin && take === r.length;
+        add({ type: 'stream', id: s.id, offset: r.offset, data: s.out.subarray(r.offset, r.offset + take), fin });
+        if (take === r.length) s.retx.shift();
+        else s.retx[0] = { offset: r.offset + take, length: r.length - take, fin: r.fin };
+      }
+    }
+    let first = -1;
+    for (let i = 0; i < order.length && left() > 24; i++) {
+      const s = this.streams.get(order[i]) as QuicStream;
+      if (!s.hasToSend()) continue;
+      if (first < 0) first = i;
+      while (s.retx.length > 0 && left() > 24) {
+        const r = s.retx[0];
+        const take = Math.min(r.length, left() - streamFrameHeader(s.id, r.offset));
         const fin = r.fin && take === r.length;
         add({ type: 'stream', id: s.id, offset: r.offset, data: s.out.subarray(r.offset, r.offset + take), fin });
         if (take === r.length) s.retx.shift();
         else s.retx[0] = { offset: r.offset + take, length: r.length - take, fin: r.fin };
       }
       while ((s.sent < s.out.length || (s.finQueued && !s.finSent)) && left() > 24) {
-        const take = Math.min(s.out.length - s.sent, left() - 20);
+        const take = Math.min(s.out.length - s.sent, left() - streamFrameHeader(s.id, s.sent));
         const fin = s.finQueued && s.sent + take === s.out.length;
         add({ type: 'stream', id: s.id, offset: s.sent, data: s.out.subarray(s.sent, s.sent + take), fin });
         s.sent += take;
         if (fin) s.finSent = true;
       }
-      // Rotate: the next packet starts with the next stream.
-      order.push(...order.splice(0, i + 1));
-      return;
     }
+    if (first >= 0) order.push(...order.splice(0, first + 1));
   }
 
   // ------------------------------------------------------------------ ending
@@ -925,6 +1103,11 @@ export class QuicConnection {
 
   /** The grace unit of loss timers, exported for tests. */
   static readonly granularity = GRANULARITY_NS;
+}
+
+/** Bytes of a STREAM frame before its data: type, stream ID, offset and a 2-byte length. */
+function streamFrameHeader(id: number, offset: number): number {
+  return 1 + varintLength(id) + varintLength(offset) + 2;
 }
 
 function formatAddr(a: QuicAddress): string {

@@ -28,6 +28,8 @@ export const QUIC_MODEL_NOTES: readonly string[] = [
   'Packetarium speaks QUIC version 1 only: no version negotiation, no Retry, no key update (the key phase stays 0).',
   'Packet protection is AES-128-GCM with AES header protection only (TLS_AES_128_GCM_SHA256); no ChaCha20.',
   'Connection IDs are always 8 bytes, packet numbers 2 bytes, and the Length field 2 bytes.',
+  'Datagrams are 1200 bytes until one PMTU probe (PING + PADDING, 1472 bytes) is acknowledged; every datagram has DF set.',
+  'A probe timeout sends one or two probe datagrams and declares nothing lost (RFC 9002 6.2.4); NewReno congestion control, no pacing.',
   'The dissector is stateless: it decrypts only client Initials whose DCID is the one the Initial keys come from.',
 ];
 

@@ -75,7 +75,8 @@ export class QuicEndpoint {
         host.kernel.cancel(id);
       },
       send: (datagram, to) => {
-        this.socket?.send(to.addr, to.port, datagram);
+        // DF on every datagram, as Linux QUIC stacks set it: QUIC never relies on IP fragmentation (RFC 9000 section 14).
+        this.socket?.send(to.addr, to.port, datagram, { dontFragment: true });
       },
       state: (k, v) => host.state(k, v),
       registerCid: (cid) => {

@@ -13,8 +13,11 @@ export const CID_LENGTH = 8;
 export const PN_LENGTH = 2;
 /** Minimum size of a UDP datagram carrying an ack-eliciting Initial packet (RFC 9000 14.1). */
 export const MIN_INITIAL_DATAGRAM = 1200;
-/** Largest datagram Packetarium sends (the RFC's safe minimum; no PMTU discovery). */
-export const MAX_DATAGRAM = 1200;
+/**
+ * The max_udp_payload_size Packetarium advertises and the largest datagram its PMTU search tries:
+ * an Ethernet MTU of 1500 less the IPv4 and UDP headers (RFC 9000 section 18.2).
+ */
+export const MAX_UDP_PAYLOAD = 1472;
 export const AEAD_TAG = 16;
 
 export type LongType = 'initial' | '0rtt' | 'handshake' | 'retry';

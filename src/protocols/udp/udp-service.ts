@@ -50,7 +50,11 @@ export class UdpSocket {
     readonly handler: UdpHandler,
   ) {}
 
-  /** Sends `data` to `dst:dstPort` (`dontFragment` as in `OutgoingPacket`). Returns false when there is no route. */
+  /**
+   * Sends `data` to `dst:dstPort`. Returns false when there is no route. `dontFragment` as in
+   * `OutgoingPacket`: `true` sets DF (Linux's IP_PMTUDISC_DO/PROBE, as QUIC stacks set it), `'want'`
+   * sets it when the packet fits the known path MTU.
+   */
   send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number; dontFragment?: boolean | 'want' } = {}): boolean {
     return this.service.send(this.port, dst, dstPort, data, options.ttl, options.dontFragment);
   }

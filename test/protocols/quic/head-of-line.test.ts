@@ -1,21 +1,21 @@
 /**
- * Head-of-line blocking, HTTP/2 over TCP versus HTTP/3 over QUIC, in one run (issue 8).
+ * Head-of-line blocking, HTTP/2 over TCP versus HTTP/3 over QUIC: scenes/h2-vs-h3-loss.yaml, run
+ * on seeds 1 to 20, checked against what its description says, stream by stream.
  *
- * The scene is scenes/h2-vs-h3-loss.yaml's network and programs (two phones load the same gallery
- * page from one server: phone2 with `page-load --http2`, phone3 with `page-load --http3`), with the
- * random 3% loss replaced by one targeted loss per protocol on the lossy link, while all six images
- * are downloading: one full-size TCP segment toward phone2 and one full-size QUIC datagram toward
- * phone3. (With the scene's own seed, random loss happens never to hit a server-to-phone2 data
- * segment, so the comparison would have nothing to show on the HTTP/2 side.)
+ * The scene: two phones load the same gallery page from one server (phone2 with `page-load
+ * --http2`, phone3 with `page-load --http3`); two drop faults take one full-size TCP segment
+ * toward phone2 and one full-size QUIC datagram toward phone3 while the six images download.
  *
  * - HTTP/3: the phone's QUIC connection publishes `quic stream N` = stalled / flowing. The lost
- *   packet (named by the server's `quic lost` row) stalls exactly one stream, the one whose data it
- *   carried, while the other images are still downloading.
+ *   packet (decrypted with the key log, and named by the server's `quic lost` row) carried one
+ *   stream's data, and exactly that stream stalls while the other images keep arriving.
  * - HTTP/2: there are no per-stream rows (and TCP cannot have them), so the test reads the trace:
  *   it rebuilds the server's byte stream, maps every byte to the HTTP/2 frame (and stream) it
  *   belongs to, and replays what reached the phone. TCP delivers nothing beyond the hole until the
  *   retransmission fills it, so every stream with bytes that arrived beyond the hole was delayed.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readU16, readU32 } from '../../../src/protocols/bytes';
 import { decodeFrames } from '../../../src/protocols/quic/frames';
@@ -26,30 +26,8 @@ import { waterfall } from '../../../src/timeline/waterfall';
 import '../../../src/apps';
 import { TestNet, type SeenFrame } from '../../helpers/net';
 
-const SCENE = `
-seed: 5
-duration: 1500ms
-nodes:
-  - { id: phone2, kind: host, ip: 10.0.0.2/24, gateway: 10.0.0.254 }
-  - { id: phone3, kind: host, ip: 10.0.0.3/24, gateway: 10.0.0.254 }
-  - { id: sw1, kind: switch }
-  - { id: r1, kind: router, interfaces: [10.0.0.254/24, 10.0.1.254/24] }
-  - { id: web, kind: host, ip: 10.0.1.2/24, gateway: 10.0.1.254 }
-links:
-  - { a: phone2, b: sw1, latency: 1ms, bandwidth: 100Mbps }
-  - { a: phone3, b: sw1, latency: 1ms, bandwidth: 100Mbps }
-  - { a: sw1, b: r1, latency: 15ms, bandwidth: 20Mbps }
-  - { a: r1, b: web, latency: 4ms, bandwidth: 100Mbps }
-run:
-  - { on: web, at: 0ms, cmd: "http-server -p 80 --site gallery" }
-  - { on: web, at: 0ms, cmd: "h3-server --site gallery" }
-  - { on: phone2, at: 1ms, cmd: "page-load http://10.0.1.2/ --http2" }
-  - { on: phone3, at: 1ms, cmd: "page-load https://www.example.test/ --http3 --resolve www.example.test:443:10.0.1.2" }
-faults:
-  # One full-size segment / datagram from the server toward each phone, mid-download.
-  - { at: 170ms, link: sw1-r1, drop: { match: "ip.dst == 10.0.0.2 and tcp.len > 1000" } }
-  - { at: 170ms, link: sw1-r1, drop: { match: "ip.dst == 10.0.0.3 and udp.length > 1000" } }
-`;
+const SCENE = readFileSync(fileURLToPath(new URL('../../../scenes/h2-vs-h3-loss.yaml', import.meta.url)), 'utf8');
+
 
 const SERVER = '10.0.1.2';
 
@@ -217,14 +195,17 @@ function dstOf(frame: Uint8Array): string {
   return `${frame[30]}.${frame[31]}.${frame[32]}.${frame[33]}`;
 }
 
-describe('head-of-line blocking: one lost packet, HTTP/2 versus HTTP/3', () => {
-  const net = TestNet.fromYaml(SCENE).runToEnd();
+const finishedIn = (net: TestNet, node: string) => Number(/finished in ([\d.]+) ms/.exec(net.logs(node).at(-1) ?? '')?.[1] ?? NaN);
+
+describe.each(Array.from({ length: 20 }, (_, i) => i + 1))('scenes/h2-vs-h3-loss.yaml, seed %i: one lost packet, HTTP/2 versus HTTP/3', (seed) => {
+  const net = TestNet.fromYaml(SCENE, { seed }).runToEnd();
   const h2 = analyseHttp2(net, '10.0.0.2', 'phone2-sw1', 'r1-web');
   const h3 = analyseHttp3(net, 'phone3', '10.0.0.3', 'phone3-sw1');
 
-  it('each protocol lost exactly one packet, while several images were downloading', () => {
+  it('each phone lost exactly one full-size packet, carrying one image\'s data, while several images were downloading', () => {
     const drops = net.drops('sw1-r1');
     expect(drops.map((d) => dstOf(d.frame!)).sort()).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(drops.every((d) => d.frame!.length > 1000)).toBe(true);
     expect(h2.lostStreams).toHaveLength(1);
     expect(h3.lostStreams).toHaveLength(1);
     expect(h2.active.length).toBeGreaterThan(1);
@@ -234,26 +215,25 @@ describe('head-of-line blocking: one lost packet, HTTP/2 versus HTTP/3', () => {
     expect(net.logs('phone3').at(-1)).toMatch(/8 requests \(8 ok\), \d+ B, 1 connection/);
   });
 
-  it('HTTP/3: the lost packet stalls one stream, the one whose data it carried', () => {
+  it('HTTP/3: only the stream whose data was lost stalls; the other images keep arriving', () => {
     expect(h3.serverSaysLost).toEqual(h3.lostStreams);
     expect(h3.delayed).toEqual(h3.lostStreams);
-    expect(h3.delayed).toHaveLength(1);
-    // Meanwhile every other image kept arriving and was delivered.
     expect(h3.flowingMeanwhile).toEqual(h3.active.filter((id) => !h3.lostStreams.includes(id)));
     expect(h3.flowingAgain - h3.stalledFrom).toBeGreaterThan(0);
   });
 
-  it('HTTP/2: the lost segment delays every stream with data in flight', () => {
-    expect(h2.delayed).toEqual(h2.active);
-    expect(h2.delayed.length).toBeGreaterThan(1);
+  it('HTTP/2: the lost segment stalls every image in flight, not just the one whose bytes it carried', () => {
+    // Every stream with data in flight when the hole opened waited, and more: data the server sent
+    // afterwards for other images waited behind the hole too.
+    expect(h2.delayed).toEqual(expect.arrayContaining(h2.active));
+    expect(h2.delayed.length).toBeGreaterThanOrEqual(4);
+    expect(h3.delayed).toHaveLength(1);
     expect(h2.delayed).toEqual(expect.arrayContaining(h2.lostStreams));
     expect(h2.repaired).toBeGreaterThan(h2.holeOpened);
   });
 
-  it('same run, one lost packet: HTTP/3 delays 1 stream, HTTP/2 all its active ones', () => {
-    expect({ http3: h3.delayed.length, http2: h2.delayed.length }).toEqual({ http3: 1, http2: h2.active.length });
-    // Concretely, in this run: stream 12 (QUIC) versus streams 7, 9, 11, 13 and 15 (HTTP/2).
-    expect(h3.delayed).toEqual([12]);
-    expect(h2.delayed).toEqual([7, 9, 11, 13, 15]);
+  it('page times as the description gives them: HTTP/2 first, about 375 ms against 422 ms', () => {
+    expect(Math.abs(finishedIn(net, 'phone2') - 375)).toBeLessThan(5);
+    expect(Math.abs(finishedIn(net, 'phone3') - 422)).toBeLessThan(5);
   });
 });

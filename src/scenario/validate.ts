@@ -18,6 +18,7 @@ import { durationSchema, formatDurationExact, parseDuration } from '../sim/units
 import { faultVariants, type FaultCheckContext, type FaultVariant } from './faults';
 import { bandwidthSchema, lossSchema, queueSchema } from './link-schemas';
 import { closest, didYouMean, show } from './messages';
+import { endKey, wireUnnamedEnds, type EndKey, type WiringEnd, type WiringLink, type WiringNode } from './wiring';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -476,7 +477,8 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
   });
 
   // Interfaces: which link end takes which interface, and limits --------------------------------
-  const resolved = new Map<string, string>(); // `${linkIndex}:${side}` -> interface name
+  const resolved = new Map<EndKey, string>(); // interface name of each end known so far
+  const toWire: WiringEnd[] = [];
   for (const entry of nodeOrder) {
     if (!entry.valid) continue;
     const { node, spec, config } = entry.valid;
@@ -512,11 +514,16 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
         report(['links', end.linkIndex, end.side], `${node.id}:${end.iface} is already used by link ${usedBy.get(end.iface)}`);
       } else {
         usedBy.set(end.iface, end.linkId);
-        resolved.set(`${end.linkIndex}:${end.side}`, end.iface);
+        resolved.set(endKey(end.linkIndex, end.side), end.iface);
       }
     }
-    for (const end of accepted) {
-      if (end.iface !== undefined) continue;
+    const unnamed = accepted.filter((end) => end.iface === undefined);
+    if (names.length >= 2) {
+      // A choice to make: by the subnet across each link, once every node's named ends are known.
+      for (const end of unnamed) toWire.push({ linkIndex: end.linkIndex, side: end.side, node: node.id });
+      continue;
+    }
+    for (const end of unnamed) {
       const free = names.find((n) => !usedBy.has(n));
       if (free === undefined) {
         const taken = [...usedBy].map(([n, l]) => `${n} by ${l}`).join(', ');
@@ -526,10 +533,19 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
         );
       } else {
         usedBy.set(free, end.linkId);
-        resolved.set(`${end.linkIndex}:${end.side}`, free);
+        resolved.set(endKey(end.linkIndex, end.side), free);
       }
     }
   }
+  const wiringNodes: WiringNode[] = [];
+  for (const entry of nodeOrder) {
+    const ifaces = decls.get(entry);
+    if (!entry.valid || ifaces === undefined) continue;
+    const { node, spec, config } = entry.valid;
+    wiringNodes.push({ id: node.id, interfaces: ifaces, nextHops: spec.nextHops?.(config) ?? [] });
+  }
+  const wiringLinks: WiringLink[] = parsedLinks.map(({ index, id, link }) => ({ index, id, a: link.a.node, b: link.b.node }));
+  for (const e of wireUnnamedEnds(wiringNodes, wiringLinks, resolved, toWire)) report(['links', e.linkIndex, e.side], e.message);
 
   // Run -----------------------------------------------------------------------------------------
   const runs: SceneRun[] = [];
@@ -584,7 +600,7 @@ function validateRaw(raw: Record<string, unknown>, options: ParseSceneOptions, e
   const t = top.data;
   const links: SceneLink[] = parsedLinks.map(({ index, id, link }) => {
     const end = (side: 'a' | 'b'): LinkEnd => {
-      const iface = resolved.get(`${index}:${side}`);
+      const iface = resolved.get(endKey(index, side));
       return iface === undefined ? { node: link[side].node } : { node: link[side].node, iface };
     };
     return { id, a: end('a'), b: end('b'), ...linkParamsOf(link) };

@@ -196,6 +196,7 @@ export function App() {
   const name = useStore(sceneStore, (s) => s.name);
   const scene = useStore(sceneStore, (s) => s.scene);
   const index = useStore(sceneStore, (s) => s.index);
+  const trace = useStore(sceneStore, (s) => s.trace);
   const errors = useStore(sceneStore, (s) => s.errors);
   const notices = useStore(sceneStore, (s) => s.notices);
   const [help, setHelp] = useState(false);
@@ -315,6 +316,7 @@ export function App() {
         onPickScene={pick}
         onHelp={() => setHelp(true)}
         onCopyLink={onCopyLink}
+        trace={ready ? trace : null}
       />
       <CopyEmbedButton scene={name} title={scene?.title ?? ''} into=".topbar" />
       <main className="view">

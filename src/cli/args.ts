@@ -1,12 +1,15 @@
 /** Command-line flags of the headless runner, validated with messages that name the flag. */
 import { parseDuration } from '../sim/units';
 
-export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--keylog out.keys] [--metrics out.csv [--window 100ms]] [--summary] [--quiet]
+export const USAGE = `usage: npm run sim -- <scene file> [--seed N] [--until 50ms] [--pcap out.pcapng] [--capture all-links|DEVICE|DEVICE:IFACE|LINK] [--trace out.json] [--keylog out.keys] [--metrics out.csv [--window 100ms]] [--summary] [--quiet]
 
   --seed N        run with seed N instead of the scene's
   --until T       stop at simulated time T (e.g. 50ms); default: the scene's duration
-  --pcap FILE     write a pcapng capture (every link, one interface each, unless --capture)
-  --capture WHERE capture like tcpdump on a device (h1), one interface (r1:eth1) or a link (h1-sw1)
+  --pcap FILE     write a pcapng capture: each conversation once, on the interface of the device
+                  that started it (as tcpdump on each client would show it), unless --capture
+  --capture WHERE all-links: every link, one interface each (each packet once per hop, which
+                  Wireshark's TCP analysis reports as retransmissions and overlaps); or capture like
+                  tcpdump on a device (h1), one interface (r1:eth1) or a link (h1-sw1)
   --trace FILE    write the trace as JSON
   --keylog FILE   write the TLS clients' secrets as an NSS key log, for Wireshark to decrypt the capture
   --metrics FILE  write the request/response metrics (rr-client, rr-server) as CSV, one row per window

@@ -29,10 +29,15 @@ export interface DeviceConfigSpec<C = unknown> {
   readonly config: z.ZodType<C>;
   /**
    * The interfaces the config declares, in order. `'per-link'` means one unnamed port per link
-   * (switches, hubs). Links attach to declared interfaces in the order links name the device,
-   * unless a link names the interface (`a: r1:eth1`).
+   * (switches, hubs). A link that names no interface (`a: r1` rather than `a: r1:eth1`) takes the
+   * one on the subnet of what is across it (see scenario/wiring.ts).
    */
   interfaces(config: C): readonly InterfaceDecl[] | 'per-link';
+  /**
+   * Addresses the device sends through (its gateway, its routes' next hops), which tell scene
+   * validation which interface of a neighbouring router a link reaches. None when absent.
+   */
+  nextHops?(config: C): readonly string[];
   /**
    * Most links the device accepts (e.g. 1 for a host), fixed or read from the config (a switch's
    * `ports`); no limit beyond the declared interfaces when absent or `undefined`. (The function is

@@ -40,6 +40,29 @@ export class SceneBuildError extends Error {
   }
 }
 
+/**
+ * Link ends on devices with declared interfaces that no interface was chosen for. Validation
+ * picks each one by the subnet across the link (scenario/wiring.ts); a scene that skipped it would
+ * otherwise be wired in link order, so it is refused before anything is built.
+ */
+function unwiredEnds(scene: Scene): SceneError[] {
+  const out: SceneError[] = [];
+  const nodes = new Map(scene.nodes.map((n) => [n.id, n]));
+  scene.links.forEach((link, i) => {
+    for (const side of ['a', 'b'] as const) {
+      const end = link[side];
+      const node = nodes.get(end.node);
+      const kind = node && deviceKind(node.kind);
+      if (!node || !kind || end.iface !== undefined || kind.interfaces(node.config) === 'per-link') continue;
+      out.push({
+        path: `links[${i}].${side}`,
+        message: `${end.node} is a ${node.kind} with declared interfaces and this end names none; validate the scene first (loadScene picks the one on the subnet across the link)`,
+      });
+    }
+  });
+  return out;
+}
+
 /** Offsets of per-link port MACs, so they never meet a declared interface's default MAC. */
 const PORT_MAC_BASE = 0x80;
 
@@ -49,7 +72,8 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   const ctx = new SimContext(new Kernel(), new RngRegistry(seed), new Trace());
   const devices = new Map<string, Device>();
   const ordinals = new Map<string, number>();
-  const errors: SceneError[] = [];
+  const errors: SceneError[] = unwiredEnds(scene);
+  if (errors.length) throw new SceneBuildError(errors);
 
   scene.nodes.forEach((node, i) => {
     const kind = deviceKind(node.kind);

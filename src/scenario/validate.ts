@@ -18,6 +18,7 @@ import { durationSchema, formatDurationExact, parseDuration } from '../sim/units
 import { faultVariants, type FaultCheckContext, type FaultVariant } from './faults';
 import { bandwidthSchema, lossSchema, queueSchema } from './link-schemas';
 import { closest, didYouMean, show } from './messages';
+import { endKey, wireUnnamedEnds, type WiringEnd, type WiringLink, type WiringNode } from './wiring';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -564,6 +565,7 @@ function validateLink(ctx: ValidateContext, rawLink: unknown, index: number): vo
 
 /** For every valid node: how many links it takes, and which interface each of its link ends gets. */
 function assignInterfaces(ctx: ValidateContext): void {
+  const toWire: WiringEnd[] = []; // unnamed ends of devices with a choice, wired by subnet below
   for (const entry of ctx.nodeOrder) {
     if (!entry.valid) continue;
     const { node, spec, config } = entry.valid;
@@ -586,12 +588,24 @@ function assignInterfaces(ctx: ValidateContext): void {
       }
       continue;
     }
-    assignNamedInterfaces(ctx, node, ifaces, accepted);
+    assignNamedInterfaces(ctx, node, ifaces, accepted, toWire);
   }
+  const wiringNodes: WiringNode[] = [];
+  for (const entry of ctx.nodeOrder) {
+    const ifaces = ctx.decls.get(entry);
+    if (!entry.valid || ifaces === undefined) continue;
+    const { node, spec, config } = entry.valid;
+    wiringNodes.push({ id: node.id, interfaces: ifaces, nextHops: spec.nextHops?.(config) ?? [] });
+  }
+  const wiringLinks: WiringLink[] = ctx.parsedLinks.map(({ index, id, link }) => ({ index, id, a: link.a.node, b: link.b.node }));
+  for (const e of wireUnnamedEnds(wiringNodes, wiringLinks, ctx.resolved, toWire)) ctx.report(['links', e.linkIndex, e.side], e.message);
 }
 
-/** Link ends that name an interface take it; the others take the free ones in declaration order. */
-function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: readonly InterfaceDecl[], accepted: readonly LinkEntryEnd[]): void {
+/**
+ * Link ends that name an interface take it. On a device with one interface the others take it if
+ * free; on a device with a choice they go to `toWire`, to be wired by the subnet across each link.
+ */
+function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: readonly InterfaceDecl[], accepted: readonly LinkEntryEnd[], toWire: WiringEnd[]): void {
   const names = ifaces.map((d) => d.name);
   const usedBy = new Map<string, string>();
   for (const end of accepted) {
@@ -605,11 +619,16 @@ function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: re
       ctx.report(['links', end.linkIndex, end.side], `${node.id}:${end.iface} is already used by link ${usedBy.get(end.iface)}`);
     } else {
       usedBy.set(end.iface, end.linkId);
-      ctx.resolved.set(`${end.linkIndex}:${end.side}`, end.iface);
+      ctx.resolved.set(endKey(end.linkIndex, end.side), end.iface);
     }
   }
-  for (const end of accepted) {
-    if (end.iface !== undefined) continue;
+  const unnamed = accepted.filter((end) => end.iface === undefined);
+  if (names.length >= 2) {
+    // A choice to make: by the subnet across each link, once every node's named ends are known.
+    for (const end of unnamed) toWire.push({ linkIndex: end.linkIndex, side: end.side, node: node.id });
+    return;
+  }
+  for (const end of unnamed) {
     const free = names.find((n) => !usedBy.has(n));
     if (free === undefined) {
       const taken = [...usedBy].map(([n, l]) => `${n} by ${l}`).join(', ');
@@ -619,7 +638,7 @@ function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: re
       );
     } else {
       usedBy.set(free, end.linkId);
-      ctx.resolved.set(`${end.linkIndex}:${end.side}`, free);
+      ctx.resolved.set(endKey(end.linkIndex, end.side), free);
     }
   }
 }
@@ -692,7 +711,7 @@ function assembleScene(
 ): Scene {
   const links: SceneLink[] = ctx.parsedLinks.map(({ index, id, link }) => {
     const end = (side: 'a' | 'b'): LinkEnd => {
-      const iface = ctx.resolved.get(`${index}:${side}`);
+      const iface = ctx.resolved.get(endKey(index, side));
       return iface === undefined ? { node: link[side].node } : { node: link[side].node, iface };
     };
     return { id, a: end('a'), b: end('b'), ...linkParamsOf(link) };

@@ -3,16 +3,22 @@
  * point, nanosecond timestamps, packet directions) or classic libpcap (one interface).
  *
  * Capture points work like tcpdump's:
- * - no `capture`: every link, one interface per link, each transmitted frame once at its tx start;
+ * - no `capture` (or `conversations`): each conversation once, at the interface of the device that
+ *   started it (see capture-conversations.ts), so Wireshark reads it as it reads a real capture;
+ * - `all-links`: every link, one interface per link, each transmitted frame once at its tx start.
+ *   A packet appears once per hop, which Wireshark's TCP analysis reports as retransmissions and
+ *   overlapping (malformed) segments that the network never had: for following a packet hop by hop;
  * - a node name (`h1`): every interface of that device (`h1:eth0`, ...), frames it sent at tx start
  *   (outbound) and frames it received at arrival (inbound; frames lost in flight never arrive);
  * - `node:ifname` (`r1:eth1`): that one interface of the device;
  * - a link name (`h1-sw1`): a tap on that wire, both directions at tx start.
+ * The two keywords win over a node or link of the same name.
  *
  * Pure and deterministic: timestamps are `startEpochNs` + simulated time, never the wall clock.
  */
 
 import { Place, RecordKind, type Trace } from '../sim/trace';
+import { conversationCapture, type ConversationCapture } from './capture-conversations';
 
 /** Default capture start: 2023-11-14T22:13:20Z (1,700,000,000 s), in nanoseconds. */
 export const DEFAULT_START_EPOCH_NS = 1_700_000_000_000_000_000n;
@@ -23,9 +29,15 @@ export const LINKTYPE_ETHERNET = 1;
 /** Largest frame a capture interface declares it keeps whole. */
 export const SNAPLEN = 262_144;
 
+/** The default capture: each conversation once, where it started. */
+export const CAPTURE_CONVERSATIONS = 'conversations';
+
+/** Every link, one interface each: each packet once per hop. */
+export const CAPTURE_ALL_LINKS = 'all-links';
+
 /** Options shared by the capture writers. */
 export interface CaptureOptions {
-  /** What to capture (see module doc); omitted or empty = the whole network. */
+  /** What to capture (see module doc); omitted or empty = {@link CAPTURE_CONVERSATIONS}. */
   capture?: string;
   /** Wall-clock time of simulation start, in ns since the Unix epoch; default {@link DEFAULT_START_EPOCH_NS}. */
   startEpochNs?: number | bigint;
@@ -71,11 +83,11 @@ const DIR_OUT = 2;
 export const CAPTURE_DIRECTIONS: readonly CaptureDirection[] = ['none', 'in', 'out'];
 
 /**
- * Every valid `capture` name for this trace: node names, then `node:ifname` for each link end, then
- * link names. (The whole network is `capture` omitted.)
+ * Every valid `capture` name for this trace: the two keywords, node names, then `node:ifname` for
+ * each link end, then link names.
  */
 export function captureTargets(trace: Trace): string[] {
-  const out: string[] = [];
+  const out: string[] = [CAPTURE_CONVERSATIONS, CAPTURE_ALL_LINKS];
   const seen = new Set<string>();
   const add = (s: string): void => {
     if (!seen.has(s)) {
@@ -93,11 +105,32 @@ export function captureTargets(trace: Trace): string[] {
 }
 
 /**
- * Resolves a capture name to its interfaces. Names are tried as a node, then as `node:ifname`, then
- * as a link. Throws an Error listing the valid names when nothing matches.
+ * Resolves a capture name to its interfaces. After the keywords, names are tried as a node, then as
+ * `node:ifname`, then as a link. Throws an Error listing the valid names when nothing matches.
  */
 export function captureInterfaces(trace: Trace, capture?: string): CaptureInterface[] {
-  if (capture === undefined || capture === '') {
+  return resolveCapture(trace, capture).interfaces;
+}
+
+function isConversations(capture: string | undefined): boolean {
+  return capture === undefined || capture === '' || capture === CAPTURE_CONVERSATIONS;
+}
+
+/** The interfaces of a capture, and for the conversations capture which frames each one sees. */
+function resolveCapture(trace: Trace, capture?: string): { interfaces: CaptureInterface[]; conv: ConversationCapture | null } {
+  if (isConversations(capture)) {
+    const conv = conversationCapture(trace);
+    const interfaces = conv.points.map((p) => {
+      const i = endInterface(trace, p.link, p.side);
+      return { ...i, description: `${i.description}: the conversations it started` };
+    });
+    return { interfaces, conv };
+  }
+  return { interfaces: namedInterfaces(trace, capture!), conv: null };
+}
+
+function namedInterfaces(trace: Trace, capture: string): CaptureInterface[] {
+  if (capture === CAPTURE_ALL_LINKS) {
     return trace.links.map((l) => ({
       name: l.name,
       description: wireDescription(trace, l.id),
@@ -122,7 +155,7 @@ export function captureInterfaces(trace: Trace, capture?: string): CaptureInterf
   if (link) return [{ name: link.name, description: wireDescription(trace, link.id), link: link.id, side: 'wire' }];
   const valid = captureTargets(trace);
   throw new Error(
-    `unknown capture "${capture}": expected a node, node:interface or link name` +
+    `unknown capture "${capture}": expected ${CAPTURE_CONVERSATIONS}, ${CAPTURE_ALL_LINKS}, a node, node:interface or link name` +
       (valid.length ? `; valid names: ${valid.join(', ')}` : '; this trace has no nodes or links'),
   );
 }
@@ -132,7 +165,7 @@ export function captureInterfaces(trace: Trace, capture?: string): CaptureInterf
  * order. Throws like {@link captureInterfaces} on an unknown capture name.
  */
 export function planCapture(trace: Trace, capture?: string): CapturePlan {
-  const interfaces = captureInterfaces(trace, capture);
+  const { interfaces, conv } = resolveCapture(trace, capture);
   const n = trace.length;
   const kind = trace.kind;
   const place = trace.place;
@@ -163,7 +196,7 @@ export function planCapture(trace: Trace, capture?: string): CapturePlan {
   for (let r = 0; r < n; r++) {
     if (kind[r] !== RecordKind.FrameTx) continue;
     const link = place[r];
-    const watchers = byLink[link];
+    const watchers = conv ? (conv.pointOf[r] >= 0 ? [conv.pointOf[r]] : null) : byLink[link];
     if (!watchers || watchers.length === 0) continue;
     const fromA = rdir[r] === Place.AtoB;
     for (const w of watchers) {
@@ -447,5 +480,7 @@ function wireDescription(trace: Trace, link: number): string {
 }
 
 function describeCapture(capture: string | undefined): string {
-  return capture ? `"${capture}"` : 'whole network';
+  if (isConversations(capture)) return 'each conversation once, at the interface of the device that started it';
+  if (capture === CAPTURE_ALL_LINKS) return 'every link (each packet once per hop)';
+  return `"${capture}"`;
 }

@@ -1,10 +1,12 @@
-/** Scene picker, transport controls, speed, time readout, camera presets, follow, copy link and help. */
+/** Scene picker, transport controls, speed, time readout, camera presets, follow, copy link, capture download and help. */
 import { useEffect, useState } from 'react';
 import { playbackStore, SPEEDS, formatSpeed, formatTime, useStore, viewStore } from '../store';
 import type { CameraPreset } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
 import { nextEventTime, prevEventTime } from '../timeline';
 import { LessonsButton } from './lesson/LessonPanel';
+import { ExportCapture } from './ExportCapture';
+import type { Trace } from '../sim/trace';
 
 export interface TopBarProps {
   sceneNames: string[];
@@ -15,6 +17,8 @@ export interface TopBarProps {
   onHelp(): void;
   /** Copies a link to the current moment; resolves to the link. */
   onCopyLink?(): Promise<string>;
+  /** The run's trace, once there, for the Capture download. */
+  trace?: Trace | null;
 }
 
 function CopyLinkButton({ onCopy }: { onCopy(): Promise<string> }) {
@@ -46,7 +50,7 @@ export function stepEvent(index: TimelineIndex | null, forward: boolean): void {
 }
 
 // eslint-disable-next-line max-lines-per-function -- a flat row of nine controls reading the same playback state; each is one short element with its keyboard hint
-export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp, onCopyLink }: TopBarProps) {
+export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp, onCopyLink, trace }: TopBarProps) {
   const playing = useStore(playbackStore, (s) => s.playing);
   const speed = useStore(playbackStore, (s) => s.speed);
   const time = useStore(playbackStore, (s) => s.time);
@@ -123,6 +127,7 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp,
         </button>
       </div>
       {onCopyLink && index && <CopyLinkButton onCopy={onCopyLink} />}
+      {trace && index && <ExportCapture trace={trace} scene={current} />}
       <LessonsButton />
       <button className="help-btn" onClick={onHelp} title="Keyboard shortcuts (?)">
         ?

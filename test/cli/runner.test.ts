@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
 import { RecordKind, type Trace } from '../../src/sim/trace';
-import { DEFAULT_START_EPOCH_NS } from '../../src/timeline/pcapng';
+import { DEFAULT_START_EPOCH_NS, planCapture } from '../../src/timeline/pcapng';
 import { readPcapng } from '../../src/timeline/pcapng-read';
 
 /** The package root, wherever the repository is cloned. */
@@ -75,9 +75,24 @@ describe('npm run sim (src/cli/main.ts)', () => {
     expect(s).toMatchObject({ seed: 3, simTimeNs: 8_000_000, traceHash: run.trace.hash(), events: run.events });
   }, T);
 
-  it('--pcap writes a pcapng file that reads back: one interface per link, every frame with its bytes and time', () => {
-    const out = join(tmp, 'router.pcapng');
+  it('--pcap writes each conversation once, on the interface of the host that started it', () => {
+    const out = join(tmp, 'router-default.pcapng');
     const r = sim('scenes/router-ping.yaml', '--pcap', out, '--quiet');
+    expect(r.code).toBe(0);
+    const cap = readPcapng(new Uint8Array(readFileSync(out)));
+    expect(cap.ok).toBe(true);
+    const trace = inProcess('scenes/router-ping.yaml').trace;
+    // h1 pings h2 across r1: the capture is h1's side of it, each echo request and reply once.
+    expect(cap.interfaces.map((i) => i.name)).toEqual(['h1:eth0']);
+    const plan = planCapture(trace);
+    expect(cap.packets.map((p) => p.data)).toEqual(Array.from(plan.records, (row) => trace.frameBytes(trace.frame[row])));
+    const icmp = cap.packets.filter((p) => p.data[12] === 0x08 && p.data[13] === 0x00 && p.data[23] === 1);
+    expect(icmp.map((p) => `${p.direction} ${p.data[34]}`).sort()).toEqual(['in 0', 'in 0', 'in 0', 'out 8', 'out 8', 'out 8']);
+  }, T);
+
+  it('--capture all-links writes a pcapng file that reads back: one interface per link, every frame with its bytes and time', () => {
+    const out = join(tmp, 'router.pcapng');
+    const r = sim('scenes/router-ping.yaml', '--pcap', out, '--capture', 'all-links', '--quiet');
     expect(r.code).toBe(0);
     const cap = readPcapng(new Uint8Array(readFileSync(out)));
     expect(cap.ok).toBe(true);

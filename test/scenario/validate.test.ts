@@ -184,7 +184,7 @@ view: { camera: top, highlight: [sw1] }
     expect(result.ok && result.scene.nodes[0].position).toEqual([1, 2, 3]);
   });
 
-  it('gives explicit interfaces first, then free ones in link order', () => {
+  it('gives explicit interfaces first, then the one on the subnet across each link', () => {
     const raw = base();
     raw.links = [
       { a: 'h1', b: 'sw1' },
@@ -320,10 +320,11 @@ describe('errors name the path and the line', () => {
     const raw = base();
     raw.links.push({ a: 'h1', b: 'r1', id: 'extra' });
     const { errors } = errorsOf(raw);
-    // r1 also runs out of interfaces; both ends are reported.
+    // r1 has one interface on h1's subnet, which sw1-r1 needs too; every end in the way is reported.
     expect(errors.map((e) => [e.path, e.message])).toEqual([
+      ['links[1].b', 'r1 has one interface on the subnet of h1 (10.0.0.1), eth0, and link extra needs it too'],
       ['links[3].a', 'h1 accepts at most 1 link'],
-      ['links[3].b', 'r1 has no free interface for this link (it has 2 interfaces: eth0 by sw1-r1, eth1 by h2-r1)'],
+      ['links[3].b', 'r1 has one interface on the subnet of h1 (10.0.0.1), eth0, and link sw1-r1 needs it too'],
     ]);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Place, RecordKind, Trace, sharedBytes } from '../../src/sim/trace';
 import {
+  CAPTURE_ALL_LINKS,
   DEFAULT_START_EPOCH_NS,
   captureTargets,
   planCapture,
@@ -136,7 +137,7 @@ describe('hand-made frames', () => {
 describe('writePcapng', () => {
   it('writes a section header, one Ethernet interface per link and nanosecond timestamps', () => {
     const { trace } = handmade();
-    const bytes = writePcapng(trace);
+    const bytes = writePcapng(trace, { capture: CAPTURE_ALL_LINKS });
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     expect(v.getUint32(0, true)).toBe(0x0a0d0d0a);
     expect(v.getUint32(8, true)).toBe(0x1a2b3c4d);
@@ -148,9 +149,9 @@ describe('writePcapng', () => {
     ]);
   });
 
-  it('captures the whole network once per transmission, at tx start', () => {
+  it('captures every link (all-links) once per transmission, at tx start', () => {
     const { trace, sent } = handmade();
-    const cap = read(writePcapng(trace));
+    const cap = read(writePcapng(trace, { capture: CAPTURE_ALL_LINKS }));
     expect(summarize(trace, sent, cap)).toEqual([
       ['arpReq', 'h1-sw1', 1000, 'none'],
       ['arpFlood', 'h2-sw1', 6800, 'none'],
@@ -164,12 +165,28 @@ describe('writePcapng', () => {
       ['icmpRepFwd', 'h1-sw1', 47400, 'none'],
     ]);
     // Bytes equal the trace's, packet for packet.
-    const plan = planCapture(trace);
+    const plan = planCapture(trace, CAPTURE_ALL_LINKS);
     cap.packets.forEach((p, i) => {
       expect(p.data).toEqual(trace.frameBytes(trace.frame[plan.records[i]]));
       expect(p.originalLength).toBe(60);
       expect(p.flags).toBe(0);
     });
+  });
+
+  it('captures each conversation once, on the interface of the host that started it (the default)', () => {
+    const { trace, sent } = handmade();
+    const cap = read(writePcapng(trace));
+    expect(cap.interfaces.map((i) => [i.name, i.description])).toEqual([
+      ['h1:eth0', 'h1:eth0 on link h1-sw1 to sw1:port1: the conversations it started'],
+    ]);
+    // h1 started the ping; the ARP on h1's link is there too, and nothing is shown twice.
+    expect(summarize(trace, sent, cap)).toEqual([
+      ['arpReq', 'h1:eth0', 1000, 'out'],
+      ['arpReq2', 'h1:eth0', 21000, 'out'],
+      ['arpRepFwd', 'h1:eth0', 24200, 'in'],
+      ['icmpReq', 'h1:eth0', 30000, 'out'],
+    ]);
+    expect(read(writePcapng(trace, { capture: 'conversations' }))).toEqual(cap);
   });
 
   it('captures on a device like tcpdump: sent at tx start, received at arrival, lost frames never received', () => {
@@ -238,23 +255,25 @@ describe('writePcapng', () => {
 
   it('rejects an unknown capture name and lists the valid ones', () => {
     const { trace } = handmade();
-    expect(captureTargets(trace)).toEqual(['h1', 'h2', 'sw1', 'h1:eth0', 'sw1:port1', 'h2:eth0', 'sw1:port2', 'h1-sw1', 'h2-sw1']);
+    const names = ['conversations', 'all-links', 'h1', 'h2', 'sw1', 'h1:eth0', 'sw1:port1', 'h2:eth0', 'sw1:port2', 'h1-sw1', 'h2-sw1'];
+    expect(captureTargets(trace)).toEqual(names);
     expect(() => writePcapng(trace, { capture: 'r9' })).toThrow(
-      'unknown capture "r9": expected a node, node:interface or link name; valid names: h1, h2, sw1, h1:eth0, sw1:port1, h2:eth0, sw1:port2, h1-sw1, h2-sw1',
+      `unknown capture "r9": expected conversations, all-links, a node, node:interface or link name; valid names: ${names.join(', ')}`,
     );
   });
 
   it('uses a fixed start epoch unless told otherwise, exact to the nanosecond', () => {
     const { trace } = handmade();
+    const capture = CAPTURE_ALL_LINKS;
     const a = read(writePcapng(trace));
     expect(a.packets[0].timestampNs).toBe(1_700_000_000_000_001_000n);
     expect(writePcapng(trace)).toEqual(writePcapng(trace)); // deterministic
-    const b = read(writePcapng(trace, { startEpochNs: 0 }));
+    const b = read(writePcapng(trace, { capture, startEpochNs: 0 }));
     expect(b.packets.map((p) => p.timestampNs)).toEqual([1000n, 6800n, 12600n, 18400n, 21000n, 26800n, 30000n, 35800n, 41600n, 47400n]);
     // Low 32 bits carry into the high word.
-    const c = read(writePcapng(trace, { startEpochNs: 2 ** 32 - 500 }));
+    const c = read(writePcapng(trace, { capture, startEpochNs: 2 ** 32 - 500 }));
     expect(c.packets[0].timestampNs).toBe(2n ** 32n + 500n);
-    const d = read(writePcapng(trace, { startEpochNs: 1_234_567_890_123_456_789n }));
+    const d = read(writePcapng(trace, { capture, startEpochNs: 1_234_567_890_123_456_789n }));
     expect(d.packets[9].timestampNs).toBe(1_234_567_890_123_456_789n + 47_400n);
     expect(() => writePcapng(trace, { startEpochNs: 1.5 })).toThrow(/integer/);
     expect(() => writePcapng(trace, { startEpochNs: -1 })).toThrow(/range/);
@@ -281,7 +300,9 @@ describe('writePcap', () => {
 
   it('refuses captures with several interfaces', () => {
     const { trace } = handmade();
-    expect(() => writePcap(trace)).toThrow('pcap holds one interface but capture whole network has 2 (h1-sw1, h2-sw1): pick one of them or write pcapng');
+    expect(() => writePcap(trace, { capture: CAPTURE_ALL_LINKS })).toThrow(
+      'pcap holds one interface but capture every link (each packet once per hop) has 2 (h1-sw1, h2-sw1): pick one of them or write pcapng',
+    );
     expect(() => writePcap(trace, { capture: 'sw1' })).toThrow(/has 2/);
   });
 });
@@ -305,7 +326,7 @@ describe('readPcapng', () => {
 
   it('keeps what it read before a truncation', () => {
     const { trace } = handmade();
-    const bytes = writePcapng(trace);
+    const bytes = writePcapng(trace, { capture: CAPTURE_ALL_LINKS });
     const r = readPcapng(bytes.subarray(0, bytes.length - 10));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(/truncated block at byte \d+: length \d+, only \d+ bytes left/);
@@ -397,10 +418,10 @@ describe('capture properties', () => {
       return { trace, lost };
     });
 
-  it('the whole-network capture holds each FrameTx exactly once, in non-decreasing time order', () => {
+  it('the all-links capture holds each FrameTx exactly once, in non-decreasing time order', () => {
     fc.assert(
       fc.property(arbTrace, ({ trace }) => {
-        const cap = read(writePcapng(trace));
+        const cap = read(writePcapng(trace, { capture: CAPTURE_ALL_LINKS }));
         const txRows: number[] = [];
         for (let r = 0; r < trace.length; r++) if (trace.kind[r] === RecordKind.FrameTx) txRows.push(r);
         expect(cap.packets.length).toBe(txRows.length);
@@ -416,6 +437,22 @@ describe('capture properties', () => {
           expect(p.interfaceId).toBe(trace.place[r]);
           expect(p.data).toEqual(trace.frameBytes(trace.frame[r]));
         });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("the default capture holds no FrameTx twice, in time order, each on its interface's link", () => {
+    fc.assert(
+      fc.property(arbTrace, ({ trace }) => {
+        const plan = planCapture(trace);
+        const rows = new Set(plan.records);
+        expect(rows.size).toBe(plan.count);
+        for (let i = 1; i < plan.count; i++) expect(plan.time[i] >= plan.time[i - 1]).toBe(true);
+        for (let i = 0; i < plan.count; i++) {
+          const itf = plan.interfaces[plan.iface[i]];
+          expect(trace.place[plan.records[i]]).toBe(itf.link);
+        }
       }),
       { numRuns: 150 },
     );

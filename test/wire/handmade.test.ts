@@ -158,7 +158,7 @@ describe('checkWithTshark on a hand-made trace', () => {
     requireTshark();
     const trace = routedTrace();
     expect(checkWithTshark(writePcapng(trace), trace)).toEqual([]);
-    for (const capture of ['h1', 'r1', 'h2', 'r1:eth1', 'h1-r1', 'r1-h2']) {
+    for (const capture of ['all-links', 'h1', 'r1', 'h2', 'r1:eth1', 'h1-r1', 'r1-h2']) {
       expect(checkWithTshark(writePcapng(trace, { capture }), trace, { capture }), capture).toEqual([]);
     }
     const start = 1_234_567_890_123_456_789n;
@@ -176,11 +176,11 @@ describe('checkWithTshark on a hand-made trace', () => {
   it('catches a bad ICMP checksum', () => {
     requireTshark();
     const trace = routedTrace((label, f) => (label === 'echoReply' ? flip(f, 14 + 20 + 2) : f));
-    const problems = checkWithTshark(writePcapng(trace), trace);
+    const problems = checkWithTshark(writePcapng(trace, ALL), trace, ALL);
     expect(problems).toEqual([
       // ICMP checksums are always validated; tshark 4.0 rates a bad one a warning of the checksum group.
       expect.stringMatching(/^packet 7 \(trace record \d+, eth:ethertype:ip:icmp:data\): expert info: .*Bad checksum \[should be 0x[0-9a-f]{4}\]/),
-      expect.stringMatching(/^capture kept at .*network\.pcapng$/),
+      expect.stringMatching(/^capture kept at .*all-links\.pcapng$/),
     ]);
     cleanUp(problems);
   });
@@ -193,7 +193,7 @@ describe('checkWithTshark on a hand-made trace', () => {
       if (label === 'synAgainFwd') return flip(f, 14 + 20 + 16); // TCP checksum
       return f;
     });
-    const problems = checkWithTshark(writePcapng(trace), trace, NO_FILE);
+    const problems = checkWithTshark(writePcapng(trace, ALL), trace, { ...NO_FILE, ...ALL });
     expect(problems.length).toBe(3);
     expect(problems[0]).toMatch(/\(trace record \d+, eth:ethertype:ip:udp:dns\): expert info: .*Bad checksum/);
     expect(problems[1]).toMatch(/\(trace record \d+, eth:ethertype:ip:udp:dns\): expert info: .*Bad checksum/);
@@ -207,7 +207,7 @@ describe('checkWithTshark on a hand-made trace', () => {
     const trace = routedTrace((label, f) =>
       label === 'dns' ? eth(MAC.r1a, MAC.h1, '0800', ipv4(IP.h1, IP.h2, 17, 64, 0x101, udp(IP.h1, IP.h2, 40000, 53, short))) : f,
     );
-    const problems = checkWithTshark(writePcapng(trace), trace, NO_FILE);
+    const problems = checkWithTshark(writePcapng(trace, ALL), trace, { ...NO_FILE, ...ALL });
     expect(problems[0]).toMatch(/: malformed: .*Malformed Packet/);
     expect(problems.length).toBe(1);
   });
@@ -215,22 +215,25 @@ describe('checkWithTshark on a hand-made trace', () => {
   it('catches a capture that does not match the trace', () => {
     requireTshark();
     const trace = routedTrace();
-    // The h1 capture checked as the whole network: wrong count.
-    const wrong = checkWithTshark(writePcapng(trace, { capture: 'h1' }), trace, NO_FILE);
+    // The h1 capture checked as every link: wrong count.
+    const wrong = checkWithTshark(writePcapng(trace, { capture: 'h1' }), trace, { ...NO_FILE, ...ALL });
     expect(wrong).toContain('tshark saw 8 packets, the trace has 15 for this capture');
     // A byte changed after writing: eth.src (and our reader) disagree.
-    const bytes = writePcapng(trace);
+    const bytes = writePcapng(trace, ALL);
     const at = indexOf(bytes, hex(MAC.r1b + MAC.h2 + '0806'));
     bytes[at + 11] ^= 0x10;
-    const problems = checkWithTshark(bytes, trace, NO_FILE);
+    const problems = checkWithTshark(bytes, trace, { ...NO_FILE, ...ALL });
     expect(problems).toContain('our reader: packet 5 bytes differ from the trace');
     expect(problems).toContainEqual(expect.stringMatching(/^packet 5 \(trace record \d+, eth:ethertype:arp\): eth\.src 02:00:00:00:00:12 != 02:00:00:00:00:02$/));
     // A wrong epoch shows up in every timestamp.
-    const late = checkWithTshark(writePcapng(trace, { startEpochNs: 1_700_000_001_000_000_000 }), trace, NO_FILE);
+    const late = checkWithTshark(writePcapng(trace, { ...ALL, startEpochNs: 1_700_000_001_000_000_000 }), trace, { ...NO_FILE, ...ALL });
     expect(late).toHaveLength(15);
     expect(late[0]).toMatch(/frame\.time_epoch 1700000001\.000001000 != 1700000000\.000001000/);
   });
 });
+
+/** The checks below corrupt frames on either link: capture every link, so each is in the file. */
+const ALL = { capture: 'all-links' } as const;
 
 /** Negative tests expect problems: no need to keep their files. */
 const NO_FILE = { keepFile: 'never' } as const;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { formatIpv4, parseCidr } from '../../../protocols/addr';
 import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
-import { checkHostAddress, checkNextHop, cidrSchema, ipv4Schema, macSchema, mtuSchema, viaRouteSchema, type ViaRoute } from '../host/config';
+import { checkHostAddress, checkNextHop, hostNextHops, cidrSchema, ipv4Schema, macSchema, mtuSchema, viaRouteSchema, type ViaRoute } from '../host/config';
 
 /** Most clients one population may hold. */
 export const MAX_CLIENTS = 65_536;
@@ -58,5 +58,6 @@ export const clientsConfigSpec: DeviceConfigSpec<ClientsConfig> = {
   config: clientsSchema,
   maxLinks: 1,
   interfaces: (config) => [{ name: 'eth0', cidr: config.ip, mac: config.mac }],
+  nextHops: hostNextHops,
   validate: validateClients,
 };

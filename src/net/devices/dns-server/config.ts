@@ -22,7 +22,7 @@ import { absoluteName, DEFAULT_ZONE_TTL, parseRecordLine, type Zone } from '../.
 import { DNS_TYPE, type DnsRecord } from '../../../protocols/dns/dns';
 import { parseIpv4 } from '../../../protocols/addr';
 import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
-import { hostConfigSpec, ipv4Schema, cidrSchema, macSchema, mtuSchema, viaRouteSchema, type HostConfig } from '../host/config';
+import { hostConfigSpec, hostNextHops, ipv4Schema, cidrSchema, macSchema, mtuSchema, viaRouteSchema, type HostConfig } from '../host/config';
 
 /** One zone as a scene writes it. */
 export interface ZoneConfig {
@@ -112,5 +112,6 @@ export const dnsServerConfigSpec: DeviceConfigSpec<DnsServerConfig> = {
   config: dnsServerSchema,
   maxLinks: 1,
   interfaces: (config) => [{ name: 'eth0', cidr: config.ip, mac: config.mac }],
+  nextHops: hostNextHops,
   validate: validateDnsServer,
 };

@@ -179,6 +179,11 @@ function validateHost(config: HostConfig, report: ReportIssue): void {
   config.routes?.forEach((route, i) => checkNextHop(route.via, subnets, 'via', ['routes', i, 'via'], report));
 }
 
+/** A host's gateway and its routes' next hops. */
+export function hostNextHops(config: { readonly gateway?: string; readonly routes?: readonly ViaRoute[] }): string[] {
+  return [...(config.gateway !== undefined ? [config.gateway] : []), ...(config.routes ?? []).map((r) => r.via)];
+}
+
 /** An end host: one interface `eth0`, at most one link. */
 export const hostConfigSpec: DeviceConfigSpec<HostConfig> = {
   kind: 'host',
@@ -186,5 +191,6 @@ export const hostConfigSpec: DeviceConfigSpec<HostConfig> = {
   config: hostSchema,
   maxLinks: 1,
   interfaces: (config) => [{ name: 'eth0', cidr: config.ip, mac: config.mac }],
+  nextHops: hostNextHops,
   validate: validateHost,
 };

@@ -105,5 +105,6 @@ export const routerConfigSpec: DeviceConfigSpec<RouterConfig> = {
   description: 'a router: forwards IP packets between its interfaces by longest-prefix match',
   config: routerSchema,
   interfaces: (config) => config.interfaces.map((i) => ({ name: i.name, cidr: i.ip, mac: i.mac })),
+  nextHops: (config) => config.routes.flatMap((r) => ('via' in r ? [r.via] : [])),
   validate: validateRouter,
 };

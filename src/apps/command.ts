@@ -30,8 +30,11 @@ export function splitCommand(cmd: string): { ok: true; argv: string[] } | { ok: 
   return { ok: true, argv };
 }
 
-/** How one option's value is read. */
-export type OptionType = 'flag' | 'int' | 'number' | 'string' | 'seconds';
+/**
+ * How one option's value is read. `unmodelled`: a real option of the real tool that the model
+ * does not reproduce; giving it is refused with a sentence saying so, never silently ignored.
+ */
+export type OptionType = 'flag' | 'int' | 'number' | 'string' | 'seconds' | 'unmodelled';
 
 /** Options a program accepts: `{ c: 'int', i: 'seconds' }`. */
 export type OptionSpec = Readonly<Record<string, OptionType>>;
@@ -54,29 +57,60 @@ export function parseSeconds(text: string): number | undefined {
   return Math.round(Number(m[1]) * UNIT_NS[m[2] ?? 's']);
 }
 
-/** Parses `-x value` style options (also `-xvalue` and `--name value`). */
+/** The sentence for an option the model does not reproduce. */
+export function notModelled(option: string): string {
+  return `option ${option}: is not modelled in Packetarium`;
+}
+
+/**
+ * Parses options the way getopt does: `-x value`, `-xvalue`, clustered flags (`-sS`, `-qn`, and
+ * `-sSo FILE`: a value option ends the cluster), `--name value` and `--name=value`.
+ */
 export function parseArgs(argv: readonly string[], spec: OptionSpec): { ok: true; args: ParsedArgs } | { ok: false; error: string } {
   const args: ParsedArgs = { positional: [], options: {} };
+  const take = (shown: string, type: OptionType, name: string, inline: string | undefined, next: () => string | undefined): string | undefined => {
+    if (type === 'unmodelled') return notModelled(shown);
+    if (type === 'flag') {
+      if (inline !== undefined) return `option ${shown} takes no value`;
+      args.options[name] = true;
+      return undefined;
+    }
+    const value = inline ?? next();
+    if (value === undefined) return `option ${shown} needs a value`;
+    const parsed = readValue(type, value);
+    if (parsed === undefined) return `option ${shown}: "${value}" is not ${describeType(type)}`;
+    args.options[name] = parsed;
+    return undefined;
+  };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
     if (!word.startsWith('-') || word === '-' || /^-\d/.test(word)) {
       args.positional.push(word);
       continue;
     }
-    const long = word.startsWith('--');
-    const name = long ? word.slice(2) : word[1];
-    const type = spec[name];
-    if (!type) return { ok: false, error: `unknown option ${long ? word : `-${name}`}` };
-    if (type === 'flag') {
-      args.options[name] = true;
+    const next = () => argv[++i];
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = eq > 0 ? word.slice(2, eq) : word.slice(2);
+      const type = spec[name];
+      if (!type) return { ok: false, error: `unknown option --${name}` };
+      const error = take(`--${name}`, type, name, eq > 0 ? word.slice(eq + 1) : undefined, next);
+      if (error) return { ok: false, error };
       continue;
     }
-    let value = long ? undefined : word.slice(2) || undefined;
-    if (value === undefined) value = argv[++i];
-    if (value === undefined) return { ok: false, error: `option ${long ? word : `-${name}`} needs a value` };
-    const parsed = readValue(type, value);
-    if (parsed === undefined) return { ok: false, error: `option ${long ? word : `-${name}`}: "${value}" is not ${describeType(type)}` };
-    args.options[name] = parsed;
+    for (let k = 1; k < word.length; k++) {
+      const name = word[k];
+      const type = spec[name];
+      if (!type) return { ok: false, error: `unknown option -${name}` };
+      if (type === 'flag' || type === 'unmodelled') {
+        const error = take(`-${name}`, type, name, undefined, next);
+        if (error) return { ok: false, error };
+        continue;
+      }
+      const error = take(`-${name}`, type, name, word.slice(k + 1) || undefined, next);
+      if (error) return { ok: false, error };
+      break;
+    }
   }
   return { ok: true, args };
 }
@@ -92,6 +126,7 @@ function readValue(type: OptionType, value: string): number | string | undefined
     case 'string':
       return value;
     case 'flag':
+    case 'unmodelled':
       return undefined;
   }
 }

@@ -1,7 +1,8 @@
 /** curl's output: body, -I, -v (connection, request and response lines), errors, connection reuse. */
 import { describe, expect, it } from 'vitest';
 import '../../src/apps';
-import { authorityOf, parseUrl } from '../../src/apps/curl/curl';
+import { authorityOf, parseUrl, resolveLocation } from '../../src/apps/curl/curl';
+import { alertTraceLine, receivedAlertError, SSLCERTS_HELP } from '../../src/apps/curl/errors';
 import { TestNet } from '../helpers/net';
 
 const run = (cmd: string, server = 'http-server --site hello', until = '1s') => TestNet.twoHosts(server, cmd).runUntil(until);
@@ -83,6 +84,50 @@ describe('curl', () => {
   it('gets 404 for a missing path', () => {
     expect(run('curl -v http://10.0.0.2/nope').logs('h1')).toContain('< HTTP/1.1 404 Not Found');
   });
+
+  it('-v also prints the error as a * line, and why the connect failed', () => {
+    const out = run('curl -v http://10.0.0.2:81/').logs('h1');
+    expect(out[1]).toMatch(/^\* connect to 10\.0\.0\.2 port 81 from 10\.0\.0\.1 port \d+ failed: Connection refused$/);
+    expect(out.slice(-2)).toEqual([
+      "* Failed to connect to 10.0.0.2 port 81 after 4 ms: Couldn't connect to server",
+      "curl: (7) Failed to connect to 10.0.0.2 port 81 after 4 ms: Couldn't connect to server",
+    ]);
+  });
+
+  it('--connect-timeout bounds a TCP connect; -m bounds the whole transfer, worded by its phase', () => {
+    // 10.0.0.9 does not exist: ARP goes unanswered and no SYN ever leaves.
+    expect(run('curl --connect-timeout 0.5 http://10.0.0.9/').logs('h1')).toEqual(['curl: (28) Failed to connect to 10.0.0.9 port 80 after 500 ms: Timeout was reached']);
+    expect(run('curl -m 0.8 http://10.0.0.9/').logs('h1')).toEqual(['curl: (28) Connection timed out after 800 milliseconds']);
+    expect(run('curl --max-time=0.5 http://10.0.0.9/ http://10.0.0.2/').logs('h1')[0]).toBe('curl: (28) Connection timed out after 500 milliseconds');
+  });
+
+  it('-s hides errors, -sS shows them; -f makes a 4xx an error (22) without the body', () => {
+    expect(run('curl -s http://10.0.0.2:81/').logs('h1')).toEqual([]);
+    expect(run('curl -sS http://10.0.0.2:81/').logs('h1')).toEqual(["curl: (7) Failed to connect to 10.0.0.2 port 81 after 4 ms: Couldn't connect to server"]);
+    expect(run('curl -f http://10.0.0.2/nope').logs('h1')).toEqual(['curl: (22) The requested URL returned error: 404']);
+    expect(run('curl -sf http://10.0.0.2/nope').logs('h1')).toEqual([]);
+  });
+
+  it('accepts the flags people type: -s -o /dev/null -w %{http_code} -L -k --max-time; -i prints the head first', () => {
+    expect(run("curl -s -o /dev/null -w '%{http_code}' -L -k --max-time 5 http://10.0.0.2/").logs('h1')).toEqual(['200']);
+    expect(run('curl -sSLk4 -o /dev/null -w %{http_code}\\n http://10.0.0.2/nope').logs('h1')).toEqual(['404']);
+    const i = run('curl -i http://10.0.0.2/').logs('h1');
+    expect(i.slice(0, 2)).toEqual(['HTTP/1.1 200 OK', 'Server: Packetarium-httpd']);
+    expect(i).toContain('<!DOCTYPE html>');
+  });
+
+  it('says so when a real curl option is not modelled, and calls unknown ones unknown', () => {
+    expect(() => run("curl -H 'Accept: text/html' http://10.0.0.2/")).toThrow(/curl: option -H: is not modelled in Packetarium/);
+    expect(() => run('curl --data x=1 http://10.0.0.2/')).toThrow(/option --data: is not modelled in Packetarium/);
+    expect(() => run('curl --frobnicate http://10.0.0.2/')).toThrow(/curl: option --frobnicate: is unknown/);
+  });
+
+  it('-L resolves a Location against the URL it came from', () => {
+    const base = parseUrl('http://a.test:8080/x/y') as never;
+    expect(resolveLocation(base, '/z')).toMatchObject({ href: 'http://a.test:8080/z' });
+    expect(resolveLocation(base, 'w')).toMatchObject({ href: 'http://a.test:8080/x/w' });
+    expect(resolveLocation(base, 'https://b.test/')).toMatchObject({ scheme: 'https', host: 'b.test', port: 443 });
+  });
 });
 
 describe('curl over TLS (HTTPS)', () => {
@@ -129,18 +174,46 @@ describe('curl over TLS (HTTPS)', () => {
     expect(s12 - a12).toBeCloseTo(s13 - a13, 1);
   });
 
-  it('fails like curl on a wrong name, an expired certificate and no common TLS version', () => {
+  it('fails like curl 8 with OpenSSL on a wrong name, an expired certificate and no common TLS version', () => {
     expect(tlsRun('curl --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')).toEqual([
-      'curl: (60) SSL certificate problem: certificate names [www.example.test] do not include "shop.example.test"',
+      "curl: (60) SSL: no alternative certificate subject name matches target host name 'shop.example.test'",
+      ...SSLCERTS_HELP,
     ]);
-    expect(tlsRun(`curl ${RESOLVE} https://www.example.test/`, 'http-server --tls --cert-expired').logs('h1')[0]).toMatch(
-      /^curl: \(60\) SSL certificate problem: certificate "www.example.test" expired /,
+    expect(tlsRun(`curl ${RESOLVE} https://www.example.test/`, 'http-server --tls --cert-expired').logs('h1')[0]).toBe(
+      'curl: (60) SSL certificate problem: certificate has expired',
     );
     const n = tlsRun(`curl --tls-max 1.2 ${RESOLVE} https://www.example.test/`, 'http-server --tls --tls-versions 1.3');
-    expect(n.logs('h1')).toEqual(['curl: (35) TLS connect error: TLS alert received, protocol version (70)']);
+    // OpenSSL's error queue entry for a received alert: reason 1000 + 70.
+    expect(n.logs('h1')).toEqual(['curl: (35) OpenSSL/3.0.13: error:0A00042E:SSL routines::tlsv1 alert protocol version']);
     expect(n.logs('h2').at(-1)).toMatch(/TLS handshake with 10\.0\.0\.1 failed: sent alert protocol_version/);
     // No HTTP request was ever sent: the server logged none.
     expect(n.logs('h2').some((l) => l.includes('"GET'))).toBe(false);
+  });
+
+  it('-v shows a TLS alert as OpenSSL reports it: the connection\'s version, level × 256 + description', () => {
+    // Offering only TLS 1.2: the server's protocol_version alert arrives on a TLS 1.2 connection.
+    const v12 = tlsRun(`curl -v --tls-max 1.2 ${RESOLVE} https://www.example.test/`, 'http-server --tls --tls-versions 1.3').logs('h1');
+    expect(v12.slice(-3)).toEqual([
+      '* TLSv1.2 (IN), TLS alert, protocol version (582):',
+      '* OpenSSL/3.0.13: error:0A00042E:SSL routines::tlsv1 alert protocol version',
+      'curl: (35) OpenSSL/3.0.13: error:0A00042E:SSL routines::tlsv1 alert protocol version',
+    ]);
+    // A TLS 1.2 session refusing the certificate: the alert goes out under TLSv1.2.
+    const n12 = tlsRun(`curl -v --tls-max 1.2 --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/`).logs('h1');
+    expect(n12).toContain('*  subjectAltName does not match shop.example.test');
+    expect(n12).toContain('* TLSv1.2 (OUT), TLS alert, bad certificate (554):');
+    const exp = tlsRun(`curl -v ${RESOLVE} https://www.example.test/`, 'http-server --tls --cert-expired').logs('h1');
+    expect(exp).toContain('* TLSv1.3 (OUT), TLS alert, certificate expired (557):');
+    expect(exp).toContain('* SSL certificate problem: certificate has expired');
+  });
+
+  it('alert names and OpenSSL error strings follow OpenSSL 3.0', () => {
+    expect(alertTraceLine({ direction: 'received', level: 'fatal', description: 40, version: '1.2' })).toBe('* TLSv1.2 (IN), TLS alert, handshake failure (552):');
+    expect(alertTraceLine({ direction: 'sent', level: 'warning', description: 0, version: '1.3' })).toBe('* TLSv1.3 (OUT), TLS alert, close notify (256):');
+    expect(alertTraceLine({ direction: 'received', level: 'fatal', description: 48, version: '1.3' })).toBe('* TLSv1.3 (IN), TLS alert, unknown CA (560):');
+    expect(receivedAlertError(40).message).toBe('OpenSSL/3.0.13: error:0A000410:SSL routines::sslv3 alert handshake failure');
+    expect(receivedAlertError(112).message).toBe('OpenSSL/3.0.13: error:0A000458:SSL routines::tlsv1 unrecognized name');
+    expect(receivedAlertError(120).message).toBe('OpenSSL/3.0.13: error:0A000460:SSL routines::tlsv1 alert no application protocol');
   });
 
   it('-k skips the name check', () => {
@@ -215,7 +288,8 @@ describe('curl --http3 (QUIC)', () => {
     // One error per URL: the first one's connect timeout does not also go off during the second.
     const both = 'curl --http3 --connect-timeout 0.1 --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/ https://10.0.0.9/';
     expect(run(both, 'h3-server --site hello').logs('h1')).toEqual([
-      'curl: (60) SSL certificate problem: certificate names [www.example.test] do not include "shop.example.test"',
+      "curl: (60) SSL: no alternative certificate subject name matches target host name 'shop.example.test'",
+      ...SSLCERTS_HELP,
       'curl: (28) Failed to connect to 10.0.0.9 port 443 after 100 ms: Timeout was reached',
     ]);
     expect(h3Run('curl --http3 -k --resolve shop.example.test:443:10.0.0.2 https://shop.example.test/').logs('h1')[0]).toBe('<!DOCTYPE html>');

@@ -171,3 +171,19 @@ describe('ping command parsing', () => {
 function usage(): string {
   return 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout] [-M do|want|dont]';
 }
+
+describe('ping accepts the flags people type', () => {
+  it('-i 0.2 -W 1 -q -n: -q prints only the first line and the summary; -n is what ping here always does', () => {
+    const out = routed('ping -i 0.2 -W 1 -q -n -c 3 10.0.1.5').logs('h1');
+    expect(out[0]).toBe('PING 10.0.1.5 (10.0.1.5) 56(84) bytes of data.');
+    expect(out.some((l) => l.includes('icmp_seq='))).toBe(false);
+    expect(out).toContain('--- 10.0.1.5 ping statistics ---');
+    expect(out).toContain('3 packets transmitted, 3 received, 0% packet loss, time 400ms');
+  });
+
+  it('clustered flags (-qn) work like getopt, and real options not modelled are refused by name', () => {
+    expect(parseCommand('ping -qn -c2 10.0.1.5')).toMatchObject({ ok: true, command: { options: { quiet: true, count: 2 } } });
+    expect(parseCommand('ping -f 10.0.1.5')).toMatchObject({ ok: false, error: expect.stringMatching(/^ping: option -f: is not modelled in Packetarium/) });
+    expect(parseCommand('ping -z 10.0.1.5')).toMatchObject({ ok: false, error: expect.stringMatching(/unknown option -z/) });
+  });
+});

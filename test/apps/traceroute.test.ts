@@ -119,3 +119,20 @@ run:
     expect(err('traceroute 10.0.0.2 -w 2s')).toBe('(parsed)');
   });
 });
+
+describe('traceroute accepts the flags people type', () => {
+  it('-n -q 1 -m 10 -w 1: one probe per hop, at most 10 hops', () => {
+    const r = parseCommand('traceroute -n -q 1 -m 10 -w 1 10.0.3.10');
+    expect(r).toMatchObject({ ok: true, command: { options: { queries: 1, maxHops: 10, waitNs: 1e9 } } });
+    const scene = readFileSync('scenes/traceroute.yaml', 'utf8').replace(/cmd: "traceroute[^"]*"/, 'cmd: "traceroute -n -q 1 -m 10 -w 1 10.0.3.10"');
+    const loaded = loadScene(scene, 'traceroute.yaml');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const out = new TraceView(simulate(loaded.scene).trace).logs('h1');
+    expect(out[0]).toBe('traceroute to 10.0.3.10 (10.0.3.10), 10 hops max, 60 byte packets');
+    expect(out.slice(1).every((l) => (l.match(/ ms/g) ?? []).length === 1)).toBe(true);
+  });
+
+  it('refuses the other probe methods by name, as not modelled', () => {
+    expect(parseCommand('traceroute -I 10.0.3.10')).toMatchObject({ ok: false, error: expect.stringMatching(/option -I: is not modelled in Packetarium/) });
+  });
+});

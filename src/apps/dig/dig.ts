@@ -1,14 +1,20 @@
 /**
- * dig: asks a DNS server one question and prints the answer as BIND's dig does. The server is
- * `@SERVER` or the host's resolver (its scene `dns:`). `+short` prints only the answer data;
- * `+norecurse` clears RD; `+trace` walks the delegation itself from the root (asking the resolver
- * for the root servers first, like dig), printing each step's records and who sent them. A
- * truncated (TC) answer is retried over TCP (";; Truncated, retrying in TCP mode.") when the
- * host runs TCP.
+ * dig: asks a DNS server one question and prints the answer as BIND 9.18's dig does. The server is
+ * `@SERVER` or the host's resolver (its scene `dns:`). Queries carry an EDNS OPT record (RFC 6891:
+ * UDP payload size 1232, and a COOKIE option with an 8-byte client cookie, RFC 7873) unless
+ * `+noedns`/`+nocookie`, and the reply's OPT is shown as `;; OPT PSEUDOSECTION:`. `+short` prints
+ * only the answer data; `+noall +answer` (and the other display options: cmd, comments, question,
+ * answer, authority, additional, stats) choose what is printed; `+norecurse` clears RD; `-x ADDR`
+ * asks for the PTR of an address; `+tries`/`+retry`/`+time` set the retries and the timeout.
+ * `+trace` walks the delegation itself from the root (asking the resolver for the root servers
+ * first, like dig), printing each step's records and who sent them. A truncated (TC) answer is
+ * retried over TCP (";; Truncated, retrying in TCP mode.") when the host runs TCP.
  *
- * Simplifications, stated: one question per run; no +tries/+time options (timeout 5 s, 3 tries);
- * +trace uses the first name server of each referral that has glue (or that the resolver can
- * find), not a random one; no ;; WHEN: line (there is no wall clock in a simulation).
+ * Simplifications, stated: one question per run; +trace uses the first name server of each
+ * referral that has glue (or that the resolver can find), not a random one; no ;; WHEN: line
+ * (there is no wall clock in a simulation); the client cookie is random per query rather than
+ * derived from the server address and a secret; options of the real dig the model does not
+ * reproduce (+dnssec, +nsid, -6, TSIG keys, ...) are refused by name.
  */
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../protocols/addr';
 import {
@@ -27,6 +33,7 @@ import {
   type DnsMessage,
   type DnsRecord,
 } from '../../protocols/dns/dns';
+import { EDNS_OPTION, EDNS_UDP_SIZE, ednsHeader, ednsOptions, findOpt, optRecord } from '../../protocols/dns/edns';
 import { DnsQuerier, type DnsQueryResult, type DnsTimers } from '../../protocols/dns/query';
 import { resolversOf } from '../../protocols/dns/stub';
 import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
@@ -47,7 +54,29 @@ export interface DigOptions {
   port: number;
   /** The arguments as given, for the banner. */
   args: string;
+  /** Send an OPT record (default true), with this UDP size, and a COOKIE option. */
+  edns?: boolean;
+  bufsize?: number;
+  cookie?: boolean;
+  /** What to print (dig's display options); all true by default. */
+  show?: DigDisplay;
+  /** UDP attempts (`+tries`, or `+retry` + 1) and the wait for each (`+time`). */
+  tries?: number;
+  timeoutNs?: number;
 }
+
+/** dig's display options. */
+export interface DigDisplay {
+  cmd: boolean;
+  comments: boolean;
+  question: boolean;
+  answer: boolean;
+  authority: boolean;
+  additional: boolean;
+  stats: boolean;
+}
+
+const ALL_SHOWN: DigDisplay = { cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true };
 
 const TIMEOUT_NS = 5e9;
 const TRIES = 3;
@@ -105,7 +134,7 @@ export class Dig extends Program {
       this.exit();
       return;
     }
-    if (!this.o.short) {
+    if (!this.o.short && this.show.cmd) {
       this.print(`; <<>> DiG 9.18 (Packetarium) <<>> ${this.o.args}`);
       this.print(';; global options: +cmd');
     }
@@ -114,8 +143,26 @@ export class Dig extends Program {
     else this.queryUdp(server, this.newQuery(this.o.name, this.o.type, this.o.recurse), 0, (r) => this.printAnswer(r));
   }
 
+  private get show(): DigDisplay {
+    return this.o.show ?? ALL_SHOWN;
+  }
+
   private newQuery(name: string, type: number, rd: boolean): DnsMessage {
-    return { ...EMPTY_DNS_MESSAGE, id: this.querier!.newId(), rd, questions: [{ name, type, class: DNS_CLASS_IN }] };
+    const additional: DnsRecord[] = [];
+    if (this.o.edns !== false) {
+      const cookie = this.o.cookie !== false ? [{ code: EDNS_OPTION.COOKIE, data: this.clientCookie() }] : [];
+      additional.push(optRecord(this.o.bufsize ?? EDNS_UDP_SIZE, cookie));
+    }
+    // dig 9.18 sets AD in its queries (RFC 6840 §5.7: "I understand the AD bit").
+    return { ...EMPTY_DNS_MESSAGE, id: this.querier!.newId(), rd, ad: true, questions: [{ name, type, class: DNS_CLASS_IN }], additional };
+  }
+
+  /** An 8-byte client cookie (RFC 7873 §4.1), from the host's `dig:cookie` stream. */
+  private clientCookie(): Uint8Array {
+    const rng = this.host.rng('dig:cookie');
+    const c = new Uint8Array(8);
+    for (let i = 0; i < 8; i++) c[i] = rng.int(256);
+    return c;
   }
 
   /** Sends over UDP with dig's retries; `done` runs on an answer (a truncated one goes to TCP). */
@@ -123,7 +170,7 @@ export class Dig extends Program {
     this.querier!.send(
       server,
       query,
-      TIMEOUT_NS,
+      this.o.timeoutNs ?? TIMEOUT_NS,
       (r) => {
         if (!this.alive) return;
         if (r.ok) {
@@ -137,7 +184,7 @@ export class Dig extends Program {
         }
         const why = { timeout: 'timed out', refused: 'connection refused', unreachable: 'host unreachable', 'no route': 'network unreachable' }[r.error];
         this.print(`;; communications error to ${formatIpv4(server)}#${this.o.port}: ${why}`);
-        if (attempt + 1 < TRIES && r.error === 'timeout') this.queryUdp(server, { ...query, id: this.querier!.newId() }, attempt + 1, done);
+        if (attempt + 1 < (this.o.tries ?? TRIES) && r.error === 'timeout') this.queryUdp(server, { ...query, id: this.querier!.newId() }, attempt + 1, done);
         else this.fail();
       },
       this.o.port,
@@ -195,12 +242,26 @@ export class Dig extends Program {
     this.exit();
   }
 
-  private printSection(title: string, records: readonly DnsRecord[]): void {
-    const shown = records.filter((r) => r.type !== DNS_TYPE.OPT);
-    if (!shown.length) return;
-    this.print(`;; ${title} SECTION:`);
-    for (const r of shown) this.print(recordLine(r));
-    this.print('');
+  private printSection(title: string, records: readonly DnsRecord[], shown: boolean): void {
+    const rs = records.filter((r) => r.type !== DNS_TYPE.OPT);
+    if (!shown || !rs.length) return;
+    if (this.show.comments) this.print(`;; ${title} SECTION:`);
+    for (const r of rs) this.print(recordLine(r));
+    if (this.show.comments) this.print('');
+  }
+
+  /** The reply's OPT record as dig 9.18 shows it. */
+  private printOpt(m: DnsMessage): void {
+    const opt = findOpt(m);
+    if (!opt || !this.show.comments) return;
+    const h = ednsHeader(opt);
+    this.print(';; OPT PSEUDOSECTION:');
+    this.print(`; EDNS: version: ${h.version}, flags:${h.dnssecOk ? ' do' : ''}; udp: ${opt.class}`);
+    for (const o of ednsOptions(opt)) {
+      const hex = [...o.data].map((b) => b.toString(16).padStart(2, '0')).join('');
+      if (o.code === EDNS_OPTION.COOKIE) this.print(`; COOKIE: ${hex}${o.data.length > 8 ? ' (good)' : ''}`);
+      else this.print(`; OPT=${o.code}: ${hex}`);
+    }
   }
 
   private printAnswer(r: Extract<DnsQueryResult, { ok: true }>, proto = 'UDP'): void {
@@ -210,24 +271,30 @@ export class Dig extends Program {
       this.exit();
       return;
     }
-    this.print(';; Got answer:');
-    this.print(`;; ->>HEADER<<- opcode: QUERY, status: ${dnsRcodeName(m.rcode)}, id: ${m.id}`);
-    this.print(
-      `;; flags: ${flagsText(m)}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length}`,
-    );
-    if (this.o.recurse && !m.ra) this.print(';; WARNING: recursion requested but not available');
-    this.print('');
-    if (m.questions.length) {
-      this.print(';; QUESTION SECTION:');
-      for (const q of m.questions) this.print(`;${fqdn(q.name).padEnd(31)}IN      ${dnsTypeName(q.type)}`);
+    const show = this.show;
+    if (show.comments) {
+      this.print(';; Got answer:');
+      this.print(`;; ->>HEADER<<- opcode: QUERY, status: ${dnsRcodeName(m.rcode)}, id: ${m.id}`);
+      this.print(
+        `;; flags: ${flagsText(m)}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length}`,
+      );
+      if (this.o.recurse && !m.ra) this.print(';; WARNING: recursion requested but not available');
       this.print('');
+      this.printOpt(m);
     }
-    this.printSection('ANSWER', m.answers);
-    this.printSection('AUTHORITY', m.authority);
-    this.printSection('ADDITIONAL', m.additional);
-    this.print(`;; Query time: ${msec(r.rttNs)} msec`);
-    this.print(`;; SERVER: ${formatIpv4(r.server)}#${this.o.port}(${formatIpv4(r.server)}) (${proto})`);
-    this.print(`;; MSG SIZE  rcvd: ${r.size}`);
+    if (m.questions.length && show.question) {
+      if (show.comments) this.print(';; QUESTION SECTION:');
+      for (const q of m.questions) this.print(`;${fqdn(q.name).padEnd(31)}IN      ${dnsTypeName(q.type)}`);
+      if (show.comments) this.print('');
+    }
+    this.printSection('ANSWER', m.answers, show.answer);
+    this.printSection('AUTHORITY', m.authority, show.authority);
+    this.printSection('ADDITIONAL', m.additional, show.additional);
+    if (show.stats) {
+      this.print(`;; Query time: ${msec(r.rttNs)} msec`);
+      this.print(`;; SERVER: ${formatIpv4(r.server)}#${this.o.port}(${formatIpv4(r.server)}) (${proto})`);
+      this.print(`;; MSG SIZE  rcvd: ${r.size}`);
+    }
     this.exit();
   }
 
@@ -293,18 +360,61 @@ export class Dig extends Program {
   }
 }
 
+/** dig's + options the model does not reproduce. */
+const DIG_UNMODELLED = new Set(['dnssec', 'nsid', 'nssearch', 'multiline', 'subnet', 'identify', 'ignore', 'besteffort', 'sigchase', 'topdown', 'expire', 'keepopen', 'padding', 'qr', 'crypto', 'rrcomments', 'ttlunits', 'onesoa', 'split', 'zflag', 'https', 'tls', 'http-plain', 'idnin', 'idnout']);
+
+/** dig's - options the model does not reproduce. */
+const DIG_UNMODELLED_DASH = new Set(['-6', '-b', '-k', '-y', '-f', '-m', '-u', '-i']);
+
+/** Reads a dig `+[no]option[=value]`; returns an error text, or undefined when taken. */
+function digPlus(w: string, o: { short: boolean; trace: boolean; recurse: boolean; tcp: boolean; edns: boolean; cookie: boolean; bufsize?: number; tries?: number; timeoutNs?: number; show: DigDisplay }): string | undefined {
+  const m = /^\+(no)?([a-z-]+)(?:=(.*))?$/i.exec(w);
+  if (!m) return `Invalid option: ${w}`;
+  const on = !m[1];
+  const name = m[2].toLowerCase();
+  const value = m[3];
+  const num = (min: number, max: number): number | undefined => (value !== undefined && /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? Number(value) : undefined);
+  const display = ['cmd', 'comments', 'question', 'answer', 'authority', 'additional', 'stats'] as const;
+  const d = display.find((x) => x === name);
+  if (d) o.show[d] = on;
+  else if (name === 'all') for (const x of display) o.show[x] = on;
+  else if (name === 'short') o.short = on;
+  else if (name === 'trace') o.trace = on;
+  else if (name === 'recurse' || name === 'rec') o.recurse = on;
+  else if (name === 'tcp' || name === 'vc') o.tcp = on;
+  else if (name === 'edns') o.edns = on;
+  else if (name === 'cookie') o.cookie = on;
+  else if (name === 'bufsize') {
+    const n = num(0, 65535);
+    if (n === undefined) return `${w}: give the UDP buffer size, 0 to 65535 (e.g. +bufsize=1232)`;
+    o.bufsize = n;
+  } else if (name === 'tries' || name === 'retry') {
+    const n = num(name === 'tries' ? 1 : 0, 100);
+    if (n === undefined) return `${w}: give a number (e.g. +${name}=${name === 'tries' ? 3 : 2})`;
+    o.tries = name === 'tries' ? n : n + 1;
+  } else if (name === 'time') {
+    const n = num(1, 300);
+    if (n === undefined) return `${w}: give a number of seconds (e.g. +time=5)`;
+    o.timeoutNs = n * 1e9;
+  } else if (DIG_UNMODELLED.has(name)) return `option ${w}: is not modelled in Packetarium`;
+  else return `Invalid option: ${w}`;
+  return undefined;
+}
+
+/** `10.0.0.5` → `5.0.0.10.in-addr.arpa` (dig -x). */
+function reverseName(addr: Ipv4): string {
+  return `${formatIpv4(addr).split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
 registerApp<DigOptions>({
   name: 'dig',
   summary: 'ask a DNS server a question and print its answer (+short, +trace, @server)',
-  usage: 'dig [@server] NAME [TYPE] [+short] [+trace] [+norecurse] [+tcp] [-p port]',
+  usage: 'dig [@server] [-t TYPE] [-x ADDR] [-p port] [-q NAME] NAME [TYPE] [+short] [+[no]all|answer|question|authority|additional|comments|cmd|stats] [+trace] [+norecurse] [+tcp] [+[no]edns] [+[no]cookie] [+bufsize=N] [+tries=N] [+time=N]',
   parse(argv) {
     let server: Ipv4 | undefined;
     let name: string | undefined;
     let type: number | undefined;
-    let short = false;
-    let trace = false;
-    let recurse = true;
-    let tcp = false;
+    const o = { short: false, trace: false, recurse: true, tcp: false, edns: true, cookie: true, show: { ...ALL_SHOWN } } as Parameters<typeof digPlus>[1];
     let port = 53;
     for (let i = 0; i < argv.length; i++) {
       const w = argv[i];
@@ -312,13 +422,8 @@ registerApp<DigOptions>({
         server = parseIpv4(w.slice(1));
         if (server === undefined) return { ok: false, error: `${w}: give the server as an IPv4 address, e.g. @10.0.0.53` };
       } else if (w.startsWith('+')) {
-        const opt = w.slice(1).toLowerCase();
-        if (opt === 'short') short = true;
-        else if (opt === 'trace') trace = true;
-        else if (opt === 'norecurse' || opt === 'norec') recurse = false;
-        else if (opt === 'recurse' || opt === 'rec') recurse = true;
-        else if (opt === 'tcp' || opt === 'vc') tcp = true;
-        else return { ok: false, error: `unknown option ${w} (known: +short, +trace, +norecurse, +tcp)` };
+        const error = digPlus(w, o);
+        if (error) return { ok: false, error };
       } else if (w === '-p') {
         const v = argv[++i];
         if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) return { ok: false, error: '-p needs a port 1 to 65535' };
@@ -327,8 +432,24 @@ registerApp<DigOptions>({
         const v = argv[++i];
         type = v === undefined ? undefined : parseDnsType(v);
         if (type === undefined) return { ok: false, error: `-t needs a record type, e.g. A` };
+      } else if (w === '-q') {
+        const v = argv[++i];
+        if (v === undefined) return { ok: false, error: '-q needs a name' };
+        name = v;
+      } else if (w === '-c') {
+        const v = argv[++i];
+        if (v?.toUpperCase() !== 'IN') return { ok: false, error: `option -c ${v ?? ''}: only class IN is modelled in Packetarium` };
+      } else if (w === '-x') {
+        const addr = parseIpv4(argv[++i] ?? '');
+        if (addr === undefined) return { ok: false, error: '-x needs an IPv4 address' };
+        name = reverseName(addr);
+        type ??= DNS_TYPE.PTR;
+      } else if (w === '-4') {
+        // IPv4 only: the only transport the model has.
+      } else if (DIG_UNMODELLED_DASH.has(w)) {
+        return { ok: false, error: `option ${w}: is not modelled in Packetarium` };
       } else if (w.startsWith('-')) {
-        return { ok: false, error: `unknown option ${w}` };
+        return { ok: false, error: `Invalid option: ${w}` };
       } else if (name !== undefined && type === undefined && parseDnsType(w) !== undefined) {
         type = parseDnsType(w);
       } else if (name === undefined) {
@@ -345,7 +466,23 @@ registerApp<DigOptions>({
     }
     return {
       ok: true,
-      options: { server, name: canonicalName(name), type: type ?? DNS_TYPE.A, short, trace, recurse, tcp, port, args: argv.join(' ') },
+      options: {
+        server,
+        name: canonicalName(name),
+        type: type ?? DNS_TYPE.A,
+        short: o.short,
+        trace: o.trace,
+        recurse: o.recurse,
+        tcp: o.tcp,
+        port,
+        args: argv.join(' '),
+        edns: o.edns,
+        bufsize: o.bufsize,
+        cookie: o.cookie,
+        show: o.show,
+        tries: o.tries,
+        timeoutNs: o.timeoutNs,
+      },
     };
   },
   create: (device, o) => new Dig(device, o),

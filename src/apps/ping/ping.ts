@@ -18,7 +18,7 @@ import { IcmpService, type EchoReply } from '../../protocols/icmp/icmp-service';
 import { icmpCodeName, icmpTypeName } from '../../protocols/icmp/icmp';
 import { IP_PROTO_ICMP } from '../../protocols/ipv4/ipv4';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { formatRttMs, lossLine, RttStats } from '../rtt-stats';
@@ -32,6 +32,8 @@ export interface PingOptions {
   waitNs: number;
   /** `-M`: path-MTU discovery mode (default `want`). */
   pmtudisc: PmtuDisc;
+  /** `-q`: only the first line and the summary. */
+  quiet?: boolean;
 }
 
 /** ping's `-M` modes (IP_PMTUDISC_DO, _WANT, _DONT). */
@@ -104,7 +106,7 @@ export class Ping extends Program {
     const rtt = this.now - t0;
     this.received++;
     this.stats.add(rtt);
-    this.print(`${r.bytes} bytes from ${formatIpv4(r.from)}: icmp_seq=${r.sequence} ttl=${r.ttl} time=${formatRttMs(rtt)} ms`);
+    if (!this.o.quiet) this.print(`${r.bytes} bytes from ${formatIpv4(r.from)}: icmp_seq=${r.sequence} ttl=${r.ttl} time=${formatRttMs(rtt)} ms`);
     this.maybeDone();
   }
 
@@ -118,7 +120,7 @@ export class Ping extends Program {
       return;
     }
     const what = e.type === 11 ? 'Time to live exceeded' : describeUnreachable(e);
-    this.print(`From ${formatIpv4(e.from)} icmp_seq=${seq} ${what}`);
+    if (!this.o.quiet) this.print(`From ${formatIpv4(e.from)} icmp_seq=${seq} ${what}`);
     this.maybeDone();
   }
 
@@ -165,12 +167,16 @@ function describeUnreachable(e: IcmpErrorReport): string {
   }
 }
 
+/** iputils ping options the model does not reproduce. */
+const PING_UNMODELLED: OptionSpec = { f: 'unmodelled', I: 'unmodelled', w: 'unmodelled', D: 'unmodelled', a: 'unmodelled', b: 'unmodelled', p: 'unmodelled', R: 'unmodelled', O: 'unmodelled', Q: 'unmodelled', l: 'unmodelled', '6': 'unmodelled', v: 'unmodelled' };
+
 registerApp<PingOptions>({
   name: 'ping',
   summary: 'send ICMP echo requests and report replies and round-trip times',
   usage: 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout] [-M do|want|dont]',
   parse(argv) {
-    const r = parseArgs(argv, { c: 'int', i: 'seconds', s: 'int', t: 'int', W: 'seconds', M: 'string' });
+    // -n (no name lookups) is what the model always does: it prints addresses, never names.
+    const r = parseArgs(argv, { ...PING_UNMODELLED, c: 'int', i: 'seconds', s: 'int', t: 'int', W: 'seconds', M: 'string', q: 'flag', n: 'flag', '4': 'flag' });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };
@@ -188,7 +194,7 @@ registerApp<PingOptions>({
     }
     return {
       ok: true,
-      options: { dst, count: (options.c as number | undefined) ?? 0, intervalNs, size, ttl, waitNs: (options.W as number | undefined) ?? 10e9, pmtudisc },
+      options: { dst, count: (options.c as number | undefined) ?? 0, intervalNs, size, ttl, waitNs: (options.W as number | undefined) ?? 10e9, pmtudisc, quiet: options.q === true },
     };
   },
   create: (device, o) => new Ping(device, o),

@@ -4,7 +4,9 @@
  * TTL answers ICMP Time Exceeded and shows up as that hop; the destination answers Port
  * Unreachable, which ends the trace. A probe with no answer in `-w` (5 s) prints `*`.
  *
- * Simplification, stated: probes go one at a time (Linux sends up to 16 at once with -N).
+ * Simplification, stated: probes go one at a time (Linux sends up to 16 at once with -N); hops
+ * are always shown as addresses (as with -n); the ICMP, TCP and UDP-to-port-53 methods (-I, -T,
+ * -U) and the other options of the real traceroute are refused by name, as not modelled.
  */
 import { formatIpv4, parseIpv4 } from '../../protocols/addr';
 import type { IcmpErrorReport } from '../../protocols/transport';
@@ -106,9 +108,27 @@ export class Traceroute extends Program {
 registerApp<TracerouteOptions>({
   name: 'traceroute',
   summary: 'show the routers a packet crosses, using rising TTLs',
-  usage: 'traceroute DESTINATION [-m max_ttl] [-q nqueries] [-w waittime]',
+  usage: 'traceroute DESTINATION [-n] [-m max_ttl] [-q nqueries] [-w waittime]',
   parse(argv) {
-    const r = parseArgs(argv, { m: 'int', q: 'int', w: 'seconds' });
+    // -n (no name lookups) is what the model always does: hops are shown as addresses.
+    const r = parseArgs(argv, {
+      m: 'int',
+      q: 'int',
+      w: 'seconds',
+      n: 'flag',
+      '4': 'flag',
+      I: 'unmodelled',
+      T: 'unmodelled',
+      U: 'unmodelled',
+      f: 'unmodelled',
+      p: 'unmodelled',
+      N: 'unmodelled',
+      s: 'unmodelled',
+      i: 'unmodelled',
+      A: 'unmodelled',
+      F: 'unmodelled',
+      '6': 'unmodelled',
+    });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

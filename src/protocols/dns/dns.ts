@@ -658,9 +658,9 @@ export function dnsSummary(m: DnsMessage): string {
 
 /** What the inspector says about the model's simplifications. */
 export const DNS_MODEL_NOTES: readonly string[] = [
-  'Simulated DNS: no DNSSEC (AD/CD are carried but never set by the model); EDNS0 OPT is decoded but the model never sends it, so UDP answers are limited to 512 bytes.',
-  'Record data is interpreted for A, NS, CNAME, SOA, PTR, MX, TXT, AAAA; other types are shown as raw bytes. EDNS0 OPT options are not interpreted.',
-  'An answer over 512 bytes is sent with TC set and only the question; dig then asks again over TCP (RFC 7766). The recursive resolver does not retry upstream over TCP (it tries the next server).',
+  'Simulated DNS: no DNSSEC (dig sets AD in queries, as dig 9.18 does; servers never set AD or CD). EDNS(0): dig sends an OPT record (UDP size 1232, a client COOKIE) and servers answer it with their own OPT, so UDP answers may reach 1232 bytes; servers ignore EDNS options (no server cookies), and the stub resolver and the recursive walk send no OPT.',
+  'Record data is interpreted for A, NS, CNAME, SOA, PTR, MX, TXT, AAAA; other types are shown as raw bytes.',
+  'Each query leaves from its own random source port with a random ID (RFC 5452). An answer over the UDP limit (512 bytes, or the EDNS size) is sent with TC set and only the question; dig then asks again over TCP (RFC 7766). The recursive resolver does not retry upstream over TCP (it tries the next server).',
   'The resolver caches negative answers per name and type (RFC 2308 caches NXDOMAIN per name) and does no bailiwick checks on the records it is given.',
 ];
 

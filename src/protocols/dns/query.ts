@@ -1,11 +1,13 @@
 /**
- * Sending one DNS query over UDP and waiting for its answer: a socket on an ephemeral port,
- * answers matched by transaction id, server address and port, a timeout per query. Shared by the
- * recursive resolver (its upstream queries) and dig.
+ * Sending one DNS query over UDP and waiting for its answer: each query from its own socket on a
+ * source port drawn at random from the ephemeral range, with a random transaction id (RFC 5452 §9:
+ * both from the host's named RNG streams, `dns:port` and `dns:id`, as Linux's resolver and BIND
+ * do); answers matched by id, server address and port, and the port they arrive on; a timeout per
+ * query. Shared by the recursive resolver (its upstream queries), the stub resolver and dig.
  */
 import { IP_PROTO_UDP } from '../ipv4/ipv4';
 import type { IpHost } from '../transport';
-import type { UdpService, UdpSocket } from '../udp/udp-service';
+import { EPHEMERAL_FIRST, EPHEMERAL_LAST, type UdpService, type UdpSocket } from '../udp/udp-service';
 import { decodeDns, encodeDns, type DnsMessage } from './dns';
 
 /** Timers the querier may set: a program's own (cancelled when it exits) or a model's. */
@@ -25,37 +27,26 @@ interface Pending {
   port: number;
   sentAt: number;
   timer: number;
+  socket: UdpSocket;
   done: (r: DnsQueryResult) => void;
 }
 
-/** A UDP socket that sends DNS queries and hands back their answers. */
+/** How many random ports to try before letting the UDP layer pick a free one. */
+const PORT_TRIES = 16;
+
+/** Sends DNS queries, each from a fresh random port, and hands back their answers. */
 export class DnsQuerier {
-  private readonly socket: UdpSocket | undefined;
+  private readonly udp: UdpService | undefined;
   private readonly pending = new Map<number, Pending>();
-  /** Why the socket could not be opened, if it could not. */
+  /** Why queries cannot be sent, if they cannot. */
   readonly error: string | undefined;
 
   constructor(
     private readonly host: IpHost,
     private readonly timers: DnsTimers,
   ) {
-    const udp = host.transport<UdpService>(IP_PROTO_UDP);
-    const s = udp?.bind(0, {
-      onMessage: (m) => this.onMessage(m.from, m.fromPort, m.data),
-      onError: (report) => {
-        // ICMP port/host unreachable about one of our queries: fail it now rather than time out.
-        const q = report.original.payload8;
-        if (report.type !== 3 || q.length < 8) return;
-        for (const p of this.pending.values()) {
-          if (p.server === report.original.dst && p.port === ((q[2] << 8) | q[3])) {
-            this.finish(p, { ok: false, error: report.code === 3 ? 'refused' : 'unreachable', server: p.server });
-            return;
-          }
-        }
-      },
-    });
-    if (!s || typeof s === 'string') this.error = s ?? 'UDP not available';
-    else this.socket = s;
+    this.udp = host.transport<UdpService>(IP_PROTO_UDP);
+    if (!this.udp) this.error = 'UDP not available';
   }
 
   /** A fresh transaction id not in use. */
@@ -67,23 +58,53 @@ export class DnsQuerier {
     }
   }
 
+  /** A socket on a random free ephemeral port for one query (RFC 5452 §9.2). */
+  private openSocket(p: { pending?: Pending }): UdpSocket | string {
+    const udp = this.udp!;
+    const rng = this.host.rng('dns:port');
+    const handler = {
+      onMessage: (m: { from: number; fromPort: number; data: Uint8Array }) => this.onMessage(p.pending, m.from, m.fromPort, m.data),
+      onError: (report: { type: number; code: number; original: { dst: number; payload8: Uint8Array } }) => {
+        // ICMP port/host unreachable about our query: fail it now rather than time out.
+        const q = p.pending;
+        const b = report.original.payload8;
+        if (!q || report.type !== 3 || b.length < 8) return;
+        if (q.server === report.original.dst && q.port === ((b[2] << 8) | b[3])) {
+          this.finish(q, { ok: false, error: report.code === 3 ? 'refused' : 'unreachable', server: q.server });
+        }
+      },
+    };
+    for (let i = 0; i < PORT_TRIES; i++) {
+      const s = udp.bind(EPHEMERAL_FIRST + rng.int(EPHEMERAL_LAST - EPHEMERAL_FIRST + 1), handler);
+      if (typeof s !== 'string') return s;
+    }
+    return udp.bind(0, handler);
+  }
+
   /** Sends `query` to `server:port`; `done` gets the answer or a timeout after `timeoutNs`. */
   send(server: number, query: DnsMessage, timeoutNs: number, done: (r: DnsQueryResult) => void, port = 53): void {
-    if (!this.socket) {
+    if (!this.udp) {
       done({ ok: false, error: 'no route', server });
       return;
     }
-    const p: Pending = { id: query.id, server, port, sentAt: this.host.kernel.now, timer: 0, done };
+    const ref: { pending?: Pending } = {};
+    const socket = this.openSocket(ref);
+    if (typeof socket === 'string') {
+      done({ ok: false, error: 'no route', server });
+      return;
+    }
+    const p: Pending = { id: query.id, server, port, sentAt: this.host.kernel.now, timer: 0, socket, done };
+    ref.pending = p;
     this.pending.set(query.id, p);
     p.timer = this.timers.after(timeoutNs, () => this.finish(p, { ok: false, error: 'timeout', server }));
-    if (!this.socket.send(server, port, encodeDns(query))) this.finish(p, { ok: false, error: 'no route', server });
+    if (!socket.send(server, port, encodeDns(query))) this.finish(p, { ok: false, error: 'no route', server });
   }
 
-  private onMessage(from: number, fromPort: number, data: Uint8Array): void {
+  private onMessage(p: Pending | undefined, from: number, fromPort: number, data: Uint8Array): void {
+    if (!p) return;
     const d = decodeDns(data);
     if (!d.ok || !d.value.qr) return;
-    const p = this.pending.get(d.value.id);
-    if (!p || p.server !== from || p.port !== fromPort) return;
+    if (d.value.id !== p.id || p.server !== from || p.port !== fromPort) return;
     this.finish(p, { ok: true, message: d.value, size: data.length, rttNs: this.host.kernel.now - p.sentAt, server: from });
   }
 
@@ -91,13 +112,16 @@ export class DnsQuerier {
     if (this.pending.get(p.id) !== p) return;
     this.pending.delete(p.id);
     this.timers.cancel(p.timer);
+    p.socket.close();
     p.done(r);
   }
 
-  /** Closes the socket; pending queries are forgotten (their callbacks never run). */
+  /** Closes every query's socket; pending queries are forgotten (their callbacks never run). */
   close(): void {
-    for (const p of this.pending.values()) this.timers.cancel(p.timer);
+    for (const p of this.pending.values()) {
+      this.timers.cancel(p.timer);
+      p.socket.close();
+    }
     this.pending.clear();
-    this.socket?.close();
   }
 }

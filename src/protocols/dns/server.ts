@@ -10,9 +10,12 @@
  *
  * Simplifications, stated: negative answers are cached per (name, type), not per name for NXDOMAIN;
  * no bailiwick checks on glue or answers (every record in a response is believed); one upstream
- * query at a time per client question; no DNSSEC; no EDNS0; over UDP a response larger than 512
- * bytes is cut to its header and question with TC set, and TCP clients are answered from port 53
- * when the host runs TCP.
+ * query at a time per client question; no DNSSEC. EDNS(0) (RFC 6891): a query with an OPT record
+ * gets an OPT record back (§7), advertising 1232 bytes, and its answer may fill the smaller of the
+ * client's UDP size and 1232 bytes; without OPT the limit is 512. EDNS options (a COOKIE) are
+ * ignored and the upstream queries of the recursive walk carry no OPT. Over UDP a response larger
+ * than the limit is cut to its header, question and OPT with TC set, and TCP clients are answered
+ * from port 53 when the host runs TCP.
  */
 import { formatIpv4, type Ipv4 } from '../addr';
 import { IP_PROTO_TCP, IP_PROTO_UDP } from '../ipv4/ipv4';
@@ -37,6 +40,7 @@ import {
   type DnsQuestion,
   type DnsRecord,
 } from './dns';
+import { EDNS_UDP_SIZE, findOpt, optRecord } from './edns';
 import { DnsQuerier, type DnsTimers } from './query';
 import type { Zone } from './zone';
 
@@ -241,10 +245,14 @@ export class DnsServer {
     const m = d.value;
     if (m.qr) return;
     const base = { ...EMPTY_DNS_MESSAGE, id: m.id, qr: true, opcode: m.opcode, rd: m.rd, ra: this.recursive, questions: m.questions };
+    // RFC 6891 §7: answer an OPT with an OPT; the client's UDP size (at least 512) bounds the reply.
+    const opt = findOpt(m);
+    const ours = opt ? [optRecord(EDNS_UDP_SIZE)] : [];
+    const max = opt && limit === DNS_UDP_MAX ? Math.max(DNS_UDP_MAX, Math.min(opt.class, EDNS_UDP_SIZE)) : limit;
     const send = (a: DnsAnswer) => {
       if (!this.running) return;
-      let bytes = encodeDns({ ...base, rcode: a.rcode, aa: a.aa, answers: a.answers, authority: a.authority, additional: a.additional });
-      if (bytes.length > limit) bytes = encodeDns({ ...base, rcode: a.rcode, aa: a.aa, tc: true });
+      let bytes = encodeDns({ ...base, rcode: a.rcode, aa: a.aa, answers: a.answers, authority: a.authority, additional: [...a.additional, ...ours] });
+      if (bytes.length > max) bytes = encodeDns({ ...base, rcode: a.rcode, aa: a.aa, tc: true, additional: ours });
       reply(bytes);
     };
     if (m.opcode !== 0) return send({ rcode: DNS_RCODE.NOTIMP, aa: false, answers: [], authority: [], additional: [] });

@@ -42,8 +42,16 @@ export interface ResponseHandler {
   onHead?(r: Omit<ClientResponse, 'body'>): void;
   onData?(bytes: number): void;
   onDone?(r: ClientResponse): void;
-  onError?(error: string): void;
+  /** The request failed: `error` as text, `kind` as data. */
+  onError?(error: string, kind: HttpErrorKind): void;
 }
+
+/**
+ * Why a request failed: a reset HTTP/2 or HTTP/3 stream, the connection closing normally before
+ * the response ended (`closed`) or with a transport error (`connection-error`, its text as the
+ * error), or a reply that is not HTTP.
+ */
+export type HttpErrorKind = 'stream-reset' | 'closed' | 'connection-error' | 'malformed';
 
 interface Pending {
   req: ClientRequest;
@@ -94,7 +102,7 @@ export class HttpClientConnection {
           send: (b) => stream.send(b),
           onHeaders: (id, headers, endStream) => this.h2Headers(id, headers, endStream),
           onData: (id, data, endStream) => this.h2Data(id, data, endStream),
-          onReset: (id, code) => this.h2Fail(id, `HTTP/2 stream ${id} was not closed cleanly: ${errorName(code)} (err ${code})`),
+          onReset: (id, code) => this.h2Fail(id, `HTTP/2 stream ${id} was not closed cleanly: ${errorName(code)} (err ${code})`, 'stream-reset'),
           onGoaway: () => {
             this.done = true;
           },
@@ -176,7 +184,7 @@ export class HttpClientConnection {
       return;
     }
     for (const e of this.parser.push(d)) this.http1Event(e);
-    if (this.parser.error) this.fail(`Unsupported HTTP response: ${this.parser.error}`);
+    if (this.parser.error) this.fail(`Unsupported HTTP response: ${this.parser.error}`, 'malformed');
   }
 
   private http1Event(e: ReturnType<ResponseParser['push']>[number]): void {
@@ -210,15 +218,15 @@ export class HttpClientConnection {
 
   private closed(error?: string): void {
     this.done = true;
-    this.fail(error ?? 'Connection closed before the response');
+    this.fail(error ?? 'Connection closed before the response', error === undefined ? 'closed' : 'connection-error');
     this.onClosed?.(error);
   }
 
-  private fail(error: string): void {
+  private fail(error: string, kind: HttpErrorKind): void {
     const all = [...this.queue, ...this.byStream.values()];
     this.queue.length = 0;
     this.byStream.clear();
-    for (const p of all) p.handler.onError?.(error);
+    for (const p of all) p.handler.onError?.(error, kind);
   }
 
   private h2Headers(id: number, headers: HeaderField[], endStream: boolean): void {
@@ -252,11 +260,11 @@ export class HttpClientConnection {
     p.handler.onDone?.({ ...p.head!, body });
   }
 
-  private h2Fail(id: number, error: string): void {
+  private h2Fail(id: number, error: string, kind: HttpErrorKind): void {
     const p = this.byStream.get(id);
     if (!p) return;
     this.byStream.delete(id);
-    p.handler.onError?.(error);
+    p.handler.onError?.(error, kind);
   }
 }
 

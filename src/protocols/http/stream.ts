@@ -30,6 +30,15 @@ export interface TlsInfo {
   earlyData?: 'none' | 'accepted' | 'rejected';
 }
 
+/** A TLS alert event (sent or received). */
+export type TlsAlertEvent = Extract<TlsEvent, { type: 'alert' }>;
+
+/**
+ * Why a stream ended in error, as data: TCP's error (`Connection refused`, `Connection timed out`,
+ * `Connection reset by peer`), or the fatal TLS alert that ended the handshake or the session.
+ */
+export type StreamFailure = { readonly kind: 'tcp'; readonly error: string } | { readonly kind: 'tls'; readonly alert: TlsAlertEvent };
+
 /** Callbacks of a stream's user. Every one is optional. */
 export interface StreamHandler {
   /** The TCP handshake completed. */
@@ -43,10 +52,13 @@ export interface StreamHandler {
   onEnd?(s: HttpStream): void;
   /** Sent bytes were acknowledged: the send buffer has room again. */
   onDrain?(s: HttpStream): void;
-  /** Over, normally or with an error (`Connection refused`, `TLS alert: bad_certificate`). */
-  onClose?(s: HttpStream, error?: string): void;
+  /**
+   * Over, normally or with an error: `error` as text (`Connection refused`, `TLS alert sent, bad
+   * certificate (42): ...`) and `failure` as data.
+   */
+  onClose?(s: HttpStream, error?: string, failure?: StreamFailure): void;
   /** A TLS alert was sent or received (also reported through `onClose` when fatal). */
-  onAlert?(s: HttpStream, alert: Extract<TlsEvent, { type: 'alert' }>): void;
+  onAlert?(s: HttpStream, alert: TlsAlertEvent): void;
 }
 
 /** A TCP connection, possibly wrapped in TLS. */
@@ -57,7 +69,7 @@ export class HttpStream {
   private earlyCapable = false;
   private keyLines = 0;
   private closed = false;
-  private failed: string | undefined;
+  private failed: TlsAlertEvent | undefined;
   /** The TLS session the server gave (clients), to resume later. */
   session: TlsSession | undefined;
   /** Set once open. */
@@ -196,7 +208,10 @@ export class HttpStream {
   private tcpClosed(error?: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.handler.onClose?.(this, error ?? this.failed);
+    const a = this.failed;
+    if (error !== undefined) this.handler.onClose?.(this, error, { kind: 'tcp', error });
+    else if (a) this.handler.onClose?.(this, `TLS alert ${a.direction}, ${a.name.replace(/_/g, ' ')} (${a.description})${a.reason ? `: ${a.reason}` : ''}`, { kind: 'tls', alert: a });
+    else this.handler.onClose?.(this);
   }
 
   /**
@@ -233,8 +248,7 @@ export class HttpStream {
         case 'alert':
           later.push(() => this.handler.onAlert?.(this, e));
           if (e.level === 'fatal') {
-            const dir = e.direction === 'received' ? 'received' : 'sent';
-            this.failed = `TLS alert ${dir}, ${e.name.replace(/_/g, ' ')} (${e.description})${e.reason ? `: ${e.reason}` : ''}`;
+            this.failed = e;
             fatal = true;
           }
           break;

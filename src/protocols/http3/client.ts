@@ -182,7 +182,7 @@ export class H3ClientConnection {
     if (!fin) return;
     this.pending.delete(id);
     if (!p.msg.headers) {
-      p.handler.onError?.(`HTTP/3 stream ${id} ended without a response`);
+      p.handler.onError?.(`HTTP/3 stream ${id} ended without a response`, 'stream-reset');
       return;
     }
     p.handler.onDone?.({ ...this.head(p.msg), body: concatBytes(...p.msg.body) });
@@ -199,7 +199,7 @@ export class H3ClientConnection {
     if (error === 'Connection refused') this.quic.abandon();
     const left = [...this.pending.values()];
     this.pending.clear();
-    for (const p of left) p.handler.onError?.(error ?? 'connection closed before the response ended');
+    for (const p of left) p.handler.onError?.(error ?? 'connection closed before the response ended', error === undefined ? 'closed' : 'connection-error');
     this.events.onClose?.(error);
   }
 }

@@ -235,6 +235,11 @@ export class QuicConnection {
   private pathChallenge?: { data: Uint8Array; sentAt: number };
   closed = false;
   private closeFrame?: QuicFrame;
+  /**
+   * The TLS alert that ended the handshake, as data: one this end sent (a CRYPTO_ERROR close,
+   * RFC 9001 §4.8), or the one the peer's CONNECTION_CLOSE carried (code 0x100 + alert).
+   */
+  tlsAlert?: { readonly direction: 'sent' | 'received'; readonly description: number; readonly certificate?: Extract<TlsEvent, { type: 'alert' }>['certificate'] };
   private peerParams?: TransportParameters;
   /** Data sent in 0-RTT packets (resent in 1-RTT if the server refuses it). */
   earlyData: 'none' | 'accepted' | 'rejected' = 'none';
@@ -472,6 +477,7 @@ export class QuicConnection {
         return;
       case 'connection_close':
         this.io.state('quic', `closed by peer: code 0x${f.code.toString(16)}${f.reason ? ` (${f.reason})` : ''}`);
+        if (!f.app && f.code >= 0x100 && f.code <= 0x1ff) this.tlsAlert = { direction: 'received', description: f.code - 0x100 };
         this.terminate(f.code === 0 ? undefined : `peer closed: ${f.reason || `code 0x${f.code.toString(16)}`}`);
         return;
       case 'handshake_done':
@@ -579,6 +585,7 @@ export class QuicConnection {
         case 'alert':
           if (e.direction === 'sent' && e.level === 'fatal') {
             this.closeFrame = { type: 'connection_close', app: false, code: 0x100 + e.description, frameType: 0x06, reason: e.reason ?? e.name };
+            this.tlsAlert = { direction: 'sent', description: e.description, certificate: e.certificate };
             this.flush();
             this.terminate(`TLS alert: ${e.name}${e.reason ? ` (${e.reason})` : ''}`);
             return;

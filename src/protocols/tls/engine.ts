@@ -55,7 +55,7 @@ import {
   type ServerHello,
 } from './messages';
 import { encodeRecord, type RecordCipher, RecordReader, type TlsRecord, Tls12RecordCipher, Tls13RecordCipher } from './record';
-import { type KeyPair, parseCertificate, TLS_EPOCH_MS, verifyChain } from './x509';
+import { type CertificateProblem, type KeyPair, parseCertificate, TLS_EPOCH_MS, verifyChain } from './x509';
 import { bytesEqual, concatBytes, TlsDecodeError, toHex, utf8 } from './wire';
 
 /** Where handshake bytes travel (QUIC's encryption levels; over TCP, which record keys protect them). */
@@ -90,6 +90,13 @@ export type TlsEvent =
       readonly description: number;
       readonly name: string;
       readonly reason?: string;
+      /**
+       * The protocol version of the connection when the alert moved: the negotiated one, or before
+       * the ServerHello the highest this end enables (what OpenSSL's message callback reports).
+       */
+      readonly version: TlsVersion;
+      /** A client refusing the server's certificate: which check failed. */
+      readonly certificate?: CertificateProblem;
     }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'alert' };
 
@@ -218,13 +225,14 @@ class TlsAlert extends Error {
   constructor(
     readonly description: number,
     reason: string,
+    readonly certificate?: CertificateProblem,
   ) {
     super(reason);
   }
 }
 
-const fail = (description: number, reason: string): never => {
-  throw new TlsAlert(description, reason);
+const fail = (description: number, reason: string, certificate?: CertificateProblem): never => {
+  throw new TlsAlert(description, reason, certificate);
 };
 
 const TLS13_DOWNGRADE = utf8('DOWNGRD\x01');
@@ -266,6 +274,11 @@ export abstract class TlsEndpoint {
   /** The negotiated version, once known. */
   get negotiatedVersion(): TlsVersion | undefined {
     return this.version;
+  }
+
+  /** The version an alert is reported under: the negotiated one, else the highest enabled. */
+  private alertVersion(): TlsVersion {
+    return this.version ?? (versionsOf(this.cfg).includes('1.3') ? '1.3' : '1.2');
   }
 
   /** True once application data can flow both ways. */
@@ -362,16 +375,18 @@ export abstract class TlsEndpoint {
   protected abort(e: unknown): void {
     let desc: number = AlertDescription.internalError;
     let reason = String(e);
+    let certificate: CertificateProblem | undefined;
     if (e instanceof TlsAlert) {
       desc = e.description;
       reason = e.message;
+      certificate = e.certificate;
     } else if (e instanceof TlsDecodeError) {
       desc = e.alert;
       reason = e.message;
     } else if (e instanceof Error) {
       reason = e.message;
     }
-    this.sendAlert(desc, 'fatal', reason);
+    this.sendAlert(desc, 'fatal', reason, certificate);
     this.phase = 'closed';
     this.out.push({ type: 'closed', reason: 'alert' });
   }
@@ -415,14 +430,14 @@ export abstract class TlsEndpoint {
     }
   }
 
-  protected sendAlert(description: number, level: 'warning' | 'fatal', reason?: string): void {
+  protected sendAlert(description: number, level: 'warning' | 'fatal', reason?: string, certificate?: CertificateProblem): void {
     if (description === AlertDescription.closeNotify) {
       if (this.sentCloseNotify) return;
       this.sentCloseNotify = true;
     }
     const name = ALERT_NAMES[description] ?? `alert ${description}`;
     this.pushRecord(ContentType.alert, Uint8Array.of(level === 'fatal' ? 2 : 1, description), `Alert: ${name}`);
-    this.out.push({ type: 'alert', direction: 'sent', level, description, name, reason });
+    this.out.push({ type: 'alert', direction: 'sent', level, description, name, reason, version: this.alertVersion(), certificate });
     this.flush();
   }
 
@@ -480,7 +495,7 @@ export abstract class TlsEndpoint {
         if (content.length !== 2) fail(AlertDescription.decodeError, 'bad alert');
         const level = content[0] === 2 ? 'fatal' : 'warning';
         const description = content[1];
-        this.out.push({ type: 'alert', direction: 'received', level, description, name: ALERT_NAMES[description] ?? `alert ${description}` });
+        this.out.push({ type: 'alert', direction: 'received', level, description, name: ALERT_NAMES[description] ?? `alert ${description}`, version: this.alertVersion() });
         if (description === AlertDescription.closeNotify) {
           this.sendAlert(AlertDescription.closeNotify, 'warning');
           this.phase = 'closed';
@@ -659,7 +674,7 @@ export class TlsClient extends TlsEndpoint {
       case 'certificate': {
         this.peerChain = msg.chain;
         const v = verifyChain(msg.chain, this.ccfg.trustAnchors, this.ccfg.serverName, nowMs(this.ccfg));
-        if (!v.ok) fail(v.alert, v.reason);
+        if (!v.ok) fail(v.alert, v.reason, v.problem);
         this.expect = this.version === '1.3' ? ['certificate_verify'] : ['server_key_exchange'];
         return;
       }

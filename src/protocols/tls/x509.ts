@@ -270,10 +270,17 @@ export function hostnameMatches(pattern: string, host: string): boolean {
   return false;
 }
 
-/** Why a chain was refused: the alert a client sends and a sentence for the learner. */
+/**
+ * Which certificate check failed, as a type (OpenSSL's X509_V_ERR_* and the host name check):
+ * what a client program turns into its own error text.
+ */
+export type CertificateProblem = 'missing' | 'unparsable' | 'expired' | 'not-yet-valid' | 'unknown-issuer' | 'untrusted-root' | 'not-a-ca' | 'bad-signature' | 'name-mismatch';
+
+/** Why a chain was refused: the alert a client sends, which check failed and a sentence for the learner. */
 export interface ChainFailure {
   readonly ok: false;
   readonly alert: number;
+  readonly problem: CertificateProblem;
   readonly reason: string;
 }
 
@@ -288,21 +295,21 @@ export function verifyChain(
   hostname: string | undefined,
   nowMs: number,
 ): { ok: true; leaf: Certificate } | ChainFailure {
-  if (chain.length === 0) return { ok: false, alert: AlertDescription.certificateRequired, reason: 'no certificate' };
+  if (chain.length === 0) return { ok: false, alert: AlertDescription.certificateRequired, problem: 'missing', reason: 'no certificate' };
   let parsed: Certificate[];
   let anchors: Certificate[];
   try {
     parsed = chain.map(parseCertificate);
     anchors = trustAnchors.map(parseCertificate);
   } catch (e) {
-    return { ok: false, alert: AlertDescription.badCertificate, reason: (e as Error).message };
+    return { ok: false, alert: AlertDescription.badCertificate, problem: 'unparsable', reason: (e as Error).message };
   }
   for (const c of parsed) {
     if (nowMs > c.notAfterMs) {
-      return { ok: false, alert: AlertDescription.certificateExpired, reason: `certificate "${c.subject}" expired ${formatUtc(c.notAfterMs)} (now ${formatUtc(nowMs)})` };
+      return { ok: false, alert: AlertDescription.certificateExpired, problem: 'expired', reason: `certificate "${c.subject}" expired ${formatUtc(c.notAfterMs)} (now ${formatUtc(nowMs)})` };
     }
     if (nowMs < c.notBeforeMs) {
-      return { ok: false, alert: AlertDescription.certificateExpired, reason: `certificate "${c.subject}" not valid before ${formatUtc(c.notBeforeMs)} (now ${formatUtc(nowMs)})` };
+      return { ok: false, alert: AlertDescription.certificateExpired, problem: 'not-yet-valid', reason: `certificate "${c.subject}" not valid before ${formatUtc(c.notBeforeMs)} (now ${formatUtc(nowMs)})` };
     }
   }
   // Walk up: each certificate must be signed by the next, the last by a trust anchor.
@@ -315,14 +322,14 @@ export function verifyChain(
       k + 1 < parsed.length
         ? parsed[k + 1]
         : anchors.find((a) => a.subject === c.issuer && ecdsaVerify(a.publicKey, c.tbs, c.signature));
-    if (!issuer) return { ok: false, alert: AlertDescription.unknownCa, reason: `issuer "${c.issuer}" is not a trusted CA` };
-    if (k + 1 < parsed.length && !issuer.isCA) return { ok: false, alert: AlertDescription.badCertificate, reason: `"${issuer.subject}" is not a CA` };
+    if (!issuer) return { ok: false, alert: AlertDescription.unknownCa, problem: 'unknown-issuer', reason: `issuer "${c.issuer}" is not a trusted CA` };
+    if (k + 1 < parsed.length && !issuer.isCA) return { ok: false, alert: AlertDescription.badCertificate, problem: 'not-a-ca', reason: `"${issuer.subject}" is not a CA` };
     if (c.signatureAlgorithm !== OID_ECDSA_SHA256 || !ecdsaVerify(issuer.publicKey, c.tbs, c.signature)) {
-      return { ok: false, alert: AlertDescription.badCertificate, reason: `bad signature on "${c.subject}"` };
+      return { ok: false, alert: AlertDescription.badCertificate, problem: 'bad-signature', reason: `bad signature on "${c.subject}"` };
     }
-    if (k + 1 >= parsed.length && !anchors.includes(issuer)) return { ok: false, alert: AlertDescription.unknownCa, reason: 'chain does not end at a trusted CA' };
+    if (k + 1 >= parsed.length && !anchors.includes(issuer)) return { ok: false, alert: AlertDescription.unknownCa, problem: 'untrusted-root', reason: 'chain does not end at a trusted CA' };
     if (k + 1 >= parsed.length && nowMs > issuer.notAfterMs) {
-      return { ok: false, alert: AlertDescription.certificateExpired, reason: `CA "${issuer.subject}" expired` };
+      return { ok: false, alert: AlertDescription.certificateExpired, problem: 'expired', reason: `CA "${issuer.subject}" expired` };
     }
   }
   const leaf = parsed[0];
@@ -330,6 +337,7 @@ export function verifyChain(
     return {
       ok: false,
       alert: AlertDescription.badCertificate,
+      problem: 'name-mismatch',
       reason: `certificate names [${leaf.dnsNames.join(', ')}] do not include "${hostname}"`,
     };
   }

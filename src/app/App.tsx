@@ -1,5 +1,6 @@
 /** Wires the stores, the 3D view and the panels together; loads scenes from the URL or the picker. */
 import { useCallback, useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import {
   cancelSceneRun,
   closeCompare,
@@ -277,6 +278,27 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   };
 }
 
+/** "Build" in the top bar: opens the editor on a blank scene (or closes it). */
+function EditorToggle({ editing }: { editing: boolean }) {
+  const [host, setHost] = useState<Element | null>(null);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setHost(document.querySelector('.topbar')));
+    return () => cancelAnimationFrame(id);
+  }, []);
+  if (!host) return null;
+  return createPortal(
+    <button
+      className="editor-toggle"
+      data-testid="editor-toggle"
+      title={editing ? 'Close the editor and go back to the bundled scenes' : 'Build your own network: place devices, cable them, run it'}
+      onClick={() => (editing ? editorHost.close() : openInEditor(BLANK_TEXT(), 'My network'))}
+    >
+      {editing ? 'Close editor' : 'Build'}
+    </button>,
+    host,
+  );
+}
+
 export function App() {
   const status = useStore(sceneStore, (s) => s.status);
   const name = useStore(sceneStore, (s) => s.name);
@@ -420,9 +442,7 @@ export function App() {
         onCopyLink={onCopyLink}
       />
       <CopyEmbedButton scene={name} title={scene?.title ?? ''} into=".topbar" data={embed} />
-      <button className="editor-toggle" data-testid="editor-toggle" onClick={() => (editing ? editorHost.close() : openInEditor(BLANK_TEXT(), 'My network'))}>
-        {editing ? 'Close editor' : 'Build'}
-      </button>
+      <EditorToggle editing={editing} />
       <main className="view">
         {editing && (
           <button className="editor-view-toggle" data-testid="editor-view-toggle" disabled={!ready} onClick={() => setShow3d((v) => !v)}>

@@ -142,7 +142,12 @@ export function applyOp(doc: Document, op: EditOp): EditOp {
       }
       if (!isSeq(seq)) throw new EditError(`${op.path.join('.')} is not a list`);
       if (op.index < 0 || op.index > seq.items.length) throw new EditError(`index ${op.index} is outside the list`);
-      seq.items.splice(op.index, 0, toNode(doc, op.value, seq.flow === true || siblingFlow(seq)));
+      // Items of scene lists read best one per line, each a flow mapping (`- { id: h1, kind: host }`):
+      // an empty `[]` list becomes a block list when its first mapping arrives.
+      const isMapping = isMap(op.value) || (!isNode(op.value) && op.value !== null && typeof op.value === 'object' && !Array.isArray(op.value));
+      const flowItem = seq.items.length === 0 ? isMapping : seq.flow === true || siblingFlow(seq);
+      if (seq.items.length === 0 && isMapping) seq.flow = false;
+      seq.items.splice(op.index, 0, toNode(doc, op.value, flowItem));
       return { op: 'remove', path: op.path, index: op.index };
     }
     case 'remove': {
@@ -150,6 +155,8 @@ export function applyOp(doc: Document, op: EditOp): EditOp {
       if (!seq || !isSeq(seq)) throw new EditError(`${op.path.join('.')} is not a list`);
       if (op.index < 0 || op.index >= seq.items.length) throw new EditError(`index ${op.index} is outside the list`);
       const [old] = seq.items.splice(op.index, 1);
+      // An empty list is written `[]` (a block list cannot be empty).
+      if (seq.items.length === 0) seq.flow = true;
       return { op: 'insert', path: op.path, index: op.index, value: old as YamlNode };
     }
   }

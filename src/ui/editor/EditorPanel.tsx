@@ -170,7 +170,6 @@ function Timeline() {
   const errorAt = (prefix: string) => errors.filter((e) => e.path.startsWith(prefix)).map((e) => e.message).join('; ');
   return (
     <section className="editor-section" aria-label="Timeline">
-      <h3>Timeline</h3>
       <ol className="editor-timeline">
         {(data.run ?? []).map((r, i) => (
           <li key={`r${i}`} data-run={i}>

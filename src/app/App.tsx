@@ -427,9 +427,10 @@ export function App() {
     };
   }, [editing, source]);
   const embed = editing && source && embedData?.text === source.text ? embedData.data : undefined;
+  const editorId = useStore(editorStore, (s) => s.id);
   useEffect(() => {
     if (editing) writeUrl();
-  }, [editing]);
+  }, [editing, editorId]);
   return (
     <div className={`app${lessonClass}${editing ? ' editing' : ''}`}>
       <TopBar

@@ -111,19 +111,36 @@ export function addDevice(
 ): EditCommand {
   const id = opts.id ?? freeNodeId(data, kind);
   const node: Record<string, unknown> = { id, kind };
-  if (opts.position) node.position = [opts.position[0], opts.position[1], 0];
+  if (opts.position) node.position = planAxes(data) === 'xy' ? [opts.position[0], opts.position[1], 0] : [opts.position[0], 0, -opts.position[1] || 0];
   Object.assign(node, opts.config ?? {});
   const count = data.nodes?.length ?? 0;
   return { name: `Add ${id}`, ops: [{ op: 'insert', path: ['nodes'], index: count, value: node }] };
 }
 
-/** Moves a device on the canvas (scene coordinates; 2D plans keep z = 0). */
-export function moveDevice(data: SceneData, id: string, position: readonly [number, number]): EditCommand {
+/**
+ * How a scene's positions map to the plan seen from above, as the 3D view reads them: `xy` when
+ * every position has z = 0 (a 2D plan: y is up the screen), else `xz` (x across, z toward the viewer).
+ */
+export function planAxes(data: SceneData): 'xy' | 'xz' {
+  const placed = (data.nodes ?? []).map((n) => n?.position).filter((p): p is unknown[] => Array.isArray(p));
+  if (placed.length === 0) return 'xy';
+  return placed.every((p) => (p[2] ?? 0) === 0) && (placed.some((p) => p[1] !== 0) || placed.every((p) => p[1] === 0)) ? 'xy' : 'xz';
+}
+
+/** A position's place on the plan (x right, y up the screen). */
+export function planPoint(data: SceneData, position: readonly unknown[]): [number, number] {
+  const [x, y, z] = position.map((v) => (typeof v === 'number' ? v : 0));
+  return planAxes(data) === 'xy' ? [x, y] : [x, -(z ?? 0)];
+}
+
+/** Moves a device to a point of the plan (x right, y up the screen), keeping its height in 3D. */
+export function moveDevice(data: SceneData, id: string, point: readonly [number, number]): EditCommand {
   const i = nodeIndex(data, id);
   if (i < 0) throw new Error(`no device "${id}"`);
   const old = data.nodes![i].position;
-  const z = Array.isArray(old) && typeof old[2] === 'number' ? old[2] : 0;
-  return { ...setField(data, ['nodes', i, 'position'], [position[0], position[1], z]), name: `Move ${id}` };
+  const keep = (k: number) => (Array.isArray(old) && typeof old[k] === 'number' ? (old[k] as number) : 0);
+  const position = planAxes(data) === 'xy' ? [point[0], point[1], keep(2)] : [point[0], keep(1), -point[1] || 0];
+  return { ...setField(data, ['nodes', i, 'position'], position), name: `Move ${id}` };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useStore } from 'zustand';
 import { deviceShape } from '../../net/device-shapes';
-import { addDevice, connect, linkId, moveDevice, type SceneData } from '../../scenario/edit/commands';
+import { addDevice, connect, linkId, moveDevice, planPoint, type SceneData } from '../../scenario/edit/commands';
 import { editorCatalog, editorStore, exec, select } from '../../store/editor';
 
 /** Pixels per scene unit. */
@@ -22,7 +22,7 @@ export function planPositions(data: SceneData): Map<string, [number, number]> {
   let k = 0;
   for (const n of nodes) {
     const p = n.position as unknown[] | undefined;
-    if (Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number') out.set(String(n.id), [p[0], p[1]]);
+    if (Array.isArray(p) && typeof p[0] === 'number') out.set(String(n.id), planPoint(data, p));
     else {
       const a = (2 * Math.PI * k++) / Math.max(1, missing.length);
       out.set(String(n.id), [Math.round(r * Math.cos(a) * 2) / 2, Math.round(r * Math.sin(a) * 2) / 2]);

@@ -92,6 +92,14 @@ describe('edit commands', () => {
     }
   });
 
+  it('a scene drawn in 3D (x, z on the floor) is moved on the floor', () => {
+    const text = 'version: 1\ntitle: t\nduration: 1ms\nnodes:\n  - { id: a, kind: hub, position: [-4, 0, -3] }\n';
+    const r = apply(text, (d) => moveDevice(d, 'a', [1, 2]));
+    expect(r.after).toContain('position: [ 1, 0, -2 ]');
+    const r2 = apply(text, (d) => addDevice(d, 'host', { position: [1, 2] }));
+    expect(r2.after).toContain('{ id: h1, kind: host, position: [ 1, 0, -2 ] }');
+  });
+
   it('rename updates every reference', () => {
     const r = apply(COMMENTED, (d) => renameDevice(d, 'h1', 'client'));
     const after = sceneDocData(parseSceneDoc(r.after));

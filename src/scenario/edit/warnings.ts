@@ -4,6 +4,7 @@
  * devices with one address, a hub segment longer than Ethernet's slot time allows.
  */
 import { inSubnet, parseCidr, parseIpv4 } from '../../protocols/addr';
+import { DEFAULT_LINK_PARAMS } from '../../net/link-params';
 import { parseDuration } from '../../sim/units';
 import { linkId, type SceneData } from './commands';
 
@@ -41,8 +42,8 @@ export function sceneWarnings(data: SceneData): string[] {
       }
     }
   }
-  // A router must reach every subnet some host's gateway is one of its interfaces for... and every
-  // host subnet must be reachable from every router: connected, or through a route.
+  // Every router must reach every host's subnet (connected, through a route, or a default route),
+  // or replies to that host cannot get back through it.
   const hostSubnets = new Map<string, string>();
   for (const n of nodes) {
     if (typeof n.ip !== 'string') continue;
@@ -69,7 +70,7 @@ export function sceneWarnings(data: SceneData): string[] {
     const lat = (data.links ?? [])
       .filter((l) => endNode(l.a) === hub.id || endNode(l.b) === hub.id)
       .map((l) => {
-        const d = parseDuration(l.latency ?? '0ns');
+        const d = l.latency === undefined ? { ok: true as const, ns: DEFAULT_LINK_PARAMS.latency } : parseDuration(l.latency);
         return { id: linkId(l), ns: d.ok ? d.ns : 0 };
       })
       .sort((a, b) => b.ns - a.ns);

@@ -1,5 +1,6 @@
 /** Wires the stores, the 3D view and the panels together; loads scenes from the URL or the picker. */
 import { useCallback, useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import {
   cancelSceneRun,
   closeCompare,
@@ -29,6 +30,12 @@ import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgres
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
+import { editorStore, openInEditor } from '../store/editor';
+import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
+import { getMyScene } from '../store/my-scenes';
+import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/codec';
+import { MAX_DATA_CHARS } from '../embed/options';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
 import { readUrlParams, shareSearch, type UrlCompare } from './url';
 
@@ -59,6 +66,7 @@ declare global {
 }
 
 const NAMES = [...SCENE_FILES.keys()];
+const BLANK_TEXT = () => BLANK_SCENE_TEXT;
 let loadToken = 0;
 /** The seed given in the URL (kept in shared links), if any. */
 let urlSeed: number | undefined;
@@ -67,6 +75,8 @@ let urlInPage = false;
 
 /** The shareable query string of the current moment (scene, seed, playhead, selection). */
 function currentSearch(): string | null {
+  const ed = editorStore.getState();
+  if (ed.open) return `?my=${encodeURIComponent(ed.id)}`;
   const s = sceneStore.getState();
   if (s.status !== 'ready' || !s.trace) return null;
   const sel = selectionStore.getState();
@@ -135,6 +145,84 @@ function loadByName(name: string, opts: LoadOptions): void {
   }, inPage || !workersAvailable() ? 30 : 0);
 }
 
+/** Runs the editor's scene in the worker; every view shows it, and the playhead stays where it was. */
+function runEditorText(text: string, name: string): void {
+  const t = playbackStore.getState().time;
+  const token = ++loadToken;
+  selectionStore.getState().clear();
+  playbackStore.getState().pause();
+  window.__packetarium = undefined;
+  closeCompare();
+  runSceneInBackground(text, 'my-scene.yaml', name, { notices: [] }, () => {
+    const s = sceneStore.getState();
+    const end = Math.max(s.scene?.duration ?? 0, s.index?.endTime ?? 0);
+    onSceneReady(token, name, { t: Math.min(t, end), notices: [] });
+  });
+}
+
+/** A link that opens the scene itself in the editor (the embed's compressed `data` form and limits). */
+async function editorShareLink(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > MAX_SCENE_BYTES) throw new Error(`the scene is ${Math.ceil(bytes / 1024)} KB; a link carries at most ${MAX_SCENE_BYTES / 1024} KB`);
+  const data = await encodeSceneText(text);
+  if (data.length > MAX_DATA_CHARS) throw new Error(`the compressed scene is ${data.length} characters; a link carries at most ${MAX_DATA_CHARS}`);
+  const url = new URL(window.location.href);
+  url.search = `?data=${data}`;
+  return url.href;
+}
+
+const editorHost: EditorHost = {
+  sceneNames: NAMES,
+  sceneText: (n) => SCENE_FILES.get(n)?.text,
+  run: runEditorText,
+  shareLink: editorShareLink,
+  close: () => {
+    editorStore.setState({ open: false });
+    const url = new URL(window.location.href);
+    url.search = `?scene=${encodeURIComponent(DEFAULT_SCENE)}`;
+    window.history.replaceState(null, '', url);
+    loadByName(DEFAULT_SCENE, { notices: [] });
+  },
+};
+
+/** Opens the editor from the URL: `?my=<id>` (a saved scene) or `?data=` (a shared one); false when neither. */
+function openEditorFromUrl(search: string): boolean {
+  const q = new URLSearchParams(search);
+  const my = q.get('my');
+  const data = q.get('data');
+  if (my) {
+    getMyScene(my).then(
+      (m) => {
+        if (m) {
+          openInEditor(m.text, m.name, m.id);
+          runEditorText(m.text, m.name);
+        } else {
+          openInEditor(BLANK_TEXT(), 'My network');
+          editorStore.setState({ message: `?my=${my}: no such scene under My scenes in this browser` });
+        }
+      },
+      (e: unknown) => {
+        openInEditor(BLANK_TEXT(), 'My network');
+        editorStore.setState({ save: { state: 'error', message: `Could not read My scenes: ${e instanceof Error ? e.message : String(e)}` } });
+      },
+    );
+    return true;
+  }
+  if (data) {
+    void decodeSceneText(data).then((r) => {
+      if (r.ok) {
+        openInEditor(r.text, 'Shared scene');
+        runEditorText(r.text, 'Shared scene');
+      } else {
+        openInEditor(BLANK_TEXT(), 'My network');
+        editorStore.setState({ message: r.error });
+      }
+    });
+    return true;
+  }
+  return false;
+}
+
 /** Once the scene's trace is there: playhead, selection and camera from the URL, and the test hook. */
 function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   if (token !== loadToken) return;
@@ -190,6 +278,27 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   };
 }
 
+/** "Build" in the top bar: opens the editor on a blank scene (or closes it). */
+function EditorToggle({ editing }: { editing: boolean }) {
+  const [host, setHost] = useState<Element | null>(null);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setHost(document.querySelector('.topbar')));
+    return () => cancelAnimationFrame(id);
+  }, []);
+  if (!host) return null;
+  return createPortal(
+    <button
+      className="editor-toggle"
+      data-testid="editor-toggle"
+      title={editing ? 'Close the editor and go back to the bundled scenes' : 'Build your own network: place devices, cable them, run it'}
+      onClick={() => (editing ? editorHost.close() : openInEditor(BLANK_TEXT(), 'My network'))}
+    >
+      {editing ? 'Close editor' : 'Build'}
+    </button>,
+    host,
+  );
+}
+
 // eslint-disable-next-line max-lines-per-function -- the app's one wiring point: every store subscription and panel of the page, read top to bottom
 export function App() {
   const status = useStore(sceneStore, (s) => s.status);
@@ -207,6 +316,7 @@ export function App() {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
     if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
     urlInPage = p.inPage === true;
+    if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
     return startPlaybackClock();
   }, []);
@@ -306,8 +416,25 @@ export function App() {
   }, []);
 
   const ready = status === 'ready' && scene && index;
+  const editing = useStore(editorStore, (s) => s.open);
+  const [show3d, setShow3d] = useState(false);
+  const [embedData, setEmbedData] = useState<{ text: string; data: string } | null>(null);
+  const source = useStore(sceneStore, (s) => s.source);
+  useEffect(() => {
+    if (!editing || !source) return;
+    let live = true;
+    void encodeSceneText(source.text).then((data) => live && setEmbedData({ text: source.text, data }));
+    return () => {
+      live = false;
+    };
+  }, [editing, source]);
+  const embed = editing && source && embedData?.text === source.text ? embedData.data : undefined;
+  const editorId = useStore(editorStore, (s) => s.id);
+  useEffect(() => {
+    if (editing) writeUrl();
+  }, [editing, editorId]);
   return (
-    <div className={`app${lessonClass}`}>
+    <div className={`app${lessonClass}${editing ? ' editing' : ''}`}>
       <TopBar
         sceneNames={NAMES}
         current={name}
@@ -318,9 +445,17 @@ export function App() {
         onCopyLink={onCopyLink}
         trace={ready ? trace : null}
       />
-      <CopyEmbedButton scene={name} title={scene?.title ?? ''} into=".topbar" />
+      <CopyEmbedButton scene={name} title={scene?.title ?? ''} into=".topbar" data={embed} />
+      <EditorToggle editing={editing} />
       <main className="view">
-        {ready ? (
+        {editing && (
+          <button className="editor-view-toggle" data-testid="editor-view-toggle" disabled={!ready} onClick={() => setShow3d((v) => !v)}>
+            {show3d ? 'Edit on the plan' : 'Show the run in 3D'}
+          </button>
+        )}
+        {editing && !(show3d && ready) ? (
+          <EditorStage />
+        ) : ready ? (
           <>
             <Scene3D key={name} scene={viewScene ?? scene} index={index} />
             <Legend />
@@ -334,16 +469,21 @@ export function App() {
         )}
         <Notices notices={notices} />
       </main>
+      {editing ? (
+        <EditorPanel host={editorHost} />
+      ) : ready ? (
+        <Inspector index={index} scene={scene} />
+      ) : (
+        <aside className="panel inspector" />
+      )}
       {ready ? (
         <>
-          <Inspector index={index} scene={scene} />
           <Scrubber index={index} />
           <EventList index={index} />
           <ConsolePanel index={index} scene={scene} />
         </>
       ) : (
         <>
-          <aside className="panel inspector" />
           <div className="scrubber" />
           <section className="panel events" />
           <section className="panel console" />

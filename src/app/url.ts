@@ -32,7 +32,7 @@ export interface UrlCompare {
   readonly cmd: string;
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker'];
+const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'my'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);

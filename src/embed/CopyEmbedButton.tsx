@@ -34,7 +34,7 @@ const area: CSSProperties = { width: '100%', height: 74, resize: 'vertical', fon
  * The button and its panel. With `into` (a CSS selector, e.g. `.topbar`) it renders inside that
  * element once it exists, so the app can add it to its top bar without touching the bar's code.
  */
-export function CopyEmbedButton({ scene, title, into }: { scene: string; title?: string; into?: string }) {
+export function CopyEmbedButton({ scene, title, into, data }: { scene: string; title?: string; into?: string; data?: string }) {
   const [host, setHost] = useState<Element | null>(null);
   useEffect(() => {
     if (!into) return;
@@ -42,11 +42,12 @@ export function CopyEmbedButton({ scene, title, into }: { scene: string; title?:
     return () => cancelAnimationFrame(id);
   }, [into]);
   if (into && !host) return null;
-  const button = <EmbedButton scene={scene} title={title} />;
+  const button = <EmbedButton scene={scene} title={title} data={data} />;
   return host ? createPortal(button, host) : button;
 }
 
-function EmbedButton({ scene, title }: { scene: string; title?: string }) {
+/** `data`: the scene itself, compressed (a scene built in the editor), instead of a bundled scene's name. */
+function EmbedButton({ scene, title, data }: { scene: string; title?: string; data?: string }) {
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState('');
   const time = useStore(playbackStore, (s) => (open ? s.time : 0));
@@ -62,7 +63,7 @@ function EmbedButton({ scene, title }: { scene: string; title?: string }) {
   if (!scene) return null;
   const seed = readEmbedOptions((n) => new URLSearchParams(window.location.search).get(n)).options.seed;
   const base = new URL('./', window.location.href).href;
-  const snippets = embedSnippets(base, { scene, seed, t: Math.round(time), title });
+  const snippets = embedSnippets(base, data ? { data, seed, t: Math.round(time), title } : { scene, seed, t: Math.round(time), title });
   const copy = async (label: string, text: string, el: HTMLTextAreaElement | null) => {
     try {
       await navigator.clipboard.writeText(text);

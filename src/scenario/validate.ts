@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { DeviceConfigSpec, InterfaceDecl, ReportIssue } from '../net/device-config';
-import { builtinConfigSpecs } from '../net/devices/config-specs';
+import { deviceCatalog } from '../net/device-registry';
 import { mtuSchema } from '../net/devices/host/config';
 import { DEFAULT_LINK_PARAMS, linkParamsOf } from '../net/link-params';
 import { formatIpv4, formatMac, parseCidr, parseMac } from '../protocols/addr';
@@ -259,7 +259,7 @@ function pickFaultVariant(raw: Record<string, unknown>): AnyFaultVariant | undef
 
 /** Options of `parseScene` and `validateScene`. */
 export interface ParseSceneOptions {
-  /** Device kinds by `kind`; the built-in specs (host, server, switch, hub, router) when absent. */
+  /** Device kinds by `kind`; the device registry's (every kind registered so far) when absent. */
   readonly catalog?: ReadonlyMap<string, DeviceConfigSpec>;
   /** Checks one `run[].cmd`; returns a message when the command is invalid. */
   readonly checkCommand?: (cmd: string) => string | undefined;
@@ -274,9 +274,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function builtinCatalog(): ReadonlyMap<string, DeviceConfigSpec> {
-  return new Map(builtinConfigSpecs.map((s) => [s.kind, s]));
-}
 
 /** Where a node's declared interface got its value, for pointing at duplicates. */
 function findValuePath(value: unknown, match: (v: unknown) => boolean, path: Path = []): Path | undefined {
@@ -359,7 +356,7 @@ function newContext(raw: Record<string, unknown>, options: ParseSceneOptions, er
   const ctx: ValidateContext = {
     raw,
     options,
-    catalog: options.catalog ?? builtinCatalog(),
+    catalog: options.catalog ?? deviceCatalog(),
     errors,
     report: (path, message) => errors.push({ path, message }),
     top,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCENE_VERSION, migrate, migrations, type SceneMigration } from '../../src/scenario/migrations';
+import '../../src/net/devices';
 import { parseScene, validateScene } from '../../src/scenario/validate';
 
 /** A throwaway migration from a fictional version 0 that called link latency `delay`. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { DeviceConfigSpec } from '../../src/net/device-config';
-import { builtinConfigSpecs } from '../../src/net/devices/config-specs';
+import '../../src/net/devices';
+import { deviceCatalog } from '../../src/net/device-registry';
 import { DEFAULT_LINK_PARAMS } from '../../src/net/link-params';
 import type { Scene } from '../../src/scenario/scene';
 import { formatSceneError, parseScene, validateScene, type SceneError } from '../../src/scenario/validate';
@@ -578,7 +579,7 @@ describe('registry-driven kinds', () => {
         if (c.region === 'mars') report(['region'], 'too far');
       },
     };
-    const catalog = new Map<string, DeviceConfigSpec>([...builtinConfigSpecs.map((s) => [s.kind, s] as const), ['cloud', cloud]]);
+    const catalog = new Map<string, DeviceConfigSpec>([...deviceCatalog(), ['cloud', cloud]]);
     const raw = base();
     raw.nodes.push({ id: 'c1', kind: 'cloud', region: 'eu' });
     raw.links.push({ a: 'c1', b: 'sw1' });
@@ -587,13 +588,13 @@ describe('registry-driven kinds', () => {
     expect(ok.ok && ok.scene.links[3].a).toEqual({ node: 'c1', iface: 'wan' });
     raw.nodes[4].region = 'mars';
     expectOneError(raw, 'nodes[4].region', 'too far', 'region', { catalog });
-    const onlyHosts = new Map<string, DeviceConfigSpec>([['host', builtinConfigSpecs[0]]]);
+    const onlyHosts = new Map<string, DeviceConfigSpec>([['host', deviceCatalog().get('host')!]]);
     const { errors } = errorsOf(base(), { catalog: onlyHosts });
     expect(errors.find((e) => e.path === 'nodes[2].kind')?.message).toBe('unknown kind "switch"; known kinds: host');
   });
 
-  it('the built-in specs are host, server, switch, hub and router', () => {
-    expect(builtinConfigSpecs.map((s) => s.kind)).toEqual(['host', 'server', 'switch', 'hub', 'router']);
+  it('the default catalog is the device registry: every registered kind, in registration order', () => {
+    expect([...deviceCatalog().keys()]).toEqual(['host', 'server', 'switch', 'hub', 'router', 'clients', 'dns-server']);
     const raw = base();
     raw.nodes[1].kind = 'server';
     const { result } = load(raw);

@@ -41,8 +41,9 @@ describe('DNS in tcpdump and resolv.conf', () => {
   const src = { scene, trace: simulate(scene).trace };
   const run = (ms: number, line: string) => runHostCommand(src, 'h1', ms * 1e6, line);
 
-  it('a query as tcpdump decodes it: id, + for recursion desired, type? name. (length)', () => {
-    expect(run(50, 'tcpdump -n udp').stdout).toMatch(/^00:00:00\.005026 IP 10\.0\.0\.10\.\d+ > 10\.0\.0\.53\.53: \d+\+ A\? example\.com\. \(29\)\n$/);
+  it('a query as tcpdump decodes it: id, + for recursion desired, [1au] for dig\'s EDNS OPT record, type? name. (length)', () => {
+    // 29 bytes of question + 11 of OPT + 12 of its COOKIE option, as dig 9.18 sends.
+    expect(run(50, 'tcpdump -n udp').stdout).toMatch(/^00:00:00\.005026 IP 10\.0\.0\.10\.\d+ > 10\.0\.0\.53\.53: \d+\+ \[1au\] A\? example\.com\. \(52\)\n$/);
   });
 
   it('resolv.conf names the configured resolver; ss -uan shows the socket that sent the query', () => {

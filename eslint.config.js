@@ -24,8 +24,7 @@ const BROWSER_SAFE = CORE_LAYERS.filter((l) => l !== 'cli');
 const LAYER_HINT = `Layers (design.md): ${ALL_LAYERS.join(' -> ')}; each imports only from the ones before it.`;
 const RNG_HINT =
   'Below the line everything must be deterministic: draw randomness from the kernel\'s named RNG streams (src/sim/rng.ts, RngRegistry.stream("component:purpose")).';
-const CLOCK_HINT =
-  'Below the line time is the simulated clock only: use kernel.now (integer nanoseconds, src/sim/kernel.ts) and schedule with the kernel.';
+const CLOCK_HINT = 'Below the line time is the simulated clock only: use kernel.now (integer nanoseconds, src/sim/kernel.ts) and schedule with the kernel.';
 
 const JS_FILES = ['**/*.{js,mjs,cjs}'];
 
@@ -84,15 +83,10 @@ const BELOW_LINE_PROPERTIES = [
   { object: 'crypto', property: 'randomUUID', message: `No crypto randomness below the line. ${RNG_HINT}` },
 ];
 
-const DOM_GLOBALS = [
-  'window',
-  'document',
-  'navigator',
-  'localStorage',
-  'sessionStorage',
-  'requestAnimationFrame',
-  'cancelAnimationFrame',
-].map((name) => ({ name, message: `No DOM below the line (${name}). Browser code belongs in src/store, src/view3d, src/ui or src/app.` }));
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'requestAnimationFrame', 'cancelAnimationFrame'].map((name) => ({
+  name,
+  message: `No DOM below the line (${name}). Browser code belongs in src/store, src/view3d, src/ui or src/app.`,
+}));
 
 const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate'].map((name) => ({
   name,
@@ -135,17 +129,31 @@ function layerBlock(layer) {
 /** Node globals for plain JS scripts (the e2e harness, config files); TS files get them from types. */
 const NODE_GLOBALS = Object.fromEntries(
   [
-    'process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout',
-    'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask',
-    'structuredClone', 'fetch', 'AbortController', 'AbortSignal', 'TextEncoder', 'TextDecoder',
-    'performance', 'globalThis',
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'queueMicrotask',
+    'structuredClone',
+    'fetch',
+    'AbortController',
+    'AbortSignal',
+    'TextEncoder',
+    'TextDecoder',
+    'performance',
+    'globalThis',
   ].map((g) => [g, 'readonly']),
 );
 /** Browser globals used inside `page.evaluate(...)` callbacks of e2e tests. */
 const BROWSER_GLOBALS = Object.fromEntries(
-  ['window', 'document', 'navigator', 'getComputedStyle', 'requestAnimationFrame', 'HTMLCanvasElement'].map(
-    (g) => [g, 'readonly'],
-  ),
+  ['window', 'document', 'navigator', 'getComputedStyle', 'requestAnimationFrame', 'HTMLCanvasElement'].map((g) => [g, 'readonly']),
 );
 
 export default defineConfig([
@@ -156,10 +164,7 @@ export default defineConfig([
     name: 'packetarium/base',
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
   {

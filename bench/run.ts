@@ -103,22 +103,28 @@ async function main(): Promise<void> {
       deterministic: new Set(storm.map((r) => r.traceHash)).size === 1,
       target: { eventsPerSec: 1_000_000 },
     },
-    ns3:
-      'error' in ns3
-        ? ns3
-        : { ...ns3, ratio: Number((med(chain, 'packetHopsPerSec') / Number(ns3.packetHopsPerSec)).toFixed(2)), targetRatio: 3 },
+    ns3: 'error' in ns3 ? ns3 : { ...ns3, ratio: Number((med(chain, 'packetHopsPerSec') / Number(ns3.packetHopsPerSec)).toFixed(2)), targetRatio: 3 },
     cutLink: { tcpLoss: cutFigures(cutTcp, 200), retryStorm: cutFigures(cutStorm, 3000) },
     browser,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const k = results.kernel;
   const c = results.benchChain;
-  console.log(`kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`);
-  console.log(`kernel/bare: ${k.ratioVsBareHeap}x of a bare typed-array heap's ${(k.bareTypedArrayHeapEventsPerSec / 1e6).toFixed(2)} M events/s in the same hold model (target at least 0.7)`);
-  console.log(`bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`);
+  console.log(
+    `kernel:      ${(k.eventsPerSec / 1e6).toFixed(2)} M events/s (median of ${RUNS}; object-heap baseline ${(k.baselineObjectHeapEventsPerSec / 1e6).toFixed(2)} M/s, ratio ${k.ratioVsBaseline}x; target 5 M/s)`,
+  );
+  console.log(
+    `kernel/bare: ${k.ratioVsBareHeap}x of a bare typed-array heap's ${(k.bareTypedArrayHeapEventsPerSec / 1e6).toFixed(2)} M events/s in the same hold model (target at least 0.7)`,
+  );
+  console.log(
+    `bench-chain: ${Math.round(c.packetHopsPerSec / 1000)} k packet-hops/s, ${(c.eventsPerSec / 1e6).toFixed(2)} M events/s, ${c.packetHops} hops in ${c.wallMs} ms (target 500 k/s)`,
+  );
   const n = results.ns3;
   if ('error' in n) console.log(`ns-3:        not measured: ${n.error}`);
-  else console.log(`ns-3:        ${Math.round(Number(n.packetHopsPerSec) / 1000)} k packet-hops/s on the same chain (ns-3 ${n.version}, median of ${n.runs}); Packetarium ${n.ratio}x ns-3 (target at least 3x)`);
+  else
+    console.log(
+      `ns-3:        ${Math.round(Number(n.packetHopsPerSec) / 1000)} k packet-hops/s on the same chain (ns-3 ${n.version}, median of ${n.runs}); Packetarium ${n.ratio}x ns-3 (target at least 3x)`,
+    );
   console.log(`memory:      peak RSS ${c.peakRssMB} MB (trace ${c.traceMB} MB; target < 200 MB); same hash every run: ${c.deterministic}`);
   const s = results.benchRetryStorm;
   console.log(
@@ -195,7 +201,11 @@ function measureBrowser(): Record<string, number | string> {
   process.stderr.write('headless Chromium frame time ');
   const r = spawnSync(process.execPath, ['bench/browser/frame-time.mjs'], { encoding: 'utf8', timeout: 600_000 });
   process.stderr.write('\n');
-  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (r.status !== 0 || !line) return { error: (r.stderr || 'no result').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
 }

@@ -83,7 +83,8 @@ function report(label, files, budget) {
   const size = total(files);
   const over = budget !== undefined && size > budget;
   console.log(`${over ? '✗' : '✓'} ${label}: ${kb(size)} gzipped${budget !== undefined ? ` (budget ${kb(budget)})` : ''}`);
-  for (const f of [...files].sort((a, b) => gz(b).gzip - gz(a).gzip)) console.log(`    ${f.padEnd(48)} ${kb(gz(f).raw).padStart(9)} raw ${kb(gz(f).gzip).padStart(9)} gz`);
+  for (const f of [...files].sort((a, b) => gz(b).gzip - gz(a).gzip))
+    console.log(`    ${f.padEnd(48)} ${kb(gz(f).raw).padStart(9)} raw ${kb(gz(f).gzip).padStart(9)} gz`);
   if (over) failures.push(`${label} is ${kb(size)} gzipped, over its budget of ${kb(budget)} by ${kb(size - budget)}`);
 }
 console.log(`embed bundle sizes in ${dist}`);
@@ -110,7 +111,8 @@ if (workerFiles.length === 1) {
   if (/^\s*import\b|\bimport\s*\(/m.test(text)) failures.push(`${workerFiles[0]} imports other chunks: the worker should be one file`);
   if (/WebGLRenderer/.test(text)) failures.push(`${workerFiles[0]} contains three.js (WebGLRenderer)`);
   for (const { what, marker } of SIMULATOR_MARKERS) {
-    if (!text.includes(marker)) failures.push(`${workerFiles[0]} lacks the marker "${marker}" of ${what}: update SIMULATOR_MARKERS in scripts/check-bundle.mjs`);
+    if (!text.includes(marker))
+      failures.push(`${workerFiles[0]} lacks the marker "${marker}" of ${what}: update SIMULATOR_MARKERS in scripts/check-bundle.mjs`);
   }
 } else {
   failures.push(`expected one simulation worker (assets/sim-worker-*.js), found ${workerFiles.length}`);
@@ -120,7 +122,8 @@ if (workerFiles.length === 1) {
 for (const f of new Set([...initial, ...sim, ...ladder, ...three])) {
   const text = readFileSync(join(dist, f), 'utf8');
   for (const { what, marker } of SIMULATOR_MARKERS) {
-    if (text.includes(marker)) failures.push(`${f} is loaded by the embed page but contains ${what} ("${marker}"): only the worker and the no-worker fallback may`);
+    if (text.includes(marker))
+      failures.push(`${f} is loaded by the embed page but contains ${what} ("${marker}"): only the worker and the no-worker fallback may`);
   }
 }
 

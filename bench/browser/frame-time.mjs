@@ -42,7 +42,16 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const VIEWPORT = { width: 1280, height: 800 };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.yaml': 'text/yaml' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.yaml': 'text/yaml',
+};
 
 function serve(dir) {
   const server = createServer((req, res) => {

@@ -98,7 +98,7 @@ function writeUrl(): string {
 }
 
 /** Copies a link to the current moment; resolves to the link. */
-export async function copyLink(): Promise<string> {
+async function copyLink(): Promise<string> {
   const link = writeUrl();
   try {
     await navigator.clipboard.writeText(link);
@@ -139,10 +139,13 @@ function loadByName(name: string, opts: LoadOptions): void {
   sceneStore.setState({ status: 'simulating', name, scene: null, trace: null, index: null, errors: [], notices: opts.notices, progress: null });
   // The old scene's views unmount now; the run starts in the next task (a run in the page waits for
   // "Simulating…" to paint).
-  setTimeout(() => {
-    if (token !== loadToken) return;
-    runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices, inPage }, () => onSceneReady(token, name, opts));
-  }, inPage || !workersAvailable() ? 30 : 0);
+  setTimeout(
+    () => {
+      if (token !== loadToken) return;
+      runSceneInBackground(file.text, file.fileName, name, { seed: opts.seed, notices: opts.notices, inPage }, () => onSceneReady(token, name, opts));
+    },
+    inPage || !workersAvailable() ? 30 : 0,
+  );
 }
 
 /** Runs the editor's scene in the worker; every view shows it, and the playhead stays where it was. */
@@ -245,11 +248,16 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   } else if (opts.selNode !== undefined) {
     const node = s.trace.nodes.findIndex((n) => n.name === opts.selNode);
     if (node >= 0) selectionStore.getState().selectNode(node);
-    else notices.push(`?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`);
+    else
+      notices.push(
+        `?sel=node:${opts.selNode}: no device "${opts.selNode}" in this scene (devices: ${s.trace.nodes.map((n) => n.name).join(', ')}); nothing selected`,
+      );
   }
   if (opts.compare && s.source) viewStore.getState().showPanel('overload');
   if (opts.compare && s.source && !startCompare(s.source, opts.compare.run, opts.compare.cmd)) {
-    notices.push(`?compare=${opts.compare.run}:${opts.compare.cmd}: ${compareStore.getState().errors.join('; ')}; no comparison (the Load panel's Compare form holds it to fix)`);
+    notices.push(
+      `?compare=${opts.compare.run}:${opts.compare.cmd}: ${compareStore.getState().errors.join('; ')}; no comparison (the Load panel's Compare form holds it to fix)`,
+    );
   }
   if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
   viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
@@ -469,13 +477,7 @@ export function App() {
         )}
         <Notices notices={notices} />
       </main>
-      {editing ? (
-        <EditorPanel host={editorHost} />
-      ) : ready ? (
-        <Inspector index={index} scene={scene} />
-      ) : (
-        <aside className="panel inspector" />
-      )}
+      {editing ? <EditorPanel host={editorHost} /> : ready ? <Inspector index={index} scene={scene} /> : <aside className="panel inspector" />}
       {ready ? (
         <>
           <Scrubber index={index} />

@@ -16,8 +16,6 @@ import { useHostCommands, useReadyEvent } from '../embed/use-host';
 import { useColorScheme, useMedia, useVisible } from '../embed/use-media';
 import { useNarration } from '../embed/use-narration';
 
-export type { EmbedDebug } from '../embed/debug';
-
 // The ladder, the timeline queries and the simulator arrive with the lazy chunks, not the first script.
 const Ladder = lazy(() => import('../ui/Ladder').then((m) => ({ default: m.Ladder })));
 const Scene3D = lazy(() => import('../view3d/Scene3D').then((m) => ({ default: m.Scene3D })));
@@ -59,7 +57,14 @@ export function EmbedApp({ options, problems }: { options: EmbedOptions; problem
       tabIndex={0}
       onKeyDown={(e) => ready && onEmbedKey(e, step)}
     >
-      <Stage state={state} progress={progress} options={options} view={view} show3d={show3d} onWebglFail={(m) => setWebglNote(`The 3D view could not start (${m}), so this shows the ladder diagram instead.`)} />
+      <Stage
+        state={state}
+        progress={progress}
+        options={options}
+        view={view}
+        show3d={show3d}
+        onWebglFail={(m) => setWebglNote(`The 3D view could not start (${m}), so this shows the ladder diagram instead.`)}
+      />
       {noteShown ? (
         <div className="pk-note" role="note">
           {webglFallback && ready ? <span>{webglNote} </span> : null}

@@ -86,7 +86,7 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
 }
 
 /** Simulated ns as a URL time with a unit that round-trips exactly: `12.5ms`, `5.02688ms`, `0ms`. */
-export function formatUrlTime(ns: number): string {
+function formatUrlTime(ns: number): string {
   const n = Math.max(0, Math.round(ns));
   const ms = (n / 1e6).toFixed(6).replace(/\.?0+$/, '');
   return `${ms}ms`;

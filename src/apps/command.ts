@@ -34,7 +34,7 @@ export function splitCommand(cmd: string): { ok: true; argv: string[] } | { ok: 
  * How one option's value is read. `unmodelled`: a real option of the real tool that the model
  * does not reproduce; giving it is refused with a sentence saying so, never silently ignored.
  */
-export type OptionType = 'flag' | 'int' | 'number' | 'string' | 'seconds' | 'unmodelled';
+type OptionType = 'flag' | 'int' | 'number' | 'string' | 'seconds' | 'unmodelled';
 
 /** Options a program accepts: `{ c: 'int', i: 'seconds' }`. */
 export type OptionSpec = Readonly<Record<string, OptionType>>;
@@ -58,7 +58,7 @@ export function parseSeconds(text: string): number | undefined {
 }
 
 /** The sentence for an option the model does not reproduce. */
-export function notModelled(option: string): string {
+function notModelled(option: string): string {
   return `option ${option}: is not modelled in Packetarium`;
 }
 

@@ -55,7 +55,8 @@ export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: Runn
     switch (a) {
       case '--seed': {
         const v = value();
-        if (v === undefined || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) return { ok: false, error: `--seed needs a whole number, got ${v ?? 'nothing'}` };
+        if (v === undefined || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+          return { ok: false, error: `--seed needs a whole number, got ${v ?? 'nothing'}` };
         args.seed = Number(v);
         break;
       }
@@ -93,7 +94,11 @@ export function parseRunnerArgs(argv: readonly string[]): { ok: true; args: Runn
       case '--act':
       case '--exec': {
         const v = value();
-        if (v === undefined || v.startsWith('--')) return { ok: false, error: a === '--act' ? '--act needs an action, e.g. "20ms link h1-sw1 down"' : '--exec needs HOST@TIME COMMAND, e.g. "h1@25ms ip neigh"' };
+        if (v === undefined || v.startsWith('--'))
+          return {
+            ok: false,
+            error: a === '--act' ? '--act needs an action, e.g. "20ms link h1-sw1 down"' : '--exec needs HOST@TIME COMMAND, e.g. "h1@25ms ip neigh"',
+          };
         (a === '--act' ? args.acts : args.execs).push(v);
         break;
       }

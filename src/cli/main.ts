@@ -94,7 +94,13 @@ function main(argv: string[]): number {
     for (const chunk of traceJsonChunks(trace)) writeSync(fd, chunk);
     closeSync(fd);
   }
-  if (args.keylog) writeFileSync(args.keylog, keyLogLines(trace).map((l) => `${l}\n`).join(''));
+  if (args.keylog)
+    writeFileSync(
+      args.keylog,
+      keyLogLines(trace)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
   if (args.metrics) {
     const windows = rrSeries(trace, { windowNs: args.windowNs ?? DEFAULT_WINDOW_NS, from: 0, to: kernel.now });
     try {

@@ -6,7 +6,7 @@ import { deriveBranch, parseActions } from '../scenario/branch';
 import { loadScene } from '../scenario/load';
 import { parseRawScene } from '../scenario/raw-scene';
 import type { Scene } from '../scenario/scene';
-import { simulate, type SimResult, type SimulateOptions } from '../scenario/simulate';
+import { simulate } from '../scenario/simulate';
 import { formatSceneError } from '../scenario/validate';
 
 /** Reads and validates a scene file; throws an Error listing its problems (the first 50), path-named. */
@@ -39,4 +39,3 @@ export function loadBranchFile(path: string, actionLines: readonly string[]): Sc
 }
 
 export { simulate };
-export type { SimResult, SimulateOptions };

@@ -3,7 +3,19 @@ import { formatTime, playbackStore } from '../store/playback';
 import { embedQuery, type EmbedOptions } from './options';
 
 /** Transport controls; the only part that re-renders with the playhead. */
-export function Controls({ options, ready, title, reduced, step }: { options: EmbedOptions; ready: boolean; title: string; reduced: boolean; step(forward: boolean): void }) {
+export function Controls({
+  options,
+  ready,
+  title,
+  reduced,
+  step,
+}: {
+  options: EmbedOptions;
+  ready: boolean;
+  title: string;
+  reduced: boolean;
+  step(forward: boolean): void;
+}) {
   const playing = useStore(playbackStore, (s) => s.playing);
   const time = useStore(playbackStore, (s) => s.time);
   const duration = useStore(playbackStore, (s) => s.duration);

@@ -11,11 +11,19 @@ import { embedQuery, readEmbedOptions, type EmbedOptions } from './options';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Both embed snippets for a scene at a moment. `base` is the URL of the folder holding embed.html. */
-export function embedSnippets(base: string, o: Partial<EmbedOptions> & { title?: string }): { iframe: string; element: string; url: string } {
+function embedSnippets(base: string, o: Partial<EmbedOptions> & { title?: string }): { iframe: string; element: string; url: string } {
   const url = `${base}embed.html?${embedQuery(o)}`;
   const title = esc(`Packetarium: ${o.title || o.scene || 'network simulation'}`);
   const iframe = `<iframe src="${esc(url)}" title="${title}" width="100%" height="360" loading="lazy" style="border:0;max-width:100%" sandbox="allow-scripts allow-same-origin allow-popups"></iframe>`;
-  const attrs = Object.entries({ scene: o.data ? undefined : o.scene, data: o.data, seed: o.seed, t: new URLSearchParams(embedQuery({ t: o.t })).get('t') ?? undefined, view: o.view, controls: o.controls, theme: o.theme })
+  const attrs = Object.entries({
+    scene: o.data ? undefined : o.scene,
+    data: o.data,
+    seed: o.seed,
+    t: new URLSearchParams(embedQuery({ t: o.t })).get('t') ?? undefined,
+    view: o.view,
+    controls: o.controls,
+    theme: o.theme,
+  })
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
     .join('');
@@ -24,11 +32,33 @@ export function embedSnippets(base: string, o: Partial<EmbedOptions> & { title?:
 }
 
 const panel: CSSProperties = {
-  position: 'absolute', right: 0, top: 'calc(100% + 6px)', zIndex: 50, width: 'min(560px, 90vw)', padding: 12,
-  background: 'var(--panel, #111722)', border: '1px solid var(--line, #233047)', borderRadius: 8, boxShadow: '0 8px 30px rgba(0,0,0,.45)',
-  display: 'flex', flexDirection: 'column', gap: 8, textAlign: 'left',
+  position: 'absolute',
+  right: 0,
+  top: 'calc(100% + 6px)',
+  zIndex: 50,
+  width: 'min(560px, 90vw)',
+  padding: 12,
+  background: 'var(--panel, #111722)',
+  border: '1px solid var(--line, #233047)',
+  borderRadius: 8,
+  boxShadow: '0 8px 30px rgba(0,0,0,.45)',
+  display: 'flex',
+  flexDirection: 'column',
+  gap: 8,
+  textAlign: 'left',
 };
-const area: CSSProperties = { width: '100%', height: 74, resize: 'vertical', fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 11, background: 'var(--bg, #0b0f17)', color: 'inherit', border: '1px solid var(--line, #233047)', borderRadius: 6, padding: 6 };
+const area: CSSProperties = {
+  width: '100%',
+  height: 74,
+  resize: 'vertical',
+  fontFamily: 'ui-monospace, Menlo, Consolas, monospace',
+  fontSize: 11,
+  background: 'var(--bg, #0b0f17)',
+  color: 'inherit',
+  border: '1px solid var(--line, #233047)',
+  borderRadius: 6,
+  padding: 6,
+};
 
 /**
  * The button and its panel. With `into` (a CSS selector, e.g. `.topbar`) it renders inside that
@@ -75,7 +105,13 @@ function EmbedButton({ scene, title, data }: { scene: string; title?: string; da
   };
   return (
     <div ref={box} style={{ position: 'relative' }} onKeyDown={(e) => e.key === 'Escape' && (setOpen(false), e.stopPropagation())}>
-      <button type="button" onClick={() => (setOpen((o) => !o), setCopied(''))} title="Copy embed code for this scene at this moment" aria-expanded={open} data-testid="copy-embed">
+      <button
+        type="button"
+        onClick={() => (setOpen((o) => !o), setCopied(''))}
+        title="Copy embed code for this scene at this moment"
+        aria-expanded={open}
+        data-testid="copy-embed"
+      >
         Embed
       </button>
       {open && (
@@ -91,7 +127,17 @@ function EmbedButton({ scene, title, data }: { scene: string; title?: string; da
   );
 }
 
-function EmbedSnippet({ label, text, copied, onCopy }: { label: string; text: string; copied: boolean; onCopy(label: string, text: string, el: HTMLTextAreaElement | null): void }) {
+function EmbedSnippet({
+  label,
+  text,
+  copied,
+  onCopy,
+}: {
+  label: string;
+  text: string;
+  copied: boolean;
+  onCopy(label: string, text: string, el: HTMLTextAreaElement | null): void;
+}) {
   const ref = useRef<HTMLTextAreaElement>(null);
   return (
     <label style={{ display: 'flex', flexDirection: 'column', gap: 4, fontSize: 12 }}>

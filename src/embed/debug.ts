@@ -4,7 +4,7 @@ import { playbackStore } from '../store/playback';
 import type { EmbedView } from './options';
 
 /** What tests and tooling can read about this embed. */
-export interface EmbedDebug {
+interface EmbedDebug {
   ready: boolean;
   error: string | null;
   scene: string;

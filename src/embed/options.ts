@@ -5,8 +5,8 @@
  */
 
 export type EmbedView = '3d' | 'ladder' | 'both';
-export type EmbedControls = 'full' | 'minimal' | 'none';
-export type EmbedTheme = 'auto' | 'light' | 'dark';
+type EmbedControls = 'full' | 'minimal' | 'none';
+type EmbedTheme = 'auto' | 'light' | 'dark';
 
 export interface EmbedOptions {
   /** Name of a bundled scene (file name without extension), when `data` is absent. */
@@ -36,7 +36,7 @@ export interface ParsedEmbedOptions {
 /** Every option name, as a URL parameter and as an attribute of `<packetarium-scene>`. */
 export const EMBED_OPTION_NAMES = ['scene', 'data', 'seed', 't', 'autoplay', 'view', 'controls', 'theme', 'host', 'id'] as const;
 
-export const DEFAULT_EMBED_SCENE = 'router-ping';
+const DEFAULT_EMBED_SCENE = 'router-ping';
 /** Longest `data` value accepted (characters of base64url). */
 export const MAX_DATA_CHARS = 12_000;
 
@@ -44,7 +44,7 @@ const VIEWS: readonly EmbedView[] = ['3d', 'ladder', 'both'];
 const CONTROLS: readonly EmbedControls[] = ['full', 'minimal', 'none'];
 const THEMES: readonly EmbedTheme[] = ['auto', 'light', 'dark'];
 
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 };
+const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
 
 /** `12ms`, `1.5 s`, `250us` or a bare integer of ns; null when unreadable. */
 export function parseTimeValue(text: string): number | null {
@@ -116,7 +116,7 @@ export function readEmbedOptions(get: (name: string) => string | null): ParsedEm
 }
 
 /** `https://example.org` for a valid http(s) origin, else null. */
-export function parseOrigin(text: string): string | null {
+function parseOrigin(text: string): string | null {
   try {
     const u = new URL(text);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
@@ -143,7 +143,7 @@ export function embedQuery(o: Partial<EmbedOptions>): string {
 }
 
 /** A short exact time value: `12ms`, `1500us`, or plain ns. */
-export function formatTimeValue(ns: number): string {
+function formatTimeValue(ns: number): string {
   const n = Math.round(ns);
   if (n % 1e6 === 0) return `${n / 1e6}ms`;
   if (n % 1e3 === 0) return `${n / 1e3}us`;

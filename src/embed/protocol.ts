@@ -21,7 +21,7 @@ export type EmbedEvent =
   | { type: 'packetarium:step'; id?: string; t: number; count: number; text: string }
   | { type: 'packetarium:error'; id?: string; message: string; errors: string[] };
 
-export const EVENT_TYPES = ['packetarium:ready', 'packetarium:time', 'packetarium:step', 'packetarium:error'] as const;
+const EVENT_TYPES = ['packetarium:ready', 'packetarium:time', 'packetarium:step', 'packetarium:error'] as const;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -41,7 +41,11 @@ export function parseHostCommand(data: unknown): HostCommand | null {
       return { type: 'packetarium:seek', t };
     }
     case 'packetarium:step':
-      return data.direction === 'back' ? { type: 'packetarium:step', direction: 'back' } : data.direction === undefined || data.direction === 'forward' ? { type: 'packetarium:step', direction: 'forward' } : null;
+      return data.direction === 'back'
+        ? { type: 'packetarium:step', direction: 'back' }
+        : data.direction === undefined || data.direction === 'forward'
+          ? { type: 'packetarium:step', direction: 'forward' }
+          : null;
     case 'packetarium:theme':
       return data.theme === 'light' || data.theme === 'dark' ? { type: 'packetarium:theme', theme: data.theme } : null;
     default:

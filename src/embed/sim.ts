@@ -24,9 +24,7 @@ const SCENES = new Map(Object.entries(files).map(([path, load]) => [path.replace
 /** Limits for a scene that came in the URL (bundled scenes are trusted to be reasonable). */
 export const URL_SCENE_LIMITS = { nodes: 48, links: 96, runs: 64, events: 300_000, wallMs: 2_000 } as const;
 
-export type EmbedSceneResult =
-  | { ok: true; name: string; scene: Scene; index: TimelineIndex; duration: number }
-  | { ok: false; name: string; errors: string[] };
+export type EmbedSceneResult = { ok: true; name: string; scene: Scene; index: TimelineIndex; duration: number } | { ok: false; name: string; errors: string[] };
 
 export function bundledSceneNames(): string[] {
   return [...SCENES.keys()].sort();
@@ -62,16 +60,20 @@ const runInPageLazily: InPageRunner = async (request, post) => {
 /** Validates and simulates in the worker; the result names scene-level failures like a synchronous run would. */
 function simulateOffThread(name: string, req: SimulationRequest, control: EmbedLoadControl): Promise<EmbedSceneResult> {
   return new Promise((resolve) => {
-    const run = startSimulationWith(runInPageLazily, { ...req, returnScene: true }, {
-      onProgress: (p) => control.onProgress?.(p),
-      onDone: ({ index, scene, shapes }) => {
-        for (const [kind, shape] of Object.entries(shapes ?? {})) setDeviceShape(kind, shape);
-        if (!scene) resolve({ ok: false, name, errors: [`${req.fileName}: the simulation sent no scene back`] });
-        else resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) });
+    const run = startSimulationWith(
+      runInPageLazily,
+      { ...req, returnScene: true },
+      {
+        onProgress: (p) => control.onProgress?.(p),
+        onDone: ({ index, scene, shapes }) => {
+          for (const [kind, shape] of Object.entries(shapes ?? {})) setDeviceShape(kind, shape);
+          if (!scene) resolve({ ok: false, name, errors: [`${req.fileName}: the simulation sent no scene back`] });
+          else resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) });
+        },
+        onInvalid: (errors) => resolve({ ok: false, name, errors }),
+        onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
       },
-      onInvalid: (errors) => resolve({ ok: false, name, errors }),
-      onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
-    });
+    );
     control.signal?.addEventListener('abort', () => run.cancel());
   });
 }

@@ -38,7 +38,23 @@ const matchExpr = z.string().superRefine((v, ctx) => {
 
 const window = { after: duration.optional(), before: duration.optional() };
 
-const METRIC_NAMES = ['offered', 'requests', 'goodput', 'throughput', 'concurrency', 'meanRt', 'meanRtAll', 'p50', 'p90', 'p99', 'timeouts', 'retries', 'amplification', 'queue', 'busy'] as const;
+const METRIC_NAMES = [
+  'offered',
+  'requests',
+  'goodput',
+  'throughput',
+  'concurrency',
+  'meanRt',
+  'meanRtAll',
+  'p50',
+  'p90',
+  'p99',
+  'timeouts',
+  'retries',
+  'amplification',
+  'queue',
+  'busy',
+] as const;
 type MetricName = (typeof METRIC_NAMES)[number];
 const RT_METRICS = new Set<MetricName>(['meanRt', 'meanRtAll', 'p50', 'p90', 'p99']);
 
@@ -81,7 +97,10 @@ export function parseMetric(text: string): MetricSpec | string {
     from = a.ns;
     to = b.ns;
   }
-  const on = m[6]?.split(',').map((s) => s.trim()).filter(Boolean);
+  const on = m[6]
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { name, op: m[2] as MetricSpec['op'], value, from, to, on, text: text.trim() };
 }
 
@@ -115,7 +134,9 @@ export const conditionSchema: z.ZodType<Condition, unknown> = z.lazy(() =>
     z
       .strictObject({ drop: matchExpr, on: z.string().optional(), reason: z.string().optional(), count, ...window })
       .transform(({ drop, ...r }): Condition => ({ kind: 'drop', match: drop, ...r })),
-    z.strictObject({ log: z.string().min(1), on: z.string().optional(), count, ...window }).transform(({ log, ...r }): Condition => ({ kind: 'log', text: log, ...r })),
+    z
+      .strictObject({ log: z.string().min(1), on: z.string().optional(), count, ...window })
+      .transform(({ log, ...r }): Condition => ({ kind: 'log', text: log, ...r })),
     z
       .strictObject({ state: z.string().min(1), on: z.string(), value: z.string().optional(), contains: z.string().optional(), ...window })
       .transform(({ state, ...r }): Condition => ({ kind: 'state', key: state, ...r })),
@@ -139,7 +160,7 @@ export interface ConditionResult {
 }
 
 /** Node and link names a condition refers to (checked against the scene by the lesson parser). */
-export function conditionRefs(c: Condition): { nodes: string[]; places: string[] } {
+function conditionRefs(c: Condition): { nodes: string[]; places: string[] } {
   const nodes: string[] = [];
   const places: string[] = [];
   const walk = (x: Condition) => {
@@ -248,7 +269,7 @@ export function unknownNames(c: Condition, nodes: ReadonlySet<string>, links: Re
 }
 
 /** Evaluates a metric over its window on an index. */
-export function metricValue(index: TimelineIndex, m: MetricSpec): { value: number; end: number } {
+function metricValue(index: TimelineIndex, m: MetricSpec): { value: number; end: number } {
   const cache = cacheOf(index);
   if (!cache.rr) cache.rr = readRrEvents(index.trace);
   const events = cache.rr;

@@ -44,14 +44,12 @@ export interface QuestionVerdict {
   readonly correct: number[];
 }
 
-export type TryVerdict =
-  | { ok: true; passed: boolean; result: ConditionResult; run: LessonRun; goal: string }
-  | { ok: false; errors: string[] };
+export type TryVerdict = { ok: true; passed: boolean; result: ConditionResult; run: LessonRun; goal: string } | { ok: false; errors: string[] };
 
 const clone = cloneRawScene;
 
 /** The value a control has in scene data (what the student starts from). */
-export function controlValue(raw: RawScene, c: Control): unknown {
+function controlValue(raw: RawScene, c: Control): unknown {
   if (c.link !== undefined) return findRawLink(raw, c.link)?.[c.field!];
   if (c.node !== undefined) return findRawNode(raw, c.node)?.[c.field!];
   const cmd = rawRunEntry(raw, c.run!)?.cmd ?? '';
@@ -60,7 +58,7 @@ export function controlValue(raw: RawScene, c: Control): unknown {
 }
 
 /** Writes a control's value into scene data (a copy the caller owns). Returns an error or null. */
-export function applyControl(raw: RawScene, c: Control, value: unknown): string | null {
+function applyControl(raw: RawScene, c: Control, value: unknown): string | null {
   if (c.link !== undefined) {
     const l = findRawLink(raw, c.link);
     if (!l) return `control "${c.id}": no link "${c.link}" in the scene`;
@@ -94,8 +92,10 @@ export function checkLessonRefs(lesson: Lesson, scene: Scene, raw: RawScene): Le
     const what = `step ${i + 1} ("${s.title}")`;
     const d = s.directives;
     cond(s.blockLine, `${what} until`, d.until);
-    for (const h of d.highlight ?? []) if (!nodes.has(h) && !links.has(h)) err(s.blockLine, `${what} highlight: no device or link "${h}" in scene ${lesson.scene}`);
-    if (d.select && d.select !== 'packet' && !nodes.has(d.select)) err(s.blockLine, `${what} select: "${d.select}" is neither "packet" nor a device of scene ${lesson.scene}`);
+    for (const h of d.highlight ?? [])
+      if (!nodes.has(h) && !links.has(h)) err(s.blockLine, `${what} highlight: no device or link "${h}" in scene ${lesson.scene}`);
+    if (d.select && d.select !== 'packet' && !nodes.has(d.select))
+      err(s.blockLine, `${what} select: "${d.select}" is neither "packet" nor a device of scene ${lesson.scene}`);
     if (d.select === 'packet' && !d.until) err(s.blockLine, `${what} select: packet needs an until condition whose frame is selected`);
     if (d.at !== undefined) {
       const r = parseDuration(d.at);

@@ -6,7 +6,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { conditionSchema, type Condition } from './conditions';
+import { conditionSchema } from './conditions';
 import { parseMarkdown, type Block } from './markdown';
 
 /** An error in a lesson file: which file, which line (1-based), what is wrong. */
@@ -26,7 +26,7 @@ const panel = z.enum(['inspector', 'ladder', 'console', 'events']);
 const stringList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 /** Directives of a ```step block: where the playhead goes and what the view shows. */
-export const stepSchema = z.strictObject({
+const stepSchema = z.strictObject({
   /** Run until this condition holds (looked for after the previous step's moment). */
   until: conditionSchema.optional(),
   /** Or jump to a moment. */
@@ -38,7 +38,10 @@ export const stepSchema = z.strictObject({
   camera: camera.optional(),
   panel: panel.optional(),
   /** Scene faults added from this step on (scene data, as in a scene's `faults:`); the run is re-simulated. */
-  fault: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+  fault: z
+    .union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
   /** Start playing on arrival (default: paused). */
   play: z.boolean().optional(),
   pause: z.boolean().optional(),
@@ -52,7 +55,7 @@ const choiceSchema = z.strictObject({
   why: z.string().min(1),
 });
 
-export const questionSchema = z.strictObject({
+const questionSchema = z.strictObject({
   /** `choice`: about the whole run; `predict`: about what happens after this step's moment. */
   kind: z.enum(['choice', 'predict']).default('choice'),
   prompt: z.string().optional(),
@@ -63,7 +66,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const optionSchema = z.union([scalar.transform((v) => ({ label: String(v), value: v as unknown })), z.strictObject({ label: z.string(), value: z.unknown() })]);
 
 /** One thing the student may change, and where it lands in the scene data. */
-export const controlSchema = z
+const controlSchema = z
   .strictObject({
     id: z.string().regex(/^[\w-]+$/, 'ids are letters, digits, _ and -'),
     label: z.string().min(1),
@@ -79,11 +82,12 @@ export const controlSchema = z
   .superRefine((c, ctx) => {
     const targets = [c.link, c.node, c.run].filter((x) => x !== undefined).length;
     if (targets !== 1) ctx.addIssue({ code: 'custom', message: 'a control needs exactly one target: link, node or run' });
-    if ((c.link !== undefined || c.node !== undefined) && !c.field) ctx.addIssue({ code: 'custom', message: 'a link or node control needs a field (e.g. field: loss)' });
+    if ((c.link !== undefined || c.node !== undefined) && !c.field)
+      ctx.addIssue({ code: 'custom', message: 'a link or node control needs a field (e.g. field: loss)' });
   });
 export type Control = z.infer<typeof controlSchema>;
 
-export const trySchema = z.strictObject({
+const trySchema = z.strictObject({
   controls: z.array(controlSchema).min(1),
   /** Values the exercise starts from (default: the scene's own), by control id. */
   start: z.record(z.string(), z.unknown()).optional(),
@@ -95,11 +99,11 @@ export const trySchema = z.strictObject({
   hint: z.string().min(1),
 });
 
-export type StepDirectives = z.infer<typeof stepSchema>;
-export type Question = z.infer<typeof questionSchema>;
+type StepDirectives = z.infer<typeof stepSchema>;
+type Question = z.infer<typeof questionSchema>;
 export type TryIt = z.infer<typeof trySchema>;
 
-export type SectionKind = 'step' | 'question' | 'try';
+type SectionKind = 'step' | 'question' | 'try';
 
 /** One step of a lesson (a `## Step:`, `## Question:` or `## Try it:` section). */
 export interface LessonStep {
@@ -116,7 +120,7 @@ export interface LessonStep {
   readonly blockLine: number;
 }
 
-export const frontmatterSchema = z.strictObject({
+const frontmatterSchema = z.strictObject({
   title: z.string().min(1),
   summary: z.string().min(1),
   level: z.enum(['beginner', 'intermediate', 'advanced']),
@@ -125,7 +129,7 @@ export const frontmatterSchema = z.strictObject({
   scene: z.string().regex(/^[\w.-]+$/, 'a scene name from scenes/, without .yaml'),
   order: z.number().int().optional(),
 });
-export type LessonMeta = z.infer<typeof frontmatterSchema>;
+type LessonMeta = z.infer<typeof frontmatterSchema>;
 
 export interface Lesson extends LessonMeta {
   /** From the file name: `01-devices.md` -> `01-devices`. */
@@ -176,7 +180,12 @@ function parseBlock<T>(schema: z.ZodType<T, unknown>, text: string, firstLine: n
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {
-    for (const e of doc.errors) errors.push({ file, line: firstLine + lc.linePos(e.pos[0]).line - 1, message: `${what}: YAML syntax: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+    for (const e of doc.errors)
+      errors.push({
+        file,
+        line: firstLine + lc.linePos(e.pos[0]).line - 1,
+        message: `${what}: YAML syntax: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      });
     return undefined;
   }
   const r = schema.safeParse(doc.toJS() ?? {});
@@ -218,13 +227,17 @@ export function parseLesson(text: string, file: string): ParseLessonResult {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const id = file.replace(/^.*\//, '').replace(/\.md$/i, '');
   if (lines[0]?.trim() !== '---') {
-    return { ok: false, errors: [{ file, line: 1, message: 'a lesson starts with YAML frontmatter between two "---" lines (title, summary, level, minutes, objectives, scene)' }] };
+    return {
+      ok: false,
+      errors: [{ file, line: 1, message: 'a lesson starts with YAML frontmatter between two "---" lines (title, summary, level, minutes, objectives, scene)' }],
+    };
   }
   let fmEnd = -1;
-  for (let i = 1; i < lines.length; i++) if (lines[i].trim() === '---') {
-    fmEnd = i;
-    break;
-  }
+  for (let i = 1; i < lines.length; i++)
+    if (lines[i].trim() === '---') {
+      fmEnd = i;
+      break;
+    }
   if (fmEnd < 0) return { ok: false, errors: [{ file, line: 1, message: 'the frontmatter is not closed: add a "---" line after it' }] };
   const meta = parseBlock(frontmatterSchema, lines.slice(1, fmEnd).join('\n'), 2, file, 'frontmatter', errors);
 
@@ -277,7 +290,11 @@ export function parseLesson(text: string, file: string): ParseLessonResult {
     }
     const wantLang = s.kind;
     if (block && block.lang !== 'step' && block.lang !== wantLang) {
-      errors.push({ file, line: block.line - 1, message: `${what}: a "## ${s.kind === 'try' ? 'Try it' : s.kind[0].toUpperCase() + s.kind.slice(1)}:" section takes a \`\`\`${wantLang} block, not \`\`\`${block.lang}` });
+      errors.push({
+        file,
+        line: block.line - 1,
+        message: `${what}: a "## ${s.kind === 'try' ? 'Try it' : s.kind[0].toUpperCase() + s.kind.slice(1)}:" section takes a \`\`\`${wantLang} block, not \`\`\`${block.lang}`,
+      });
       return;
     }
     if (s.kind !== 'step' && (!block || block.lang !== wantLang)) {
@@ -292,19 +309,30 @@ export function parseLesson(text: string, file: string): ParseLessonResult {
       else {
         // question / try blocks may carry step directives too, under `step:`.
         const schema = block.lang === 'question' ? questionSchema.extend({ step: stepSchema.optional() }) : trySchema.extend({ step: stepSchema.optional() });
-        const parsed = parseBlock(schema as z.ZodType<(Question | TryIt) & { step?: StepDirectives }, unknown>, block.text, block.line, file, `${what} (\`\`\`${block.lang})`, errors);
+        const parsed = parseBlock(
+          schema as z.ZodType<(Question | TryIt) & { step?: StepDirectives }, unknown>,
+          block.text,
+          block.line,
+          file,
+          `${what} (\`\`\`${block.lang})`,
+          errors,
+        );
         if (parsed) {
           directives = parsed.step ?? {};
           if (block.lang === 'question') question = parsed as Question;
           else tryIt = parsed as TryIt;
         }
       }
-      if (directives.at !== undefined && directives.until !== undefined) errors.push({ file, line: block.line, message: `${what}: give either until or at, not both` });
+      if (directives.at !== undefined && directives.until !== undefined)
+        errors.push({ file, line: block.line, message: `${what}: give either until or at, not both` });
     }
     if (tryIt) {
       const ids = new Set(tryIt.controls.map((c) => c.id));
-      for (const k of Object.keys(tryIt.solution)) if (!ids.has(k)) errors.push({ file, line: block!.line, message: `${what}: solution names "${k}", which is not a control (controls: ${[...ids].join(', ')})` });
-      for (const k of Object.keys(tryIt.start ?? {})) if (!ids.has(k)) errors.push({ file, line: block!.line, message: `${what}: start names "${k}", which is not a control` });
+      for (const k of Object.keys(tryIt.solution))
+        if (!ids.has(k))
+          errors.push({ file, line: block!.line, message: `${what}: solution names "${k}", which is not a control (controls: ${[...ids].join(', ')})` });
+      for (const k of Object.keys(tryIt.start ?? {}))
+        if (!ids.has(k)) errors.push({ file, line: block!.line, message: `${what}: start names "${k}", which is not a control` });
     }
     steps.push({
       kind: s.kind,
@@ -321,5 +349,3 @@ export function parseLesson(text: string, file: string): ParseLessonResult {
   if (errors.length || !meta) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   return { ok: true, lesson: { ...meta, id, file, intro: parseMarkdown(intro.join('\n')), steps } };
 }
-
-export type { Condition };

@@ -114,7 +114,9 @@ function blocks(nodes: readonly RootContent[]): Block[] {
         out.push({
           type: 'list',
           ordered: n.ordered === true,
-          items: n.children.map((item) => item.children.flatMap((c) => (c.type === 'paragraph' ? inlines(c.children) : [{ type: 'text' as const, text: plain(c) }]))),
+          items: n.children.map((item) =>
+            item.children.flatMap((c) => (c.type === 'paragraph' ? inlines(c.children) : [{ type: 'text' as const, text: plain(c) }])),
+          ),
         });
         break;
       case 'blockquote':

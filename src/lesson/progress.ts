@@ -5,12 +5,12 @@
  */
 import { z } from 'zod';
 
-export const PROGRESS_VERSION = 1;
+const PROGRESS_VERSION = 1;
 
 const answerSchema = z.strictObject({ choice: z.number().int().min(0), correct: z.boolean() });
 const trySchema = z.strictObject({ values: z.record(z.string(), z.unknown()), passed: z.boolean() });
 
-export const lessonProgressSchema = z.strictObject({
+const lessonProgressSchema = z.strictObject({
   /** Step shown last (-1 = the introduction). */
   step: z.number().int().min(-1),
   /** Steps seen, by index. */
@@ -23,7 +23,7 @@ export const lessonProgressSchema = z.strictObject({
 });
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
 
-export const progressSchema = z.strictObject({
+const progressSchema = z.strictObject({
   version: z.literal(PROGRESS_VERSION),
   /** The lesson open when the page was left, and whether it was in presenter mode. */
   active: z.string().nullable(),
@@ -43,7 +43,8 @@ export function emptyLessonProgress(): LessonProgress {
 export function readProgress(data: unknown): { ok: true; progress: Progress } | { ok: false; error: string } {
   if (!data || typeof data !== 'object') return { ok: false, error: 'not a progress object' };
   const version = (data as { version?: unknown }).version;
-  if (typeof version === 'number' && version > PROGRESS_VERSION) return { ok: false, error: `progress version ${version} is newer than this app understands (${PROGRESS_VERSION})` };
+  if (typeof version === 'number' && version > PROGRESS_VERSION)
+    return { ok: false, error: `progress version ${version} is newer than this app understands (${PROGRESS_VERSION})` };
   // Version 0 (no version field): a bare map of lesson id -> progress.
   const migrated = version === undefined ? { version: PROGRESS_VERSION, active: null, lessons: data } : data;
   const r = progressSchema.safeParse(migrated);
@@ -71,7 +72,8 @@ export function progressFileText(p: Progress, exportedAt: string): string {
 
 /** Imported progress merged into current: per lesson, the one with more done wins. */
 export function mergeProgress(current: Progress, incoming: Progress): Progress {
-  const score = (l: LessonProgress | undefined) => (l ? l.visited.length + Object.keys(l.answers).length + Object.keys(l.tries).length + (l.completedAt ? 100 : 0) : -1);
+  const score = (l: LessonProgress | undefined) =>
+    l ? l.visited.length + Object.keys(l.answers).length + Object.keys(l.tries).length + (l.completedAt ? 100 : 0) : -1;
   const lessons = { ...current.lessons };
   for (const [id, l] of Object.entries(incoming.lessons)) if (score(l) >= score(lessons[id])) lessons[id] = l;
   return { version: PROGRESS_VERSION, active: current.active, lessons };

@@ -14,7 +14,7 @@ export interface Frame {
 }
 
 /** Bytes of Ethernet overhead on the wire not in the frame: preamble+SFD (8), FCS (4), gap (12). */
-export const WIRE_OVERHEAD_BYTES = 24;
+const WIRE_OVERHEAD_BYTES = 24;
 
 /** Frame length as captured: headers + body, padded to the 60-byte minimum. */
 export function frameLength(f: Frame): number {

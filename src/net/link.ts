@@ -199,7 +199,15 @@ export class FullDuplexLink {
   private readonly arrive = (f: InFlight): void => {
     const { d, frame } = f;
     if (f.epoch !== this.epoch) {
-      this.ctx.trace.drop({ time: this.ctx.now, started: f.start, place: this.id, dir: d.dir, reason: 'link went down in flight', frameId: f.frameId, packetId: frame.packetId });
+      this.ctx.trace.drop({
+        time: this.ctx.now,
+        started: f.start,
+        place: this.id,
+        dir: d.dir,
+        reason: 'link went down in flight',
+        frameId: f.frameId,
+        packetId: frame.packetId,
+      });
       this.release(f);
       return;
     }

@@ -123,9 +123,7 @@ function hexDigit(c: number): number {
 export function formatMac(n: Mac): string {
   const hi = Math.floor(n / TWO_32);
   const lo = n >>> 0;
-  return [hi >>> 8, hi, lo >>> 24, lo >>> 16, lo >>> 8, lo]
-    .map((b) => (b & 0xff).toString(16).padStart(2, '0'))
-    .join(':');
+  return [hi >>> 8, hi, lo >>> 24, lo >>> 16, lo >>> 8, lo].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
 }
 
 /** Writes a MAC as 6 bytes at `off`. */

@@ -16,12 +16,7 @@ function fold(sum: number): number {
  * The folded 16-bit one's complement sum of `length` bytes at `offset` plus `initialSum`
  * (an odd trailing byte counts as its high byte, padded with zero). Not complemented.
  */
-export function onesComplementSum(
-  bytes: Uint8Array,
-  offset: number,
-  length: number,
-  initialSum = 0,
-): number {
+export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initialSum = 0): number {
   let sum = initialSum;
   const end = offset + length;
   const evenEnd = offset + (length & ~1);
@@ -52,12 +47,7 @@ export function onesComplementSum(
  * include, e.g. {@link pseudoHeaderSum} for UDP/TCP. Run over a header that already holds its
  * checksum, the result is 0 when that checksum is correct.
  */
-export function internetChecksum(
-  bytes: Uint8Array,
-  offset: number,
-  length: number,
-  initialSum = 0,
-): number {
+export function internetChecksum(bytes: Uint8Array, offset: number, length: number, initialSum = 0): number {
   return ~onesComplementSum(bytes, offset, length, initialSum) & 0xffff;
 }
 
@@ -66,9 +56,7 @@ export function internetChecksum(
  * zero + protocol, and the UDP/TCP length. Pass it as `initialSum` to {@link internetChecksum}.
  */
 export function pseudoHeaderSum(src: Ipv4, dst: Ipv4, protocol: number, length: number): number {
-  return (
-    (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (protocol & 0xff) + (length & 0xffff)
-  );
+  return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (protocol & 0xff) + (length & 0xffff);
 }
 
 /**

@@ -13,7 +13,7 @@ export interface ColorClass {
 }
 
 /** Frames of no registered class. Always class 0. */
-export const OTHER_COLOR_CLASS: ColorClass = { name: 'Other', color: '#b0b8c8' };
+const OTHER_COLOR_CLASS: ColorClass = { name: 'Other', color: '#b0b8c8' };
 
 const classes: ColorClass[] = [OTHER_COLOR_CLASS];
 const byEtherType = new Map<number, number>();

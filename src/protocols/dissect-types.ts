@@ -44,9 +44,4 @@ export interface DissectFailure {
 }
 
 /** Dissects the bytes `[offset, end)` of a frame. Must not throw. */
-export type Dissector = (
-  bytes: Uint8Array,
-  offset: number,
-  end: number,
-  ctx: DissectContext,
-) => DissectStep | DissectFailure;
+export type Dissector = (bytes: Uint8Array, offset: number, end: number, ctx: DissectContext) => DissectStep | DissectFailure;

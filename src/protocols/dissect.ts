@@ -10,7 +10,7 @@ import type { DissectContext, DissectStep, DissectTable, Dissector } from './dis
 import { describeEthernet, etherTypeName, ETHERNET_HEADER_BYTES, readEtherType } from './ethernet/ethernet';
 import { bytesLabel, hex, hexBytes } from './format';
 
-export type { DissectContext, DissectStep, DissectTable, Dissector } from './dissect-types';
+export type { Dissector } from './dissect-types';
 
 const tables: Record<DissectTable, Map<number, Dissector>> = {
   etherType: new Map(),

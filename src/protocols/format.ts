@@ -18,9 +18,7 @@ export function hexBytes(bytes: Uint8Array, offset: number, end: number, max = 6
  * `0xb861 [correct]` or `0xb861 [incorrect, should be 0x1c46]`.
  */
 export function checksumText(received: number, expected: number): string {
-  return received === expected
-    ? `${hex(received, 4)} [correct]`
-    : `${hex(received, 4)} [incorrect, should be ${hex(expected, 4)}]`;
+  return received === expected ? `${hex(received, 4)} [correct]` : `${hex(received, 4)} [incorrect, should be ${hex(expected, 4)}]`;
 }
 
 /** `1 (0x0001)`: a number in decimal with its hex in brackets. */

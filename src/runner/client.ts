@@ -20,7 +20,7 @@ import type { SimProgress, SimReply, SimRequest } from './protocol';
 export type InPageRunner = (request: SimRequest, post: (reply: SimReply) => void) => void | Promise<void>;
 
 /** A finished run: the page's copy of the trace and its timeline index. */
-export interface SimulationResult {
+interface SimulationResult {
   readonly trace: Trace;
   readonly index: TimelineIndex;
   readonly events: number;

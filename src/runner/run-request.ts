@@ -59,17 +59,17 @@ export function runSimRequest(req: SimRequest, post: PostReply, now: () => numbe
     post({ type: 'chunk', runId, chunk: rest, progress: progress() }, chunkTransferList(rest));
     const index = timelineIndexParts(buildTimeline(run.trace));
     const chunk = chunker.next();
-    post(
-      { type: 'done', runId, chunk, progress: progress(), index, ...(req.returnScene ? { scene: loaded.scene, shapes: shapesOf(loaded.scene) } : {}) },
-      [...chunkTransferList(chunk), ...timelineIndexTransferList(index)],
-    );
+    post({ type: 'done', runId, chunk, progress: progress(), index, ...(req.returnScene ? { scene: loaded.scene, shapes: shapesOf(loaded.scene) } : {}) }, [
+      ...chunkTransferList(chunk),
+      ...timelineIndexTransferList(index),
+    ]);
   } catch (e) {
     post({ type: 'failed', runId, error: `${fileName}: simulation failed: ${e instanceof Error ? e.message : String(e)}` }, []);
   }
 }
 
 /** Path-named errors for a scene over the device, link or command limits (none without limits). */
-export function sizeLimitErrors(scene: Scene, limits: SimLimits | undefined, fileName: string): string[] {
+function sizeLimitErrors(scene: Scene, limits: SimLimits | undefined, fileName: string): string[] {
   if (!limits) return [];
   const errors: string[] = [];
   if (limits.nodes !== undefined && scene.nodes.length > limits.nodes) {

@@ -8,7 +8,7 @@ import { runSimRequest } from './run-request';
 import { wallClockMs } from './wall-clock';
 
 export { workersAvailable } from './client';
-export type { SimulationHandlers, SimulationRequest, SimulationResult, SimulationRun } from './client';
+export type { SimulationHandlers, SimulationRequest, SimulationRun } from './client';
 
 /**
  * Starts simulating `req`. In a worker when possible (and `inPage` is not set); otherwise

@@ -44,7 +44,7 @@ export interface TraceChunk {
 }
 
 /** The counts of everything `trace` holds now. */
-export function traceCounts(trace: Trace): TraceChunkStart {
+function traceCounts(trace: Trace): TraceChunkStart {
   const raw = trace.rawColumns();
   return {
     rows: raw.rows,
@@ -114,9 +114,23 @@ export class TraceChunker {
 /** The buffers of a chunk, for `postMessage(chunk, transfer)`. */
 export function chunkTransferList(chunk: TraceChunk): ArrayBuffer[] {
   const views = [
-    chunk.kind, chunk.dir, chunk.time, chunk.end, chunk.arrival, chunk.place, chunk.code, chunk.frame, chunk.packet,
-    chunk.frameHeadOff, chunk.frameHeadLen, chunk.frameBody, chunk.frameWireLen, chunk.heads, chunk.bodyOff,
-    chunk.bodyLen, chunk.bodies,
+    chunk.kind,
+    chunk.dir,
+    chunk.time,
+    chunk.end,
+    chunk.arrival,
+    chunk.place,
+    chunk.code,
+    chunk.frame,
+    chunk.packet,
+    chunk.frameHeadOff,
+    chunk.frameHeadLen,
+    chunk.frameBody,
+    chunk.frameWireLen,
+    chunk.heads,
+    chunk.bodyOff,
+    chunk.bodyLen,
+    chunk.bodies,
   ];
   return views.map((v) => v.buffer as ArrayBuffer);
 }

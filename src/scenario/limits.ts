@@ -42,7 +42,10 @@ export function sceneTextLimitError(text: string): SceneError | null {
   }
   const depth = nestingDepth(text);
   if (depth > SCENE_LIMITS.nesting) {
-    return { path: '', message: `the scene nests lists and mappings ${depth > 10_000 ? 'over 10,000' : depth} levels deep; at most ${SCENE_LIMITS.nesting} are allowed` };
+    return {
+      path: '',
+      message: `the scene nests lists and mappings ${depth > 10_000 ? 'over 10,000' : depth} levels deep; at most ${SCENE_LIMITS.nesting} are allowed`,
+    };
   }
   return null;
 }
@@ -118,7 +121,10 @@ export function sceneSizeLimitErrors(scene: Scene): SceneError[] {
   count('run', scene.run.length, L.commands, 'commands');
   count('faults', scene.faults.length, L.faults, 'faults');
   if (scene.duration > L.durationNs) {
-    out.push({ path: 'duration', message: `${formatDurationExact(scene.duration)} of simulated time; a scene may run at most ${formatDurationExact(L.durationNs)}` });
+    out.push({
+      path: 'duration',
+      message: `${formatDurationExact(scene.duration)} of simulated time; a scene may run at most ${formatDurationExact(L.durationNs)}`,
+    });
   }
   return out;
 }

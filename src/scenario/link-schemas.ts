@@ -18,4 +18,3 @@ export const queueSchema = z
   .int('queue is a whole number of packets')
   .min(1, 'queue must hold at least 1 packet')
   .max(1_000_000, 'queue must be at most 1000000 packets');
-

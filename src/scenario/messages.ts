@@ -43,4 +43,3 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const hint = closest(word, candidates);
   return hint ? ` (did you mean "${hint}"?)` : '';
 }
-

@@ -8,7 +8,7 @@
 export const CURRENT_SCENE_VERSION = 1;
 
 /** Raw scene data: the parsed YAML/JSON mapping, before validation. */
-export type RawScene = Record<string, unknown>;
+type RawScene = Record<string, unknown>;
 
 /** One named step from scene version `from` to `to`. */
 export interface SceneMigration {
@@ -24,9 +24,7 @@ export interface SceneMigration {
 export const migrations: readonly SceneMigration[] = [];
 
 /** Migrated data and the names of the migrations applied, or a message about `path`. */
-export type MigrateResult =
-  | { ok: true; raw: RawScene; applied: readonly string[] }
-  | { ok: false; path: string; message: string };
+export type MigrateResult = { ok: true; raw: RawScene; applied: readonly string[] } | { ok: false; path: string; message: string };
 
 function isRecord(value: unknown): value is RawScene {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,11 +35,7 @@ function isRecord(value: unknown): value is RawScene {
  * modified. Fails when `version` is missing or not a whole number, newer than `current`, or has no
  * migration path.
  */
-export function migrate(
-  raw: unknown,
-  registry: readonly SceneMigration[] = migrations,
-  current: number = CURRENT_SCENE_VERSION,
-): MigrateResult {
+export function migrate(raw: unknown, registry: readonly SceneMigration[] = migrations, current: number = CURRENT_SCENE_VERSION): MigrateResult {
   if (!isRecord(raw)) {
     return { ok: false, path: '', message: 'a scene must be a mapping of keys (version, title, duration, nodes, ...)' };
   }

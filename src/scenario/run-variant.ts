@@ -13,7 +13,7 @@ import type { Scene } from './scene';
 import { formatSceneError } from './validate';
 
 /** The program whose runs can be compared: the load clients. */
-export const COMPARE_PROGRAM = 'rr-client';
+const COMPARE_PROGRAM = 'rr-client';
 
 /** One load client's run entry of a scene. */
 export interface ClientRun {
@@ -39,7 +39,7 @@ function programOf(cmd: string): string {
 }
 
 /** The client policy options a comparison edits, in the order a form shows them. */
-export const POLICY_FLAGS = ['--retry', '--attempts', '--timeout', '--base', '--cap', '--budget', '--breaker'] as const;
+const POLICY_FLAGS = ['--retry', '--attempts', '--timeout', '--base', '--cap', '--budget', '--breaker'] as const;
 export type PolicyFlag = (typeof POLICY_FLAGS)[number];
 
 /** `cmd` with each given policy option set (an empty value removes the option). */
@@ -65,7 +65,8 @@ export function buildRunVariant(raw: RawScene, runIndex: number, cmd: string, fi
   const count = Array.isArray(raw.run) ? raw.run.length : 0;
   if (!entry) return { ok: false, errors: [`run[${runIndex}]: the scene has no such run entry (it has ${count})`] };
   const where = `run[${runIndex}] (${String(entry.on)})`;
-  if (programOf(entry.cmd) !== COMPARE_PROGRAM) return { ok: false, errors: [`${where}: runs ${programOf(entry.cmd) || 'nothing'}, not ${COMPARE_PROGRAM}; only load clients can be compared`] };
+  if (programOf(entry.cmd) !== COMPARE_PROGRAM)
+    return { ok: false, errors: [`${where}: runs ${programOf(entry.cmd) || 'nothing'}, not ${COMPARE_PROGRAM}; only load clients can be compared`] };
   const text = cmd.trim();
   if (programOf(text) !== COMPARE_PROGRAM) return { ok: false, errors: [`${where}: the variant must run ${COMPARE_PROGRAM} like the original ("${text}")`] };
   const parsed = parseCommand(text);

@@ -53,10 +53,16 @@ export interface SceneRun {
  */
 export type SceneFault = FaultOf<(typeof faultVariants)[number]>;
 
-/** `{ at, link, set: { loss?, latency?, jitter?, bandwidth?, up?, queue? } }`. */
+/**
+ * `{ at, link, set: { loss?, latency?, jitter?, bandwidth?, up?, queue? } }`.
+ * @public
+ */
 export type LinkSetFault = Extract<SceneFault, { kind: 'link-set' }>;
 
-/** `{ at, node, set: { up } }`: `up: false` crashes the node, `up: true` restarts it. */
+/**
+ * `{ at, node, set: { up } }`: `up: false` crashes the node, `up: true` restarts it.
+ * @public
+ */
 export type NodeSetFault = Extract<SceneFault, { kind: 'node-set' }>;
 
 /** Camera presets of the 3D view. */

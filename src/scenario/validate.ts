@@ -123,13 +123,7 @@ const DEFAULT_ERROR_MAP = errorMap();
 type Checked<T> = { ok: true; data: T } | { ok: false };
 
 /** Parses `value` with `schema`, reporting every issue under `prefix`; the data on success. */
-function check<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  prefix: Path,
-  errors: RawError[],
-  map: z.core.$ZodErrorMap = DEFAULT_ERROR_MAP,
-): Checked<T> {
+function check<T>(schema: z.ZodType<T>, value: unknown, prefix: Path, errors: RawError[], map: z.core.$ZodErrorMap = DEFAULT_ERROR_MAP): Checked<T> {
   const result = schema.safeParse(value, { error: map });
   if (result.success) return { ok: true, data: result.data };
   for (const issue of result.error.issues) {
@@ -273,7 +267,6 @@ export type ParseSceneResult = { ok: true; scene: Scene } | { ok: false; errors:
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
 
 /** Where a node's declared interface got its value, for pointing at duplicates. */
 function findValuePath(value: unknown, match: (v: unknown) => boolean, path: Path = []): Path | undefined {
@@ -577,10 +570,7 @@ function assignInterfaces(ctx: ValidateContext): void {
     if (ifaces === 'per-link') {
       for (const end of accepted) {
         if (end.iface !== undefined) {
-          ctx.report(
-            ['links', end.linkIndex, end.side],
-            `${node.id} is a ${node.kind} with one port per link and no interface names; write "${node.id}"`,
-          );
+          ctx.report(['links', end.linkIndex, end.side], `${node.id} is a ${node.kind} with one port per link and no interface names; write "${node.id}"`);
         }
       }
       continue;
@@ -602,7 +592,13 @@ function assignInterfaces(ctx: ValidateContext): void {
  * Link ends that name an interface take it. On a device with one interface the others take it if
  * free; on a device with a choice they go to `toWire`, to be wired by the subnet across each link.
  */
-function assignNamedInterfaces(ctx: ValidateContext, node: SceneNode, ifaces: readonly InterfaceDecl[], accepted: readonly LinkEntryEnd[], toWire: WiringEnd[]): void {
+function assignNamedInterfaces(
+  ctx: ValidateContext,
+  node: SceneNode,
+  ifaces: readonly InterfaceDecl[],
+  accepted: readonly LinkEntryEnd[],
+  toWire: WiringEnd[],
+): void {
   const names = ifaces.map((d) => d.name);
   const usedBy = new Map<string, string>();
   for (const end of accepted) {
@@ -699,13 +695,7 @@ function validateView(ctx: ValidateContext): SceneView | undefined {
 }
 
 /** The validated scene, from sections that found no errors. */
-function assembleScene(
-  ctx: ValidateContext,
-  t: z.output<typeof topSchema>,
-  runs: SceneRun[],
-  faults: SceneFault[],
-  view: SceneView | undefined,
-): Scene {
+function assembleScene(ctx: ValidateContext, t: z.output<typeof topSchema>, runs: SceneRun[], faults: SceneFault[], view: SceneView | undefined): Scene {
   const links: SceneLink[] = ctx.parsedLinks.map(({ index, id, link }) => {
     const end = (side: 'a' | 'b'): LinkEnd => {
       const iface = ctx.resolved.get(endKey(index, side));

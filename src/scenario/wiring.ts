@@ -197,7 +197,10 @@ export function wireUnnamedEnds(
         done.add(p.end);
         const others = [...(taken !== undefined ? [taken] : []), ...list.filter((q) => q !== p).map((q) => linkId(q.end))];
         if (others.length) {
-          fail(p.end, `${p.end.node} has one interface on the subnet of ${witness(p.stations, p.iface)}, ${p.iface.name}, and link ${others.join(', ')} needs it too`);
+          fail(
+            p.end,
+            `${p.end.node} has one interface on the subnet of ${witness(p.stations, p.iface)}, ${p.iface.name}, and link ${others.join(', ')} needs it too`,
+          );
         }
       }
       if (taken === undefined && list.length === 1) {
@@ -240,7 +243,10 @@ export function wireUnnamedEnds(
       continue;
     }
     const names = free.map((i) => `${node}:${i.name}`);
-    const hint = names.length === 0 ? 'every interface is taken' : `name one (${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]})`;
+    const hint =
+      names.length === 0
+        ? 'every interface is taken'
+        : `name one (${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]})`;
     for (const e of ends) fail(e, `${node} cannot tell which interface this link takes: nothing across it has an address; ${hint}`);
   }
   return errors;

@@ -31,7 +31,10 @@ export class RngStream {
   private c: number;
   private d: number;
 
-  constructor(seed: number, readonly name: string) {
+  constructor(
+    seed: number,
+    readonly name: string,
+  ) {
     const mix = splitmix32(fnv1a(`${seed >>> 0}/${Math.floor(seed / 2 ** 32)}/${name}`));
     this.a = mix();
     this.b = mix();

@@ -1,11 +1,14 @@
 /** Simulated time is an integer count of nanoseconds. These helpers convert to and from it. */
 
 /** Nanoseconds in one microsecond, millisecond and second. */
-export const US = 1_000;
-export const MS = 1_000_000;
+const US = 1_000;
+const MS = 1_000_000;
 export const SEC = 1_000_000_000;
 
-/** Rounds a possibly fractional nanosecond count to the integer the kernel accepts. */
+/**
+ * Rounds a possibly fractional nanosecond count to the integer the kernel accepts.
+ * @public
+ */
 export function ns(value: number): number {
   return Math.round(value);
 }

@@ -164,16 +164,7 @@ export class Trace {
   }
 
   /** Records a frame transmission; returns the frame id (for drops that follow). */
-  frameTx(
-    time: number,
-    end: number,
-    arrival: number,
-    link: number,
-    dir: number,
-    head: Uint8Array,
-    body: SharedBytes | null,
-    packetId: number,
-  ): number {
+  frameTx(time: number, end: number, arrival: number, link: number, dir: number, head: Uint8Array, body: SharedBytes | null, packetId: number): number {
     const f = this.storeFrame(head, body);
     const r = this.row(RecordKind.FrameTx, time);
     this.dir[r] = dir;
@@ -299,13 +290,7 @@ export class Trace {
 
   /** Approximate bytes held by the trace's arrays. */
   byteSize(): number {
-    return (
-      this.cap * 42 +
-      this.frameCap * 16 +
-      this.heads.byteLength +
-      this.bodyCap * 8 +
-      this.bodies.byteLength
-    );
+    return this.cap * 42 + this.frameCap * 16 + this.heads.byteLength + this.bodyCap * 8 + this.bodies.byteLength;
   }
 
   // --- Raw column access, for streaming a trace in chunks (see src/runner/trace-chunk.ts); nothing else uses it.

@@ -13,7 +13,7 @@ export type RateResult = { ok: true; bps: number } | { ok: false; error: string 
 export type BytesResult = { ok: true; bytes: number } | { ok: false; error: string };
 
 /** Nanoseconds per duration unit. `µs` (micro sign) and `μs` (Greek mu) are spellings of `us`. */
-export const DURATION_UNITS: Readonly<Record<string, number>> = {
+const DURATION_UNITS: Readonly<Record<string, number>> = {
   ns: 1,
   us: 1e3,
   µs: 1e3,
@@ -24,7 +24,7 @@ export const DURATION_UNITS: Readonly<Record<string, number>> = {
 };
 
 /** Bits per second per rate unit. The kilo prefix may be `k` or `K`; `M` and `G` only upper case. */
-export const RATE_UNITS: Readonly<Record<string, number>> = {
+const RATE_UNITS: Readonly<Record<string, number>> = {
   bps: 1,
   kbps: 1e3,
   Kbps: 1e3,
@@ -33,7 +33,7 @@ export const RATE_UNITS: Readonly<Record<string, number>> = {
 };
 
 /** Bytes per size unit: decimal `KB`/`kB`/`MB`, binary `KiB`/`MiB`; no unit means bytes. */
-export const BYTE_UNITS: Readonly<Record<string, number>> = {
+const BYTE_UNITS: Readonly<Record<string, number>> = {
   '': 1,
   B: 1,
   KB: 1e3,
@@ -157,11 +157,7 @@ export function parseBytes(value: unknown): BytesResult {
 }
 
 /** Picks the largest unit whose rendering parses back to exactly `value`. */
-function formatExact(
-  value: number,
-  units: readonly (readonly [string, number])[],
-  parse: (text: string) => number | undefined,
-): string {
+function formatExact(value: number, units: readonly (readonly [string, number])[], parse: (text: string) => number | undefined): string {
   for (const [unit, scale] of units) {
     if (Math.abs(value) < scale && scale !== units[units.length - 1][1]) continue;
     const text = `${value / scale}${unit}`;
@@ -213,10 +209,7 @@ export function formatRate(bps: number): string {
 }
 
 /** Turns a parse result into a zod transform that reports the parser's message as the issue. */
-function unitSchema<R>(
-  parse: (value: unknown) => { ok: true } & R | { ok: false; error: string },
-  pick: (r: R) => number,
-) {
+function unitSchema<R>(parse: (value: unknown) => ({ ok: true } & R) | { ok: false; error: string }, pick: (r: R) => number) {
   return z.unknown().transform((value, ctx): number => {
     if (value === undefined) {
       ctx.addIssue({ code: 'custom', message: 'required', input: value });

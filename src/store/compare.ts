@@ -14,7 +14,7 @@ import type { SceneProgress, SceneSource } from './scene';
 import { startSimulation, type SimulationRun } from '../runner/start-simulation';
 
 /** `idle`: no comparison; `invalid`: the variant command was refused (see `errors`). */
-export type CompareStatus = 'idle' | 'invalid' | 'simulating' | 'ready' | 'error' | 'cancelled';
+type CompareStatus = 'idle' | 'invalid' | 'simulating' | 'ready' | 'error' | 'cancelled';
 
 export interface CompareState {
   status: CompareStatus;

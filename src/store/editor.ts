@@ -15,7 +15,7 @@ import type { SceneError } from '../scenario/validate';
 import { newSceneId, putMyScene } from './my-scenes';
 
 /** One undo (or redo) step: a command's inverse, or the scene text before a text-view edit. */
-export type HistoryEntry = { readonly kind: 'cmd'; readonly command: EditCommand } | { readonly kind: 'text'; readonly name: string; readonly text: string };
+type HistoryEntry = { readonly kind: 'cmd'; readonly command: EditCommand } | { readonly kind: 'text'; readonly name: string; readonly text: string };
 
 /** What the canvas has selected. */
 export interface EditorSelection {
@@ -24,7 +24,7 @@ export interface EditorSelection {
 }
 
 /** A cable whose interface at `node` is ambiguous: one of `choices` is asked for. */
-export interface PendingConnect {
+interface PendingConnect {
   readonly a: string;
   readonly b: string;
   readonly node: string;
@@ -34,7 +34,7 @@ export interface PendingConnect {
 }
 
 /** Where "My scenes" saving stands. */
-export type SaveStatus = { readonly state: 'idle' | 'saving' | 'saved' } | { readonly state: 'error'; readonly message: string };
+type SaveStatus = { readonly state: 'idle' | 'saving' | 'saved' } | { readonly state: 'error'; readonly message: string };
 
 export interface EditorState {
   /** The editor is shown. */
@@ -69,9 +69,25 @@ function validate(text: string): SceneError[] {
   return r.ok ? [] : r.errors;
 }
 
-function fresh(text: string, id: string, name: string): Pick<EditorState, 'id' | 'name' | 'doc' | 'text' | 'data' | 'errors' | 'draft' | 'undo' | 'redo' | 'selection' | 'message'> {
+function fresh(
+  text: string,
+  id: string,
+  name: string,
+): Pick<EditorState, 'id' | 'name' | 'doc' | 'text' | 'data' | 'errors' | 'draft' | 'undo' | 'redo' | 'selection' | 'message'> {
   const doc = parseSceneDoc(text);
-  return { id, name, doc, text, data: sceneDocData(doc), errors: validate(text), draft: null, undo: [], redo: [], selection: { nodes: [], link: null }, message: null };
+  return {
+    id,
+    name,
+    doc,
+    text,
+    data: sceneDocData(doc),
+    errors: validate(text),
+    draft: null,
+    undo: [],
+    redo: [],
+    selection: { nodes: [], link: null },
+    message: null,
+  };
 }
 
 export const editorStore = createStore<EditorState>()(() => ({

@@ -17,7 +17,7 @@ export interface KeyValueStorage {
 }
 
 /** Saved progress as read, with a message for the student when it could not be read. */
-export interface LoadedProgress {
+interface LoadedProgress {
   readonly progress: Progress;
   readonly notice: string | null;
 }
@@ -33,7 +33,7 @@ export interface ProgressStorage {
 }
 
 /** The page's localStorage, or null where there is none or it may not be used. */
-export function browserStorage(): KeyValueStorage | null {
+function browserStorage(): KeyValueStorage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage;
   } catch {

@@ -111,7 +111,7 @@ export const lessonStore = createStore<LessonState>()(() => ({
 }));
 
 /** Parses lesson files (path -> text) into the catalogue, sorted by `order` then id. */
-export function lessonEntries(files: Record<string, string>): LessonEntry[] {
+function lessonEntries(files: Record<string, string>): LessonEntry[] {
   return Object.entries(files)
     .map(([path, text]): LessonEntry => {
       const file = path.replace(/^\//, '');
@@ -156,7 +156,8 @@ function markCompleteIfDone(): void {
   const entry = s.entries.find((e) => e.id === s.active);
   if (!entry?.lesson) return;
   const l = s.progress.lessons[entry.id];
-  if (l && !l.completedAt && lessonDoneCount(entry.lesson, l) === entry.lesson.steps.length) setProgress((x) => ({ ...x, completedAt: new Date().toISOString() }));
+  if (l && !l.completedAt && lessonDoneCount(entry.lesson, l) === entry.lesson.steps.length)
+    setProgress((x) => ({ ...x, completedAt: new Date().toISOString() }));
 }
 
 /** Puts a run on screen (a variant of the lesson's scene). */
@@ -165,7 +166,17 @@ function showRun(run: LessonRun, name: string): void {
   stopSceneRun();
   // A comparison was of the run shown before: it goes; new ones are variants of this run's data.
   closeCompare();
-  sceneStore.setState({ status: 'ready', name, scene: run.scene, trace, index: run.index, errors: [], notices: [], progress: null, source: { text: rawSceneText(run.raw), fileName: name } });
+  sceneStore.setState({
+    status: 'ready',
+    name,
+    scene: run.scene,
+    trace,
+    index: run.index,
+    errors: [],
+    notices: [],
+    progress: null,
+    source: { text: rawSceneText(run.raw), fileName: name },
+  });
   const duration = Math.max(run.scene.duration, run.index.endTime);
   const pb = playbackStore.getState();
   pb.setDuration(duration);
@@ -348,7 +359,10 @@ export function openLesson(id: string, step?: number): void {
           const errors = checkLessonRefs(lesson, run.scene, sess.raw).map(formatLessonError);
           const moments = sess.stepMoments();
           moments.forEach((m, i) => {
-            if (!m.met) errors.push(`${lesson.file}:${lesson.steps[i].blockLine}: step ${i + 1} ("${lesson.steps[i].title}"): its until condition never holds in the scene`);
+            if (!m.met)
+              errors.push(
+                `${lesson.file}:${lesson.steps[i].blockLine}: step ${i + 1} ("${lesson.steps[i].title}"): its until condition never holds in the scene`,
+              );
           });
           lessonStore.setState({ runErrors: errors, busy: false, shownRun: base ? 'base' : '' });
           goto(target);
@@ -548,4 +562,3 @@ export function reloadSavedProgress(): void {
   const r = saved.load();
   lessonStore.setState({ progress: r.progress, notice: r.notice });
 }
-

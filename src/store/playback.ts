@@ -11,7 +11,7 @@ export const SPEEDS: readonly number[] = (() => {
   return out.filter((s) => s <= 1e10);
 })();
 
-export interface PlaybackState {
+interface PlaybackState {
   /** Playhead, simulated ns. */
   time: number;
   /** End of the scene (the scrubber's range), ns. */
@@ -21,7 +21,7 @@ export interface PlaybackState {
   speed: number;
 }
 
-export interface PlaybackActions {
+interface PlaybackActions {
   setDuration(ns: number): void;
   seek(ns: number): void;
   play(): void;

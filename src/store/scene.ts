@@ -12,7 +12,7 @@ import { buildTimeline, type TimelineIndex } from '../timeline';
 import { startSimulation, type SimulationRun } from '../runner/start-simulation';
 
 /** `simulating`: a run is in progress (see `progress`); `cancelled`: the user stopped it. */
-export type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error' | 'cancelled';
+type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error' | 'cancelled';
 
 /** How far the run of the scene being simulated has got. */
 export interface SceneProgress {
@@ -77,7 +77,7 @@ export interface RunOptions {
 }
 
 /** Performance marks around a background run, for tools measuring the page while a scene computes. */
-export const RUN_MARKS = { start: 'packetarium:run-start', ready: 'packetarium:run-ready' } as const;
+const RUN_MARKS = { start: 'packetarium:run-start', ready: 'packetarium:run-ready' } as const;
 
 /** The background run whose results may land in the store; every other run's are dropped. */
 let activeRun: SimulationRun | null = null;

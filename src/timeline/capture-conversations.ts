@@ -20,7 +20,7 @@
 import { Place, RecordKind, type Trace } from '../sim/trace';
 
 /** One capture point: a link end (`a` or `b`). */
-export interface ConversationPoint {
+interface ConversationPoint {
   readonly link: number;
   readonly side: 'a' | 'b';
 }

@@ -229,7 +229,10 @@ export function prevEventTime(index: TimelineIndex, t: number): number | null {
   return i >= 0 ? index.eventTimes[i] : null;
 }
 
-/** Number of rows of `order` with time <= t (the event list's playhead position). */
+/**
+ * Number of rows of `order` with time <= t (the event list's playhead position).
+ * @public
+ */
 export function rowsUntil(index: TimelineIndex, t: number): number {
   return upperBound(index.orderTime, t);
 }
@@ -339,12 +342,7 @@ export function frameProtocolName(c: number): string {
  * Where a moving row is at `t`, as fractions of its link from the sender (0) to the receiver (1):
  * `head` = leading edge, `tail` = trailing edge; `lost` = past its loss (drops), with `fade` in [0, 1].
  */
-export function motionAt(
-  index: TimelineIndex,
-  row: number,
-  t: number,
-  out: { head: number; tail: number; fade: number },
-): void {
+export function motionAt(index: TimelineIndex, row: number, t: number, out: { head: number; tail: number; fade: number }): void {
   const tr = index.trace;
   const kind = tr.kind[row];
   if (kind === RecordKind.FrameTx) {

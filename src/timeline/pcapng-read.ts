@@ -5,7 +5,7 @@
  */
 
 /** An interface of the capture. */
-export interface ReadInterface {
+interface ReadInterface {
   /** `if_name`, or `if<N>` when the file gives none. */
   readonly name: string;
   readonly description?: string;
@@ -16,7 +16,7 @@ export interface ReadInterface {
 }
 
 /** A packet of the capture. */
-export interface ReadPacket {
+interface ReadPacket {
   /** Index into `interfaces` (across all sections). */
   readonly interfaceId: number;
   /** Nanoseconds since the Unix epoch (exact: a bigint), or null when the block has none (SPB). */
@@ -212,13 +212,7 @@ function isPcapMagic(m: number): boolean {
 }
 
 /** Walks options from `p` to `end`; stops at opt_endofopt. */
-function forOptions(
-  v: DataView,
-  p: number,
-  end: number,
-  le: boolean,
-  fn: (code: number, off: number, len: number) => void,
-): void {
+function forOptions(v: DataView, p: number, end: number, le: boolean, fn: (code: number, off: number, len: number) => void): void {
   while (p + 4 <= end) {
     const code = v.getUint16(p, le);
     const len = v.getUint16(p + 2, le);

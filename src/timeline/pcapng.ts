@@ -24,10 +24,10 @@ import { conversationCapture, type ConversationCapture } from './capture-convers
 export const DEFAULT_START_EPOCH_NS = 1_700_000_000_000_000_000n;
 
 /** LINKTYPE_ETHERNET: Ethernet II frames, here without FCS. */
-export const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_ETHERNET = 1;
 
 /** Largest frame a capture interface declares it keeps whole. */
-export const SNAPLEN = 262_144;
+const SNAPLEN = 262_144;
 
 /** The default capture: each conversation once, where it started. */
 export const CAPTURE_CONVERSATIONS = 'conversations';
@@ -44,10 +44,10 @@ export interface CaptureOptions {
 }
 
 /** Which side of a link a capture interface watches: one end's device, or the wire itself. */
-export type CaptureSide = 'a' | 'b' | 'wire';
+type CaptureSide = 'a' | 'b' | 'wire';
 
 /** One capture interface (one pcapng IDB). */
-export interface CaptureInterface {
+interface CaptureInterface {
   /** `if_name`: a link name (`h1-sw1`) for wire taps, `node:ifname` (`h1:eth0`) for a device's interface. */
   readonly name: string;
   /** `if_description`, for people. */
@@ -58,7 +58,7 @@ export interface CaptureInterface {
 }
 
 /** Packet direction as seen by the capturing device (`none` for wire taps). */
-export type CaptureDirection = 'in' | 'out' | 'none';
+type CaptureDirection = 'in' | 'out' | 'none';
 
 /** The capture points and the FrameTx records each one sees, in output order. */
 export interface CapturePlan {
@@ -79,7 +79,10 @@ const DIR_NONE = 0;
 const DIR_IN = 1;
 const DIR_OUT = 2;
 
-/** Direction codes of {@link CapturePlan.dir} as words. */
+/**
+ * Direction codes of {@link CapturePlan.dir} as words.
+ * @public
+ */
 export const CAPTURE_DIRECTIONS: readonly CaptureDirection[] = ['none', 'in', 'out'];
 
 /**
@@ -107,6 +110,7 @@ export function captureTargets(trace: Trace): string[] {
 /**
  * Resolves a capture name to its interfaces. After the keywords, names are tried as a node, then as
  * `node:ifname`, then as a link. Throws an Error listing the valid names when nothing matches.
+ * @public
  */
 export function captureInterfaces(trace: Trace, capture?: string): CaptureInterface[] {
   return resolveCapture(trace, capture).interfaces;

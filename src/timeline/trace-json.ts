@@ -18,16 +18,31 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** One record as a plain object. */
-export function recordToJson(trace: Trace, i: number): Record<string, unknown> {
+function recordToJson(trace: Trace, i: number): Record<string, unknown> {
   const kind = trace.kind[i];
   const base: Record<string, unknown> = { kind: KIND_NAMES[kind], time: trace.time[i] };
   const onLink = isLinkDirection(trace.dir[i]);
   const where = onLink || trace.dir[i] === Place.Link ? { link: trace.links[trace.place[i]].name } : { node: trace.nodes[trace.place[i]].name };
   switch (kind) {
     case RecordKind.FrameTx:
-      return { ...base, ...where, dir: trace.dir[i] === Place.AtoB ? 'a>b' : 'b>a', end: trace.end[i], arrival: trace.arrival[i], packet: trace.packet[i], bytes: hex(trace.frameBytes(trace.frame[i])) };
+      return {
+        ...base,
+        ...where,
+        dir: trace.dir[i] === Place.AtoB ? 'a>b' : 'b>a',
+        end: trace.end[i],
+        arrival: trace.arrival[i],
+        packet: trace.packet[i],
+        bytes: hex(trace.frameBytes(trace.frame[i])),
+      };
     case RecordKind.Drop:
-      return { ...base, ...where, started: trace.end[i], reason: trace.string(trace.code[i]), packet: trace.packet[i], bytes: trace.frame[i] >= 0 ? hex(trace.frameBytes(trace.frame[i])) : undefined };
+      return {
+        ...base,
+        ...where,
+        started: trace.end[i],
+        reason: trace.string(trace.code[i]),
+        packet: trace.packet[i],
+        bytes: trace.frame[i] >= 0 ? hex(trace.frameBytes(trace.frame[i])) : undefined,
+      };
     case RecordKind.State:
       return { ...base, ...where, key: trace.string(trace.code[i]), value: trace.string(trace.frame[i]) };
     default:

@@ -77,7 +77,12 @@ function LadderMode() {
   const compressed = useStore(viewStore, (s) => s.ladderCompressed);
   return (
     <label className="ladder-mode" title="Equal spacing per event instead of true time scale">
-      <input type="checkbox" data-testid="ladder-compressed" checked={compressed} onChange={(e) => viewStore.getState().setLadderCompressed(e.target.checked)} />{' '}
+      <input
+        type="checkbox"
+        data-testid="ladder-compressed"
+        checked={compressed}
+        onChange={(e) => viewStore.getState().setLadderCompressed(e.target.checked)}
+      />{' '}
       compressed
     </label>
   );

@@ -26,12 +26,7 @@ export function ExportCapture({ trace, scene }: { trace: Trace; scene: string })
   const keys = open ? keyLogText(trace) : null;
   return (
     <div className="export-capture" ref={box}>
-      <button
-        data-testid="export-capture"
-        aria-expanded={open}
-        title="Download the run as a capture file for Wireshark"
-        onClick={() => setOpen(!open)}
-      >
+      <button data-testid="export-capture" aria-expanded={open} title="Download the run as a capture file for Wireshark" onClick={() => setOpen(!open)}>
         Capture ▾
       </button>
       {open && (

@@ -39,7 +39,19 @@ function fieldAt(layers: readonly Layer[], b: number): { key: string; range: Ran
   return best;
 }
 
-function FieldRow({ f, path, hoverKey, onHover, depth }: { f: Field; path: string; hoverKey: string | null; onHover(k: string | null, r: Range | null): void; depth: number }) {
+function FieldRow({
+  f,
+  path,
+  hoverKey,
+  onHover,
+  depth,
+}: {
+  f: Field;
+  path: string;
+  hoverKey: string | null;
+  onHover(k: string | null, r: Range | null): void;
+  depth: number;
+}) {
   const [open, setOpen] = useState(true);
   const has = !!f.children?.length;
   return (

@@ -117,11 +117,21 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
         <g key={r} className={sel ? 'lad sel' : 'lad'} onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}>
           <polygon points={pts} fill={color} fillOpacity={sel ? 0.55 : 0.22} stroke="none" />
           <line x1={x(from)} y1={y(tr.time[r])} x2={x(to)} y2={y(tr.arrival[r] - ser)} stroke={sel ? '#fff' : color} strokeWidth={sel ? 2 : 1.2} />
-          {labels < MAX_LABELS && messageLabel(index, tr.frame[r]) && (labels++, (
-            <text className="lad-label" x={(x(from) + x(to)) / 2} y={(y(tr.time[r]) + y(tr.arrival[r] - ser)) / 2 - 3} fill={sel ? '#fff' : '#dbe4f3'} fontSize={10.5} textAnchor="middle">
-              {messageLabel(index, tr.frame[r])}
-            </text>
-          ))}
+          {labels < MAX_LABELS &&
+            messageLabel(index, tr.frame[r]) &&
+            (labels++,
+            (
+              <text
+                className="lad-label"
+                x={(x(from) + x(to)) / 2}
+                y={(y(tr.time[r]) + y(tr.arrival[r] - ser)) / 2 - 3}
+                fill={sel ? '#fff' : '#dbe4f3'}
+                fontSize={10.5}
+                textAnchor="middle"
+              >
+                {messageLabel(index, tr.frame[r])}
+              </text>
+            ))}
         </g>,
       );
     } else {

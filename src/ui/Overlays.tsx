@@ -1,7 +1,7 @@
 /** The help overlay, the error panel, the notice banner and the 3D legend. */
 import { DEVICE_COLORS, DROP_COLOR, protoColorClasses, SELECTED_COLOR } from '../view3d/colors';
 
-export const SHORTCUTS: [string, string][] = [
+const SHORTCUTS: [string, string][] = [
   ['Space', 'Play / pause'],
   ['← / →', 'Previous / next event'],
   ['+ / −', 'Faster / slower'],
@@ -32,8 +32,8 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         <h3>Mouse</h3>
         <p>Drag to orbit, right-drag to pan, wheel to zoom. Click a packet or a device to inspect it.</p>
         <p className="hint">
-          Each bar on a link is one frame: it grows out of the sender while its bits are serialized and travels at the link&apos;s
-          propagation delay. Red bars are drops (hover one to see why); a red flash at a hub is a collision.
+          Each bar on a link is one frame: it grows out of the sender while its bits are serialized and travels at the link&apos;s propagation delay. Red bars
+          are drops (hover one to see why); a red flash at a hub is a collision.
         </p>
         <button onClick={onClose}>Close</button>
       </div>

@@ -61,7 +61,8 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp,
   return (
     <header className="topbar">
       <div className="brand">
-        <span className="logo">◆</span><span className="name"> Packetarium</span>
+        <span className="logo">◆</span>
+        <span className="name"> Packetarium</span>
       </div>
       <label className="field">
         <span>Scene</span>

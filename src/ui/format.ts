@@ -1,4 +1,4 @@
-export { formatTime, formatSpeed } from '../store/playback';
+export { formatTime } from '../store/playback';
 
 /** Compact time for dense columns: `12.345678 ms`. */
 export function formatTimeMs(ns: number): string {

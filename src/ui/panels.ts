@@ -51,7 +51,10 @@ export function registerPanel(def: PanelDef): void {
   listeners.forEach((l) => l());
 }
 
-/** Removes a panel (tests, hot reload). */
+/**
+ * Removes a panel (tests, hot reload).
+ * @public
+ */
 export function unregisterPanel(id: string): void {
   if (panels.delete(id)) {
     version++;
@@ -60,7 +63,7 @@ export function unregisterPanel(id: string): void {
 }
 
 /** Every registered panel, in tab order. */
-export function allPanels(): PanelDef[] {
+function allPanels(): PanelDef[] {
   return [...panels.values()].sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.id.localeCompare(b.id));
 }
 

@@ -28,7 +28,7 @@ interface DeviceProps {
 }
 
 /** What a shape's model is drawn with. */
-export interface ShapeProps {
+interface ShapeProps {
   readonly id: string;
   readonly kind: string;
   readonly color: string;
@@ -45,12 +45,12 @@ interface ShapeDef {
 const shapes = new Map<string, ShapeDef>();
 
 /** Registers (or replaces) how a device shape is drawn. */
-export function registerShape(shape: string, model: ComponentType<ShapeProps>, labelDepth: ShapeDef['labelDepth'] = 0.6): void {
+function registerShape(shape: string, model: ComponentType<ShapeProps>, labelDepth: ShapeDef['labelDepth'] = 0.6): void {
   shapes.set(shape, { model, labelDepth });
 }
 
 /** The shape a device kind is drawn with: its registered `shape`, else the kind's own name. */
-export function shapeOf(kind: string): string {
+function shapeOf(kind: string): string {
   return deviceShape(kind) ?? kind;
 }
 
@@ -163,10 +163,13 @@ function Router({ color }: { color: string }) {
 /** A shape no one registered: a plain box with the kind written on top. */
 function Generic({ color, kind }: ShapeProps) {
   const sprite = useMemo(() => makeLabel([kind], { color: '#ffe8a3', height: 0.3 }), [kind]);
-  useEffect(() => () => {
-    sprite.material.map?.dispose();
-    sprite.material.dispose();
-  }, [sprite]);
+  useEffect(
+    () => () => {
+      sprite.material.map?.dispose();
+      sprite.material.dispose();
+    },
+    [sprite],
+  );
   return (
     <group>
       <mesh position={[0, 0.35, 0]}>
@@ -180,7 +183,12 @@ function Generic({ color, kind }: ShapeProps) {
 
 /** A cloud of spheres (a network drawn as one thing). */
 function Cloud({ color }: { color: string }) {
-  const puffs: [number, number, number, number][] = [[0, 0.45, 0, 0.38], [-0.36, 0.36, 0.05, 0.28], [0.36, 0.36, 0.05, 0.28], [0.15, 0.62, -0.1, 0.26]];
+  const puffs: [number, number, number, number][] = [
+    [0, 0.45, 0, 0.38],
+    [-0.36, 0.36, 0.05, 0.28],
+    [0.36, 0.36, 0.05, 0.28],
+    [0.15, 0.62, -0.1, 0.26],
+  ];
   return (
     <group>
       {puffs.map(([x, y, z, r]) => (
@@ -213,8 +221,10 @@ registerShape('switch', ({ color }) => <Switch color={color} />, 0.6);
 registerShape('hub', ({ color }) => <Hub color={color} />, 0.8);
 registerShape('router', ({ color }) => <Router color={color} />, 0.78);
 registerShape('clients', Clients, (config) => populationRadius(countOf(config) ?? 1) + 0.15);
-registerShape('cloud', (p) => (countOf(p.config) !== undefined ? <Clients {...p} /> : <Cloud color={p.color} />), (config) =>
-  countOf(config) !== undefined ? populationRadius(countOf(config)!) + 0.15 : 0.6,
+registerShape(
+  'cloud',
+  (p) => (countOf(p.config) !== undefined ? <Clients {...p} /> : <Cloud color={p.color} />),
+  (config) => (countOf(config) !== undefined ? populationRadius(countOf(config)!) + 0.15 : 0.6),
 );
 
 export function Device({ id, kind, label, addresses, position, highlighted, selected, config, index = null }: DeviceProps) {
@@ -225,10 +235,13 @@ export function Device({ id, kind, label, addresses, position, highlighted, sele
     () => makeLabel([label === id ? label : `${label} (${id})`, ...(count !== undefined ? [`${count.toLocaleString('en-US')} clients`] : []), ...addresses]),
     [id, label, addresses, count],
   );
-  useEffect(() => () => {
-    sprite.material.map?.dispose();
-    sprite.material.dispose();
-  }, [sprite]);
+  useEffect(
+    () => () => {
+      sprite.material.map?.dispose();
+      sprite.material.dispose();
+    },
+    [sprite],
+  );
   const def = shapes.get(shape);
   const Model = def?.model ?? Generic;
   const depth = typeof def?.labelDepth === 'function' ? def.labelDepth(config) : (def?.labelDepth ?? 0.6);

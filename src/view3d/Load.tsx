@@ -13,7 +13,7 @@ import { readRrEvents, type RrNodeEvents } from '../timeline/metrics';
 
 const rrCache = new WeakMap<TimelineIndex, Map<string, RrNodeEvents>>();
 /** The RR rows of a trace by node (read once per trace). */
-export function rrEventsOf(index: TimelineIndex): Map<string, RrNodeEvents> {
+function rrEventsOf(index: TimelineIndex): Map<string, RrNodeEvents> {
   let m = rrCache.get(index);
   if (!m) {
     m = readRrEvents(index.trace);
@@ -23,10 +23,10 @@ export function rrEventsOf(index: TimelineIndex): Map<string, RrNodeEvents> {
 }
 
 /** Most points drawn for one population (one point per client up to this). */
-export const MAX_POPULATION_POINTS = 20_000;
+const MAX_POPULATION_POINTS = 20_000;
 const IDLE = new THREE.Color('#7b93c4');
 const WAITING = new THREE.Color('#ffd166');
-export const BREAKER_COLORS: Record<string, string> = { closed: '#48d597', 'half-open': '#f5c542', open: '#ff5a5a' };
+const BREAKER_COLORS: Record<string, string> = { closed: '#48d597', 'half-open': '#f5c542', open: '#ff5a5a' };
 
 /** A label whose text changes (a canvas texture redrawn only when the text does). */
 class LiveLabel {
@@ -149,7 +149,18 @@ export function Population({ id, count, index }: { id: string; count: number; in
     return { geometry: g, order: ord };
   }, [n, r1]);
   useEffect(() => () => geometry.dispose(), [geometry]);
-  const material = useMemo(() => new THREE.PointsMaterial({ size: n > 5000 ? 0.05 : 0.085, vertexColors: true, sizeAttenuation: true, transparent: true, opacity: 0.95, depthWrite: false }), [n]);
+  const material = useMemo(
+    () =>
+      new THREE.PointsMaterial({
+        size: n > 5000 ? 0.05 : 0.085,
+        vertexColors: true,
+        sizeAttenuation: true,
+        transparent: true,
+        opacity: 0.95,
+        depthWrite: false,
+      }),
+    [n],
+  );
   useEffect(() => () => material.dispose(), [material]);
 
   const events = index ? rrEventsOf(index).get(id) : undefined;
@@ -194,7 +205,8 @@ export function Population({ id, count, index }: { id: string; count: number; in
       }
     }
     // With a breaker, its state is written beside the count (the ring's colour says it too).
-    if (events) label.set(`${waiting.toLocaleString('en-US')} waiting for an answer${state ? ` · breaker ${state}` : ''}`, state === 'open' ? '#ffb3b3' : '#ffe3a3');
+    if (events)
+      label.set(`${waiting.toLocaleString('en-US')} waiting for an answer${state ? ` · breaker ${state}` : ''}`, state === 'open' ? '#ffb3b3' : '#ffe3a3');
   });
 
   return (
@@ -230,7 +242,7 @@ export function ServerLoad({ id, index }: { id: string; index: TimelineIndex | n
 }
 
 /** A balancer's back ends at `t`: `up`/`down` by address, in the order they were first named. */
-export function backendsAt(events: RrNodeEvents, t: number): { backend: string; state: string }[] {
+function backendsAt(events: RrNodeEvents, t: number): { backend: string; state: string }[] {
   const out = new Map<string, string>();
   for (const b of events.backends) {
     if (b.time > t) break;

@@ -46,11 +46,36 @@ const INDICES = 30;
 const SHADE = [1.0, 0.78, 0.62, 0.7, 0.55];
 /** Corner signs (along, across, up) of each face's 4 vertices, counter-clockwise seen from outside. */
 const FACES: [number, number, number][][] = [
-  [[-1, -1, 1], [-1, 1, 1], [1, 1, 1], [1, -1, 1]], // top (+up)
-  [[-1, 1, -1], [1, 1, -1], [1, 1, 1], [-1, 1, 1]], // side +across
-  [[1, -1, -1], [-1, -1, -1], [-1, -1, 1], [1, -1, 1]], // side -across
-  [[1, 1, -1], [1, -1, -1], [1, -1, 1], [1, 1, 1]], // cap +along
-  [[-1, -1, -1], [-1, 1, -1], [-1, 1, 1], [-1, -1, 1]], // cap -along
+  [
+    [-1, -1, 1],
+    [-1, 1, 1],
+    [1, 1, 1],
+    [1, -1, 1],
+  ], // top (+up)
+  [
+    [-1, 1, -1],
+    [1, 1, -1],
+    [1, 1, 1],
+    [-1, 1, 1],
+  ], // side +across
+  [
+    [1, -1, -1],
+    [-1, -1, -1],
+    [-1, -1, 1],
+    [1, -1, 1],
+  ], // side -across
+  [
+    [1, 1, -1],
+    [1, -1, -1],
+    [1, -1, 1],
+    [1, 1, 1],
+  ], // cap +along
+  [
+    [-1, -1, -1],
+    [-1, 1, -1],
+    [-1, 1, 1],
+    [-1, -1, 1],
+  ], // cap -along
 ];
 
 const scratch = {
@@ -191,7 +216,19 @@ class LaneRuns {
 const runs = new LaneRuns();
 
 /** Writes a bar on lane `lane` of link geometry g from fraction lo to hi; merges into the lane's open run when possible. */
-function laneBar(buf: PacketBuffer, k: number, g: LinkGeom, dir: number, lane: number, lo: number, hi: number, colorIdx: number, rgb: readonly [number, number, number], thick: number, mergeable: boolean): boolean {
+function laneBar(
+  buf: PacketBuffer,
+  k: number,
+  g: LinkGeom,
+  dir: number,
+  lane: number,
+  lo: number,
+  hi: number,
+  colorIdx: number,
+  rgb: readonly [number, number, number],
+  thick: number,
+  mergeable: boolean,
+): boolean {
   const open = runs.box[lane];
   if (mergeable && open >= 0 && runs.color[lane] === colorIdx && lo <= runs.hi[lane] && hi >= runs.lo[lane]) {
     runs.lo[lane] = Math.min(runs.lo[lane], lo);

@@ -13,7 +13,7 @@ import { makeLabel } from './labels';
 const DOWN_RED = '#ff5a5a';
 
 /** Times at which node `id`'s power changed, and whether it was up after each. */
-export function powerChanges(index: TimelineIndex, id: string): { time: Float64Array; up: boolean[] } {
+function powerChanges(index: TimelineIndex, id: string): { time: Float64Array; up: boolean[] } {
   const tr = index.trace;
   const node = tr.nodes.findIndex((n) => n.name === id);
   const rows = index.nodeStates[node] ?? new Int32Array(0);
@@ -31,10 +31,13 @@ export function powerChanges(index: TimelineIndex, id: string): { time: Float64A
 export function PowerState({ id, index }: { id: string; index: TimelineIndex | null }) {
   const changes = useMemo(() => (index ? powerChanges(index, id) : null), [index, id]);
   const tag = useMemo(() => makeLabel(['DOWN'], { color: DOWN_RED, height: 0.4 }), []);
-  useEffect(() => () => {
-    tag.material.map?.dispose();
-    tag.material.dispose();
-  }, [tag]);
+  useEffect(
+    () => () => {
+      tag.material.map?.dispose();
+      tag.material.dispose();
+    },
+    [tag],
+  );
   const group = useRef<THREE.Group>(null);
   useFrame(() => {
     if (!changes || !group.current) return;

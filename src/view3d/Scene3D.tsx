@@ -316,42 +316,44 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
 
   return (
     <>
-    <Canvas
-      camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
-      gl={{ preserveDrawingBuffer: true, antialias: false }}
-      dpr={[1, 2]}
-      onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
-    >
-      <fog attach="fog" args={['#0b0f17', layout.radius * 4, layout.radius * 10]} />
-      <ambientLight intensity={0.55} />
-      <hemisphereLight args={['#c8d8ff', '#1a1f2b', 0.6]} />
-      <directionalLight position={[6, 12, 8]} intensity={1.4} />
-      <gridHelper args={[gridSize, gridSize, '#243048', '#161d2b']} position={[layout.center[0], 0, layout.center[2]]} />
-      <Controls layout={layout} />
-      <Picker index={index} ids={ids} layout={layout} />
-      <Links links={traceLinks} index={index} />
-      {nodes.map((n) => (
-        <Device
-          key={n.id}
-          {...n}
-          position={layout.pos.get(n.id) ?? [0, 0, 0]}
-          highlighted={highlight.has(n.id)}
-          selected={selectedName === n.id}
-          index={index}
-        />
-      ))}
-      <Collisions index={index} links={traceLinks} nodePos={nodePos} />
-      <Packets index={index} links={traceLinks} nodePos={nodePos} />
-      <Hover index={index} />
-      <FirstFrame />
-      {(isBench || bench > 0) && <BenchProbe />}
-    </Canvas>
-    <div
-      className="pkt-tip"
-      ref={(el) => {
-        tipEl.current = el;
-      }}
-      data-testid="packet-tooltip" style={{ display: 'none' }} />
+      <Canvas
+        camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
+        gl={{ preserveDrawingBuffer: true, antialias: false }}
+        dpr={[1, 2]}
+        onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
+      >
+        <fog attach="fog" args={['#0b0f17', layout.radius * 4, layout.radius * 10]} />
+        <ambientLight intensity={0.55} />
+        <hemisphereLight args={['#c8d8ff', '#1a1f2b', 0.6]} />
+        <directionalLight position={[6, 12, 8]} intensity={1.4} />
+        <gridHelper args={[gridSize, gridSize, '#243048', '#161d2b']} position={[layout.center[0], 0, layout.center[2]]} />
+        <Controls layout={layout} />
+        <Picker index={index} ids={ids} layout={layout} />
+        <Links links={traceLinks} index={index} />
+        {nodes.map((n) => (
+          <Device
+            key={n.id}
+            {...n}
+            position={layout.pos.get(n.id) ?? [0, 0, 0]}
+            highlighted={highlight.has(n.id)}
+            selected={selectedName === n.id}
+            index={index}
+          />
+        ))}
+        <Collisions index={index} links={traceLinks} nodePos={nodePos} />
+        <Packets index={index} links={traceLinks} nodePos={nodePos} />
+        <Hover index={index} />
+        <FirstFrame />
+        {(isBench || bench > 0) && <BenchProbe />}
+      </Canvas>
+      <div
+        className="pkt-tip"
+        ref={(el) => {
+          tipEl.current = el;
+        }}
+        data-testid="packet-tooltip"
+        style={{ display: 'none' }}
+      />
     </>
   );
 }

@@ -31,10 +31,15 @@ export function layoutScene(scene: Scene): Layout {
       pos.set(n.id, [Math.round(r * Math.cos(a) * 100) / 100, 0, Math.round(r * Math.sin(a) * 100) / 100]);
     }
   }
-  let minX = Infinity, maxX = -Infinity, minZ = Infinity, maxZ = -Infinity;
+  let minX = Infinity,
+    maxX = -Infinity,
+    minZ = Infinity,
+    maxZ = -Infinity;
   for (const p of pos.values()) {
-    minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]);
-    minZ = Math.min(minZ, p[2]); maxZ = Math.max(maxZ, p[2]);
+    minX = Math.min(minX, p[0]);
+    maxX = Math.max(maxX, p[0]);
+    minZ = Math.min(minZ, p[2]);
+    maxZ = Math.max(maxZ, p[2]);
   }
   if (!Number.isFinite(minX)) return { pos, center: [0, 0, 0], radius: 5, halfW: 3, halfD: 3 };
   const center: Vec3 = [(minX + maxX) / 2, 0, (minZ + maxZ) / 2];

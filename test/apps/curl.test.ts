@@ -25,7 +25,14 @@ describe('curl', () => {
 
   it('-I prints the status line and headers of a HEAD request', () => {
     const n = run('curl -I http://10.0.0.2/');
-    expect(n.logs('h1')).toEqual(['HTTP/1.1 200 OK', 'Server: Packetarium-httpd', 'Content-Type: text/html', 'Cache-Control: max-age=60', 'Content-Length: 112', '']);
+    expect(n.logs('h1')).toEqual([
+      'HTTP/1.1 200 OK',
+      'Server: Packetarium-httpd',
+      'Content-Type: text/html',
+      'Cache-Control: max-age=60',
+      'Content-Length: 112',
+      '',
+    ]);
     expect(n.logs('h2').at(-1)).toBe('10.0.0.1 - - "HEAD / HTTP/1.1" 200 0');
   });
 
@@ -96,7 +103,9 @@ describe('curl', () => {
 
   it('--connect-timeout bounds a TCP connect; -m bounds the whole transfer, worded by its phase', () => {
     // 10.0.0.9 does not exist: ARP goes unanswered and no SYN ever leaves.
-    expect(run('curl --connect-timeout 0.5 http://10.0.0.9/').logs('h1')).toEqual(['curl: (28) Failed to connect to 10.0.0.9 port 80 after 500 ms: Timeout was reached']);
+    expect(run('curl --connect-timeout 0.5 http://10.0.0.9/').logs('h1')).toEqual([
+      'curl: (28) Failed to connect to 10.0.0.9 port 80 after 500 ms: Timeout was reached',
+    ]);
     expect(run('curl -m 0.8 http://10.0.0.9/').logs('h1')).toEqual(['curl: (28) Connection timed out after 800 milliseconds']);
     expect(run('curl --max-time=0.5 http://10.0.0.9/ http://10.0.0.2/').logs('h1')[0]).toBe('curl: (28) Connection timed out after 500 milliseconds');
   });
@@ -190,7 +199,7 @@ describe('curl over TLS (HTTPS)', () => {
     expect(n.logs('h2').some((l) => l.includes('"GET'))).toBe(false);
   });
 
-  it('-v shows a TLS alert as OpenSSL reports it: the connection\'s version, level × 256 + description', () => {
+  it("-v shows a TLS alert as OpenSSL reports it: the connection's version, level × 256 + description", () => {
     // Offering only TLS 1.2: the server's protocol_version alert arrives on a TLS 1.2 connection.
     const v12 = tlsRun(`curl -v --tls-max 1.2 ${RESOLVE} https://www.example.test/`, 'http-server --tls --tls-versions 1.3').logs('h1');
     expect(v12.slice(-3)).toEqual([
@@ -208,7 +217,9 @@ describe('curl over TLS (HTTPS)', () => {
   });
 
   it('alert names and OpenSSL error strings follow OpenSSL 3.0', () => {
-    expect(alertTraceLine({ direction: 'received', level: 'fatal', description: 40, version: '1.2' })).toBe('* TLSv1.2 (IN), TLS alert, handshake failure (552):');
+    expect(alertTraceLine({ direction: 'received', level: 'fatal', description: 40, version: '1.2' })).toBe(
+      '* TLSv1.2 (IN), TLS alert, handshake failure (552):',
+    );
     expect(alertTraceLine({ direction: 'sent', level: 'warning', description: 0, version: '1.3' })).toBe('* TLSv1.3 (OUT), TLS alert, close notify (256):');
     expect(alertTraceLine({ direction: 'received', level: 'fatal', description: 48, version: '1.3' })).toBe('* TLSv1.3 (IN), TLS alert, unknown CA (560):');
     expect(receivedAlertError(40).message).toBe('OpenSSL/3.0.13: error:0A000410:SSL routines::sslv3 alert handshake failure');
@@ -266,8 +277,15 @@ describe('curl --http3 (QUIC)', () => {
   });
 
   it('-I sends HEAD and prints the status line and headers; -w reports http_version 3', () => {
-    expect(h3Run(`curl -I --http3 ${RESOLVE} https://www.example.test/`).logs('h1')).toEqual(['HTTP/3 200 ', 'content-type: text/html', 'content-length: 112', '']);
-    const w = h3Run(`curl --http3 -o /dev/null -w '%{http_code} %{http_version} %{time_connect} %{time_appconnect}' ${RESOLVE} https://www.example.test/`).logs('h1');
+    expect(h3Run(`curl -I --http3 ${RESOLVE} https://www.example.test/`).logs('h1')).toEqual([
+      'HTTP/3 200 ',
+      'content-type: text/html',
+      'content-length: 112',
+      '',
+    ]);
+    const w = h3Run(`curl --http3 -o /dev/null -w '%{http_code} %{http_version} %{time_connect} %{time_appconnect}' ${RESOLVE} https://www.example.test/`).logs(
+      'h1',
+    );
     const [code, version, connect, appconnect] = w.at(-1)!.split(' ');
     expect([code, version]).toEqual(['200', '3']);
     // QUIC is connected when its handshake (which is the TLS handshake) is done: one moment.

@@ -61,7 +61,10 @@ describe('dig', () => {
     expect(out[0]).toMatch(/^example\.com\.\s+300\s+IN\s+A\s+93\.184\.216\.34$/);
     expect(parseCommand('dig -x 10.0.0.5')).toMatchObject({ ok: true, command: { options: { name: '5.0.0.10.in-addr.arpa', type: 12 } } });
     expect(parseCommand('dig +short +noall +answer @10.0.0.53 -t AAAA example.com +tries=2 +time=1 -4').ok).toBe(true);
-    expect(parseCommand('dig +dnssec example.com')).toMatchObject({ ok: false, error: expect.stringMatching(/option \+dnssec: is not modelled in Packetarium/) });
+    expect(parseCommand('dig +dnssec example.com')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/option \+dnssec: is not modelled in Packetarium/),
+    });
     expect(parseCommand('dig +frob example.com')).toMatchObject({ ok: false, error: expect.stringMatching(/Invalid option: \+frob/) });
   });
 

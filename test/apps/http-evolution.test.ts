@@ -41,7 +41,12 @@ describe('http-evolution scene', () => {
 
   it('uses a connection per resource for 0.9 and 1.0, six for 1.1, one for HTTP/2 and HTTP/3', () => {
     expect(connections).toEqual([21, 21, 6, 1, 1]);
-    expect(v.logs('browser').filter((l) => / over HTTP\//.test(l)).map((l) => /over (HTTP\/[\d.]+)/.exec(l)![1])).toEqual(['HTTP/0.9', 'HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3']);
+    expect(
+      v
+        .logs('browser')
+        .filter((l) => / over HTTP\//.test(l))
+        .map((l) => /over (HTTP\/[\d.]+)/.exec(l)![1]),
+    ).toEqual(['HTTP/0.9', 'HTTP/1.0', 'HTTP/1.1', 'HTTP/2', 'HTTP/3']);
   });
 
   it('HTTP/3: one QUIC connection, every resource its own stream, and TLS done in the first round trip', () => {

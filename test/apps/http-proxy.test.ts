@@ -5,7 +5,8 @@ import { maxAge, parseBackends } from '../../src/apps/reverse-proxy/reverse-prox
 import { TestNet } from '../helpers/net';
 
 const lan = (proxy: string, client: string, backends = ['http-server --site gallery', 'http-server --site gallery']) =>
-  TestNet.fromYaml(`
+  TestNet.fromYaml(
+    `
 nodes:
   - { id: c1, kind: host, ip: 10.0.0.1/24 }
   - { id: px, kind: host, ip: 10.0.0.10/24 }
@@ -21,7 +22,8 @@ run:
 ${backends.map((b, i) => `  - { on: b${i + 1}, at: 0ms, cmd: "${b}" }`).join('\n')}
   - { on: px, at: 0ms, cmd: "${proxy}" }
   - { on: c1, at: 1ms, cmd: "${client}" }
-`).runUntil('2s');
+`,
+  ).runUntil('2s');
 
 describe('reverse-proxy', () => {
   it('parses back ends and max-age', () => {
@@ -37,8 +39,18 @@ describe('reverse-proxy', () => {
   it('spreads requests over the back ends round robin', () => {
     const urls = ['/', '/style.css', '/img/1.svg', '/img/2.svg'].map((p) => `http://10.0.0.10${p}`).join(' ');
     const n = lan('reverse-proxy -p 80 --backends 10.0.0.21,10.0.0.22', `curl -o /dev/null ${urls}`);
-    expect(n.logs('b1').slice(1).map((l) => l.split('"')[1])).toEqual(['GET / HTTP/1.1', 'GET /img/1.svg HTTP/1.1']);
-    expect(n.logs('b2').slice(1).map((l) => l.split('"')[1])).toEqual(['GET /style.css HTTP/1.1', 'GET /img/2.svg HTTP/1.1']);
+    expect(
+      n
+        .logs('b1')
+        .slice(1)
+        .map((l) => l.split('"')[1]),
+    ).toEqual(['GET / HTTP/1.1', 'GET /img/1.svg HTTP/1.1']);
+    expect(
+      n
+        .logs('b2')
+        .slice(1)
+        .map((l) => l.split('"')[1]),
+    ).toEqual(['GET /style.css HTTP/1.1', 'GET /img/2.svg HTTP/1.1']);
     expect(n.logs('px')[1]).toBe('10.0.0.1 "GET / HTTP/1.1" 200 -> 10.0.0.21:80');
   });
 
@@ -65,7 +77,10 @@ describe('reverse-proxy', () => {
 
 describe('reverse-proxy with TLS', () => {
   it('terminates TLS (h2 by ALPN) and talks plain HTTP/1.1 to the back ends', () => {
-    const n = lan('reverse-proxy --tls --backends 10.0.0.21,10.0.0.22', 'curl -v -o /dev/null --resolve www.example.test:443:10.0.0.10 https://www.example.test/ https://www.example.test/style.css');
+    const n = lan(
+      'reverse-proxy --tls --backends 10.0.0.21,10.0.0.22',
+      'curl -v -o /dev/null --resolve www.example.test:443:10.0.0.10 https://www.example.test/ https://www.example.test/style.css',
+    );
     const c = n.logs('c1');
     expect(c).toContain('* ALPN: server accepted h2');
     expect(c.filter((l) => l.startsWith('< HTTP/2 200'))).toHaveLength(2);

@@ -25,7 +25,10 @@ const requests = (net: TestNet) => net.frames('h1-h2', 'a>b').filter((f) => f.di
 
 describe('HTTP/1.0, 1.1 and 2 on the wire', () => {
   it('HTTP/1.0 opens a TCP connection (a handshake round trip) for every request', () => {
-    const net = pairNet(['http-server --site gallery', 'curl -o /dev/null --http1.0 http://10.0.0.2/ http://10.0.0.2/style.css http://10.0.0.2/img/1.svg']).runUntil('1s');
+    const net = pairNet([
+      'http-server --site gallery',
+      'curl -o /dev/null --http1.0 http://10.0.0.2/ http://10.0.0.2/style.css http://10.0.0.2/img/1.svg',
+    ]).runUntil('1s');
     expect(syns(net)).toHaveLength(3);
     expect(requests(net).map((f) => f.dissected.summary)).toEqual(['GET / HTTP/1.0 ', 'GET /style.css HTTP/1.0 ', 'GET /img/1.svg HTTP/1.0 ']);
     // The server closes each connection after its response.
@@ -33,7 +36,9 @@ describe('HTTP/1.0, 1.1 and 2 on the wire', () => {
   });
 
   it('HTTP/1.1 keeps the connection alive: one handshake, then one round trip per request', () => {
-    const net = pairNet(['http-server --site gallery', 'curl -o /dev/null http://10.0.0.2/ http://10.0.0.2/style.css http://10.0.0.2/index.html']).runUntil('1s');
+    const net = pairNet(['http-server --site gallery', 'curl -o /dev/null http://10.0.0.2/ http://10.0.0.2/style.css http://10.0.0.2/index.html']).runUntil(
+      '1s',
+    );
     expect(syns(net)).toHaveLength(1);
     const reqs = requests(net);
     expect(reqs).toHaveLength(3);
@@ -62,10 +67,9 @@ describe('HTTP/1.0, 1.1 and 2 on the wire', () => {
   });
 
   it('HTTP/1.1 pipelining: a slow first response holds back the ready ones behind it (head-of-line blocking)', () => {
-    const net = pairNet([
-      'http-server --site gallery --delay /style.css=200ms',
-      'page-load http://10.0.0.2/ --http1.1 --connections 1 --pipeline',
-    ]).runUntil('2s');
+    const net = pairNet(['http-server --site gallery --delay /style.css=200ms', 'page-load http://10.0.0.2/ --http1.1 --connections 1 --pipeline']).runUntil(
+      '2s',
+    );
     // All seven sub-resource requests went out back to back on the one connection.
     const reqs = requests(net);
     expect(reqs).toHaveLength(8);

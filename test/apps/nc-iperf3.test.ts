@@ -15,7 +15,9 @@ ${runs}`;
 
 describe('nc', () => {
   it('sends a line that the listener prints, and both report the close', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'hello there'" }`)).runUntil('100ms');
+    const net = TestNet.fromYaml(
+      two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'hello there'" }`),
+    ).runUntil('100ms');
     expect(net.logs('h1')[0]).toBe('Connection to 10.0.0.2 5001 port [tcp] succeeded!');
     const h2 = net.logs('h2');
     expect(h2[0]).toBe('Listening on 0.0.0.0 5001');
@@ -25,7 +27,9 @@ describe('nc', () => {
   });
 
   it('-n sends that many bytes', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -n 100000" }`)).runUntil('1s');
+    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -n 100000" }`)).runUntil(
+      '1s',
+    );
     expect(net.logs('h2').at(-1)).toMatch(/received 100000 bytes/);
   });
 
@@ -48,7 +52,10 @@ describe('iperf3', () => {
 
   it('reports per interval and a summary, close to the bottleneck rate', () => {
     const net = TestNet.fromYaml(
-      two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s --one-off" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 1s -i 250ms" }`, 'latency: 2ms, bandwidth: 20Mbps'),
+      two(
+        `  - { on: h2, at: 0ms, cmd: "iperf3 -s --one-off" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 1s -i 250ms" }`,
+        'latency: 2ms, bandwidth: 20Mbps',
+      ),
       { duration: '2s' },
     ).runToEnd();
     const c = net.logs('h1');
@@ -69,10 +76,9 @@ describe('iperf3', () => {
   });
 
   it('-n sends exactly that many bytes', () => {
-    const net = TestNet.fromYaml(
-      two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -n 1M" }`),
-      { duration: '2s' },
-    ).runToEnd();
+    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -n 1M" }`), {
+      duration: '2s',
+    }).runToEnd();
     expect(net.logs('h1').find((l) => l.endsWith('sender'))).toMatch(/1\.00 MBytes/);
   });
 });

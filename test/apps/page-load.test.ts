@@ -44,7 +44,7 @@ function byteStream(n: TestNet, port: number): { isn: number; bytes: Uint8Array 
 /** Which HTTP/2 stream each DATA byte range of a server's byte stream belongs to. */
 function dataRanges(stream: Uint8Array): { start: number; end: number; id: number }[] {
   const out: { start: number; end: number; id: number }[] = [];
-  for (let at = 0; at < stream.length; ) {
+  for (let at = 0; at < stream.length;) {
     const d = decodeFrame(stream, at);
     if (!d.ok) break;
     if (d.value.type === 'DATA') out.push({ start: at + 9, end: at + d.length, id: d.value.streamId });
@@ -66,11 +66,7 @@ describe('page-load', () => {
   it('records a waterfall: connect for new connections only, wait and receive for every request', () => {
     const n = net(['http-server --site gallery', 'page-load http://10.0.0.2/ --http1.1']).runUntil('2s');
     const rows = waterfall(n.trace, 'h1');
-    expect(rows.map((r) => r.url)).toEqual([
-      'http://10.0.0.2/',
-      'http://10.0.0.2/style.css',
-      ...[1, 2, 3, 4, 5, 6].map((i) => `http://10.0.0.2/img/${i}.svg`),
-    ]);
+    expect(rows.map((r) => r.url)).toEqual(['http://10.0.0.2/', 'http://10.0.0.2/style.css', ...[1, 2, 3, 4, 5, 6].map((i) => `http://10.0.0.2/img/${i}.svg`)]);
     for (const r of rows) {
       expect(r.status).toBe(200);
       expect(r.wait!.end).toBeGreaterThan(r.wait!.start);
@@ -95,7 +91,9 @@ describe('page-load', () => {
   });
 
   it('numbers successive loads on a node, and records failures', () => {
-    const n = TestNet.twoHosts('http-server --site hello', 'page-load http://10.0.0.2/ --http2', [{ at: '100ms', cmd: 'page-load http://10.0.0.2:81/' }]).runUntil('1s');
+    const n = TestNet.twoHosts('http-server --site hello', 'page-load http://10.0.0.2/ --http2', [
+      { at: '100ms', cmd: 'page-load http://10.0.0.2:81/' },
+    ]).runUntil('1s');
     const rows = waterfall(n.trace, 'h1');
     expect(rows.map((r) => [r.load, r.index, r.status ?? r.error])).toEqual([
       [1, 0, 200],
@@ -141,7 +139,12 @@ describe('page-load', () => {
     ).runUntil('2s');
     const drop = n.drops('h1-h2')[0];
     const lostPort = readTcpHeader(drop.frame!, 34).dstPort;
-    const resent = n.frames('h1-h2', 'b>a').find((f) => f.time > drop.started && readTcpHeader(f.bytes, 34).dstPort === lostPort && readTcpHeader(f.bytes, 34).seq === readTcpHeader(drop.frame!, 34).seq)!;
+    const resent = n
+      .frames('h1-h2', 'b>a')
+      .find(
+        (f) =>
+          f.time > drop.started && readTcpHeader(f.bytes, 34).dstPort === lostPort && readTcpHeader(f.bytes, 34).seq === readTcpHeader(drop.frame!, 34).seq,
+      )!;
     const rows = waterfall(n.trace, 'h1');
     const onLost = rows.filter((r) => r.connection!.includes(`:${lostPort}>`));
     const others = rows.filter((r) => r.end! > drop.time && !r.connection!.includes(`:${lostPort}>`));
@@ -224,7 +227,10 @@ describe('page-load --http3 across a change of network (scenes/quic-migration.ya
       [expect.any(Number), 'validated new path'],
     ]);
     expect(out.at(-1)).toMatch(/^page-load: 8 requests \(8 ok\), 120489 B, 1 connection, /);
-    expect(scene.states('web', 'quic path').map((r) => r.value)).toEqual(['peer moved to 10.0.2.10:' + /:(\d+)>/.exec(waterfall(scene.trace, 'phone')[0].connection!)![1] + ': validating', 'validated new path']);
+    expect(scene.states('web', 'quic path').map((r) => r.value)).toEqual([
+      'peer moved to 10.0.2.10:' + /:(\d+)>/.exec(waterfall(scene.trace, 'phone')[0].connection!)![1] + ': validating',
+      'validated new path',
+    ]);
     // After the switch the phone's datagrams leave over cellular from its new address, all in
     // short-header (1-RTT) packets: no new handshake.
     const after = scene.frames('cellular', 'a>b').filter((f) => f.ip?.protocol === 17);

@@ -21,7 +21,10 @@ describe('scenes/path-mtu.yaml', () => {
   });
 
   it('tracepath at 1 ms: LOCALHOST pmtu 1500, r1 answers "fragmentation needed" with MTU 1400, Resume: pmtu 1400 hops 3 back 3', () => {
-    const lines = scene.logRows('h1').filter((r) => r.time < 60 * MS).map((r) => r.text);
+    const lines = scene
+      .logRows('h1')
+      .filter((r) => r.time < 60 * MS)
+      .map((r) => r.text);
     expect(lines[0]).toBe(' 1?: [LOCALHOST]                      pmtu 1500');
     expect(lines[2]).toMatch(/^ 2: {2}10\.0\.0\.254 +\d+\.\d{3}ms pmtu 1400$/);
     expect(lines.at(-1)).toBe('     Resume: pmtu 1400 hops 3 back 3');
@@ -51,7 +54,7 @@ describe('scenes/path-mtu.yaml', () => {
     expect(pathMtuAt(index, 'web', '10.0.0.1', 60 * MS)).toBeUndefined();
   });
 
-  it('at 60 ms both SYNs advertise MSS 1460; r2 drops the server\'s 1460-byte segments and says MTU 1400', () => {
+  it("at 60 ms both SYNs advertise MSS 1460; r2 drops the server's 1460-byte segments and says MTU 1400", () => {
     const segs = segments(scene, 'r2-web');
     const syns = segs.filter((s) => s.h.options.mss !== undefined);
     expect(syns.map((s) => [s.src, s.h.options.mss])).toEqual([
@@ -61,7 +64,8 @@ describe('scenes/path-mtu.yaml', () => {
     expect(syns[0].time).toBeGreaterThanOrEqual(60 * MS);
     const big = segs.filter((s) => s.src === '10.0.2.80' && s.len === 1460);
     expect(big.length).toBeGreaterThan(0);
-    for (const s of big) expect(scene.drops('r2').some((d) => d.packetId === s.frame.packetId && d.reason === 'needs fragmentation but DF set (MTU 1400)')).toBe(true);
+    for (const s of big)
+      expect(scene.drops('r2').some((d) => d.packetId === s.frame.packetId && d.reason === 'needs fragmentation but DF set (MTU 1400)')).toBe(true);
     const icmp = scene.frames('r2-web', 'a>b').filter((f) => f.icmp?.type === 3 && f.icmp.code === 4);
     expect(icmp.length).toBeGreaterThan(0);
     expect(icmp[0].ip).toMatchObject({ src: '10.0.2.254', dst: '10.0.2.80' });

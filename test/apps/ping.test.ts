@@ -40,7 +40,10 @@ describe('ping output (Linux iputils format)', () => {
 
   it('round-trip times match the wire: send time to the reply arriving back, min/avg/max/mdev as ping computes them', () => {
     const net = routed('ping 10.0.1.5 -c 4 -i 10ms');
-    const arrivals = net.frames('h1-r1', 'b>a').filter((f) => f.icmp?.type === 0).map((f) => f.arrival);
+    const arrivals = net
+      .frames('h1-r1', 'b>a')
+      .filter((f) => f.icmp?.type === 0)
+      .map((f) => f.arrival);
     expect(arrivals).toHaveLength(4);
     const rtts = arrivals.map((t, i) => (t - (1 * MS + i * 10 * MS)) / MS);
     const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
@@ -56,8 +59,14 @@ describe('ping output (Linux iputils format)', () => {
 
   it('each reply line is printed when the reply arrives', () => {
     const net = routed('ping 10.0.1.5 -c 2 -i 10ms');
-    const arrivals = net.frames('h1-r1', 'b>a').filter((f) => f.icmp?.type === 0).map((f) => f.arrival);
-    const lineTimes = net.logRows('h1').filter((r) => REPLY.test(r.text)).map((r) => r.time);
+    const arrivals = net
+      .frames('h1-r1', 'b>a')
+      .filter((f) => f.icmp?.type === 0)
+      .map((f) => f.arrival);
+    const lineTimes = net
+      .logRows('h1')
+      .filter((r) => REPLY.test(r.text))
+      .map((r) => r.time);
     expect(lineTimes).toEqual(arrivals);
   });
 

@@ -21,7 +21,10 @@ describe('reverse-proxy scene', () => {
     // Round robin: both back ends served half of the first load; nothing reached them afterwards.
     expect(v.logs('b1').filter((l) => l.includes('"GET '))).toHaveLength(4);
     expect(v.logs('b2').filter((l) => l.includes('"GET '))).toHaveLength(4);
-    const loads = v.logs('browser').filter((l) => l.includes('finished in')).map((l) => Number(/finished in ([\d.]+)/.exec(l)![1]));
+    const loads = v
+      .logs('browser')
+      .filter((l) => l.includes('finished in'))
+      .map((l) => Number(/finished in ([\d.]+)/.exec(l)![1]));
     expect(loads).toHaveLength(2);
     expect(loads[1]).toBeLessThan(loads[0]);
   });

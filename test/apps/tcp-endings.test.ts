@@ -37,7 +37,9 @@ function stateTimes(net: TraceView, node: string): Map<string, number> {
 
 describe('half-close: the peer closes first while nc still has bytes to send', () => {
   const run = () =>
-    TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001 -n 20000" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'bye'" }`)).runUntil('100ms');
+    TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001 -n 20000" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'bye'" }`)).runUntil(
+      '100ms',
+    );
 
   it('the FIN is acknowledged by a bare ACK, not folded into the later FIN of the other side', () => {
     const net = run();
@@ -67,7 +69,9 @@ describe('half-close: the peer closes first while nc still has bytes to send', (
   });
 
   it('with nothing left to send, nc closes at once (its FIN carries the ACK, as on Linux)', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'bye'" }`)).runUntil('100ms');
+    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -m 'bye'" }`)).runUntil(
+      '100ms',
+    );
     const h2 = stateTimes(net, 'h2');
     expect(h2.get('LAST_ACK')).toBe(h2.get('CLOSE_WAIT'));
   });
@@ -101,9 +105,12 @@ describe('iperf3 -t on a bottleneck (the tcp-congestion scene)', () => {
 
 describe('iperf3 -t with its written data still draining when the run ends', () => {
   it('has exited after "iperf Done." (no interrupt message), and its socket is not reset', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 300ms -i 100ms" }`, 'latency: 1ms, bandwidth: 10Mbps'), {
-      duration: '330ms',
-    }).runToEnd();
+    const net = TestNet.fromYaml(
+      two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 300ms -i 100ms" }`, 'latency: 1ms, bandwidth: 10Mbps'),
+      {
+        duration: '330ms',
+      },
+    ).runToEnd();
     expect(net.logs('h1').at(-1)).toBe('iperf Done.');
     expect(segments(net, 'h1-h2').filter((s) => s.h.flags & TCP_RST)).toEqual([]);
     // Still draining: data leaves h1 after the summary.
@@ -116,9 +123,12 @@ describe('the end of a run is the end of observation', () => {
   const rstOrFin = (net: TestNet) => segments(net, 'h1-h2').filter((s) => s.h.flags & (TCP_RST | TCP_FIN));
 
   it('an nc transfer still running at the end sends no RST nor FIN, stays ESTABLISHED, and nc prints nothing more', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -n 10000000" }`, 'latency: 1ms, bandwidth: 10Mbps'), {
-      duration: '50ms',
-    }).runToEnd();
+    const net = TestNet.fromYaml(
+      two(`  - { on: h2, at: 0ms, cmd: "nc -l -p 5001" }\n  - { on: h1, at: 1ms, cmd: "nc 10.0.0.2 5001 -n 10000000" }`, 'latency: 1ms, bandwidth: 10Mbps'),
+      {
+        duration: '50ms',
+      },
+    ).runToEnd();
     expect(rstOrFin(net)).toEqual([]);
     // No connection changes state when the run ends; the receiver is still ESTABLISHED.
     for (const h of ['h1', 'h2']) expect(net.states(h, 'tcp ').filter((r) => r.time === net.now)).toEqual([]);
@@ -130,9 +140,12 @@ describe('the end of a run is the end of observation', () => {
   });
 
   it('iperf3 interrupted prints its summary so far and "interrupt - the client/server has terminated", and sends nothing', () => {
-    const net = TestNet.fromYaml(two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 10s -i 100ms" }`, 'latency: 1ms, bandwidth: 10Mbps'), {
-      duration: '350ms',
-    }).runToEnd();
+    const net = TestNet.fromYaml(
+      two(`  - { on: h2, at: 0ms, cmd: "iperf3 -s" }\n  - { on: h1, at: 1ms, cmd: "iperf3 -c 10.0.0.2 -t 10s -i 100ms" }`, 'latency: 1ms, bandwidth: 10Mbps'),
+      {
+        duration: '350ms',
+      },
+    ).runToEnd();
     expect(rstOrFin(net)).toEqual([]);
     const c = net.logs('h1');
     expect(c.at(-1)).toBe('iperf3: interrupt - the client has terminated');

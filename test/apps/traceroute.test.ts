@@ -66,12 +66,7 @@ run:
   - { on: h1, at: 1ms, cmd: "traceroute 10.0.0.77 -m 3 -q 2 -w 100ms" }
 `,
     ).runToEnd();
-    expect(net.logs('h1')).toEqual([
-      'traceroute to 10.0.0.77 (10.0.0.77), 3 hops max, 60 byte packets',
-      ' 1  * *',
-      ' 2  * *',
-      ' 3  * *',
-    ]);
+    expect(net.logs('h1')).toEqual(['traceroute to 10.0.0.77 (10.0.0.77), 3 hops max, 60 byte packets', ' 1  * *', ' 2  * *', ' 3  * *']);
   });
 
   it('a directly connected destination is hop 1', () => {
@@ -92,7 +87,8 @@ run:
   });
 
   it('a router with no route ends the trace with !N', () => {
-    const net = TestNet.fromYaml(`
+    const net = TestNet.fromYaml(
+      `
 nodes:
   - { id: h1, kind: host, ip: 10.0.0.1/24, gateway: 10.0.0.254 }
   - { id: r1, kind: router, interfaces: [10.0.0.254/24, 10.0.1.254/24] }
@@ -100,7 +96,8 @@ links:
   - { a: h1, b: r1 }
 run:
   - { on: h1, at: 1ms, cmd: "traceroute 10.9.9.9" }
-`).runToEnd();
+`,
+    ).runToEnd();
     const out = net.logs('h1');
     expect(out.at(-1)).toMatch(/^ ?\d+ {2}10\.0\.0\.254 \(10\.0\.0\.254\)( {2}\d+\.\d{3} ms !N){3}$/);
     expect(out.length).toBeLessThanOrEqual(3); // stopped at the router, not after 30 hops

@@ -48,11 +48,7 @@ describe('udp-echo', () => {
   });
 
   it('loss on the path shows as missing replies: UDP never retransmits', () => {
-    const net = echoNet(
-      'udp-echo 10.0.1.7 -c 200 -i 1ms -v',
-      'faults:\n  - { at: 20ms, link: r1-srv, set: { loss: 0.3 } }',
-      { seed: 3 },
-    );
+    const net = echoNet('udp-echo 10.0.1.7 -c 200 -i 1ms -v', 'faults:\n  - { at: 20ms, link: r1-srv, set: { loss: 0.3 } }', { seed: 3 });
     const out = net.logs('h1');
     // Exactly 200 datagrams ever left h1: nothing was sent twice.
     const sent = net.frames('h1-r1', 'a>b').filter((f) => f.ip?.protocol === 17);
@@ -94,7 +90,10 @@ describe('udp-echo', () => {
   it('datagrams are sent every -i exactly', () => {
     const net = echoNet('udp-echo 10.0.1.7 -c 4 -i 7ms');
     // After the first (which waits for ARP) they leave h1 at 1 + 7k ms.
-    const sent = net.frames('h1-r1', 'a>b').filter((f) => f.ip?.protocol === 17).map((f) => f.time);
+    const sent = net
+      .frames('h1-r1', 'a>b')
+      .filter((f) => f.ip?.protocol === 17)
+      .map((f) => f.time);
     expect(sent.slice(1)).toEqual([8 * MS, 15 * MS, 22 * MS]);
   });
 

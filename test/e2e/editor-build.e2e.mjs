@@ -47,7 +47,11 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   const canvas = page.locator('[data-testid="editor-canvas"]');
   const box = await canvas.boundingBox();
   const at = (fx) => ({ x: box.x + box.width * fx, y: box.y + box.height * 0.5 });
-  for (const [kind, fx] of [['host', 0.15], ['switch', 0.33], ['router', 0.5]]) {
+  for (const [kind, fx] of [
+    ['host', 0.15],
+    ['switch', 0.33],
+    ['router', 0.5],
+  ]) {
     await page.click(`.editor-palette [data-kind="${kind}"]`);
     await page.mouse.click(at(fx).x, at(fx).y);
   }
@@ -77,7 +81,12 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.locator('[data-field="nodes[0].ip"]').press('Escape');
 
   // Cable: pick two devices and press C.
-  for (const [a, b] of [['h1', 'sw1'], ['sw1', 'r1'], ['r1', 'sw2'], ['sw2', 'h2']]) {
+  for (const [a, b] of [
+    ['h1', 'sw1'],
+    ['sw1', 'r1'],
+    ['r1', 'sw2'],
+    ['sw2', 'h2'],
+  ]) {
     await selectNode(page, a);
     await selectNode(page, b, true);
     await page.keyboard.press('c');
@@ -104,7 +113,9 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await page.click('[data-testid="editor-view-toggle"]');
   const scrub = await page.locator('[data-testid="scrubber"]').boundingBox();
   await page.mouse.click(scrub.x + scrub.width - 2, scrub.y + scrub.height / 2);
-  await page.waitForFunction(() => /from 10\.0\.1\.5/.test(document.querySelector('[data-testid="console"]')?.textContent ?? ''), null, { timeout: 10_000 }).catch(() => {});
+  await page
+    .waitForFunction(() => /from 10\.0\.1\.5/.test(document.querySelector('[data-testid="console"]')?.textContent ?? ''), null, { timeout: 10_000 })
+    .catch(() => {});
   const consoleText = await page.locator('[data-testid="console"]').textContent();
   await screenshot('ran');
   assert.match(consoleText ?? '', /from 10\.0\.1\.5/, `console: ${consoleText}`);

@@ -89,7 +89,11 @@ export async function run({ page, browser, baseUrl, screenshot, consoleErrors })
     const problems = await page.locator('.editor-problems, .editor-message, .editor-ok').allTextContents();
     assert.ok(problems.join(' ').length > 0, `${file}: something is said`);
     assert.equal(await page.evaluate(() => window.__pwned), undefined, `${file}: no markup ran`);
-    assert.equal(await page.locator('.editor-panel img, .editor-panel script, [onerror], [onmouseover], .editor-stage img').count(), 0, `${file}: names stay text`);
+    assert.equal(
+      await page.locator('.editor-panel img, .editor-panel script, [onerror], [onmouseover], .editor-stage img').count(),
+      0,
+      `${file}: names stay text`,
+    );
     console.log(`  ${file}: ${Date.now() - t0} ms; ${problems.join(' | ').slice(0, 160)}`);
   }
   await screenshot('hostile');

@@ -59,7 +59,11 @@ export async function run({ context, baseUrl }) {
   const workers = lean.scripts.filter((f) => /sim-worker/.test(f.path) && SIMULATOR_MARKERS.every((m) => f.text.includes(m)));
   assert.equal(workers.length, 1, `expected the simulation worker among the fetched scripts: ${lean.scripts.map((f) => f.path).join(', ')}`);
   const heavy = withMarkers(lean.scripts).filter((f) => f !== workers[0]);
-  assert.deepEqual(heavy.map((f) => f.path), [], 'page scripts that hold the simulator although the worker runs it');
+  assert.deepEqual(
+    heavy.map((f) => f.path),
+    [],
+    'page scripts that hold the simulator although the worker runs it',
+  );
   const pageBytes = lean.scripts.filter((f) => f !== workers[0]).reduce((s, f) => s + f.gz, 0);
   console.log(`    with a worker: page scripts ${kb(pageBytes)} gz + worker ${kb(workers[0].gz)} gz (${lean.scripts.length} scripts)`);
   for (const f of [...lean.scripts].sort((a, b) => b.gz - a.gz)) console.log(`      ${f.path.padEnd(48)} ${kb(f.gz).padStart(9)} gz`);

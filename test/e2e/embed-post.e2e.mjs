@@ -110,12 +110,16 @@ async function colours(page, png) {
 
 async function checkPolite(page, label) {
   // Contexts are released shortly after an embed leaves the screen (r3f disposes asynchronously).
-  await poll(async () => {
-    const list = await embeds(page);
-    const visible = list.filter((e) => e.visible).length;
-    const live = await liveContexts(page);
-    return live <= visible ? { live, visible } : null;
-  }, `${label}: no more live WebGL contexts than visible embeds`, 5_000);
+  await poll(
+    async () => {
+      const list = await embeds(page);
+      const visible = list.filter((e) => e.visible).length;
+      const live = await liveContexts(page);
+      return live <= visible ? { live, visible } : null;
+    },
+    `${label}: no more live WebGL contexts than visible embeds`,
+    5_000,
+  );
   for (const e of await embeds(page)) {
     if (e.visible) continue;
     const s1 = await state(e.frame);
@@ -142,10 +146,14 @@ export async function run({ page, context, screenshot, consoleErrors }) {
       const id = i === 7 ? 'api-demo' : `e${i}`;
       log('scrolled to', id);
       const e = await poll(async () => (await embeds(page)).find((x) => x.id === id), `embed ${id} to load`);
-      const s = await poll(async () => {
-        const st = await state(e.frame);
-        return st && (st.ready || st.error) ? st : null;
-      }, `embed ${id} to be ready`, 30_000);
+      const s = await poll(
+        async () => {
+          const st = await state(e.frame);
+          return st && (st.ready || st.error) ? st : null;
+        },
+        `embed ${id} to be ready`,
+        30_000,
+      );
       assert.equal(s.error, null, `embed ${id} failed: ${s.error}`);
       await poll(async () => (await state(e.frame))?.visible, `embed ${id}, scrolled into view, to know it is visible`, 5_000);
       if (s.view !== 'ladder') {
@@ -174,7 +182,7 @@ export async function run({ page, context, screenshot, consoleErrors }) {
     // postMessage API on embed 7, from the host page.
     await page.evaluate(() => document.getElementById('f7').scrollIntoView({ block: 'center' }));
     const demo = await poll(async () => (await embeds(page)).find((x) => x.id === 'api-demo'), 'the API demo embed');
-    await poll(async () => (await page.evaluate(() => window.__embedEvents.some((m) => m.type === 'packetarium:ready'))), 'a ready event');
+    await poll(async () => await page.evaluate(() => window.__embedEvents.some((m) => m.type === 'packetarium:ready')), 'a ready event');
     const send = (cmd) => page.evaluate((cmd) => document.getElementById('api-demo').contentWindow.postMessage(cmd, window.location.origin), cmd);
     await send({ type: 'packetarium:seek', t: '10ms' });
     await poll(async () => (await state(demo.frame)).time === 10e6, 'seek to 10 ms');

@@ -48,7 +48,11 @@ export async function run({ page, baseUrl, consoleErrors }) {
     ['not deflate', `data=${Buffer.from('hello world, not deflate').toString('base64url')}`, /deflate|scene/],
     ['a zip bomb', `data=${pack(' '.repeat(5_000_000))}`, /larger than/],
     ['an invalid scene', `data=${pack('version: 1\nnodes: 7\n')}`, /nodes/],
-    ['too many devices', `data=${pack(`version: 1\ntitle: big\nduration: 1ms\nnodes:\n${Array.from({ length: 60 }, (_, i) => `  - { id: s${i}, kind: switch }`).join('\n')}\n`)}`, /at most 48/],
+    [
+      'too many devices',
+      `data=${pack(`version: 1\ntitle: big\nduration: 1ms\nnodes:\n${Array.from({ length: 60 }, (_, i) => `  - { id: s${i}, kind: switch }`).join('\n')}\n`)}`,
+      /at most 48/,
+    ],
     ['an unknown scene', 'scene=no-such-scene', /no scene called/],
   ];
   for (const [label, query, re] of cases) {

@@ -110,7 +110,11 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   });
   await page.locator('.lesson-card', { hasText: /retry/i }).first().click();
   await page.waitForSelector('[data-testid=lesson-player]');
-  await page.waitForFunction(() => !document.querySelector('.lesson-busy') && /retry/i.test(document.querySelector('[data-testid=lesson-title]')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => !document.querySelector('.lesson-busy') && /retry/i.test(document.querySelector('[data-testid=lesson-title]')?.textContent ?? ''),
+    null,
+    { timeout: 60_000 },
+  );
   const frames = await page.evaluate(() => {
     const w = /** @type {any} */ (window);
     w.__lessonFrames.done = true;

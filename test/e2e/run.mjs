@@ -255,8 +255,7 @@ async function main() {
   }
   const tests = findTests(opts.tests, opts.filters);
   if (tests.length === 0) {
-    abort(`no *.e2e.mjs tests found in ${relative(root, opts.tests) || '.'}` +
-      (opts.filters.length ? ` matching ${opts.filters.join(', ')}` : ''));
+    abort(`no *.e2e.mjs tests found in ${relative(root, opts.tests) || '.'}` + (opts.filters.length ? ` matching ${opts.filters.join(', ')}` : ''));
   }
 
   const siteDir = opts.serve ?? build();

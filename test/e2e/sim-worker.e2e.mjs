@@ -45,7 +45,9 @@ const frames = (page) => page.evaluate(() => window.__frames);
 const progressNow = (page) =>
   page.evaluate(() => {
     const bar = document.querySelector('[data-testid=sim-progress]');
-    return bar ? { simNs: Number(bar.getAttribute('data-sim-ns')), events: Number(bar.getAttribute('data-events')), max: Number(bar.getAttribute('max')) } : null;
+    return bar
+      ? { simNs: Number(bar.getAttribute('data-sim-ns')), events: Number(bar.getAttribute('data-events')), max: Number(bar.getAttribute('max')) }
+      : null;
   });
 
 async function waitReady(page, scene) {

@@ -64,7 +64,11 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   }
 
   // The playhead lines follow time.
-  const left = () => page.locator('[data-testid=overload-playhead]').first().evaluate((el) => parseFloat(el.style.left));
+  const left = () =>
+    page
+      .locator('[data-testid=overload-playhead]')
+      .first()
+      .evaluate((el) => parseFloat(el.style.left));
   await seekFraction(page, 0.1);
   const a = await left();
   await seekFraction(page, 0.45);
@@ -143,7 +147,8 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
     assert.equal(await chart.locator('[data-testid=overload-playhead]').count(), 1, `${id}: playhead line drawn`);
   }
   assert.deepEqual((await page.getAttribute('[data-testid=overload-chart-server-answers]', 'data-series')).split('|'), ['region-a', 'region-b']);
-  const serverPlayhead = () => page.locator('[data-testid=overload-chart-server-answers] [data-testid=overload-playhead]').evaluate((el) => parseFloat(el.style.left));
+  const serverPlayhead = () =>
+    page.locator('[data-testid=overload-chart-server-answers] [data-testid=overload-playhead]').evaluate((el) => parseFloat(el.style.left));
   const answersAt = () => page.locator('[data-testid=overload-chart-server-answers] .ov-readout span').allTextContents();
   const p1 = await serverPlayhead();
   // 1.9 s: each region answers about half the 750/s.

@@ -70,8 +70,14 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await seekFraction(page, 0.2);
   await page.waitForTimeout(200);
   const labels = await page.locator('.lad-label').allTextContents();
-  assert.ok(labels.some((l) => /Client Hello/.test(l)), `ClientHello labelled: ${labels.join(' | ')}`);
-  assert.ok(labels.some((l) => /Server Hello/.test(l)), `ServerHello labelled: ${labels.join(' | ')}`);
+  assert.ok(
+    labels.some((l) => /Client Hello/.test(l)),
+    `ClientHello labelled: ${labels.join(' | ')}`,
+  );
+  assert.ok(
+    labels.some((l) => /Server Hello/.test(l)),
+    `ServerHello labelled: ${labels.join(' | ')}`,
+  );
   await screenshot('ladder-tls12-labels');
 
   assert.deepEqual(consoleErrors(), [], 'console errors');

@@ -50,7 +50,33 @@ function isReadable(message: string): boolean {
 function mutated(texts: readonly string[]): fc.Arbitrary<string> {
   const edit = fc.oneof(
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), len: fc.nat({ max: 200 }) }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('<script>alert(1)</script>', '{', '[', ': :', '- -', '&a *a', '!!binary', '\u0000', '\uFFFF', '1e999', '-1', '"', "'", '\t', '\n  - ', '${x}', '__proto__: {}', 'constructor:')) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(
+          '<script>alert(1)</script>',
+          '{',
+          '[',
+          ': :',
+          '- -',
+          '&a *a',
+          '!!binary',
+          '\u0000',
+          '\uFFFF',
+          '1e999',
+          '-1',
+          '"',
+          "'",
+          '\t',
+          '\n  - ',
+          '${x}',
+          '__proto__: {}',
+          'constructor:',
+        ),
+      ),
+    }),
     fc.record({ kind: fc.constant('dup' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), len: fc.nat({ max: 8 }), code: fc.integer({ min: 0, max: 0xffff }) }),
   );
@@ -73,16 +99,24 @@ function mutated(texts: readonly string[]): fc.Arbitrary<string> {
 
 /** Scene-shaped JSON with wrong types, huge numbers, odd keys and markup in strings. */
 const sceneLikeJson = fc
-  .record({
-    version: fc.oneof(fc.constant(1), fc.integer(), fc.string()),
-    title: fc.oneof(fc.string(), fc.constant('<img src=x onerror=alert(1)>')),
-    seed: fc.oneof(fc.integer(), fc.double(), fc.string()),
-    duration: fc.oneof(fc.constantFrom('40ms', '1s', '-1ms', '1e30s', 'fast', ''), fc.integer()),
-    nodes: fc.array(fc.dictionary(fc.constantFrom('id', 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'position', 'zones', 'x'), fc.jsonValue({ maxDepth: 3 })), { maxLength: 8 }),
-    links: fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'latency', 'bandwidth', 'loss', 'mtu', 'queue', 'jitter'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 8 }),
-    run: fc.array(fc.dictionary(fc.constantFrom('on', 'at', 'cmd'), fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 }))), { maxLength: 4 }),
-    faults: fc.jsonValue({ maxDepth: 3 }),
-  }, { requiredKeys: [] })
+  .record(
+    {
+      version: fc.oneof(fc.constant(1), fc.integer(), fc.string()),
+      title: fc.oneof(fc.string(), fc.constant('<img src=x onerror=alert(1)>')),
+      seed: fc.oneof(fc.integer(), fc.double(), fc.string()),
+      duration: fc.oneof(fc.constantFrom('40ms', '1s', '-1ms', '1e30s', 'fast', ''), fc.integer()),
+      nodes: fc.array(
+        fc.dictionary(fc.constantFrom('id', 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'position', 'zones', 'x'), fc.jsonValue({ maxDepth: 3 })),
+        { maxLength: 8 },
+      ),
+      links: fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'latency', 'bandwidth', 'loss', 'mtu', 'queue', 'jitter'), fc.jsonValue({ maxDepth: 2 })), {
+        maxLength: 8,
+      }),
+      run: fc.array(fc.dictionary(fc.constantFrom('on', 'at', 'cmd'), fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 }))), { maxLength: 4 }),
+      faults: fc.jsonValue({ maxDepth: 3 }),
+    },
+    { requiredKeys: [] },
+  )
   .map((o) => JSON.stringify(o));
 
 function checkScene(text: string): void {
@@ -98,7 +132,14 @@ function checkScene(text: string): void {
 describe(`fuzz: ${RUNS} cases per input`, () => {
   it('scene text (YAML and JSON): loads or says why, never throws or hangs', () => {
     fc.assert(
-      fc.property(fc.oneof({ weight: 5, arbitrary: mutated(sceneTexts) }, { weight: 2, arbitrary: sceneLikeJson }, { weight: 1, arbitrary: fc.string({ maxLength: 300 }) }), checkScene),
+      fc.property(
+        fc.oneof(
+          { weight: 5, arbitrary: mutated(sceneTexts) },
+          { weight: 2, arbitrary: sceneLikeJson },
+          { weight: 1, arbitrary: fc.string({ maxLength: 300 }) },
+        ),
+        checkScene,
+      ),
       { numRuns: RUNS, seed: 17 },
     );
   }, 600_000);
@@ -124,9 +165,21 @@ describe(`fuzz: ${RUNS} cases per input`, () => {
     );
   }, 600_000);
 
-  const paramValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('12ms', '-1', '1e400', 'NaN', 'node:h1', '0:curl', '<b>x</b>', '%00', 'packets:999999', 'off'));
+  const paramValue = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('12ms', '-1', '1e400', 'NaN', 'node:h1', '0:curl', '<b>x</b>', '%00', 'packets:999999', 'off'),
+  );
   const query = fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom('scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'view', 'controls', 'theme', 'host', 'id', 'autoplay'), fc.string({ maxLength: 8 })), paramValue), { maxLength: 8 })
+    .array(
+      fc.tuple(
+        fc.oneof(
+          fc.constantFrom('scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'view', 'controls', 'theme', 'host', 'id', 'autoplay'),
+          fc.string({ maxLength: 8 }),
+        ),
+        paramValue,
+      ),
+      { maxLength: 8 },
+    )
     .map((pairs) => `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`);
 
   it("the app's URL parameters: each problem named, never a throw", () => {
@@ -181,7 +234,15 @@ describe(`fuzz: ${RUNS} cases per input`, () => {
       fc.property(
         fc.oneof(
           fc.anything(),
-          fc.record({ type: fc.constantFrom('packetarium:play', 'packetarium:pause', 'packetarium:seek', 'packetarium:step', 'packetarium:theme', 'x'), t: fc.oneof(fc.double(), fc.string({ maxLength: 40 })), direction: fc.anything(), theme: fc.anything() }, { requiredKeys: ['type'] }),
+          fc.record(
+            {
+              type: fc.constantFrom('packetarium:play', 'packetarium:pause', 'packetarium:seek', 'packetarium:step', 'packetarium:theme', 'x'),
+              t: fc.oneof(fc.double(), fc.string({ maxLength: 40 })),
+              direction: fc.anything(),
+              theme: fc.anything(),
+            },
+            { requiredKeys: ['type'] },
+          ),
         ),
         (data) => {
           const c = bounded('reading a postMessage', () => parseHostCommand(data));
@@ -195,10 +256,17 @@ describe(`fuzz: ${RUNS} cases per input`, () => {
   it('imported progress: accepted or refused with a message', () => {
     const good = JSON.stringify({ version: 1, lessons: {} });
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), mutated([good])), (text) => {
-        const r = bounded('importing progress', () => parseProgressText(text));
-        if (!r.ok) expect(isReadable(r.error), r.error).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+          mutated([good]),
+        ),
+        (text) => {
+          const r = bounded('importing progress', () => parseProgressText(text));
+          if (!r.ok) expect(isReadable(r.error), r.error).toBe(true);
+        },
+      ),
       { numRuns: RUNS, seed: 23 },
     );
   });

@@ -27,7 +27,11 @@ export class FakeWorker {
     let clock = 0;
     const replies: SimReply[] = [];
     // A clock that advances 10 ms per look (every 256 events): a chunk every 1,024 events.
-    runSimRequest(req, (reply, transfer) => replies.push(structuredClone(reply, { transfer })), () => (clock += 10));
+    runSimRequest(
+      req,
+      (reply, transfer) => replies.push(structuredClone(reply, { transfer })),
+      () => (clock += 10),
+    );
     const deliver = (i: number) => {
       if (i === replies.length) return;
       this.onmessage?.({ data: replies[i] });
@@ -39,4 +43,3 @@ export class FakeWorker {
     this.terminated = true;
   }
 }
-

@@ -33,7 +33,7 @@ registerBuiltinProtocols();
 export type TimeArg = number | string;
 
 /** Converts `20ms` / `1.5s` / a number of ns to integer ns. */
-export function toNs(t: TimeArg): number {
+function toNs(t: TimeArg): number {
   if (typeof t === 'number') return t;
   const d = parseDuration(t);
   if (!d.ok) throw new Error(`not a duration: ${t}: ${d.error}`);
@@ -278,7 +278,10 @@ export class TraceView {
 export class TestNet extends TraceView {
   readonly network: Network;
 
-  constructor(readonly scene: Scene, seed?: number) {
+  constructor(
+    readonly scene: Scene,
+    seed?: number,
+  ) {
     const network = buildNetwork(scene, seed ?? scene.seed);
     super(network.ctx.trace);
     this.network = network;

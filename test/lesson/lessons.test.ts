@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkLessonRefs, formatLessonError, LessonSession, parseLesson } from '../../src/lesson';
 
-const files = readdirSync('lessons').filter((f) => f.endsWith('.md') && f !== 'README.md').sort();
+const files = readdirSync('lessons')
+  .filter((f) => f.endsWith('.md') && f !== 'README.md')
+  .sort();
 
 describe('lessons', () => {
   it('there are seven lessons', () => {
@@ -32,7 +34,8 @@ describe('lessons', () => {
         const moments = session.stepMoments();
         const unmet = moments.flatMap((m, i) => (m.met ? [] : [`step ${i + 1} "${lesson.steps[i].title}"`]));
         expect(unmet).toEqual([]);
-        for (let i = 1; i < moments.length; i++) expect(moments[i].time).toBeGreaterThanOrEqual(lesson.steps[i].directives.at !== undefined ? 0 : moments[i - 1].time);
+        for (let i = 1; i < moments.length; i++)
+          expect(moments[i].time).toBeGreaterThanOrEqual(lesson.steps[i].directives.at !== undefined ? 0 : moments[i - 1].time);
       });
 
       lesson.steps.forEach((step, i) => {

@@ -13,12 +13,7 @@ const eslint = new ESLint({ cwd: root });
 /** Layers in design.md order; each may import only the ones before it. */
 const LAYERS = ['sim', 'protocols', 'net', 'apps', 'scenario', 'timeline', 'runner', 'lesson', 'cli', 'store', 'view3d', 'ui', 'embed', 'app'];
 const CORE = LAYERS.slice(0, LAYERS.indexOf('cli') + 1);
-const RESTRICTING_RULES = new Set([
-  'no-restricted-imports',
-  'no-restricted-syntax',
-  'no-restricted-properties',
-  'no-restricted-globals',
-]);
+const RESTRICTING_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax', 'no-restricted-properties', 'no-restricted-globals']);
 
 /** Messages of the layering/determinism rules for `code` placed at `filePath` (relative to the repo). */
 async function violations(code: string, filePath: string): Promise<string[]> {
@@ -98,7 +93,7 @@ describe('layer imports', () => {
     await expectAllowed(start, 'src/runner/client.ts');
     await expectReported(scope, 'src/runner/client.ts', /only its entry/);
     await expectAllowed(scope, 'src/runner/sim-worker.ts');
-    await expectReported("export const el = document.body;\n", 'src/runner/sim-worker.ts', /No DOM/);
+    await expectReported('export const el = document.body;\n', 'src/runner/sim-worker.ts', /No DOM/);
     for (const layer of CORE.filter((l) => l !== 'runner')) {
       await expectReported(start, `src/${layer}/x.ts`, /Only src\/runner deals with workers/);
       await expectReported(scope, `src/${layer}/x.ts`, /Only src\/runner deals with workers/);
@@ -107,9 +102,18 @@ describe('layer imports', () => {
   });
 
   it('lets the browser half use its libraries', async () => {
-    await expectAllowed("import { createStore } from 'zustand/vanilla';\nimport { useStore } from 'zustand';\nexport const s = [createStore, useStore];\n", 'src/store/x.ts');
-    await expectAllowed("import { useFrame } from '@react-three/fiber';\nimport { Mesh } from 'three';\nimport { usePlayback } from '../store/playback';\nimport { packetsAt } from '../timeline/queries';\nexport const x = [useFrame, Mesh, usePlayback, packetsAt];\n", 'src/view3d/x.tsx');
-    await expectAllowed("import { App } from '../ui/App';\nimport { Scene } from '../view3d/Scene';\nexport const x = [App, Scene, window];\n", 'src/app/main.tsx');
+    await expectAllowed(
+      "import { createStore } from 'zustand/vanilla';\nimport { useStore } from 'zustand';\nexport const s = [createStore, useStore];\n",
+      'src/store/x.ts',
+    );
+    await expectAllowed(
+      "import { useFrame } from '@react-three/fiber';\nimport { Mesh } from 'three';\nimport { usePlayback } from '../store/playback';\nimport { packetsAt } from '../timeline/queries';\nexport const x = [useFrame, Mesh, usePlayback, packetsAt];\n",
+      'src/view3d/x.tsx',
+    );
+    await expectAllowed(
+      "import { App } from '../ui/App';\nimport { Scene } from '../view3d/Scene';\nexport const x = [App, Scene, window];\n",
+      'src/app/main.tsx',
+    );
   });
 
   it('keeps Node built-ins out of the layers that run in the browser, but not the CLI', async () => {
@@ -141,7 +145,7 @@ describe('determinism below the line', () => {
     await expectReported('setTimeout(() => {}, 10);\n', 'src/net/x.ts', /wall-clock timers/);
   });
 
-  it('lets only the headless runner and the runner\'s wall clock read wall time', async () => {
+  it("lets only the headless runner and the runner's wall clock read wall time", async () => {
     await expectAllowed('export const t = performance.now();\n', 'src/cli/x.ts');
     await expectAllowed('export const t = performance.now();\n', 'src/runner/wall-clock.ts');
     await expectReported('export const t = performance.now();\n', 'src/runner/run-request.ts', /kernel/);

@@ -50,7 +50,7 @@ describe('tracked files', () => {
     // Paths of the product or of the system are not machine paths.
     expect(hits("executablePath: '/usr/bin/chromium'")).toBe(false);
     expect(hits('cat /etc/resolv.conf')).toBe(false);
-    expect(hits("GET /index.html HTTP/1.1 and ./scenes/router-ping.yaml")).toBe(false);
+    expect(hits('GET /index.html HTTP/1.1 and ./scenes/router-ping.yaml')).toBe(false);
   });
 
   it('name no absolute path of this machine or of a developer checkout', () => {

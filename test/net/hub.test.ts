@@ -29,8 +29,7 @@ ${run}
 }
 
 const STATIONS = ['h1', 'h2', 'h3', 'h4'];
-const collisions = (net: TraceView) =>
-  STATIONS.flatMap((h) => net.drops(`${h}-hub1`)).filter((d) => d.reason.startsWith('collision'));
+const collisions = (net: TraceView) => STATIONS.flatMap((h) => net.drops(`${h}-hub1`)).filter((d) => d.reason.startsWith('collision'));
 
 /** Frames that stations got onto the medium (station-to-hub direction), with their time at the hub. */
 function sentOk(net: TraceView): { who: string; start: number; end: number; packetId: number }[] {
@@ -59,9 +58,7 @@ describe('hub', () => {
   });
 
   it('no collisions when transmissions do not overlap', () => {
-    const net = hubScene(
-      '  - { on: h1, at: 1ms, cmd: "ping 10.0.0.2 -c 3 -i 10ms" }\n  - { on: h3, at: 5ms, cmd: "ping 10.0.0.4 -c 3 -i 10ms" }',
-    );
+    const net = hubScene('  - { on: h1, at: 1ms, cmd: "ping 10.0.0.2 -c 3 -i 10ms" }\n  - { on: h3, at: 5ms, cmd: "ping 10.0.0.4 -c 3 -i 10ms" }');
     expect(collisions(net)).toEqual([]);
     expect(net.states('hub1', 'collision')).toEqual([]);
     expect(net.logs('h1')).toContain('3 packets transmitted, 3 received, 0% packet loss, time 20ms');
@@ -107,10 +104,7 @@ describe('hub', () => {
 
   it('same seed, same backoff choices; other seeds may choose differently', () => {
     const run = '  - { on: h1, at: 1ms, cmd: "ping 10.0.0.3 -c 3 -i 1ms" }\n  - { on: h2, at: 1ms, cmd: "ping 10.0.0.4 -c 3 -i 1ms" }';
-    const pattern = (net: TraceView) => [
-      collisions(net).map((d) => `${d.where} ${d.time} ${d.reason}`),
-      sentOk(net).map((f) => `${f.who} ${f.start}`),
-    ];
+    const pattern = (net: TraceView) => [collisions(net).map((d) => `${d.where} ${d.time} ${d.reason}`), sentOk(net).map((f) => `${f.who} ${f.start}`)];
     const a = pattern(hubScene(run, 7));
     expect(pattern(hubScene(run, 7))).toEqual(a);
     const others = [1, 2, 3, 4, 5, 6, 8, 9].map((s) => JSON.stringify(pattern(hubScene(run, s))));
@@ -126,7 +120,12 @@ describe('hub', () => {
     const switchSide = [...['h5-sw1', 'h6-sw1', 'h7-sw1', 'h8-sw1'].flatMap((l) => net.drops(l)), ...net.drops('sw1')];
     expect(switchSide).toEqual([]);
     expect(net.states('sw1', 'collision')).toEqual([]);
-    for (const [host, dst] of [['h1', '10.0.1.3'], ['h2', '10.0.1.4'], ['h5', '10.0.2.3'], ['h6', '10.0.2.4']]) {
+    for (const [host, dst] of [
+      ['h1', '10.0.1.3'],
+      ['h2', '10.0.1.4'],
+      ['h5', '10.0.2.3'],
+      ['h6', '10.0.2.4'],
+    ]) {
       const logs = net.logs(host);
       expect(logs).toContain(`--- ${dst} ping statistics ---`);
       expect(logs).toContain('3 packets transmitted, 3 received, 0% packet loss, time 10ms');

@@ -142,11 +142,7 @@ describe('FullDuplexLink up and down', () => {
   // 1 Mbps and 10 ms latency: ARP done at 1 + 2 * (0.672 + 10) = 22.344 ms; then 106-byte datagrams
   // take 1.04 ms each, so at 25 ms two are in flight, a third is on the wire and seven are queued.
   const scene = (fault: string) =>
-    pair(
-      'latency: 10ms, bandwidth: 1Mbps',
-      `${ECHO_SERVER}\n  - { on: h1, at: 1ms, cmd: "udp-echo 10.0.0.2 -c 10 -i 1us" }`,
-      fault,
-    );
+    pair('latency: 10ms, bandwidth: 1Mbps', `${ECHO_SERVER}\n  - { on: h1, at: 1ms, cmd: "udp-echo 10.0.0.2 -c 10 -i 1us" }`, fault);
 
   it('taking a link down loses the frames in flight and the ones queued', () => {
     const net = TestNet.fromYaml(scene('faults:\n  - { at: 25ms, link: h1-h2, set: { up: false } }')).runToEnd();

@@ -72,10 +72,13 @@ describe('path-MTU discovery for TCP (RFC 1191)', () => {
   });
 
   it('the SYN advertises the outgoing interface MTU − 40, and the peer sends no more', () => {
-    const net = path(`  - { on: h2, at: 0ms, cmd: "http-server -p 80 --site gallery" }\n  - { on: h1, at: 1ms, cmd: "curl -o /dev/null -w '%{http_code}' http://10.0.2.5/img/1.svg" }`, {
-      h1Link: ', mtu: 1280',
-      middle: 'mtu: 1500',
-    });
+    const net = path(
+      `  - { on: h2, at: 0ms, cmd: "http-server -p 80 --site gallery" }\n  - { on: h1, at: 1ms, cmd: "curl -o /dev/null -w '%{http_code}' http://10.0.2.5/img/1.svg" }`,
+      {
+        h1Link: ', mtu: 1280',
+        middle: 'mtu: 1500',
+      },
+    );
     expect(net.logs('h1').at(-1)).toBe('200');
     const segs = segments(net, 'h1-r1');
     const syn = segs.find((s) => s.src === '10.0.0.1' && s.h.options.mss !== undefined)!;
@@ -111,7 +114,10 @@ describe('ping and DF (iputils ping -M)', () => {
     const out = net.logs('h1');
     expect(out).toContain('From 10.0.0.254 icmp_seq=1 Frag needed and DF set (mtu = 1400)');
     expect(out.some((l) => /^1480 bytes from 10\.0\.2\.5: icmp_seq=2 ttl=62 /.test(l))).toBe(true);
-    const second = net.frames('h1-r1', 'a>b').filter((f) => f.ip?.protocol === 1).slice(1);
+    const second = net
+      .frames('h1-r1', 'a>b')
+      .filter((f) => f.ip?.protocol === 1)
+      .slice(1);
     expect(second.map((f) => [f.ip!.totalLength, f.ip!.dontFragment, f.ip!.moreFragments])).toEqual([
       [1396, false, true],
       [124, false, false],
@@ -130,7 +136,12 @@ describe('ping and DF (iputils ping -M)', () => {
   it('-M dont: no DF, so r1 fragments and the echo is answered', () => {
     const net = path(`  - { on: h1, at: 1ms, cmd: "ping 10.0.2.5 -c 1 -s 1472 -M dont" }`);
     expect(net.frames('h1-r1', 'a>b').find((f) => f.icmp?.type === 8)!.ip!.dontFragment).toBe(false);
-    expect(net.frames('r1-r2', 'a>b').filter((f) => f.ip?.protocol === 1).map((f) => f.ip!.totalLength)).toEqual([1396, 124]);
+    expect(
+      net
+        .frames('r1-r2', 'a>b')
+        .filter((f) => f.ip?.protocol === 1)
+        .map((f) => f.ip!.totalLength),
+    ).toEqual([1396, 124]);
     expect(net.logs('h1')).toContain('1 packets transmitted, 1 received, 0% packet loss, time 0ms');
   });
 });

@@ -66,7 +66,8 @@ describe('router: forwarding a ping', () => {
   });
 
   it('chooses the longest matching prefix: a /24 route beats the default route listed before it', () => {
-    const net = TestNet.fromYaml(`
+    const net = TestNet.fromYaml(
+      `
 nodes:
   - { id: h1, kind: host, ip: 10.0.0.1/24, gateway: 10.0.0.254 }
   - id: r1
@@ -84,21 +85,28 @@ links:
 run:
   - { on: h1, at: 1ms, cmd: "ping 10.0.2.5 -c 2 -i 10ms" }
   - { on: h1, at: 100ms, cmd: "ping 10.7.7.7 -c 1" }
-`).runToEnd();
+`,
+    ).runToEnd();
     const viaR2 = net.frames('r1-r2', 'a>b').filter((f) => f.icmp?.type === 8);
     expect(viaR2.map((f) => f.ip!.dst)).toEqual(['10.0.2.5', '10.0.2.5']);
     // The default route is still used for everything else: 10.7.7.7 goes to r3 (which has no route).
     const viaR3 = net.frames('r1-r3', 'a>b').filter((f) => f.icmp?.type === 8);
     expect(viaR3.map((f) => f.ip!.dst)).toEqual(['10.7.7.7']);
     expect(net.logs('h1')).toContain('2 packets transmitted, 2 received, 0% packet loss, time 10ms');
-    expect(net.logs('h1').filter((l) => l.startsWith('64 bytes')).every((l) => l.includes('ttl=62'))).toBe(true);
+    expect(
+      net
+        .logs('h1')
+        .filter((l) => l.startsWith('64 bytes'))
+        .every((l) => l.includes('ttl=62')),
+    ).toBe(true);
     expect(net.logs('h1')).toContain('From 10.0.3.2 icmp_seq=1 Destination Net Unreachable');
   });
 });
 
 describe('router: errors', () => {
   it('TTL expiry: the router drops the packet and answers Time Exceeded from its interface on the way back to the sender', () => {
-    const net = TestNet.fromYaml(`
+    const net = TestNet.fromYaml(
+      `
 nodes:
   - { id: h1, kind: host, ip: 10.0.0.1/24, gateway: 10.0.0.254 }
   - { id: r1, kind: router, interfaces: [10.0.0.254/24, 10.0.1.1/24], routes: [{ to: 10.0.2.0/24, via: 10.0.1.2 }] }
@@ -110,7 +118,8 @@ links:
   - { a: r2, b: h2 }
 run:
   - { on: h1, at: 1ms, cmd: "ping 10.0.2.5 -c 1 -t 2" }
-`).runToEnd();
+`,
+    ).runToEnd();
     // TTL 2 -> 1 at r1 -> expires at r2, which answers from 10.0.1.2 (its side facing the sender).
     const drop = net.drops('r2');
     expect(drop.map((d) => d.reason)).toEqual(['TTL expired in transit to 10.0.2.5']);
@@ -218,7 +227,7 @@ describe('RoutingTable longest-prefix match', () => {
         for (const dst of probes) {
           let best: Route | undefined;
           for (const r of routes) {
-            if (((dst & prefixToMask(r.prefix)) >>> 0) !== r.network) continue;
+            if ((dst & prefixToMask(r.prefix)) >>> 0 !== r.network) continue;
             if (!best || r.prefix > best.prefix || (r.prefix === best.prefix && r.metric < best.metric)) best = r;
           }
           expect(table.lookup(dst)).toBe(best);

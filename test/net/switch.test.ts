@@ -103,7 +103,8 @@ describe('learning switch', () => {
   });
 
   it('filters a frame whose destination is on the port it came in on (two hosts on a hub behind a switch port)', () => {
-    const net = TestNet.fromYaml(`
+    const net = TestNet.fromYaml(
+      `
 nodes:
   - { id: h1, kind: host, ip: 10.0.0.1/24 }
   - { id: h2, kind: host, ip: 10.0.0.2/24 }
@@ -117,7 +118,8 @@ links:
   - { a: h3, b: sw1, latency: 1us }
 run:
   - { on: h1, at: 1ms, cmd: "ping 10.0.0.2 -c 3 -i 10ms" }
-`).runToEnd();
+`,
+    ).runToEnd();
     expect(net.stateOf('sw1', `mac ${H1}`)).toBe('port1');
     expect(net.stateOf('sw1', `mac ${H2}`)).toBe('port1');
     const filtered = net.drops('sw1');

@@ -72,7 +72,7 @@ describe('scenes/failover.yaml', () => {
     for (const w of ws.slice(3)) expect(w.busy).toBeGreaterThan(6.5);
   });
 
-  it("the clients see it too: p50 21-22 ms before, 27-54 ms after (1 s windows)", () => {
+  it('the clients see it too: p50 21-22 ms before, 27-54 ms after (1 s windows)', () => {
     const ws = rrSeries(net.trace, { windowNs: 1e9, from: 0, to: 6e9, clients: ['clients'] });
     const p50 = (k: number) => Math.round(ws[k].p50 / 1e6);
     expect([p50(0), p50(1)]).toEqual([22, 21]);

@@ -73,7 +73,12 @@ describe('metric helpers', () => {
   it("a server's own response time runs from a request's arrival to its answer, queueing included", () => {
     // One worker, 10 ms per request, two clients sending at the same moment (--once): the first
     // request waits for nothing, the second (a frame time behind it) for the first.
-    const net = clientServer({ server: 'rr-server --workers 1 --queue 10 --service const:10ms', client: 'rr-client 10.0.0.2 --once --timeout 1s', duration: '200ms', count: 2 });
+    const net = clientServer({
+      server: 'rr-server --workers 1 --queue 10 --service const:10ms',
+      client: 'rr-client 10.0.0.2 --once --timeout 1s',
+      duration: '200ms',
+      count: 2,
+    });
     const s = serverSojourns(readRrEvents(net.trace).get('srv')!);
     expect(s.sojourn.length).toBe(2);
     expect(s.sojourn[0]).toBe(10e6);

@@ -74,7 +74,13 @@ describe('circuit breaker', () => {
 describe('queue discipline and shedding under overload', () => {
   // Capacity ~1000/s, offered 1500/s, clients give up after 200 ms, no retries.
   const overload = (server: string) =>
-    series(clientServer({ server: `rr-server --workers 8 --queue 2000 --service exp:8ms ${server}`, client: 'rr-client 10.0.0.2 --rate 1500 --timeout 200ms', duration: '6s' }));
+    series(
+      clientServer({
+        server: `rr-server --workers 8 --queue 2000 --service exp:8ms ${server}`,
+        client: 'rr-client 10.0.0.2 --rate 1500 --timeout 200ms',
+        duration: '6s',
+      }),
+    );
 
   const fifo = overload('--order fifo');
   const lifo = overload('--order lifo');

@@ -79,7 +79,11 @@ describe('any two retry policies', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(...POLICIES), fc.constantFrom(...POLICIES), (seed, a, b) => {
         const [ta, tb] = [run(seed, a), run(seed, b)];
-        for (const [t, p] of [[ta, a], [tb, b]] as const) if (!p.includes('none')) expect(retrySends(t).length, p).toBeGreaterThan(0);
+        for (const [t, p] of [
+          [ta, a],
+          [tb, b],
+        ] as const)
+          if (!p.includes('none')) expect(retrySends(t).length, p).toBeGreaterThan(0);
         expect(firstSends(ta, 'clients')).toEqual(firstSends(tb, 'clients'));
       }),
       { numRuns: 12 },

@@ -88,7 +88,12 @@ describe('client population', () => {
   });
 
   it('closed loop: each client waits for its answer and thinks before the next request', () => {
-    const net = clientServer({ server: 'rr-server --workers 4 --service const:1ms', client: 'rr-client 10.0.0.2 --think 100ms --think-const --timeout 1s', duration: '1s', count: 20 });
+    const net = clientServer({
+      server: 'rr-server --workers 4 --service const:1ms',
+      client: 'rr-client 10.0.0.2 --think 100ms --think-const --timeout 1s',
+      duration: '1s',
+      count: 20,
+    });
     const sends = net.states('clients', 'rr.send');
     // 20 clients, one request per ~104 ms each (think + round trip): about 190 in 1 s.
     expect(sends.length).toBeGreaterThan(170);
@@ -112,7 +117,12 @@ describe('client population', () => {
     expect(starts[99]).toBeLessThanOrEqual(41e6);
     expect(starts[99] - starts[0]).toBeGreaterThan(30e6);
     // One client, one request: the sources of first attempts are 100 different addresses.
-    const firstSources = new Set(net.frames('clients-sw').filter((f) => f.dir === 'a>b' && f.ip).map((f) => f.ip!.src));
+    const firstSources = new Set(
+      net
+        .frames('clients-sw')
+        .filter((f) => f.dir === 'a>b' && f.ip)
+        .map((f) => f.ip!.src),
+    );
     expect(firstSources.size).toBe(100);
     // More attempts than requests: the small queue refused some, and they were retried.
     expect(clients.sends.time.length).toBeGreaterThan(100);
@@ -120,7 +130,12 @@ describe('client population', () => {
   });
 
   it('--once without --spread starts every request at once', () => {
-    const net = clientServer({ server: 'rr-server --workers 8 --queue 100 --service const:1ms', client: 'rr-client 10.0.0.2 --once --clients 20 --timeout 1s', duration: '500ms', count: 50 });
+    const net = clientServer({
+      server: 'rr-server --workers 8 --queue 100 --service const:1ms',
+      client: 'rr-client 10.0.0.2 --once --clients 20 --timeout 1s',
+      duration: '500ms',
+      count: 50,
+    });
     const r = readRrEvents(net.trace).get('clients')!.requests;
     expect(r.id.length).toBe(20); // --clients 20 of the 50
     expect(new Set(r.start)).toEqual(new Set([1e6]));
@@ -143,7 +158,10 @@ describe('commands and faults', () => {
     expect(parseCommand('rr-client 10.0.0.2 --once --think 1s')).toMatchObject({ ok: false, error: expect.stringContaining('give one of') });
     expect(parseCommand('rr-client 10.0.0.2 --rate 100 --spread 10ms')).toMatchObject({ ok: false, error: expect.stringContaining('--spread needs --once') });
     expect(parseCommand('rr-client 10.0.0.2 --once --spread soon')).toMatchObject({ ok: false, error: expect.stringContaining('--spread') });
-    expect(parseCommand('rr-client 10.0.0.2 --rate 5 --retry sometimes')).toMatchObject({ ok: false, error: expect.stringContaining('--retry sometimes: must be') });
+    expect(parseCommand('rr-client 10.0.0.2 --rate 5 --retry sometimes')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('--retry sometimes: must be'),
+    });
     expect(parseCommand('rr-server --service gamma:5ms')).toMatchObject({ ok: false, error: expect.stringContaining('unknown distribution') });
     expect(parseCommand('rr-lb --policy rr')).toMatchObject({ ok: false, error: expect.stringContaining('--backends') });
   });
@@ -169,7 +187,11 @@ describe('commands and faults', () => {
   });
 
   it('a slowdown must end after it starts and name a node', () => {
-    expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: s, slowdown: { factor: 2, until: 1s } }]')).toThrow(/until must be later/);
-    expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: x, slowdown: { factor: 2 } }]')).toThrow(/no node "x"/);
+    expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: s, slowdown: { factor: 2, until: 1s } }]')).toThrow(
+      /until must be later/,
+    );
+    expect(() => sceneFromYaml('nodes: [{ id: s, kind: server, ip: 10.0.0.1/24 }]\nfaults: [{ at: 2s, node: x, slowdown: { factor: 2 } }]')).toThrow(
+      /no node "x"/,
+    );
   });
 });

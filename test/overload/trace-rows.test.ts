@@ -23,7 +23,14 @@ describe('RR trace-row values', () => {
   it('rr.reply carries its status, attempt and root delta for every attempt (1 to 255)', () => {
     // Attempts of 8 and more once shared cache slots with other rows and came back wrong.
     const { rows, last } = recorder();
-    const cases: [number, number, number][] = [[0, 1, 1], [0, 9, 0], [0, 8, 0], [0, 0, 1], [1, 55, -3], [7, 255, 5]];
+    const cases: [number, number, number][] = [
+      [0, 1, 1],
+      [0, 9, 0],
+      [0, 8, 0],
+      [0, 0, 1],
+      [1, 55, -3],
+      [7, 255, 5],
+    ];
     for (const [s, a, d] of cases) {
       rows.reply(s, a, d);
       expect(last()).toBe(`rr.reply=${s} ${a} ${d}`);
@@ -35,27 +42,30 @@ describe('RR trace-row values', () => {
     const delta = fc.oneof(fc.integer({ min: -40, max: 40 }), fc.integer({ min: -(1 << 20), max: 1 << 20 }));
     const byte = fc.integer({ min: 0, max: 255 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), byte, byte, fc.integer({ min: 0, max: 15 }), delta), { minLength: 1, maxLength: 50 }), (calls) => {
-        const { rows, last } = recorder();
-        for (const [status, attempt, other, tier, d] of calls) {
-          rows.reply(status, attempt, d);
-          expect(last()).toBe(`rr.reply=${status} ${attempt} ${d}`);
-          rows.recv(attempt, tier, d);
-          expect(last()).toBe(`rr.recv=${attempt} ${tier} ${d}`);
-          rows.timeout(attempt, d);
-          expect(last()).toBe(`rr.timeout=${attempt} ${d}`);
-          rows.send(attempt, Math.abs(d), undefined);
-          expect(last()).toBe(`rr.send=${attempt} ${Math.abs(d)}`);
-          rows.send(attempt, Math.abs(d), other);
-          expect(last()).toBe(`rr.send=${attempt} ${Math.abs(d)} ${other}`);
-          rows.done('timeout', other, Math.abs(d));
-          expect(last()).toBe(`rr.done=timeout ${other} ${Math.abs(d)}`);
-          rows.shed('queue', d);
-          expect(last()).toBe(`rr.shed=queue ${d}`);
-          rows.queue(other * 20);
-          expect(last()).toBe(`rr.queue=${other * 20}`);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), byte, byte, fc.integer({ min: 0, max: 15 }), delta), { minLength: 1, maxLength: 50 }),
+        (calls) => {
+          const { rows, last } = recorder();
+          for (const [status, attempt, other, tier, d] of calls) {
+            rows.reply(status, attempt, d);
+            expect(last()).toBe(`rr.reply=${status} ${attempt} ${d}`);
+            rows.recv(attempt, tier, d);
+            expect(last()).toBe(`rr.recv=${attempt} ${tier} ${d}`);
+            rows.timeout(attempt, d);
+            expect(last()).toBe(`rr.timeout=${attempt} ${d}`);
+            rows.send(attempt, Math.abs(d), undefined);
+            expect(last()).toBe(`rr.send=${attempt} ${Math.abs(d)}`);
+            rows.send(attempt, Math.abs(d), other);
+            expect(last()).toBe(`rr.send=${attempt} ${Math.abs(d)} ${other}`);
+            rows.done('timeout', other, Math.abs(d));
+            expect(last()).toBe(`rr.done=timeout ${other} ${Math.abs(d)}`);
+            rows.shed('queue', d);
+            expect(last()).toBe(`rr.shed=queue ${d}`);
+            rows.queue(other * 20);
+            expect(last()).toBe(`rr.queue=${other * 20}`);
+          }
+        },
+      ),
       { seed: 5, numRuns: 200 },
     );
   });

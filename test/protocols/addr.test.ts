@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  BROADCAST_MAC, formatCidr, formatIpv4, formatMac, inSubnet, isMulticastMac, parseCidr, parseIpv4,
-  parseMac, prefixToMask, readMac, writeMac,
+  BROADCAST_MAC,
+  formatCidr,
+  formatIpv4,
+  formatMac,
+  inSubnet,
+  isMulticastMac,
+  parseCidr,
+  parseIpv4,
+  parseMac,
+  prefixToMask,
+  readMac,
+  writeMac,
 } from '../../src/protocols/addr';
 import { ipv4Addr, macAddr } from './arbitraries';
 
@@ -16,10 +26,23 @@ describe('IPv4 addresses', () => {
     expect(formatIpv4(0xffffffff)).toBe('255.255.255.255');
   });
 
-  it.each(['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '01.2.3.4', '1..2.3', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.-4', 'a.b.c.d', '1.2.3.4/24', '1.2.3.', '.1.2.3', '1.2.3.0x1', '1.2.3.1000'])(
-    'rejects %j',
-    (s) => expect(parseIpv4(s)).toBeUndefined(),
-  );
+  it.each([
+    '',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.0.0.1',
+    '01.2.3.4',
+    '1..2.3',
+    '1.2.3.4 ',
+    ' 1.2.3.4',
+    '1.2.3.-4',
+    'a.b.c.d',
+    '1.2.3.4/24',
+    '1.2.3.',
+    '.1.2.3',
+    '1.2.3.0x1',
+    '1.2.3.1000',
+  ])('rejects %j', (s) => expect(parseIpv4(s)).toBeUndefined());
 
   it('round-trips every address (property)', () => {
     fc.assert(fc.property(ipv4Addr, (n) => parseIpv4(formatIpv4(n)) === n));
@@ -27,7 +50,11 @@ describe('IPv4 addresses', () => {
 
   it('parses CIDR and derives network and broadcast', () => {
     expect(parseCidr('10.0.0.1/24')).toEqual({
-      addr: 0x0a000001, prefix: 24, mask: 0xffffff00, network: 0x0a000000, broadcast: 0x0a0000ff,
+      addr: 0x0a000001,
+      prefix: 24,
+      mask: 0xffffff00,
+      network: 0x0a000000,
+      broadcast: 0x0a0000ff,
     });
     expect(parseCidr('10.1.2.3/0')).toMatchObject({ mask: 0, network: 0, broadcast: 0xffffffff });
     expect(parseCidr('10.1.2.3/32')).toMatchObject({ mask: 0xffffffff, network: 0x0a010203, broadcast: 0x0a010203 });
@@ -45,7 +72,7 @@ describe('IPv4 addresses', () => {
         expect(c.mask).toBe(prefixToMask(prefix));
         expect(inSubnet(a, c.network, prefix)).toBe(true);
         expect(inSubnet(c.broadcast, c.network, prefix)).toBe(true);
-        const sameNet = (a >>> (32 - prefix)) === (b >>> (32 - prefix)) || prefix === 0;
+        const sameNet = a >>> (32 - prefix) === b >>> (32 - prefix) || prefix === 0;
         expect(inSubnet(b, a, prefix)).toBe(sameNet);
       }),
     );
@@ -66,9 +93,8 @@ describe('MAC addresses', () => {
     expect(readMac(buf, 1)).toBe(0x0a0b0c0d0e0f);
   });
 
-  it.each(['', '02:00:00:00:01', '02:00:00:00:01:011', '02-00-00-00-01-01', '0g:00:00:00:01:01', '02:00:00:00:01:1 ', '2:00:00:00:01:01:'])(
-    'rejects %j',
-    (s) => expect(parseMac(s)).toBeUndefined(),
+  it.each(['', '02:00:00:00:01', '02:00:00:00:01:011', '02-00-00-00-01-01', '0g:00:00:00:01:01', '02:00:00:00:01:1 ', '2:00:00:00:01:01:'])('rejects %j', (s) =>
+    expect(parseMac(s)).toBeUndefined(),
   );
 
   it('round-trips through text and bytes (property)', () => {

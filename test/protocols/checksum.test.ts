@@ -64,16 +64,21 @@ describe('internet checksum (RFC 1071)', () => {
 describe('incremental update (RFC 1624)', () => {
   it('equals full recomputation after changing any word (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 4, maxLength: 64 }).filter((b) => b.length % 2 === 0), fc.nat(), u16, (b, at, w) => {
-        const i = (at % (b.length / 2)) * 2;
-        const before = internetChecksum(b, 0, b.length);
-        const oldWord = (b[i] << 8) | b[i + 1];
-        b[i] = w >>> 8;
-        b[i + 1] = w & 0xff;
-        const full = internetChecksum(b, 0, b.length);
-        // The only divergence eqn. 3 allows is the two representations of zero, for all-zero data.
-        if (b.some((x) => x !== 0)) expect(updateChecksum16(before, oldWord, w)).toBe(full);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 4, maxLength: 64 }).filter((b) => b.length % 2 === 0),
+        fc.nat(),
+        u16,
+        (b, at, w) => {
+          const i = (at % (b.length / 2)) * 2;
+          const before = internetChecksum(b, 0, b.length);
+          const oldWord = (b[i] << 8) | b[i + 1];
+          b[i] = w >>> 8;
+          b[i + 1] = w & 0xff;
+          const full = internetChecksum(b, 0, b.length);
+          // The only divergence eqn. 3 allows is the two representations of zero, for all-zero data.
+          if (b.some((x) => x !== 0)) expect(updateChecksum16(before, oldWord, w)).toBe(full);
+        },
+      ),
     );
   });
 

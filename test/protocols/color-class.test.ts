@@ -19,7 +19,11 @@ describe('colour classes', () => {
   const name = (b: Uint8Array) => colorClasses()[colorClassOfFrame(b)].name;
 
   it('colour the built-in protocols in the legend order ARP, ICMP, UDP, TCP, after Other', () => {
-    expect(colorClasses().slice(0, 5).map((c) => c.name)).toEqual(['Other', 'ARP', 'ICMP', 'UDP', 'TCP']);
+    expect(
+      colorClasses()
+        .slice(0, 5)
+        .map((c) => c.name),
+    ).toEqual(['Other', 'ARP', 'ICMP', 'UDP', 'TCP']);
     expect(name(frame(0x0806))).toBe('ARP');
     expect(name(frame(0x0800, 1))).toBe('ICMP');
     expect(name(frame(0x0800, 17))).toBe('UDP');

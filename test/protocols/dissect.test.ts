@@ -19,8 +19,18 @@ const B = parseIpv4('10.0.0.2')!;
 
 function ipFrame(protocol: number, payload: Uint8Array, extra: Partial<Ipv4Header> = {}): Uint8Array {
   const h: Ipv4Header = {
-    tos: 0, totalLength: 20 + payload.length, id: 1, dontFragment: false, moreFragments: false, fragmentOffset: 0,
-    ttl: 64, protocol, checksum: 0, src: A, dst: B, ...extra,
+    tos: 0,
+    totalLength: 20 + payload.length,
+    id: 1,
+    dontFragment: false,
+    moreFragments: false,
+    fragmentOffset: 0,
+    ttl: 64,
+    protocol,
+    checksum: 0,
+    src: A,
+    dst: B,
+    ...extra,
   };
   const ip = new Uint8Array(20 + payload.length);
   ip.set(ipv4.encode(h));
@@ -126,7 +136,19 @@ describe('dissectFrame', () => {
 
   it('does not dissect past an IP fragment', () => {
     const udp = encodeUdpDatagram(A, B, 40000, 9, new Uint8Array(3000));
-    const h: Ipv4Header = { tos: 0, totalLength: 0, id: 0x4242, dontFragment: false, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: IP_PROTO_UDP, checksum: 0, src: A, dst: B };
+    const h: Ipv4Header = {
+      tos: 0,
+      totalLength: 0,
+      id: 0x4242,
+      dontFragment: false,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: 64,
+      protocol: IP_PROTO_UDP,
+      checksum: 0,
+      src: A,
+      dst: B,
+    };
     const frags = fragmentPacket(h, udp, 1500);
     if (!Array.isArray(frags)) throw new Error(frags.message);
     const summaries = frags.map((f) => {
@@ -203,7 +225,10 @@ describe('dissectFrame', () => {
       TIME_EXCEEDED_FRAME,
       icmpFrame({ kind: 'echo-request', identifier: 7, sequence: 9, data: new Uint8Array(20) }),
       ipFrame(IP_PROTO_UDP, encodeUdpDatagram(A, B, 1, 2, new Uint8Array(30))),
-      encodeEthernetFrame({ dst: BROADCAST_MAC, src: M1, etherType: ETHERTYPE_ARP }, arp.encode({ op: 1, senderMac: M1, senderIp: A, targetMac: 0, targetIp: B })),
+      encodeEthernetFrame(
+        { dst: BROADCAST_MAC, src: M1, etherType: ETHERTYPE_ARP },
+        arp.encode({ op: 1, senderMac: M1, senderIp: A, targetMac: 0, targetIp: B }),
+      ),
     ];
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 120 }), (b) => {

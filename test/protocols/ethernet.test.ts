@@ -2,8 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BROADCAST_MAC, parseMac } from '../../src/protocols/addr';
 import {
-  describeEthernet, encodeEthernetFrame, ethernet, ethernetPayloadEnd, ETHERNET_HEADER_BYTES,
-  ETHERNET_MIN_FRAME_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, readEthernet, readEtherType, writeEthernet,
+  describeEthernet,
+  encodeEthernetFrame,
+  ethernet,
+  ethernetPayloadEnd,
+  ETHERNET_HEADER_BYTES,
+  ETHERNET_MIN_FRAME_BYTES,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  readEthernet,
+  readEtherType,
+  writeEthernet,
   type EthernetHeader,
 } from '../../src/protocols/ethernet/ethernet';
 import { hex, macAddr, u16 } from './arbitraries';

@@ -7,8 +7,17 @@ import { DEFAULT_REASSEMBLY_TIMEOUT_NS, reassembledHeader, Reassembler } from '.
 import { ipv4Addr, u16 } from './arbitraries';
 
 const base: Ipv4Header = {
-  tos: 0, totalLength: 0, id: 0x4242, dontFragment: false, moreFragments: false, fragmentOffset: 0,
-  ttl: 64, protocol: IP_PROTO_UDP, checksum: 0, src: 0x0a000001, dst: 0x0a000002,
+  tos: 0,
+  totalLength: 0,
+  id: 0x4242,
+  dontFragment: false,
+  moreFragments: false,
+  fragmentOffset: 0,
+  ttl: 64,
+  protocol: IP_PROTO_UDP,
+  checksum: 0,
+  src: 0x0a000001,
+  dst: 0x0a000002,
 };
 
 const payloadOf = (n: number) => new Uint8Array(n).map((_, i) => (i * 7 + 3) & 0xff);
@@ -77,7 +86,10 @@ const same = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Bu
 
 /** Shuffles deterministically by the given random keys. */
 function permute<T>(items: T[], keys: number[]): T[] {
-  return items.map((x, i) => [x, keys[i % keys.length] + i / 1e6] as const).sort((a, b) => a[1] - b[1]).map(([x]) => x);
+  return items
+    .map((x, i) => [x, keys[i % keys.length] + i / 1e6] as const)
+    .sort((a, b) => a[1] - b[1])
+    .map(([x]) => x);
 }
 
 describe('Reassembler', () => {
@@ -100,7 +112,11 @@ describe('Reassembler', () => {
           const f = frags(base, payload, mtu);
           const order = permute(f, keys);
           // Duplicates delivered before the datagram is complete are ignored.
-          const withDupes = [...order.slice(0, -1), ...dupes.map((d) => order[d % order.length]).filter((x) => x !== order[order.length - 1]), order[order.length - 1]];
+          const withDupes = [
+            ...order.slice(0, -1),
+            ...dupes.map((d) => order[d % order.length]).filter((x) => x !== order[order.length - 1]),
+            order[order.length - 1],
+          ];
           const r = new Reassembler();
           const results = withDupes.map((x, i) => r.add(x.header, x.payload, i));
           const done = results.filter((x) => x !== undefined);
@@ -119,14 +135,22 @@ describe('Reassembler', () => {
 
   it('reassembles fragments of fragments (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 600, max: 1500 }), fc.integer({ min: 68, max: 600 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1 }), (n, mtu1, mtu2, keys) => {
-        const payload = payloadOf(n);
-        const all = frags(base, payload, mtu1).flatMap((x) => frags(x.header, x.payload, mtu2));
-        const r = new Reassembler();
-        const out = permute(all, keys).map((x) => r.add(x.header, x.payload, 0)).filter(Boolean);
-        expect(out).toHaveLength(1);
-        expect(Buffer.from(out[0]!).equals(Buffer.from(payload))).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4000 }),
+        fc.integer({ min: 600, max: 1500 }),
+        fc.integer({ min: 68, max: 600 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1 }),
+        (n, mtu1, mtu2, keys) => {
+          const payload = payloadOf(n);
+          const all = frags(base, payload, mtu1).flatMap((x) => frags(x.header, x.payload, mtu2));
+          const r = new Reassembler();
+          const out = permute(all, keys)
+            .map((x) => r.add(x.header, x.payload, 0))
+            .filter(Boolean);
+          expect(out).toHaveLength(1);
+          expect(Buffer.from(out[0]!).equals(Buffer.from(payload))).toBe(true);
+        },
+      ),
     );
   });
 

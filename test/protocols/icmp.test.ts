@@ -2,9 +2,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { internetChecksum } from '../../src/protocols/checksum';
 import {
-  describeIcmp, echoRequestToReply, icmp, icmpQuote, icmpSummary, icmpTypeName, ICMP_DEST_UNREACHABLE,
-  ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, ICMP_TIME_EXCEEDED, readIcmp, UNREACH_FRAG_NEEDED, UNREACH_PORT,
-  verifyIcmpChecksum, writeIcmp, writeIcmpEcho, type IcmpMessage,
+  describeIcmp,
+  echoRequestToReply,
+  icmp,
+  icmpQuote,
+  icmpSummary,
+  icmpTypeName,
+  ICMP_DEST_UNREACHABLE,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  ICMP_TIME_EXCEEDED,
+  readIcmp,
+  UNREACH_FRAG_NEEDED,
+  UNREACH_PORT,
+  verifyIcmpChecksum,
+  writeIcmp,
+  writeIcmpEcho,
+  type IcmpMessage,
 } from '../../src/protocols/icmp/icmp';
 import type { Field } from '../../src/protocols/codec';
 import { bytes, hex, u16, u8 } from './arbitraries';
@@ -19,8 +33,7 @@ const TIME_EXCEEDED = hex(`
   45 00 00 3c 12 34 00 00 01 11 92 78 0a 00 00 01 0a 00 01 05
   82 9a 82 9b 00 28 e5 62`);
 
-const echo = (kind: 'echo-request' | 'echo-reply') =>
-  fc.record({ kind: fc.constant(kind), identifier: u16, sequence: u16, data: bytes(100) });
+const echo = (kind: 'echo-request' | 'echo-reply') => fc.record({ kind: fc.constant(kind), identifier: u16, sequence: u16, data: bytes(100) });
 const message: fc.Arbitrary<IcmpMessage> = fc.oneof(
   echo('echo-request'),
   echo('echo-reply'),

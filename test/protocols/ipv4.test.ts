@@ -3,9 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../../src/protocols/addr';
 import { internetChecksum } from '../../src/protocols/checksum';
 import {
-  decrementTtl, describeIpv4, ipv4, ipv4HeaderChecksum, IPV4_HEADER_BYTES, IP_PROTO_ICMP, IP_PROTO_TCP,
-  IP_PROTO_UDP, readIpv4Dst, readIpv4Header, readIpv4Protocol, readIpv4Src, readIpv4TotalLength, readIpv4Ttl,
-  verifyIpv4Checksum, writeIpv4Fields, writeIpv4Header, type Ipv4Header,
+  decrementTtl,
+  describeIpv4,
+  ipv4,
+  ipv4HeaderChecksum,
+  IPV4_HEADER_BYTES,
+  IP_PROTO_ICMP,
+  IP_PROTO_TCP,
+  IP_PROTO_UDP,
+  readIpv4Dst,
+  readIpv4Header,
+  readIpv4Protocol,
+  readIpv4Src,
+  readIpv4TotalLength,
+  readIpv4Ttl,
+  verifyIpv4Checksum,
+  writeIpv4Fields,
+  writeIpv4Header,
+  type Ipv4Header,
 } from '../../src/protocols/ipv4/ipv4';
 import { hex, ipv4Header } from './arbitraries';
 
@@ -26,9 +41,17 @@ describe('IPv4 header', () => {
   it('decodes the known header and re-encodes it byte for byte', () => {
     const r = ipv4.decode(KNOWN);
     const expected: Ipv4Header = {
-      tos: 0, totalLength: 0x73, id: 0, dontFragment: true, moreFragments: false, fragmentOffset: 0,
-      ttl: 64, protocol: IP_PROTO_UDP, checksum: 0xb861,
-      src: parseIpv4('192.168.0.1')!, dst: parseIpv4('192.168.0.199')!,
+      tos: 0,
+      totalLength: 0x73,
+      id: 0,
+      dontFragment: true,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: 64,
+      protocol: IP_PROTO_UDP,
+      checksum: 0xb861,
+      src: parseIpv4('192.168.0.1')!,
+      dst: parseIpv4('192.168.0.199')!,
     };
     expect(r).toEqual({ ok: true, value: expected, length: 20 });
     expect([...ipv4.encode({ ...expected, checksum: 0 })]).toEqual([...KNOWN]);
@@ -194,12 +217,16 @@ describe('decrementTtl', () => {
 
   it('equals full recomputation (property)', () => {
     fc.assert(
-      fc.property(ipv4Header.filter((h) => h.ttl > 0), fc.integer({ min: 0, max: 8 }), (h, off) => {
-        const buf = new Uint8Array(off + 20);
-        writeIpv4Header(buf, off, h);
-        expect(decrementTtl(buf, off)).toBe(h.ttl - 1);
-        expect([...buf.subarray(off)]).toEqual([...ipv4.encode({ ...h, ttl: h.ttl - 1 })]);
-      }),
+      fc.property(
+        ipv4Header.filter((h) => h.ttl > 0),
+        fc.integer({ min: 0, max: 8 }),
+        (h, off) => {
+          const buf = new Uint8Array(off + 20);
+          writeIpv4Header(buf, off, h);
+          expect(decrementTtl(buf, off)).toBe(h.ttl - 1);
+          expect([...buf.subarray(off)]).toEqual([...ipv4.encode({ ...h, ttl: h.ttl - 1 })]);
+        },
+      ),
     );
   });
 

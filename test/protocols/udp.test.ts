@@ -2,8 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../../src/protocols/addr';
 import {
-  describeUdp, encodeUdpDatagram, readUdpHeader, udp, udpChecksum, udpSummary, UDP_HEADER_BYTES,
-  verifyUdpChecksum, writeUdpDatagram, writeUdpHeader, type UdpHeader,
+  describeUdp,
+  encodeUdpDatagram,
+  readUdpHeader,
+  udp,
+  udpChecksum,
+  udpSummary,
+  UDP_HEADER_BYTES,
+  verifyUdpChecksum,
+  writeUdpDatagram,
+  writeUdpHeader,
+  type UdpHeader,
 } from '../../src/protocols/udp/udp';
 import { bytes, hex, ipv4Addr, u16 } from './arbitraries';
 

@@ -12,7 +12,11 @@ const LIMITS: SimLimits = { nodes: 48, links: 96, runs: 64, events: 300_000, wal
 function replies(req: Omit<SimRequest, 'type' | 'runId'>): SimReply[] {
   const out: SimReply[] = [];
   let clock = 0;
-  runSimRequest({ ...req, type: 'run', runId: 1 }, (reply, transfer) => out.push(structuredClone(reply, { transfer })), () => (clock += 1));
+  runSimRequest(
+    { ...req, type: 'run', runId: 1 },
+    (reply, transfer) => out.push(structuredClone(reply, { transfer })),
+    () => (clock += 1),
+  );
   return out;
 }
 
@@ -57,7 +61,11 @@ describe('a run in the page whose simulator loads lazily', () => {
       startSimulationWith(
         async (request, post) => {
           await Promise.resolve();
-          runSimRequest(request, (reply) => post(reply), () => 0);
+          runSimRequest(
+            request,
+            (reply) => post(reply),
+            () => 0,
+          );
         },
         { text: DNS, fileName: 'scenes/dns-lookup.yaml', returnScene: true },
         { onDone: (r) => resolve(`done ${r.scene?.title ?? ''} ${r.events > 0}`), onInvalid: (e) => resolve(e.join()), onFailed: resolve },

@@ -53,7 +53,8 @@ function expectSameRows(got: Trace, want: Trace): void {
   const step = Math.max(1, Math.floor(want.frameTotal / 200));
   for (let f = 0; f < want.frameTotal; f += step) expect(got.frameBytes(f)).toEqual(want.frameBytes(f));
   if (want.frameTotal > 0) expect(got.frameBytes(want.frameTotal - 1)).toEqual(want.frameBytes(want.frameTotal - 1));
-  for (let r = 0; r < n; r += Math.max(1, Math.floor(n / 200))) expect(got.string(got.code[r] >= 0 ? got.code[r] : 0)).toBe(want.string(want.code[r] >= 0 ? want.code[r] : 0));
+  for (let r = 0; r < n; r += Math.max(1, Math.floor(n / 200)))
+    expect(got.string(got.code[r] >= 0 ? got.code[r] : 0)).toBe(want.string(want.code[r] >= 0 ? want.code[r] : 0));
 }
 
 describe('trace chunks', () => {

@@ -32,7 +32,8 @@ function rowsBefore(trace: Trace, t: number): string[] {
     const k = trace.kind[i];
     let detail: string;
     if (k === RecordKind.FrameTx) detail = Buffer.from(trace.frameBytes(trace.frame[i])).toString('hex');
-    else if (k === RecordKind.Drop) detail = `${trace.string(trace.code[i])} ${trace.frame[i] >= 0 ? Buffer.from(trace.frameBytes(trace.frame[i])).toString('hex') : '-'}`;
+    else if (k === RecordKind.Drop)
+      detail = `${trace.string(trace.code[i])} ${trace.frame[i] >= 0 ? Buffer.from(trace.frameBytes(trace.frame[i])).toString('hex') : '-'}`;
     else if (k === RecordKind.State) detail = `${trace.string(trace.code[i])}=${trace.string(trace.frame[i])}`;
     else detail = trace.string(trace.code[i]);
     out.push(`${k} ${trace.dir[i]} ${trace.time[i]} ${trace.end[i]} ${trace.arrival[i]} ${trace.place[i]} ${trace.packet[i]} ${detail}`);
@@ -41,7 +42,9 @@ function rowsBefore(trace: Trace, t: number): string[] {
 }
 
 describe('determinism', () => {
-  const files = readdirSync(SCENES).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const files = readdirSync(SCENES)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort();
 
   it('finds the scene files', () => {
     expect(files).toContain('router-ping.yaml');

@@ -63,7 +63,9 @@ describe('variant of a scene with one client command replaced', () => {
       if (v.ok) throw new Error(`accepted ${cmd}`);
       return v.errors.join('\n');
     };
-    expect(err(CLIENT, withPolicy(BASE, { '--retry': 'fast' }))).toBe('run[3] (clients): rr-client: --retry fast: must be one of none, immediate, fixed, expo, expo-full, expo-equal, decorrelated');
+    expect(err(CLIENT, withPolicy(BASE, { '--retry': 'fast' }))).toBe(
+      'run[3] (clients): rr-client: --retry fast: must be one of none, immediate, fixed, expo, expo-full, expo-equal, decorrelated',
+    );
     expect(err(CLIENT, withPolicy(BASE, { '--attempts': '0' }))).toMatch(/^run\[3\] \(clients\): rr-client: --attempts 0: must be 1 to 255$/);
     expect(err(CLIENT, withPolicy(BASE, { '--attempts': 'many' }))).toMatch(/option --attempts: "many" is not a whole number/);
     expect(err(CLIENT, withPolicy(BASE, { '--budget': '20' }))).toMatch(/--budget 20: must be a ratio from 0 to 10/);
@@ -77,7 +79,9 @@ describe('variant of a scene with one client command replaced', () => {
 
 describe('editing command options as text', () => {
   it('replaces an option in place, appends a missing one, and removes one given no value', () => {
-    expect(withPolicy(BASE, { '--retry': 'expo-full', '--budget': '0.1', '--attempts': '' })).toBe('rr-client 10.0.0.2 --rate 20 --retry expo-full --timeout 1s --budget 0.1');
+    expect(withPolicy(BASE, { '--retry': 'expo-full', '--budget': '0.1', '--attempts': '' })).toBe(
+      'rr-client 10.0.0.2 --rate 20 --retry expo-full --timeout 1s --budget 0.1',
+    );
     expect(commandOption(BASE, '--timeout')).toBe('1s');
     expect(commandOption(BASE, '--budget')).toBeNull();
     expect(withCommandOption('ping 10.0.0.2 -c 3', '-c', 5)).toBe('ping 10.0.0.2 -c 5');

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  bytesSchema,
-  durationSchema,
-  formatDurationExact,
-  formatRate,
-  parseBytes,
-  parseDuration,
-  parseRate,
-  rateSchema,
-} from '../../src/sim/units';
+import { bytesSchema, durationSchema, formatDurationExact, formatRate, parseBytes, parseDuration, parseRate, rateSchema } from '../../src/sim/units';
 import { switchConfigSpec } from '../../src/net/devices/switch/config';
 import { formatDuration } from '../../src/sim/time';
 

@@ -130,7 +130,10 @@ view: { camera: top, highlight: [sw1] }
           label: 'Router',
           position: { x: 1, y: 2 },
           interfaces: [{ name: 'lan', ip: '10.0.0.254/24', mac: '02:AA:00:00:00:01' }, '10.0.1.254/24'],
-          routes: [{ to: 'default', via: '10.0.1.1' }, { to: '192.168.0.0/16', dev: 'lan' }],
+          routes: [
+            { to: 'default', via: '10.0.1.1' },
+            { to: '192.168.0.0/16', dev: 'lan' },
+          ],
         },
       ],
       links: [
@@ -515,9 +518,7 @@ links:
     const r = parseScene(text, 'scene.yaml');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => formatSceneError(e, 'scene.yaml'))).toEqual([
-      'scene.yaml:8:30 links[0].latency: "fast" is not a duration',
-    ]);
+    expect(r.errors.map((e) => formatSceneError(e, 'scene.yaml'))).toEqual(['scene.yaml:8:30 links[0].latency: "fast" is not a duration']);
     expect(formatSceneError({ path: '', message: 'm' }, 'x.json')).toBe('x.json: m');
     expect(formatSceneError({ path: 'a.b', message: 'm' })).toBe('scene a.b: m');
   });

@@ -203,7 +203,9 @@ describe('a scene whose router cannot be wired is refused, naming the link', () 
     raw.links[2] = { a: 'r1', b: 'sw2' };
     raw.run = [];
     const e = errors(raw);
-    expect(e).toContain('links[1].b: r1 could take eth0 (10.0.0.254/24) or eth1 (10.0.1.254/24) for this link (across it: h1 10.0.0.1, h2 10.0.1.5); name one, e.g. r1:eth0');
+    expect(e).toContain(
+      'links[1].b: r1 could take eth0 (10.0.0.254/24) or eth1 (10.0.1.254/24) for this link (across it: h1 10.0.0.1, h2 10.0.1.5); name one, e.g. r1:eth0',
+    );
   });
 
   it('a cable to an empty switch when two interfaces are free', () => {

@@ -100,12 +100,7 @@ class LaneKernel implements Sched {
 /** What an event does when it fires. */
 type Action = { op: 'at'; delay: number } | { op: 'cancel'; pick: number } | { op: 'cancelSelf' };
 
-type Cmd =
-  | { op: 'at'; delay: number; actions: Action[] }
-  | { op: 'cancel'; pick: number }
-  | { op: 'step' }
-  | { op: 'peek' }
-  | { op: 'runUntil'; dt: number };
+type Cmd = { op: 'at'; delay: number; actions: Action[] } | { op: 'cancel'; pick: number } | { op: 'step' } | { op: 'peek' } | { op: 'runUntil'; dt: number };
 
 const delay = fc.integer({ min: 0, max: 30 }); // small range: many equal times
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -297,28 +292,25 @@ describe('Kernel basics', () => {
 
   it('peek names the time of the event step will run next, skipping cancelled ones', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.boolean()), { maxLength: 40 }),
-        (plan) => {
-          const k = new Kernel(2);
-          let lastRun = -1;
-          for (const [t, cancel] of plan) {
-            const id = k.at(t, () => {
-              lastRun = k.now;
-            });
-            if (cancel) k.cancel(id);
-          }
-          for (;;) {
-            const p = k.peek();
-            const stepped = k.step();
-            expect(stepped).toBe(p !== undefined);
-            if (!stepped) break;
-            expect(lastRun).toBe(p);
-            expect(k.now).toBe(p);
-          }
-          expect(k.pending).toBe(0);
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.boolean()), { maxLength: 40 }), (plan) => {
+        const k = new Kernel(2);
+        let lastRun = -1;
+        for (const [t, cancel] of plan) {
+          const id = k.at(t, () => {
+            lastRun = k.now;
+          });
+          if (cancel) k.cancel(id);
+        }
+        for (;;) {
+          const p = k.peek();
+          const stepped = k.step();
+          expect(stepped).toBe(p !== undefined);
+          if (!stepped) break;
+          expect(lastRun).toBe(p);
+          expect(k.now).toBe(p);
+        }
+        expect(k.pending).toBe(0);
+      }),
     );
   });
 

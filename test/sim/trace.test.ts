@@ -46,7 +46,7 @@ describe('Trace frame storage', () => {
     const empty = new Trace().byteSize();
     for (let i = 0; i < 2000; i++) trace.frameTx(i, i + 1, i + 2, l1, Place.AtoB, filled(34, i & 0xff), body, 1);
     // 2000 copies would be 2.8 MB; stored once, the trace stays well under that.
-    expect(trace.byteSize() - empty).toBeLessThan(2000 * bodyLen / 4);
+    expect(trace.byteSize() - empty).toBeLessThan((2000 * bodyLen) / 4);
     expect(trace.frameTotal).toBe(2000);
   });
 

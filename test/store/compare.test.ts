@@ -35,7 +35,7 @@ describe('comparison run', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  it('simulates the variant in the worker, with the main run\'s seed, and lands it with what differs', async () => {
+  it("simulates the variant in the worker, with the main run's seed, and lands it with what differs", async () => {
     expect(startCompare(source, 3, EXPO)).toBe(true);
     expect(compareStore.getState()).toMatchObject({ status: 'simulating', runIndex: 3, on: 'clients', baseCmd: BASE, cmd: EXPO });
     expect(compareStore.getState().progress).toMatchObject({ simNs: 0, inWorker: true });

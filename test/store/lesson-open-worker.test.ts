@@ -14,7 +14,10 @@ const FILES = ['lessons/06-retry-storm.md', 'lessons/02-arp-ping-traceroute.md']
 const texts: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, readFileSync(f, 'utf8')]));
 // Lesson 2 with a step that adds a fault: the steps from there on show another run of the scene.
 const FAULT_FILE = 'lessons/90-fault-step.md';
-texts[FAULT_FILE] = texts[FILES[1]].replace('select: packet\nhighlight: [h2]\n', 'select: packet\nhighlight: [h2]\nfault: { at: 0ms, link: r3-h2, set: { latency: 20ms } }\n');
+texts[FAULT_FILE] = texts[FILES[1]].replace(
+  'select: packet\nhighlight: [h2]\n',
+  'select: packet\nhighlight: [h2]\nfault: { at: 0ms, link: r3-h2, set: { latency: 20ms } }\n',
+);
 function lessonOf(file: string): Lesson {
   const p = parseLesson(texts[file], file);
   if (!p.ok) throw new Error(file);
@@ -34,7 +37,16 @@ async function until(pred: () => boolean): Promise<void> {
 
 /** The app's own load of a scene for a lesson: here it never gets a run, so the lesson makes its own. */
 function loadSceneWithoutRun(name: string): void {
-  sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors: ['not loaded by the app in this test'], notices: [], progress: null });
+  sceneStore.setState({
+    status: 'error',
+    name,
+    scene: null,
+    trace: null,
+    index: null,
+    errors: ['not loaded by the app in this test'],
+    notices: [],
+    progress: null,
+  });
 }
 
 const idOf = (l: Lesson) => lessonStore.getState().entries.find((e) => e.lesson?.file === l.file)!.id;

@@ -13,7 +13,10 @@ import { timelineIndexFromParts, timelineIndexParts, timelineIndexTransferList }
 const MS = 1_000_000;
 
 describe('timeline index moved between threads', () => {
-  for (const [name, until] of [['tcp-loss', undefined], ['retry-storm', 3000 * MS]] as const) {
+  for (const [name, until] of [
+    ['tcp-loss', undefined],
+    ['retry-storm', 3000 * MS],
+  ] as const) {
     it(`${name}: the transferred index equals one built on the page's copy of the trace`, () => {
       const file = `scenes/${name}.yaml`;
       const loaded = loadScene(readFileSync(file, 'utf8'), file);

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Place, RecordKind, Trace, sharedBytes } from '../../src/sim/trace';
-import {
-  CAPTURE_ALL_LINKS,
-  DEFAULT_START_EPOCH_NS,
-  captureTargets,
-  planCapture,
-  writePcap,
-  writePcapng,
-} from '../../src/timeline/pcapng';
+import { CAPTURE_ALL_LINKS, DEFAULT_START_EPOCH_NS, captureTargets, planCapture, writePcap, writePcapng } from '../../src/timeline/pcapng';
 import { readPcapng, type ReadCapture, type ReadResult } from '../../src/timeline/pcapng-read';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((x) => parseInt(x, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((x) => parseInt(x, 16)),
+  );
 
 // Frames written out by hand. MACs 02:00:00:00:00:01 (h1, 10.0.0.1) and 02:00:00:00:00:02 (h2, 10.0.0.2).
 /** ARP request "who has 10.0.0.2? tell 10.0.0.1", broadcast; 42 bytes before padding. */
@@ -106,12 +105,7 @@ function summarize(trace: Trace, sent: Record<string, Sent>, cap: ReadCapture): 
     const name = cap.interfaces[p.interfaceId].name;
     const link = trace.links.find((l) => l.name === (linkOf[name] ?? name))!.id;
     const t = Number(p.timestampNs! - EPOCH);
-    const matches = frames.filter(
-      (f) =>
-        f.link === link &&
-        (p.direction === 'in' ? f.arrival : f.time) === t &&
-        bytesEqual(trace.frameBytes(f.frame), p.data),
-    );
+    const matches = frames.filter((f) => f.link === link && (p.direction === 'in' ? f.arrival : f.time) === t && bytesEqual(trace.frameBytes(f.frame), p.data));
     return [matches.length === 1 ? matches[0].label : '?', name, t, p.direction];
   });
 }
@@ -176,9 +170,7 @@ describe('writePcapng', () => {
   it('captures each conversation once, on the interface of the host that started it (the default)', () => {
     const { trace, sent } = handmade();
     const cap = read(writePcapng(trace));
-    expect(cap.interfaces.map((i) => [i.name, i.description])).toEqual([
-      ['h1:eth0', 'h1:eth0 on link h1-sw1 to sw1:port1: the conversations it started'],
-    ]);
+    expect(cap.interfaces.map((i) => [i.name, i.description])).toEqual([['h1:eth0', 'h1:eth0 on link h1-sw1 to sw1:port1: the conversations it started']]);
     // h1 started the ping; the ARP on h1's link is there too, and nothing is shown twice.
     expect(summarize(trace, sent, cap)).toEqual([
       ['arpReq', 'h1:eth0', 1000, 'out'],

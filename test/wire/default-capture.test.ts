@@ -70,7 +70,12 @@ function defaultCaptureErrors(file: string): string[] {
   const pcap = join(dir, `${name}.pcapng`);
   const keys = join(dir, `${name}.keys`);
   writeFileSync(pcap, writePcapng(trace));
-  writeFileSync(keys, keyLogLines(trace).map((l) => `${l}\n`).join(''));
+  writeFileSync(
+    keys,
+    keyLogLines(trace)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
   const { errors, malformed } = tsharkErrors(pcap, keys);
   return [...errors.map((e) => `expert error: ${e}`), ...malformed.slice(0, 10).map((m) => `malformed: ${m}`)];
 }

@@ -13,7 +13,7 @@ import { writePcapng } from '../../src/timeline/pcapng';
 import { checkWithTshark, requireTshark } from './tshark';
 
 describe('DNS with EDNS on the wire (tshark)', () => {
-  it('dissects dig\'s OPT record and the answer\'s without errors', () => {
+  it("dissects dig's OPT record and the answer's without errors", () => {
     requireTshark();
     const tshark = 'tshark';
     const scene = loadSceneFile(fileURLToPath(new URL('../../scenes/dns-lookup.yaml', import.meta.url)));
@@ -22,11 +22,32 @@ describe('DNS with EDNS on the wire (tshark)', () => {
     expect(checkWithTshark(pcap, trace)).toEqual([]);
     const path = join(mkdtempSync(join(tmpdir(), 'edns-')), 'dns.pcapng');
     writeFileSync(path, pcap);
-    const rows = execFileSync(tshark, ['-r', path, '-Y', 'dns.rr.udp_payload_size && ip.src == 10.0.0.10', '-T', 'fields', '-e', 'dns.rr.udp_payload_size', '-e', 'dns.opt.code', '-e', 'dns.opt.len'], { encoding: 'utf8' })
+    const rows = execFileSync(
+      tshark,
+      [
+        '-r',
+        path,
+        '-Y',
+        'dns.rr.udp_payload_size && ip.src == 10.0.0.10',
+        '-T',
+        'fields',
+        '-e',
+        'dns.rr.udp_payload_size',
+        '-e',
+        'dns.opt.code',
+        '-e',
+        'dns.opt.len',
+      ],
+      { encoding: 'utf8' },
+    )
       .trim()
       .split('\n');
     expect(rows[0].split('\t')).toEqual(['1232', '10', '8']);
-    const answers = execFileSync(tshark, ['-r', path, '-Y', 'dns.flags.response == 1 && ip.dst == 10.0.0.10', '-T', 'fields', '-e', 'dns.rr.udp_payload_size'], { encoding: 'utf8' })
+    const answers = execFileSync(
+      tshark,
+      ['-r', path, '-Y', 'dns.flags.response == 1 && ip.dst == 10.0.0.10', '-T', 'fields', '-e', 'dns.rr.udp_payload_size'],
+      { encoding: 'utf8' },
+    )
       .trim()
       .split('\n');
     expect(answers[0]).toBe('1232');

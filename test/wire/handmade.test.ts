@@ -5,7 +5,13 @@ import { Place, Trace } from '../../src/sim/trace';
 import { writePcap, writePcapng } from '../../src/timeline/pcapng';
 import { CHECKSUM_PREFS, TSHARK_MISSING, checkWithTshark, decodeFrame, requireTshark, tsharkVersion } from './tshark';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((x) => parseInt(x, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((x) => parseInt(x, 16)),
+  );
 const cat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -224,7 +230,9 @@ describe('checkWithTshark on a hand-made trace', () => {
     bytes[at + 11] ^= 0x10;
     const problems = checkWithTshark(bytes, trace, { ...NO_FILE, ...ALL });
     expect(problems).toContain('our reader: packet 5 bytes differ from the trace');
-    expect(problems).toContainEqual(expect.stringMatching(/^packet 5 \(trace record \d+, eth:ethertype:arp\): eth\.src 02:00:00:00:00:12 != 02:00:00:00:00:02$/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^packet 5 \(trace record \d+, eth:ethertype:arp\): eth\.src 02:00:00:00:00:12 != 02:00:00:00:00:02$/),
+    );
     // A wrong epoch shows up in every timestamp.
     const late = checkWithTshark(writePcapng(trace, { ...ALL, startEpochNs: 1_700_000_001_000_000_000 }), trace, { ...NO_FILE, ...ALL });
     expect(late).toHaveLength(15);

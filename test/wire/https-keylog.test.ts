@@ -69,7 +69,21 @@ describe('HTTPS key log (tshark)', () => {
       .map((l) => l.split('\t').filter(Boolean).join(' '));
     expect(rows).toEqual(['GET /', '200', 'GET /', '200']);
     // The second request travelled as early data (tshark says so with the early secret).
-    expect(tshark(['-r', pcap, '-n', '-o', `tls.keylog_file:${keys}`, '-Y', 'http.request && tls.handshake.type == 1', '-T', 'fields', '-e', 'http.request.uri']).trim()).toBe('/');
+    expect(
+      tshark([
+        '-r',
+        pcap,
+        '-n',
+        '-o',
+        `tls.keylog_file:${keys}`,
+        '-Y',
+        'http.request && tls.handshake.type == 1',
+        '-T',
+        'fields',
+        '-e',
+        'http.request.uri',
+      ]).trim(),
+    ).toBe('/');
 
     expect(tshark(['-r', pcap, '-n', '-Y', 'http', ...fields]).trim()).toBe('');
   });

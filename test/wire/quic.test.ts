@@ -43,11 +43,40 @@ describe('QUIC and HTTP/3 in tshark', () => {
       const keys = join(dir, 'keys.log');
       writeFileSync(keys, keyLog(trace));
       // Without keys: the Initial packets' CRYPTO frames (the ClientHello with SNI) are readable.
-      const bare = tshark(['-r', pcap, '-Y', 'quic.long.packet_type == 0', '-T', 'fields', '-e', 'tls.handshake.extensions_server_name', '-e', 'quic.frame_type']);
+      const bare = tshark([
+        '-r',
+        pcap,
+        '-Y',
+        'quic.long.packet_type == 0',
+        '-T',
+        'fields',
+        '-e',
+        'tls.handshake.extensions_server_name',
+        '-e',
+        'quic.frame_type',
+      ]);
       expect(bare).toContain('www.example.test');
       // With the key log: every packet decrypts, HTTP/3 requests appear, nothing is malformed.
-      const full = tshark(['-r', pcap, '-o', `tls.keylog_file:${keys}`, '-T', 'fields', '-e', 'frame.protocols', '-e', 'quic.decryption_failed', '-e', '_ws.malformed', '-e', 'http3.frame_type']);
-      const rows = full.trim().split('\n').filter((l) => l.includes('quic'));
+      const full = tshark([
+        '-r',
+        pcap,
+        '-o',
+        `tls.keylog_file:${keys}`,
+        '-T',
+        'fields',
+        '-e',
+        'frame.protocols',
+        '-e',
+        'quic.decryption_failed',
+        '-e',
+        '_ws.malformed',
+        '-e',
+        'http3.frame_type',
+      ]);
+      const rows = full
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('quic'));
       expect(rows.length).toBeGreaterThan(10);
       expect(full).not.toMatch(/_ws\.malformed|\tTrue|malformed/i);
       for (const row of rows) expect(row.split('\t')[1] ?? '', row).toBe('');
@@ -61,7 +90,7 @@ describe('QUIC and HTTP/3 in tshark', () => {
     }
   });
 
-  it('decodes a curl --http3 request: QUIC to UDP 443, then its HTTP/3 HEADERS with curl\'s fields', () => {
+  it("decodes a curl --http3 request: QUIC to UDP 443, then its HTTP/3 HEADERS with curl's fields", () => {
     requireTshark();
     const net = TestNet.twoHosts('h3-server --site hello', 'curl --http3 --resolve www.example.test:443:10.0.0.2 https://www.example.test/').runUntil('1s');
     expect(net.logs('h1')).toContain('  <h1>Welcome to hello</h1>');
@@ -72,7 +101,18 @@ describe('QUIC and HTTP/3 in tshark', () => {
       const keys = join(dir, 'keys.log');
       writeFileSync(keys, keyLog(net.trace));
       // Wireshark 4.0 has no QPACK decoder, but QPACK literals without Huffman coding are plain text.
-      const headers = tshark(['-r', pcap, '-o', `tls.keylog_file:${keys}`, '-Y', 'http3.frame_type == 1 && udp.dstport == 443', '-T', 'fields', '-e', 'http3.frame_payload']);
+      const headers = tshark([
+        '-r',
+        pcap,
+        '-o',
+        `tls.keylog_file:${keys}`,
+        '-Y',
+        'http3.frame_type == 1 && udp.dstport == 443',
+        '-T',
+        'fields',
+        '-e',
+        'http3.frame_payload',
+      ]);
       const text = Buffer.from(headers.trim().replace(/[^0-9a-f]/g, ''), 'hex').toString('latin1');
       expect(text).toContain('www.example.test');
       expect(text).toContain('curl/8.5.0');

@@ -45,7 +45,21 @@ function tsharkRetransmissions(pcap: Uint8Array): Set<string> {
     writeFileSync(path, pcap);
     const r = spawnSync(
       'tshark',
-      ['-n', '-r', path, '-Y', 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.out_of_order', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.seq_raw'],
+      [
+        '-n',
+        '-r',
+        path,
+        '-Y',
+        'tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.out_of_order',
+        '-T',
+        'fields',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.dstport',
+        '-e',
+        'tcp.seq_raw',
+      ],
       { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: dir } },
     );
     if (r.status !== 0) throw new Error(r.stderr);

@@ -258,7 +258,7 @@ describe('tcp-congestion: what its description says', () => {
     expect(ssthresh[0].value).toBe(Math.floor(inFlight / 2));
   });
 
-  it("NewReno repairs the 13 holes one per round trip (each partial ACK resends the next), in about 300 ms", () => {
+  it('NewReno repairs the 13 holes one per round trip (each partial ACK resends the next), in about 300 ms', () => {
     const end = recoveryEnd().time;
     const resent = data.filter((p) => p.resent && p.t < end);
     expect(resent.length).toBe(13);
@@ -328,14 +328,14 @@ describe('tcp-handshake: what its description says', () => {
     pk = tsharkTcp(view, 'h1');
   });
 
-  it('first come three segments with no data: SYN (with h1\'s MSS), SYN+ACK (acknowledging h1\'s ISN plus one), ACK', () => {
+  it("first come three segments with no data: SYN (with h1's MSS), SYN+ACK (acknowledging h1's ISN plus one), ACK", () => {
     const [syn, synAck, ack] = pk;
     expect(syn).toMatchObject({ src: '10.0.0.1', syn: true, ack: false, len: 0, seq: 0, mss: 1460 });
     expect(synAck).toMatchObject({ src: '10.0.1.2', syn: true, ack: true, len: 0, seq: 0, ackNo: 1 });
     expect(ack).toMatchObject({ src: '10.0.0.1', syn: false, ack: true, len: 0, seq: 1, ackNo: 1 });
   });
 
-  it('only then does the line travel, as bytes 1 to 6 of h1\'s stream, and h2 acknowledges the next byte it expects', () => {
+  it("only then does the line travel, as bytes 1 to 6 of h1's stream, and h2 acknowledges the next byte it expects", () => {
     const line = pk.find((p) => p.len > 0)!;
     expect(pk.indexOf(line)).toBe(3);
     expect([line.src, line.seq, line.len]).toEqual(['10.0.0.1', 1, 6]);
@@ -398,7 +398,9 @@ describe('tcp-loss: what its description says', () => {
     expect(resend.t - first.t).toBeLessThan(200e6);
     expect(view.logs('h2').some((l) => / closed: received 30000 bytes/.test(l))).toBe(true);
     const ssthresh = series(view, 'h3', 'ssthresh').filter((r) => r.value !== Infinity)[0];
-    const flight = series(view, 'h3', 'flight').filter((r) => r.time < ssthresh.time).at(-1)!.value;
+    const flight = series(view, 'h3', 'flight')
+      .filter((r) => r.time < ssthresh.time)
+      .at(-1)!.value;
     expect(ssthresh.value).toBe(Math.max(Math.floor(flight / 2), 2 * MSS));
   });
 });
@@ -422,8 +424,14 @@ describe('udp-vs-tcp: what its description says', () => {
     try {
       const path = join(dir, 'capture.pcapng');
       writeFileSync(path, writePcapng(view.trace, { capture: 'h1' }));
-      const r = spawnSync('tshark', ['-n', '-r', path, '-Y', 'udp', '-T', 'fields', '-e', 'ip.src', '-e', 'udp.payload'], { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: dir } });
-      const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+      const r = spawnSync('tshark', ['-n', '-r', path, '-Y', 'udp', '-T', 'fields', '-e', 'ip.src', '-e', 'udp.payload'], {
+        encoding: 'utf8',
+        env: { ...process.env, WIRESHARK_CONFIG_DIR: dir },
+      });
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
       const requests = rows.filter((c) => c[0] === '10.0.0.1');
       const replies = rows.filter((c) => c[0] === '10.0.1.2');
       expect(requests.length).toBe(20);

@@ -48,7 +48,7 @@ const FIELDS = [
 ] as const;
 
 /** One packet as tshark dissected it. */
-export interface TsharkPacket {
+interface TsharkPacket {
   number: number;
   len: number;
   capLen: number;
@@ -98,7 +98,7 @@ function tsharkEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs tshark once over a capture file and returns every packet's fields, or an error. */
-export function tsharkFields(path: string): { packets: TsharkPacket[]; error: string | null } {
+function tsharkFields(path: string): { packets: TsharkPacket[]; error: string | null } {
   const args = ['-r', path, '-n'];
   for (const p of CHECKSUM_PREFS) args.push('-o', p);
   args.push('-T', 'fields', '-E', 'separator=,', '-E', 'aggregator=;', '-E', 'header=n');
@@ -161,8 +161,7 @@ export interface ExpectedFields {
 
 /** Decodes the Ethernet addresses and the outer IPv4 TTL of a frame (through 802.1Q tags). */
 export function decodeFrame(b: Uint8Array): ExpectedFields {
-  const mac = (o: number): string =>
-    b.length >= o + 6 ? Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, '0')).join(':') : '';
+  const mac = (o: number): string => (b.length >= o + 6 ? Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, '0')).join(':') : '');
   let o = 12;
   let type = b.length >= 14 ? (b[12] << 8) | b[13] : -1;
   while ((type === 0x8100 || type === 0x88a8) && b.length >= o + 6) {
@@ -229,8 +228,7 @@ export function checkWithTshark(pcapBytes: Uint8Array, trace: Trace, options: Ts
       if (t.malformed || t.groups.includes(PI_MALFORMED)) {
         const verdict = t.messages.includes(OVERLAP_MESSAGE) ? sameBytesAsEarlier(frames, i) : 'not a retransmission overlap';
         if (verdict !== 'same') problems.push(`${where}: malformed: ${t.messages}${verdict === 'different' ? ' (and the bytes really differ)' : ''}`);
-      }
-      else if (t.severities.some((s) => s >= PI_ERROR) || t.groups.includes(PI_CHECKSUM)) {
+      } else if (t.severities.some((s) => s >= PI_ERROR) || t.groups.includes(PI_CHECKSUM)) {
         problems.push(`${where}: expert info: ${t.messages}`);
       }
     }

@@ -52,7 +52,17 @@ import { CIPHER_SUITE_NAMES, type TlsSession, type TlsVersion } from '../../prot
 import type { IpDevice } from '../../net/ip/ip-device';
 import type { TimerId } from '../../sim/kernel';
 import { parseArgs, parseSeconds, type OptionSpec } from '../command';
-import { alertTraceLine, certificateError, connectError, CURL_SSL_LIBRARY, CURLE, maxTimeError, receivedAlertError, SSLCERTS_HELP, type CurlError } from './errors';
+import {
+  alertTraceLine,
+  certificateError,
+  connectError,
+  CURL_SSL_LIBRARY,
+  CURLE,
+  maxTimeError,
+  receivedAlertError,
+  SSLCERTS_HELP,
+  type CurlError,
+} from './errors';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -94,7 +104,7 @@ export function authorityOf(u: HttpUrl): string {
   return u.port === (u.scheme === 'https' ? 443 : 80) ? u.host : `${u.host}:${u.port}`;
 }
 
-export interface CurlOptions {
+interface CurlOptions {
   urls: HttpUrl[];
   verbose: boolean;
   head: boolean;
@@ -132,7 +142,7 @@ export interface CurlOptions {
 }
 
 /** curl's default connect timeout (DEFAULT_CONNECT_TIMEOUT, 300 s). */
-export const CURL_CONNECT_TIMEOUT_NS = 300e9;
+const CURL_CONNECT_TIMEOUT_NS = 300e9;
 
 /** The only cipher suite of the QUIC model (AES-128-GCM). */
 const QUIC_CIPHER_SUITE = 'TLS_AES_128_GCM_SHA256';
@@ -163,7 +173,7 @@ interface Timing {
  * curl's `-w` variables this model knows: time_namelookup, time_connect, time_appconnect,
  * time_starttransfer, time_total (seconds, 6 decimals), http_code, http_version, remote_ip; and `\n`.
  */
-export function writeOut(format: string, t: Timing, r: ClientResponse | undefined): string {
+function writeOut(format: string, t: Timing, r: ClientResponse | undefined): string {
   const sec = (v: number | undefined) => (v === undefined ? 0 : (v - t.start) / 1e9).toFixed(6);
   const vars: Record<string, string> = {
     time_namelookup: sec(t.namelookup),
@@ -179,7 +189,7 @@ export function writeOut(format: string, t: Timing, r: ClientResponse | undefine
 }
 
 /** Wall-clock-free curl version banner used in User-Agent. */
-export const CURL_USER_AGENT = 'curl/8.5.0';
+const CURL_USER_AGENT = 'curl/8.5.0';
 
 interface Conn {
   key: string;
@@ -215,7 +225,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** curl's default --max-redirs. */
 const MAX_REDIRS = 50;
 
-export class Curl extends Program {
+class Curl extends Program {
   private readonly conns: Conn[] = [];
   /** Every QUIC connection opened, to release their UDP ports on exit. */
   private readonly quicConns: H3ClientConnection[] = [];
@@ -271,7 +281,8 @@ export class Curl extends Program {
     if (this.o.maxTimeNs !== undefined) {
       this.transferTimers.push(
         this.after(this.o.maxTimeNs, () => {
-          const phase = this.timing.namelookup === undefined && this.timing.connect === undefined && this.resolving ? 'resolving' : t.head ? 'transfer' : 'connecting';
+          const phase =
+            this.timing.namelookup === undefined && this.timing.connect === undefined && this.resolving ? 'resolving' : t.head ? 'transfer' : 'connecting';
           this.abortTransfer(t);
           this.fail(t, maxTimeError(phase, this.now - this.timing.start, t.bytes, t.size));
         }),
@@ -350,6 +361,7 @@ export class Curl extends Program {
     return id;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one request's steps in order (connect, TLS, send, read, report), each sharing the request's timers and -v output
   private fetch(u: HttpUrl, addr: Ipv4): void {
     const t = this.transfer!;
     this.timing.remoteIp = addr;
@@ -413,7 +425,9 @@ export class Curl extends Program {
         },
         onHandshakeDone: (_st, tls) => {
           this.timing.appconnect = this.now;
-          this.v(`* SSL connection using ${tls.version} / ${CIPHER_SUITE_NAMES[tls.cipherSuite] ?? tls.cipherSuite} (resumed, early data ${tls.earlyData ?? 'none'})`);
+          this.v(
+            `* SSL connection using ${tls.version} / ${CIPHER_SUITE_NAMES[tls.cipherSuite] ?? tls.cipherSuite} (resumed, early data ${tls.earlyData ?? 'none'})`,
+          );
         },
         onAlert: (st, a) => {
           if (a.certificate === 'name-mismatch') this.v(`*  subjectAltName does not match ${u.host}`);
@@ -422,7 +436,16 @@ export class Curl extends Program {
           if (a.level === 'fatal' && !st.open) this.fail(t, tlsAlertError(a, u.host));
         },
       },
-      u.scheme === 'https' ? { serverName: this.o.insecure ? undefined : u.host, trustAnchors: [sceneCa().certificate], alpn, versions: this.o.tlsVersions, session, earlyData: this.o.earlyData === true } : undefined,
+      u.scheme === 'https'
+        ? {
+            serverName: this.o.insecure ? undefined : u.host,
+            trustAnchors: [sceneCa().certificate],
+            alpn,
+            versions: this.o.tlsVersions,
+            session,
+            earlyData: this.o.earlyData === true,
+          }
+        : undefined,
     );
     if (typeof s === 'string') this.fail(t, { code: CURLE.COULDNT_CONNECT, message: `Failed to connect to ${u.host} port ${u.port}: ${s}` });
     else t.stream = s;
@@ -432,7 +455,9 @@ export class Curl extends Program {
   private setupError(u: HttpUrl, addr: Ipv4, st: HttpStream, tcpUp: boolean, failure: StreamFailure | undefined): CurlError {
     if (failure?.kind === 'tls') return tlsAlertError(failure.alert, u.host);
     if (!tcpUp) {
-      this.v(`* connect to ${formatIpv4(addr)} port ${u.port} from ${formatIpv4(st.socket.localIp)} port ${st.socket.localPort} failed: ${failure?.error ?? 'Connection refused'}`);
+      this.v(
+        `* connect to ${formatIpv4(addr)} port ${u.port} from ${formatIpv4(st.socket.localIp)} port ${st.socket.localPort} failed: ${failure?.error ?? 'Connection refused'}`,
+      );
       return connectError(CURLE.COULDNT_CONNECT, u.host, u.port, this.now - this.timing.start);
     }
     // TCP was up and the TLS handshake did not finish: reset, or the server closed.
@@ -514,10 +539,13 @@ export class Curl extends Program {
       path: u.path,
       authority: authorityOf(u),
       scheme: u.scheme,
-      headers: c.http.protocol === 'HTTP/0.9' ? [] : [
-        { name: 'User-Agent', value: CURL_USER_AGENT },
-        { name: 'Accept', value: '*/*' },
-      ],
+      headers:
+        c.http.protocol === 'HTTP/0.9'
+          ? []
+          : [
+              { name: 'User-Agent', value: CURL_USER_AGENT },
+              { name: 'Accept', value: '*/*' },
+            ],
     };
     if (c.http.protocol === 'h2') this.v(`* [HTTP/2] [${2 * c.http.used + 1}] OPENED stream for ${u.href}`);
     if (c.http.protocol === 'h3') this.v(`* [HTTP/3] [${4 * c.http.used}] OPENED stream for ${u.href}`);
@@ -553,7 +581,11 @@ export class Curl extends Program {
         else if (kind === 'malformed') this.fail(t, { code: CURLE.WEIRD_SERVER_REPLY, message: e });
         else if (kind === 'connection-error') this.fail(t, { code: CURLE.RECV_ERROR, message: `Recv failure: ${e}` });
         else if (!t.head) this.fail(t, { code: CURLE.GOT_NOTHING, message: 'Empty reply from server' });
-        else this.fail(t, { code: CURLE.PARTIAL_FILE, message: `transfer closed with ${t.size !== undefined ? `${t.size - t.bytes} bytes` : 'outstanding read data'} remaining to read` });
+        else
+          this.fail(t, {
+            code: CURLE.PARTIAL_FILE,
+            message: `transfer closed with ${t.size !== undefined ? `${t.size - t.bytes} bytes` : 'outstanding read data'} remaining to read`,
+          });
       },
     });
   }
@@ -569,7 +601,8 @@ export class Curl extends Program {
       if (this.o.discard) this.v(`{ [${r.body.length} bytes data]`);
       else {
         const text = bodyText(r.body);
-        if (text === undefined) this.print('Warning: Binary output can mess up your terminal. Use "--output -" to tell curl to output it to your terminal anyway.');
+        if (text === undefined)
+          this.print('Warning: Binary output can mess up your terminal. Use "--output -" to tell curl to output it to your terminal anyway.');
         else for (const line of text.replace(/\n$/, '').split('\n')) this.print(line);
       }
     }
@@ -717,7 +750,7 @@ const CURL_OPTIONS: OptionSpec = {
   'tlsv1.0': 'unmodelled',
   'tlsv1.1': 'unmodelled',
   ciphers: 'unmodelled',
-  'interface': 'unmodelled',
+  interface: 'unmodelled',
   'local-port': 'unmodelled',
 };
 
@@ -761,7 +794,13 @@ registerApp<CurlOptions>({
     }
     const flags = (['http0.9', 'http1.0', 'http1.1', 'http2', 'http2-prior-knowledge', 'http3', 'http3-only'] as const).filter((f) => options[f] === true);
     if (flags.length > 1) return { ok: false, error: `give one of --${flags.join(', --')}` };
-    const versions: Record<string, HttpProtocol> = { 'http0.9': 'HTTP/0.9', 'http1.0': 'HTTP/1.0', 'http1.1': 'HTTP/1.1', http2: 'h2', 'http2-prior-knowledge': 'h2' };
+    const versions: Record<string, HttpProtocol> = {
+      'http0.9': 'HTTP/0.9',
+      'http1.0': 'HTTP/1.0',
+      'http1.1': 'HTTP/1.1',
+      http2: 'h2',
+      'http2-prior-knowledge': 'h2',
+    };
     const http3 = flags[0] === 'http3' || flags[0] === 'http3-only';
     const version: HttpProtocol | undefined = flags.length && !http3 ? versions[flags[0]] : undefined;
     if (http3 && urls.some((u) => u.scheme !== 'https')) return { ok: false, error: `--${flags[0]} needs https:// URLs (HTTP/3 is always encrypted)` };

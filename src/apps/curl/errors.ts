@@ -24,7 +24,7 @@ export const CURLE = {
 } as const;
 
 /** One of {@link CURLE}. */
-export type CurlCode = (typeof CURLE)[keyof typeof CURLE];
+type CurlCode = (typeof CURLE)[keyof typeof CURLE];
 
 /** A failed transfer: what curl exits with and prints. */
 export interface CurlError {
@@ -39,7 +39,7 @@ export const CURL_SSL_LIBRARY = 'OpenSSL/3.0.13';
  * OpenSSL's SSL_alert_desc_string_long: the alert names curl's `-v` prints. Mostly the RFC name
  * with spaces; OpenSSL keeps an underscore in `unexpected_message` and writes `unknown CA`.
  */
-export function alertLongName(description: number): string {
+function alertLongName(description: number): string {
   if (description === 10) return 'unexpected_message';
   if (description === 48) return 'unknown CA';
   if (description === 115) return 'unknown PSK identity';

@@ -42,7 +42,7 @@ import type { IpDevice } from '../../net/ip/ip-device';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
-export interface DigOptions {
+interface DigOptions {
   /** Server address; the host's resolver when absent. */
   server?: Ipv4;
   name: string;
@@ -66,7 +66,7 @@ export interface DigOptions {
 }
 
 /** dig's display options. */
-export interface DigDisplay {
+interface DigDisplay {
   cmd: boolean;
   comments: boolean;
   question: boolean;
@@ -83,7 +83,7 @@ const TRIES = 3;
 const MAX_TRACE_STEPS = 16;
 
 /** `example.com.   300   IN   A   93.184.216.34`, columns as dig aligns them. */
-export function recordLine(r: DnsRecord): string {
+function recordLine(r: DnsRecord): string {
   const name = fqdn(r.name);
   return `${name.padEnd(24)}${String(r.ttl).padEnd(8)}IN      ${dnsTypeName(r.type).padEnd(8)}${rdataText(r.data)}`;
 }
@@ -104,7 +104,7 @@ function msec(ns: number): number {
   return Math.round(ns / 1e6);
 }
 
-export class Dig extends Program {
+class Dig extends Program {
   private querier: DnsQuerier | undefined;
   private readonly dnsTimers: DnsTimers;
   private traceSteps = 0;
@@ -350,7 +350,12 @@ export class Dig extends Program {
       for (const a of m.answers) this.print(recordLine(a));
       if (referral || m.rcode !== 0 || !m.answers.length) for (const a of m.authority) this.print(recordLine(a));
       this.received(r, serverName);
-      if (referral) this.nextHop(resolver, m.authority.filter((a) => a.type === DNS_TYPE.NS), m.additional);
+      if (referral)
+        this.nextHop(
+          resolver,
+          m.authority.filter((a) => a.type === DNS_TYPE.NS),
+          m.additional,
+        );
       else this.exit();
     });
   }
@@ -361,19 +366,60 @@ export class Dig extends Program {
 }
 
 /** dig's + options the model does not reproduce. */
-const DIG_UNMODELLED = new Set(['dnssec', 'nsid', 'nssearch', 'multiline', 'subnet', 'identify', 'ignore', 'besteffort', 'sigchase', 'topdown', 'expire', 'keepopen', 'padding', 'qr', 'crypto', 'rrcomments', 'ttlunits', 'onesoa', 'split', 'zflag', 'https', 'tls', 'http-plain', 'idnin', 'idnout']);
+const DIG_UNMODELLED = new Set([
+  'dnssec',
+  'nsid',
+  'nssearch',
+  'multiline',
+  'subnet',
+  'identify',
+  'ignore',
+  'besteffort',
+  'sigchase',
+  'topdown',
+  'expire',
+  'keepopen',
+  'padding',
+  'qr',
+  'crypto',
+  'rrcomments',
+  'ttlunits',
+  'onesoa',
+  'split',
+  'zflag',
+  'https',
+  'tls',
+  'http-plain',
+  'idnin',
+  'idnout',
+]);
 
 /** dig's - options the model does not reproduce. */
 const DIG_UNMODELLED_DASH = new Set(['-6', '-b', '-k', '-y', '-f', '-m', '-u', '-i']);
 
 /** Reads a dig `+[no]option[=value]`; returns an error text, or undefined when taken. */
-function digPlus(w: string, o: { short: boolean; trace: boolean; recurse: boolean; tcp: boolean; edns: boolean; cookie: boolean; bufsize?: number; tries?: number; timeoutNs?: number; show: DigDisplay }): string | undefined {
+function digPlus(
+  w: string,
+  o: {
+    short: boolean;
+    trace: boolean;
+    recurse: boolean;
+    tcp: boolean;
+    edns: boolean;
+    cookie: boolean;
+    bufsize?: number;
+    tries?: number;
+    timeoutNs?: number;
+    show: DigDisplay;
+  },
+): string | undefined {
   const m = /^\+(no)?([a-z-]+)(?:=(.*))?$/i.exec(w);
   if (!m) return `Invalid option: ${w}`;
   const on = !m[1];
   const name = m[2].toLowerCase();
   const value = m[3];
-  const num = (min: number, max: number): number | undefined => (value !== undefined && /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? Number(value) : undefined);
+  const num = (min: number, max: number): number | undefined =>
+    value !== undefined && /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? Number(value) : undefined;
   const display = ['cmd', 'comments', 'question', 'answer', 'authority', 'additional', 'stats'] as const;
   const d = display.find((x) => x === name);
   if (d) o.show[d] = on;
@@ -409,7 +455,8 @@ function reverseName(addr: Ipv4): string {
 registerApp<DigOptions>({
   name: 'dig',
   summary: 'ask a DNS server a question and print its answer (+short, +trace, @server)',
-  usage: 'dig [@server] [-t TYPE] [-x ADDR] [-p port] [-q NAME] NAME [TYPE] [+short] [+[no]all|answer|question|authority|additional|comments|cmd|stats] [+trace] [+norecurse] [+tcp] [+[no]edns] [+[no]cookie] [+bufsize=N] [+tries=N] [+time=N]',
+  usage:
+    'dig [@server] [-t TYPE] [-x ADDR] [-p port] [-q NAME] NAME [TYPE] [+short] [+[no]all|answer|question|authority|additional|comments|cmd|stats] [+trace] [+norecurse] [+tcp] [+[no]edns] [+[no]cookie] [+bufsize=N] [+tries=N] [+time=N]',
   parse(argv) {
     let server: Ipv4 | undefined;
     let name: string | undefined;

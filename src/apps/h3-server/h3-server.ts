@@ -15,7 +15,7 @@ import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
-export interface H3ServerOptions {
+interface H3ServerOptions {
   port: number;
   site: string;
   certName: string;
@@ -23,7 +23,7 @@ export interface H3ServerOptions {
 
 const enc = new TextEncoder();
 
-export class H3Server extends Program {
+class H3Server extends Program {
   private endpoint?: QuicEndpoint;
   private readonly files: Map<string, SiteFile>;
 

@@ -27,7 +27,7 @@ import { parseArgs, parseSeconds } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
-export interface HttpServerOptions {
+interface HttpServerOptions {
   port: number;
   site: string;
   /** Extra time before answering, by path, ns. */
@@ -42,7 +42,7 @@ export interface HttpServerOptions {
 }
 
 /** Parses `/a=100ms,/b=2ms` into a path → ns map; an error text for a bad entry. */
-export function parseDelays(text: string): Map<string, number> | string {
+function parseDelays(text: string): Map<string, number> | string {
   const out = new Map<string, number>();
   for (const part of text.split(',').filter(Boolean)) {
     const eq = part.lastIndexOf('=');
@@ -54,7 +54,7 @@ export function parseDelays(text: string): Map<string, number> | string {
 }
 
 /** Parses `1.2,1.3`. */
-export function parseTlsVersions(text: string): TlsVersion[] | string {
+function parseTlsVersions(text: string): TlsVersion[] | string {
   const out: TlsVersion[] = [];
   for (const v of text.split(',')) {
     if (v !== '1.2' && v !== '1.3') return `TLS version "${v}" must be 1.2 or 1.3`;
@@ -63,7 +63,7 @@ export function parseTlsVersions(text: string): TlsVersion[] | string {
   return out;
 }
 
-export class HttpServer extends Program {
+class HttpServer extends Program {
   private listener: TcpListener | null = null;
   private readonly files: Map<string, SiteFile>;
   private readonly streams = new Set<HttpStream>();
@@ -101,7 +101,9 @@ export class HttpServer extends Program {
     }
     this.listener = l;
     const n = this.files.size - 2;
-    this.print(`http-server: serving site "${this.o.site}" (index.html and ${n} files) on port ${this.o.port}${this.o.tls ? ` with TLS (${this.o.certName})` : ''}`);
+    this.print(
+      `http-server: serving site "${this.o.site}" (index.html and ${n} files) on port ${this.o.port}${this.o.tls ? ` with TLS (${this.o.certName})` : ''}`,
+    );
   }
 
   private accept(socket: TcpSocket): TcpSocketHandler {
@@ -110,10 +112,14 @@ export class HttpServer extends Program {
       host,
       socket,
       {
-        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
+        onOpen: (s, info) =>
+          new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
         onClose: (s) => this.streams.delete(s),
         onAlert: (_s, a) => {
-          if (a.level === 'fatal') this.print(`http-server: TLS handshake with ${formatIpv4(socket.remoteIp)} failed: ${a.direction} alert ${a.name}${a.reason ? ` (${a.reason})` : ''}`);
+          if (a.level === 'fatal')
+            this.print(
+              `http-server: TLS handshake with ${formatIpv4(socket.remoteIp)} failed: ${a.direction} alert ${a.name}${a.reason ? ` (${a.reason})` : ''}`,
+            );
         },
       },
       this.tls,

@@ -21,7 +21,7 @@ export function formatBitrate(bitsPerSecond: number): string {
 }
 
 /** `  0.00-1.00   sec`: an interval in seconds, as iperf3 pads it. */
-export function formatInterval(fromNs: number, toNs: number): string {
+function formatInterval(fromNs: number, toNs: number): string {
   return `${(fromNs / 1e9).toFixed(2).padStart(6)}-${(toNs / 1e9).toFixed(2).padEnd(6)} sec`;
 }
 

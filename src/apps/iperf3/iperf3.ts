@@ -26,7 +26,7 @@ import { registerApp } from '../registry';
 import type { CongestionControl } from '../../protocols/tcp/congestion';
 import { formatTransfer, reportLine, SEPARATOR } from './format';
 
-export interface Iperf3Options {
+interface Iperf3Options {
   server: boolean;
   host: number;
   port: number;
@@ -45,11 +45,11 @@ const CHUNK = 128 * 1024;
  * in fast recovery (PRR, RFC 6937, brings it down to ssthresh), so the RFC 5681 inflation this
  * model's NewReno applies during recovery is left out: ssthresh is shown instead.
  */
-export function reportedCwnd(cc: CongestionControl): number {
+function reportedCwnd(cc: CongestionControl): number {
   return cc.inRecovery ? Math.min(cc.cwnd, cc.ssthresh) : cc.cwnd;
 }
 
-export class Iperf3 extends Program {
+class Iperf3 extends Program {
   private listener: TcpListener | null = null;
   private socket: TcpSocket | null = null;
   private startedAt = 0;
@@ -94,7 +94,9 @@ export class Iperf3 extends Program {
         this.listener?.close();
         this.listener = null;
         this.print(`Accepted connection from ${formatIpv4(s.remoteIp)}, port ${s.remotePort}`);
-        this.print(`[${String(STREAM_ID).padStart(3)}] local ${formatIpv4(s.localIp)} port ${s.localPort} connected to ${formatIpv4(s.remoteIp)} port ${s.remotePort}`);
+        this.print(
+          `[${String(STREAM_ID).padStart(3)}] local ${formatIpv4(s.localIp)} port ${s.localPort} connected to ${formatIpv4(s.remoteIp)} port ${s.remotePort}`,
+        );
         this.print('[ ID] Interval           Transfer     Bitrate');
         this.begin();
         return {
@@ -135,7 +137,9 @@ export class Iperf3 extends Program {
     this.print(`Connecting to host ${formatIpv4(this.o.host)}, port ${this.o.port}`);
     const s = tcp.connect(this.o.host, this.o.port, {
       onConnect: (sock) => {
-        this.print(`[${String(STREAM_ID).padStart(3)}] local ${formatIpv4(sock.localIp)} port ${sock.localPort} connected to ${formatIpv4(sock.remoteIp)} port ${sock.remotePort}`);
+        this.print(
+          `[${String(STREAM_ID).padStart(3)}] local ${formatIpv4(sock.localIp)} port ${sock.localPort} connected to ${formatIpv4(sock.remoteIp)} port ${sock.remotePort}`,
+        );
         this.print('[ ID] Interval           Transfer     Bitrate         Retr  Cwnd');
         this.begin();
         this.sending = true;

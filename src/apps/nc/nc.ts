@@ -20,7 +20,7 @@ import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
-export interface NcOptions {
+interface NcOptions {
   listen: boolean;
   keep: boolean;
   host: number;
@@ -43,7 +43,7 @@ function isText(b: Uint8Array): boolean {
   return true;
 }
 
-export class Nc extends Program {
+class Nc extends Program {
   private listener: TcpListener | null = null;
   private readonly sockets = new Set<TcpSocket>();
   private received = new Map<TcpSocket, number>();
@@ -151,11 +151,7 @@ export class Nc extends Program {
 
   private closed(s: TcpSocket, error?: string): void {
     if (error) {
-      this.print(
-        !this.startedAt.has(s)
-          ? `nc: connect to ${formatIpv4(s.remoteIp)} port ${s.remotePort} (tcp) failed: ${error}`
-          : `nc: ${error}`,
-      );
+      this.print(!this.startedAt.has(s) ? `nc: connect to ${formatIpv4(s.remoteIp)} port ${s.remotePort} (tcp) failed: ${error}` : `nc: ${error}`);
     }
     const got = this.received.get(s) ?? 0;
     if (this.startedAt.has(s)) {

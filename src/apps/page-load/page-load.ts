@@ -38,9 +38,9 @@ import { registerApp } from '../registry';
 import { waterfallKey, type WaterfallField } from './waterfall-keys';
 
 /** The versions page-load speaks: those of {@link HttpProtocol}, and `h3` (HTTP/3 over QUIC). */
-export type PageLoadProtocol = HttpProtocol | 'h3';
+type PageLoadProtocol = HttpProtocol | 'h3';
 
-export interface PageLoadOptions {
+interface PageLoadOptions {
   url: HttpUrl;
   protocol: PageLoadProtocol;
   connections: number;
@@ -50,7 +50,7 @@ export interface PageLoadOptions {
 }
 
 /** Chrome's User-Agent is long; this one says what it is. */
-export const PAGE_LOAD_USER_AGENT = 'Mozilla/5.0 (Packetarium page-load)';
+const PAGE_LOAD_USER_AGENT = 'Mozilla/5.0 (Packetarium page-load)';
 
 interface Resource {
   index: number;
@@ -85,7 +85,7 @@ const loads = new WeakMap<IpDevice, number>();
 
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 
-export class PageLoad extends Program {
+class PageLoad extends Program {
   private readonly load: number;
   private addr: Ipv4 | undefined;
   private readonly resources: Resource[] = [];
@@ -116,7 +116,9 @@ export class PageLoad extends Program {
   protected main(): void {
     this.started = this.now;
     const version = this.o.protocol === 'h2' ? 'HTTP/2' : this.o.protocol === 'h3' ? 'HTTP/3' : this.o.protocol;
-    this.print(`page-load: ${this.o.url.href} over ${version}${this.multiplexed ? '' : `, up to ${this.o.connections} connection${this.o.connections === 1 ? '' : 's'}${this.o.pipeline ? ', pipelined' : ''}`}`);
+    this.print(
+      `page-load: ${this.o.url.href} over ${version}${this.multiplexed ? '' : `, up to ${this.o.connections} connection${this.o.connections === 1 ? '' : 's'}${this.o.pipeline ? ', pipelined' : ''}`}`,
+    );
     const html = this.queue(this.o.url.path);
     const ip = parseIpv4(this.o.url.host) ?? this.o.resolve.get(`${this.o.url.host}:${this.o.url.port}`);
     if (ip !== undefined) {
@@ -209,7 +211,11 @@ export class PageLoad extends Program {
           if (tls) c.tlsEnd = this.now;
           const wanted = this.o.protocol as HttpProtocol; // not h3: that takes connectQuic()
           const protocol: HttpProtocol = tls ? (tls.alpn === 'h2' ? 'h2' : wanted === 'h2' ? 'HTTP/1.1' : wanted) : wanted;
-          const http = new HttpClientConnection(st, protocol, { pipeline: this.o.pipeline, http2Window: BROWSER_STREAM_WINDOW, http2ConnectionWindow: BROWSER_CONNECTION_WINDOW });
+          const http = new HttpClientConnection(st, protocol, {
+            pipeline: this.o.pipeline,
+            http2Window: BROWSER_STREAM_WINDOW,
+            http2ConnectionWindow: BROWSER_CONNECTION_WINDOW,
+          });
           http.onClosed = () => this.connClosed(c);
           c.http = http;
           this.dispatch();
@@ -309,10 +315,13 @@ export class PageLoad extends Program {
         path: r.path,
         authority: authorityOf(this.o.url),
         scheme: this.o.url.scheme,
-        headers: c.http!.protocol === 'HTTP/0.9' ? [] : [
-          { name: 'User-Agent', value: PAGE_LOAD_USER_AGENT },
-          { name: 'Accept', value: '*/*' },
-        ],
+        headers:
+          c.http!.protocol === 'HTTP/0.9'
+            ? []
+            : [
+                { name: 'User-Agent', value: PAGE_LOAD_USER_AGENT },
+                { name: 'Accept', value: '*/*' },
+              ],
       },
       {
         onSent: () => this.put(r, 'requestSent', this.now),
@@ -341,7 +350,9 @@ export class PageLoad extends Program {
     this.put(r, 'done', this.now);
     this.put(r, 'status', resp.status);
     this.put(r, 'bytes', resp.body.length);
-    this.print(`  ${resp.status}  ${r.path.padEnd(16)} ${String(resp.body.length).padStart(7)} B  conn #${r.conn!.id}  ${ms(r.queued - this.started).padStart(7)} → ${ms(r.done - this.started).padStart(7)} ms`);
+    this.print(
+      `  ${resp.status}  ${r.path.padEnd(16)} ${String(resp.body.length).padStart(7)} B  conn #${r.conn!.id}  ${ms(r.queued - this.started).padStart(7)} → ${ms(r.done - this.started).padStart(7)} ms`,
+    );
     if (r.index === 0 && resp.status === 200) {
       for (const path of subresources(new TextDecoder().decode(resp.body))) this.queue(path);
     }
@@ -380,7 +391,16 @@ registerApp<PageLoadOptions>({
   summary: 'load a page and its sub-resources like a browser, recording a waterfall',
   usage: 'page-load URL [--http0.9|--http1.0|--http1.1|--http2|--http3] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
   parse(argv) {
-    const r = parseArgs(argv, { 'http0.9': 'flag', 'http1.0': 'flag', 'http1.1': 'flag', http2: 'flag', http3: 'flag', connections: 'int', pipeline: 'flag', resolve: 'string' });
+    const r = parseArgs(argv, {
+      'http0.9': 'flag',
+      'http1.0': 'flag',
+      'http1.1': 'flag',
+      http2: 'flag',
+      http3: 'flag',
+      connections: 'int',
+      pipeline: 'flag',
+      resolve: 'string',
+    });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `one URL expected, got ${positional.join(' ')}` : 'no URL given' };

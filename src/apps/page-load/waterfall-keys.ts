@@ -27,7 +27,7 @@
  */
 
 /** Fields a page load publishes per resource. */
-export const WATERFALL_FIELDS = [
+const WATERFALL_FIELDS = [
   'url',
   'queued',
   'dnsStart',

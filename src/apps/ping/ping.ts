@@ -23,7 +23,7 @@ import { Program } from '../program';
 import { registerApp } from '../registry';
 import { formatRttMs, lossLine, RttStats } from '../rtt-stats';
 
-export interface PingOptions {
+interface PingOptions {
   dst: number;
   count: number;
   intervalNs: number;
@@ -37,11 +37,11 @@ export interface PingOptions {
 }
 
 /** ping's `-M` modes (IP_PMTUDISC_DO, _WANT, _DONT). */
-export type PmtuDisc = 'do' | 'want' | 'dont';
+type PmtuDisc = 'do' | 'want' | 'dont';
 
 const DF_MODE: Record<PmtuDisc, boolean | 'want'> = { do: true, want: 'want', dont: false };
 
-export class Ping extends Program {
+class Ping extends Program {
   private identifier = 0;
   private sent = 0;
   private received = 0;
@@ -168,7 +168,21 @@ function describeUnreachable(e: IcmpErrorReport): string {
 }
 
 /** iputils ping options the model does not reproduce. */
-const PING_UNMODELLED: OptionSpec = { f: 'unmodelled', I: 'unmodelled', w: 'unmodelled', D: 'unmodelled', a: 'unmodelled', b: 'unmodelled', p: 'unmodelled', R: 'unmodelled', O: 'unmodelled', Q: 'unmodelled', l: 'unmodelled', '6': 'unmodelled', v: 'unmodelled' };
+const PING_UNMODELLED: OptionSpec = {
+  f: 'unmodelled',
+  I: 'unmodelled',
+  w: 'unmodelled',
+  D: 'unmodelled',
+  a: 'unmodelled',
+  b: 'unmodelled',
+  p: 'unmodelled',
+  R: 'unmodelled',
+  O: 'unmodelled',
+  Q: 'unmodelled',
+  l: 'unmodelled',
+  '6': 'unmodelled',
+  v: 'unmodelled',
+};
 
 registerApp<PingOptions>({
   name: 'ping',
@@ -194,7 +208,16 @@ registerApp<PingOptions>({
     }
     return {
       ok: true,
-      options: { dst, count: (options.c as number | undefined) ?? 0, intervalNs, size, ttl, waitNs: (options.W as number | undefined) ?? 10e9, pmtudisc, quiet: options.q === true },
+      options: {
+        dst,
+        count: (options.c as number | undefined) ?? 0,
+        intervalNs,
+        size,
+        ttl,
+        waitNs: (options.W as number | undefined) ?? 10e9,
+        pmtudisc,
+        quiet: options.q === true,
+      },
     };
   },
   create: (device, o) => new Ping(device, o),

@@ -36,7 +36,7 @@ export interface Backend {
   readonly port: number;
 }
 
-export interface ReverseProxyOptions {
+interface ReverseProxyOptions {
   port: number;
   backends: Backend[];
   cache: boolean;
@@ -72,7 +72,7 @@ interface Cached {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade']);
 
-export class ReverseProxy extends Program {
+class ReverseProxy extends Program {
   private listener: TcpListener | null = null;
   private next = 0;
   private readonly upstream = new Map<string, HttpClientConnection[]>();
@@ -85,9 +85,7 @@ export class ReverseProxy extends Program {
     private readonly o: ReverseProxyOptions,
   ) {
     super(device);
-    this.tls = o.tls
-      ? { identities: [serverIdentity({ names: [o.certName] })], alpn: ['h2', 'http/1.1'], sessionCache: new TlsSessionCache() }
-      : undefined;
+    this.tls = o.tls ? { identities: [serverIdentity({ names: [o.certName] })], alpn: ['h2', 'http/1.1'], sessionCache: new TlsSessionCache() } : undefined;
   }
 
   protected main(): void {
@@ -100,7 +98,9 @@ export class ReverseProxy extends Program {
     }
     this.listener = l;
     const list = this.o.backends.map((b) => `${formatIpv4(b.addr)}:${b.port}`).join(', ');
-    this.print(`reverse-proxy: listening on port ${this.o.port}${this.o.tls ? ` with TLS (${this.o.certName})` : ''}, round robin over ${list}${this.o.cache ? ', caching' : ''}`);
+    this.print(
+      `reverse-proxy: listening on port ${this.o.port}${this.o.tls ? ` with TLS (${this.o.certName})` : ''}, round robin over ${list}${this.o.cache ? ', caching' : ''}`,
+    );
   }
 
   private accept(socket: TcpSocket): TcpSocketHandler {
@@ -108,7 +108,8 @@ export class ReverseProxy extends Program {
       this.device.stack,
       socket,
       {
-        onOpen: (s, info) => new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
+        onOpen: (s, info) =>
+          new HttpServerConnection(s, (req, respond) => this.handle(s, req, respond), info?.alpn ?? (s.secure && !info?.early ? 'http/1.1' : undefined)),
         onClose: (s) => this.streams.delete(s),
       },
       this.tls,
@@ -135,7 +136,14 @@ export class ReverseProxy extends Program {
     this.forward(b, req, (r, error) => {
       if (!r) {
         this.print(`${line} 502 -> ${upstream} failed: ${error}`);
-        respond({ status: 502, headers: [{ name: 'Content-Type', value: 'text/plain' }, { name: 'Via', value: '1.1 packetarium-proxy' }], body: new TextEncoder().encode('502 Bad Gateway\n') });
+        respond({
+          status: 502,
+          headers: [
+            { name: 'Content-Type', value: 'text/plain' },
+            { name: 'Via', value: '1.1 packetarium-proxy' },
+          ],
+          body: new TextEncoder().encode('502 Bad Gateway\n'),
+        });
         return;
       }
       const headers = r.headers.filter((h) => !HOP_BY_HOP.has(h.name.toLowerCase()));
@@ -207,7 +215,10 @@ registerApp<ReverseProxyOptions>({
     const tls = options.tls === true;
     const port = (options.p as number | undefined) ?? (tls ? 443 : 80);
     if (port < 1 || port > 65535) return { ok: false, error: '-p must be 1 to 65535' };
-    return { ok: true, options: { port, backends, cache: options.cache === true, tls, certName: (options['cert-name'] as string | undefined) ?? 'www.example.test' } };
+    return {
+      ok: true,
+      options: { port, backends, cache: options.cache === true, tls, certName: (options['cert-name'] as string | undefined) ?? 'www.example.test' },
+    };
   },
   create: (device, o) => new ReverseProxy(device, o),
 });

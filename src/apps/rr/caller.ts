@@ -55,7 +55,7 @@ export type CallerSend = (slot: number, m: RrMessage) => void;
 export type CallDone = (outcome: CallOutcome, request: CallInfo) => void;
 
 /** A finished request, as the done callback sees it. */
-export interface CallInfo {
+interface CallInfo {
   readonly id: number;
   readonly slot: number;
   readonly rootId: number;
@@ -99,7 +99,16 @@ export class RrCaller {
   private readonly msg: RrMessage = { type: RrType.Request, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
   private readonly calls = new Map<number, Call>();
   /** The response being handled (read into one reused message). */
-  private readonly received: RrMessage = { type: RrType.Response, status: RrStatus.Ok, tier: 0, attempt: 0, requestId: 0, rootId: 0, deadlineUs: 0, bodyLength: 0 };
+  private readonly received: RrMessage = {
+    type: RrType.Response,
+    status: RrStatus.Ok,
+    tier: 0,
+    attempt: 0,
+    requestId: 0,
+    rootId: 0,
+    deadlineUs: 0,
+    bodyLength: 0,
+  };
   readonly budget: RetryBudget | undefined;
   readonly breaker: CircuitBreaker | undefined;
   /** Counters for summaries. */

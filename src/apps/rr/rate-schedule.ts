@@ -5,7 +5,7 @@
  */
 import { parseSeconds } from '../command';
 
-export interface RatePoint {
+interface RatePoint {
   readonly atNs: number;
   /** Requests per second. */
   readonly rate: number;

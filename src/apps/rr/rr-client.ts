@@ -31,7 +31,7 @@ import { ByteSlab } from '../../sim/byte-slab';
 import { CALLER_OPTIONS, CALLER_USAGE, callerPolicyFrom, type CallerPolicy } from './caller-policy';
 import { maxRate, parseRateSchedule, rateAt, type RateSchedule } from './rate-schedule';
 
-export interface RrClientOptions {
+interface RrClientOptions {
   dst: number;
   port: number;
   clients?: number;
@@ -51,7 +51,7 @@ export interface RrClientOptions {
 /** Source port of a population's clients. */
 const POOL_PORT = 40000;
 
-export class RrClient extends CallerProgram {
+class RrClient extends CallerProgram {
   private caller!: RrCaller;
   private socket: UdpSocket | null = null;
   private pool: ClientPool | null = null;
@@ -70,7 +70,6 @@ export class RrClient extends CallerProgram {
     super(device, 'rr-client:retry');
     this.rng = device.stack.rng('rr-client');
   }
-
 
   protected main(): void {
     const { dst, port } = this.o;
@@ -113,7 +112,9 @@ export class RrClient extends CallerProgram {
     }
     // Closed loop: start each client part-way through a think time, so the load is steady from the
     // start (exponential thinking is memoryless; constant thinking starts at a uniform phase).
-    else for (let i = 0; i < this.clients; i++) this.after(this.o.thinkConst ? Math.round(this.rng.uniform(0, this.o.thinkNs!)) : this.think(), this.clientSend, i);
+    else
+      for (let i = 0; i < this.clients; i++)
+        this.after(this.o.thinkConst ? Math.round(this.rng.uniform(0, this.o.thinkNs!)) : this.think(), this.clientSend, i);
   }
 
   private fail(why: string): void {
@@ -171,7 +172,9 @@ export class RrClient extends CallerProgram {
     const ok = [...this.rttOk].sort((a, b) => a - b);
     const pct = (p: number) => (ok.length ? `${(ok[Math.min(ok.length - 1, Math.floor(p * ok.length))] / 1e6).toFixed(2)}` : '-');
     this.print(`--- rr-client statistics ---`);
-    this.print(`${k.requests} requests, ${k.ok} ok, ${k.failed} failed, ${k.attempts} attempts (${k.attempts - Math.min(k.attempts, k.requests)} retries), ${k.timeouts} timeouts`);
+    this.print(
+      `${k.requests} requests, ${k.ok} ok, ${k.failed} failed, ${k.attempts} attempts (${k.attempts - Math.min(k.attempts, k.requests)} retries), ${k.timeouts} timeouts`,
+    );
     this.print(`response time ms p50/p90/p99 = ${pct(0.5)}/${pct(0.9)}/${pct(0.99)}`);
     this.exit();
   }
@@ -198,7 +201,18 @@ registerApp<RrClientOptions>({
   summary: 'a population of clients sending RR requests, open or closed loop, with a retry policy',
   usage: `rr-client DESTINATION[:port] (--rate R[@T],... [--ramp] | --think T [--think-const] | --once [--spread T]) [--clients N] [--for T] ${CALLER_USAGE}`,
   parse(argv) {
-    const r = parseArgs(argv, { ...CALLER_OPTIONS, p: 'int', rate: 'string', ramp: 'flag', think: 'seconds', 'think-const': 'flag', once: 'flag', spread: 'seconds', clients: 'int', for: 'seconds' });
+    const r = parseArgs(argv, {
+      ...CALLER_OPTIONS,
+      p: 'int',
+      rate: 'string',
+      ramp: 'flag',
+      think: 'seconds',
+      'think-const': 'flag',
+      once: 'flag',
+      spread: 'seconds',
+      clients: 'int',
+      for: 'seconds',
+    });
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

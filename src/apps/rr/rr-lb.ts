@@ -26,9 +26,9 @@ import { Program } from '../program';
 import { registerApp } from '../registry';
 import { parseTarget } from './rr-client';
 
-export type LbPolicy = 'rr' | 'least' | 'p2c';
+type LbPolicy = 'rr' | 'least' | 'p2c';
 
-export interface RrLbOptions {
+interface RrLbOptions {
   port: number;
   backends: { ip: number; port: number }[];
   policy: LbPolicy;
@@ -62,7 +62,7 @@ interface Pending {
 /** How long the balancer remembers a forwarded request without a deadline. */
 const DEFAULT_FORGET_NS = 10e9;
 
-export class RrLb extends Program {
+class RrLb extends Program {
   private socket: UdpSocket | null = null;
   private readonly backends: Backend[];
   private readonly pending = new Map<number, Pending>();

@@ -41,7 +41,7 @@ import { nodeRefs } from './trace-rows';
 import { ByteSlab } from '../../sim/byte-slab';
 import { formatServiceTime, parseServiceTime, sampleServiceTime, type ServiceTime } from './service-time';
 
-export interface RrServerOptions {
+interface RrServerOptions {
   port: number;
   workers: number;
   queue: number;
@@ -64,7 +64,7 @@ class Job {
   ) {}
 }
 
-export class RrServer extends CallerProgram {
+class RrServer extends CallerProgram {
   private socket: UdpSocket | null = null;
   private readonly queue: Job[] = [];
   private busy = 0;

@@ -40,7 +40,7 @@ const within = (n: number, bits: number) => isInt(n) && n > -(1 << bits) && n < 
 const byte = (n: number) => isInt(n) && n >= 0 && n < 256;
 
 /** `rr.send` = "<attempt> <back>" (+ " <root>" when the root is not the request itself); back = lastId - id. */
-export function sendText(attempt: number, back: number, root: number | undefined): string {
+function sendText(attempt: number, back: number, root: number | undefined): string {
   return root === undefined ? `${attempt} ${back}` : `${attempt} ${back} ${root}`;
 }
 

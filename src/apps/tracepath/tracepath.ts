@@ -31,7 +31,7 @@ const HOST_COLUMN = 52;
 const PROBE_WAIT_NS = 1e9;
 const PROBES_PER_HOP = 3;
 
-export interface TracepathOptions {
+interface TracepathOptions {
   dst: number;
   maxHops: number;
   /** Initial packet length (-l), bytes. */
@@ -39,7 +39,7 @@ export interface TracepathOptions {
   port: number;
 }
 
-export class Tracepath extends Program {
+class Tracepath extends Program {
   private socket: UdpSocket | null = null;
   private mtu: number;
   private ttl = 1;

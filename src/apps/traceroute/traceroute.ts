@@ -20,14 +20,14 @@ import { registerApp } from '../registry';
 const BASE_PORT = 33434;
 const PROBE_DATA_BYTES = 32; // 20 IP + 8 UDP + 32 = 60-byte packets
 
-export interface TracerouteOptions {
+interface TracerouteOptions {
   dst: number;
   maxHops: number;
   queries: number;
   waitNs: number;
 }
 
-export class Traceroute extends Program {
+class Traceroute extends Program {
   private socket: UdpSocket | null = null;
   private ttl = 1;
   private probe = 0;

@@ -7,11 +7,11 @@ import { parseArgs } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
-export interface EchoServerOptions {
+interface EchoServerOptions {
   port: number;
 }
 
-export class UdpEchoServer extends Program {
+class UdpEchoServer extends Program {
   private socket: UdpSocket | null = null;
   private served = 0;
 

@@ -14,7 +14,7 @@ import { Program } from '../program';
 import { registerApp } from '../registry';
 import { formatRttMs, lossLine, RttStats } from '../rtt-stats';
 
-export interface EchoClientOptions {
+interface EchoClientOptions {
   dst: number;
   port: number;
   count: number;
@@ -24,7 +24,7 @@ export interface EchoClientOptions {
   verbose: boolean;
 }
 
-export class UdpEcho extends Program {
+class UdpEcho extends Program {
   private socket: UdpSocket | null = null;
   private sent = 0;
   private received = 0;

@@ -16,7 +16,7 @@ export const ARP_ENTRY_LIFETIME_NS = 60_000_000_000;
 export const ARP_PENDING_LIMIT = 64;
 
 /** A packet waiting for its next hop's MAC. */
-export interface PendingPacket {
+interface PendingPacket {
   /** Ethernet space, then the IP header at byte 14. */
   readonly head: Uint8Array;
   readonly body: import('../../sim/trace').SharedBytes;

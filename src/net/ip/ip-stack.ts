@@ -37,13 +37,7 @@ import {
   type Ipv4Header,
 } from '../../protocols/ipv4/ipv4';
 import { Reassembler } from '../../protocols/ipv4/reassembly';
-import {
-  transportKinds,
-  type IncomingPacket,
-  type IpHost,
-  type OutgoingPacket,
-  type Transport,
-} from '../../protocols/transport';
+import { transportKinds, type IncomingPacket, type IpHost, type OutgoingPacket, type Transport } from '../../protocols/transport';
 import { ByteSlab } from '../../sim/byte-slab';
 import type { LaneId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
@@ -337,7 +331,13 @@ export class IpStack implements IpHost {
           from: src,
           type: ICMP_DEST_UNREACHABLE,
           code: UNREACH_HOST,
-          original: { src, dst: readIpv4Dst(p.head, ip), protocol: readIpv4Protocol(p.head, ip), id: readIpv4Id(p.head, ip), payload8: p.body.bytes.subarray(0, 8) },
+          original: {
+            src,
+            dst: readIpv4Dst(p.head, ip),
+            protocol: readIpv4Protocol(p.head, ip),
+            id: readIpv4Id(p.head, ip),
+            payload8: p.body.bytes.subarray(0, 8),
+          },
           mtu: 0,
         });
       } else {
@@ -456,7 +456,14 @@ export class IpStack implements IpHost {
     if (!t) {
       this.dropPacket(`protocol ${protocol} not supported`, packetId);
       const dst = packet.dst;
-      this.icmp()?.sendError(ICMP_DEST_UNREACHABLE, UNREACH_PROTOCOL, packet.quote, src, this.ownAddresses.includes(dst) ? dst : this.errorSource(src, ingress), 0);
+      this.icmp()?.sendError(
+        ICMP_DEST_UNREACHABLE,
+        UNREACH_PROTOCOL,
+        packet.quote,
+        src,
+        this.ownAddresses.includes(dst) ? dst : this.errorSource(src, ingress),
+        0,
+      );
       return;
     }
     t.receive(packet);

@@ -7,9 +7,9 @@
 import type { Kernel, TimerId } from '../../sim/kernel';
 
 /** How long a lowered estimate lasts: RFC 1191 §6.3 suggests 10 minutes, Linux `route/mtu_expires` is 600 s. */
-export const PMTU_EXPIRES_NS = 600e9;
+const PMTU_EXPIRES_NS = 600e9;
 /** The smallest path MTU accepted from an ICMP message (Linux `route/min_pmtu`: 552). */
-export const MIN_PMTU = 552;
+const MIN_PMTU = 552;
 
 /** The trace state key of a host's path MTU to `dst` (dotted quad); its value is the MTU, '' once expired. */
 export function pathMtuStateKey(dst: string): string {

@@ -35,7 +35,7 @@ export class RoutingTable {
     const routes = this.routes;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i];
-      if (((dst & prefixToMask(r.prefix)) >>> 0) === r.network) return r;
+      if ((dst & prefixToMask(r.prefix)) >>> 0 === r.network) return r;
     }
     return undefined;
   }

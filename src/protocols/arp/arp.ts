@@ -28,9 +28,7 @@ export interface ArpPacket {
   targetIp: Ipv4;
 }
 
-const NOTES: readonly string[] = [
-  'Only Ethernet/IPv4 ARP (hardware type 1, protocol type 0x0800) with request/reply opcodes is modelled.',
-];
+const NOTES: readonly string[] = ['Only Ethernet/IPv4 ARP (hardware type 1, protocol type 0x0800) with request/reply opcodes is modelled.'];
 
 /** Writes the 28-byte packet at `off`; returns the offset just past it. */
 export function writeArp(buf: Uint8Array, off: number, p: ArpPacket): number {
@@ -64,11 +62,7 @@ export function checkArp(buf: Uint8Array, off: number, end = buf.length): string
 }
 
 /** Reads an ARP packet already checked with {@link checkArp} into `out` (reuse it to avoid allocation). */
-export function readArp(
-  buf: Uint8Array,
-  off: number,
-  out: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 },
-): ArpPacket {
+export function readArp(buf: Uint8Array, off: number, out: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 }): ArpPacket {
   out.op = readU16(buf, off + 6) === 2 ? 2 : 1;
   out.senderMac = readMac(buf, off + 8);
   out.senderIp = readU32(buf, off + 14);

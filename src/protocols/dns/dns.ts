@@ -18,7 +18,7 @@ import { bytesLabel, hex, hexBytes } from '../format';
 export const DNS_PORT = 53;
 /** Largest DNS message over UDP without EDNS0 (RFC 1035 §4.2.1). */
 export const DNS_UDP_MAX = 512;
-export const DNS_HEADER_BYTES = 12;
+const DNS_HEADER_BYTES = 12;
 
 export const DNS_TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, OPT: 41, ANY: 255 } as const;
 export const DNS_CLASS_IN = 1;
@@ -437,7 +437,9 @@ function readRData(buf: Uint8Array, type: number, off: number, len: number, base
     next === stop ? { ok: true, value: v, next } : { ok: false, error: `DNS: ${dnsTypeName(type)} record data length ${len} does not match its contents` };
   switch (type) {
     case DNS_TYPE.A:
-      return len === 4 ? { ok: true, value: { kind: 'A', address: readU32(buf, off) }, next: stop } : { ok: false, error: `DNS: A record data is ${len} bytes, not 4` };
+      return len === 4
+        ? { ok: true, value: { kind: 'A', address: readU32(buf, off) }, next: stop }
+        : { ok: false, error: `DNS: A record data is ${len} bytes, not 4` };
     case DNS_TYPE.AAAA:
       return len === 16
         ? { ok: true, value: { kind: 'AAAA', address: buf.slice(off, stop) }, next: stop }
@@ -586,7 +588,7 @@ function formatAaaa(b: Uint8Array): string {
   // Longest run of two or more zero groups becomes `::` (RFC 5952).
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -637,7 +639,10 @@ function infoData(r: DnsRecord): string {
 }
 
 function dnsOpcodeWord(opcode: number): string {
-  return ['Standard query', 'Inverse query', 'Server status request', 'Unknown operation', 'Zone change notification', 'Dynamic update'][opcode] ?? 'Unknown operation';
+  return (
+    ['Standard query', 'Inverse query', 'Server status request', 'Unknown operation', 'Zone change notification', 'Dynamic update'][opcode] ??
+    'Unknown operation'
+  );
 }
 
 /**
@@ -657,7 +662,7 @@ export function dnsSummary(m: DnsMessage): string {
 }
 
 /** What the inspector says about the model's simplifications. */
-export const DNS_MODEL_NOTES: readonly string[] = [
+const DNS_MODEL_NOTES: readonly string[] = [
   'Simulated DNS: no DNSSEC (dig sets AD in queries, as dig 9.18 does; servers never set AD or CD). EDNS(0): dig sends an OPT record (UDP size 1232, a client COOKIE) and servers answer it with their own OPT, so UDP answers may reach 1232 bytes; servers ignore EDNS options (no server cookies), and the stub resolver and the recursive walk send no OPT.',
   'Record data is interpreted for A, NS, CNAME, SOA, PTR, MX, TXT, AAAA; other types are shown as raw bytes.',
   'Each query leaves from its own random source port with a random ID (RFC 5452). An answer over the UDP limit (512 bytes, or the EDNS size) is sent with TC set and only the question; dig then asks again over TCP (RFC 7766). The recursive resolver does not retry upstream over TCP (it tries the next server).',
@@ -698,7 +703,7 @@ function rdataFields(r: DnsRecord, span: RecordSpan): Field[] {
     case 'SOA':
       return [
         { key: 'dns.soa.mname', label: 'Primary name server', value: d.mname || '<Root>', offset: o, length: 0 },
-        { key: 'dns.soa.rname', label: 'Responsible authority\'s mailbox', value: d.rname || '<Root>', offset: o, length: 0 },
+        { key: 'dns.soa.rname', label: "Responsible authority's mailbox", value: d.rname || '<Root>', offset: o, length: 0 },
         { key: 'dns.soa.serial_number', label: 'Serial Number', value: `${d.serial}`, offset: span.end - 20, length: 4 },
         { key: 'dns.soa.refresh_interval', label: 'Refresh Interval', value: `${d.refresh}`, offset: span.end - 16, length: 4 },
         { key: 'dns.soa.retry_interval', label: 'Retry Interval', value: `${d.retry}`, offset: span.end - 12, length: 4 },
@@ -777,19 +782,43 @@ export function describeDns(bytes: Uint8Array, offset = 0, end = bytes.length): 
   }
   flagChildren.push(
     { key: 'dns.flags.truncated', label: 'Truncated', value: flagText(m.tc, 'Message is truncated', 'Message is not truncated'), offset: o + 2, length: 0 },
-    { key: 'dns.flags.recdesired', label: 'Recursion desired', value: flagText(m.rd, 'Do query recursively', 'Do not query recursively'), offset: o + 2, length: 0 },
+    {
+      key: 'dns.flags.recdesired',
+      label: 'Recursion desired',
+      value: flagText(m.rd, 'Do query recursively', 'Do not query recursively'),
+      offset: o + 2,
+      length: 0,
+    },
   );
   if (m.qr) {
-    flagChildren.push(
-      { key: 'dns.flags.recavail', label: 'Recursion available', value: flagText(m.ra, 'Server can do recursive queries', "Server can't do recursive queries"), offset: o + 3, length: 0 },
-    );
+    flagChildren.push({
+      key: 'dns.flags.recavail',
+      label: 'Recursion available',
+      value: flagText(m.ra, 'Server can do recursive queries', "Server can't do recursive queries"),
+      offset: o + 3,
+      length: 0,
+    });
   }
   flagChildren.push({ key: 'dns.flags.z', label: 'Z', value: m.z ? 'reserved (1)' : 'reserved (0)', offset: o + 3, length: 0 });
-  if (m.qr) flagChildren.push({ key: 'dns.flags.rcode', label: 'Reply code', value: `${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)} (${m.rcode})`, offset: o + 3, length: 0 });
+  if (m.qr)
+    flagChildren.push({
+      key: 'dns.flags.rcode',
+      label: 'Reply code',
+      value: `${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)} (${m.rcode})`,
+      offset: o + 3,
+      length: 0,
+    });
 
   const fields: Field[] = [
     { key: 'dns.id', label: 'Transaction ID', value: hex(m.id, 4), offset: o, length: 2 },
-    { key: 'dns.flags', label: 'Flags', value: `${hex(flags, 4)} ${dnsOpcodeWord(m.opcode)}${m.qr ? ' response' : ''}${m.qr && m.rcode ? `, ${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)}` : m.qr ? ', No error' : ''}`, offset: o + 2, length: 2, children: flagChildren },
+    {
+      key: 'dns.flags',
+      label: 'Flags',
+      value: `${hex(flags, 4)} ${dnsOpcodeWord(m.opcode)}${m.qr ? ' response' : ''}${m.qr && m.rcode ? `, ${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)}` : m.qr ? ', No error' : ''}`,
+      offset: o + 2,
+      length: 2,
+      children: flagChildren,
+    },
     { key: 'dns.count.queries', label: 'Questions', value: `${m.questions.length}`, offset: o + 4, length: 2 },
     { key: 'dns.count.answers', label: 'Answer RRs', value: `${m.answers.length}`, offset: o + 6, length: 2 },
     { key: 'dns.count.auth_rr', label: 'Authority RRs', value: `${m.authority.length}`, offset: o + 8, length: 2 },

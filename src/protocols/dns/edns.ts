@@ -47,7 +47,7 @@ export function findOpt(m: DnsMessage): DnsRecord | undefined {
 export function ednsOptions(opt: DnsRecord): EdnsOption[] {
   const b = opt.data.kind === 'raw' ? opt.data.bytes : new Uint8Array(0);
   const out: EdnsOption[] = [];
-  for (let at = 0; at + 4 <= b.length; ) {
+  for (let at = 0; at + 4 <= b.length;) {
     const code = (b[at] << 8) | b[at + 1];
     const len = (b[at + 2] << 8) | b[at + 3];
     if (at + 4 + len > b.length) break;

@@ -45,7 +45,7 @@ import { DnsQuerier, type DnsTimers } from './query';
 import type { Zone } from './zone';
 
 /** A root server hint: where the iterative walk starts. */
-export interface RootHint {
+interface RootHint {
   readonly name: string;
   readonly address: Ipv4;
 }
@@ -76,7 +76,7 @@ const sameName = (a: string, b: string) => canonicalName(a) === canonicalName(b)
  * undefined when no zone contains the name. Gives a referral (NS + glue, not authoritative) below
  * a delegation, follows CNAMEs inside the zone, and NXDOMAIN / NODATA with the zone's SOA.
  */
-export function authoritativeAnswer(zones: readonly Zone[], q: DnsQuestion): DnsAnswer | undefined {
+function authoritativeAnswer(zones: readonly Zone[], q: DnsQuestion): DnsAnswer | undefined {
   let zone: Zone | undefined;
   for (const z of zones) if (isSubdomain(q.name, z.origin) && (!zone || z.origin.length > zone.origin.length)) zone = z;
   if (!zone) return undefined;
@@ -84,7 +84,9 @@ export function authoritativeAnswer(zones: readonly Zone[], q: DnsQuestion): Dns
   const soa = z.records.filter((r) => r.type === DNS_TYPE.SOA && sameName(r.name, z.origin));
   const glueFor = (ns: readonly DnsRecord[]) =>
     ns.flatMap((n) =>
-      n.data.kind === 'NS' ? z.records.filter((r) => (r.type === DNS_TYPE.A || r.type === DNS_TYPE.AAAA) && sameName(r.name, (n.data as { host: string }).host)) : [],
+      n.data.kind === 'NS'
+        ? z.records.filter((r) => (r.type === DNS_TYPE.A || r.type === DNS_TYPE.AAAA) && sameName(r.name, (n.data as { host: string }).host))
+        : [],
     );
   const answers: DnsRecord[] = [];
   let name = canonicalName(q.name);
@@ -203,13 +205,17 @@ export class DnsServer {
               if (buffered.length < 2 + len) break;
               const msg = buffered.slice(2, 2 + len);
               buffered = buffered.slice(2 + len);
-              this.onQuery(msg, (bytes) => {
-                const framed = new Uint8Array(2 + bytes.length);
-                framed[0] = bytes.length >> 8;
-                framed[1] = bytes.length & 0xff;
-                framed.set(bytes, 2);
-                sock.send(framed);
-              }, 0xffff);
+              this.onQuery(
+                msg,
+                (bytes) => {
+                  const framed = new Uint8Array(2 + bytes.length);
+                  framed[0] = bytes.length >> 8;
+                  framed[1] = bytes.length & 0xff;
+                  framed.set(bytes, 2);
+                  sock.send(framed);
+                },
+                0xffff,
+              );
             }
           },
           onEnd: (sock) => sock.close(),

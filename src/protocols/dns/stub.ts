@@ -43,7 +43,12 @@ export class StubResolver {
     const tries: Ipv4[] = [];
     for (let a = 0; a < attempts; a++) tries.push(...servers);
     const next = (i: number): void => {
-      const query: DnsMessage = { ...EMPTY_DNS_MESSAGE, id: this.querier.newId(), rd: true, questions: [{ name: canonicalName(name), type, class: DNS_CLASS_IN }] };
+      const query: DnsMessage = {
+        ...EMPTY_DNS_MESSAGE,
+        id: this.querier.newId(),
+        rd: true,
+        questions: [{ name: canonicalName(name), type, class: DNS_CLASS_IN }],
+      };
       this.querier.send(tries[i], query, this.options.timeoutNs ?? 5e9, (r) => {
         if (!r.ok && i + 1 < tries.length) next(i + 1);
         else done(r);

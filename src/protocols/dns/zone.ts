@@ -23,7 +23,7 @@ export interface Zone {
 export const DEFAULT_ZONE_TTL = 3600;
 
 /** Parses an IPv6 address into 16 bytes, or undefined. */
-export function parseIpv6(text: string): Uint8Array | undefined {
+function parseIpv6(text: string): Uint8Array | undefined {
   const parts = text.split('::');
   if (parts.length > 2) return undefined;
   const group = (s: string) => (s === '' ? [] : s.split(':'));
@@ -67,12 +67,7 @@ function words(line: string): string[] {
 }
 
 /** Parses one record line relative to `origin`. Returns the record or what is wrong. */
-// eslint-disable-next-line max-lines-per-function -- one case per record type of a zone-file line (RFC 1035 §5.1); the cases share the parsed owner, TTL and class
-export function parseRecordLine(
-  line: string,
-  origin: string,
-  defaultTtl = DEFAULT_ZONE_TTL,
-): { ok: true; record: DnsRecord } | { ok: false; error: string } {
+export function parseRecordLine(line: string, origin: string, defaultTtl = DEFAULT_ZONE_TTL): { ok: true; record: DnsRecord } | { ok: false; error: string } {
   try {
     const w = words(line.trim());
     if (w.length < 3) return { ok: false, error: `"${line}" needs NAME [TTL] [IN] TYPE DATA` };
@@ -125,7 +120,8 @@ export function parseRecordLine(
       case 'TXT': {
         if (!rest.length) throw new RangeError('TXT needs text');
         const strings = rest.map((s) => (s.startsWith('"') ? s.slice(1).replace(/\\(.)/g, '$1') : s));
-        for (const s of strings) if (s.length > 255 || [...s].some((c) => c.charCodeAt(0) > 0xff)) throw new RangeError('TXT strings are at most 255 Latin-1 characters');
+        for (const s of strings)
+          if (s.length > 255 || [...s].some((c) => c.charCodeAt(0) > 0xff)) throw new RangeError('TXT strings are at most 255 Latin-1 characters');
         data = { kind: 'TXT', strings };
         break;
       }

@@ -57,11 +57,7 @@ export function writeEthernet(buf: Uint8Array, off: number, h: EthernetHeader): 
 }
 
 /** Reads the header at `off` into `out` (reuse one object to avoid allocation). No bounds check. */
-export function readEthernet(
-  buf: Uint8Array,
-  off: number,
-  out: EthernetHeader = { dst: 0, src: 0, etherType: 0 },
-): EthernetHeader {
+export function readEthernet(buf: Uint8Array, off: number, out: EthernetHeader = { dst: 0, src: 0, etherType: 0 }): EthernetHeader {
   out.dst = readMac(buf, off);
   out.src = readMac(buf, off + 6);
   out.etherType = readU16(buf, off + 12);
@@ -110,10 +106,7 @@ function macField(key: string, label: string, bytes: Uint8Array, off: number): F
       {
         key: `${key}.lg`,
         label: 'LG bit',
-        value:
-          first & 2
-            ? 'Locally administered address (this is NOT the factory default)'
-            : 'Globally unique address (factory default)',
+        value: first & 2 ? 'Locally administered address (this is NOT the factory default)' : 'Globally unique address (factory default)',
         offset: off,
         length: 0,
       },
@@ -132,11 +125,7 @@ function macField(key: string, label: string, bytes: Uint8Array, off: number): F
  * The inspector layer for the Ethernet header at `offset`. Bytes from `payloadEnd` (default: found
  * by {@link ethernetPayloadEnd}) to the end of `bytes` are shown as `Padding`.
  */
-export function describeEthernet(
-  bytes: Uint8Array,
-  offset = 0,
-  payloadEnd = ethernetPayloadEnd(bytes, offset),
-): Layer | { error: string } {
+export function describeEthernet(bytes: Uint8Array, offset = 0, payloadEnd = ethernetPayloadEnd(bytes, offset)): Layer | { error: string } {
   if (!Number.isInteger(offset) || offset < 0 || bytes.length - offset < ETHERNET_HEADER_BYTES) {
     return { error: `Ethernet: ${bytes.length - offset} bytes, header needs ${ETHERNET_HEADER_BYTES}` };
   }

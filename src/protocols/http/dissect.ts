@@ -50,7 +50,15 @@ export function dissectHttps(bytes: Uint8Array, offset: number, end: number): Di
       title: 'Transport Layer Security',
       offset,
       length: stop - offset,
-      fields: [{ key: 'tls.segment', label: 'TLS segment data', value: `${bytesLabel(stop - offset)} (continuation of an earlier record)`, offset, length: stop - offset }],
+      fields: [
+        {
+          key: 'tls.segment',
+          label: 'TLS segment data',
+          value: `${bytesLabel(stop - offset)} (continuation of an earlier record)`,
+          offset,
+          length: stop - offset,
+        },
+      ],
       notes: TLS_NOTES,
     },
     protocol: 'TLS',

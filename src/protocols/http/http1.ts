@@ -34,7 +34,7 @@ export interface HttpResponse {
 }
 
 /** Where this model departs from the RFCs, shown with every HTTP layer. */
-export const HTTP1_NOTES: readonly string[] = [
+const HTTP1_NOTES: readonly string[] = [
   'Model: bodies are delimited by Content-Length or by the server closing the connection; no chunked transfer coding, trailers, 1xx responses or header folding.',
   'Each TCP segment is dissected on its own (no reassembly): a segment that starts inside a message shows as a continuation.',
 ];
@@ -256,7 +256,12 @@ export class ResponseParser {
       const exp = this.queue[0];
       if (!this.current) {
         if (exp.simple) {
-          this.current = { response: { version: 'HTTP/0.9', status: 200, reason: '', headers: [], body: new Uint8Array(0) }, length: undefined, parts: [], got: 0 };
+          this.current = {
+            response: { version: 'HTTP/0.9', status: 200, reason: '', headers: [], body: new Uint8Array(0) },
+            length: undefined,
+            parts: [],
+            got: 0,
+          };
           out.push({ type: 'head', response: this.current.response, contentLength: undefined });
         } else {
           const he = headEnd(this.buf, 0, this.buf.length);
@@ -347,7 +352,14 @@ export function http1Summary(b: Uint8Array, offset: number, end: number): string
   const line = latin1(b, offset, le < 0 ? end : le);
   if (line.startsWith('HTTP/')) {
     const he = headEnd(b, offset, end);
-    const headers = he < 0 ? [] : parseHeaders(latin1(b, le + 2, he - 4).split(CRLF).filter(Boolean));
+    const headers =
+      he < 0
+        ? []
+        : parseHeaders(
+            latin1(b, le + 2, he - 4)
+              .split(CRLF)
+              .filter(Boolean),
+          );
     const ct = typeof headers === 'string' ? undefined : headerValue(headers, 'content-type');
     return ct ? `${line}  (${ct})` : `${line} `;
   }
@@ -379,14 +391,29 @@ export function describeHttp1(b: Uint8Array, offset = 0, end = b.length): Layer 
       ? [
           { key: 'http.request.method', label: 'Request Method', value: parts[0], offset, length: parts[0].length },
           { key: 'http.request.uri', label: 'Request URI', value: parts[1] ?? '', offset: offset + parts[0].length + 1, length: (parts[1] ?? '').length },
-          ...(parts[2] ? [{ key: 'http.request.version', label: 'Request Version', value: parts[2], offset: le - parts[2].length, length: parts[2].length }] : []),
+          ...(parts[2]
+            ? [{ key: 'http.request.version', label: 'Request Version', value: parts[2], offset: le - parts[2].length, length: parts[2].length }]
+            : []),
         ]
       : [
           { key: 'http.response.version', label: 'Response Version', value: parts[0], offset, length: parts[0].length },
           { key: 'http.response.code', label: 'Status Code', value: parts[1] ?? '', offset: offset + parts[0].length + 1, length: 3 },
-          { key: 'http.response.phrase', label: 'Response Phrase', value: parts.slice(2).join(' '), offset: offset + parts[0].length + 5, length: Math.max(0, le - offset - parts[0].length - 5) },
+          {
+            key: 'http.response.phrase',
+            label: 'Response Phrase',
+            value: parts.slice(2).join(' '),
+            offset: offset + parts[0].length + 5,
+            length: Math.max(0, le - offset - parts[0].length - 5),
+          },
         ];
-  fields.push({ key: kind === 'request' ? 'http.request.line' : 'http.response.line', label: first, value: `${first}\\r\\n`, offset, length: le + 2 - offset, children });
+  fields.push({
+    key: kind === 'request' ? 'http.request.line' : 'http.response.line',
+    label: first,
+    value: `${first}\\r\\n`,
+    offset,
+    length: le + 2 - offset,
+    children,
+  });
   const he = headEnd(b, offset, end);
   let at = le + 2;
   const stop = he < 0 ? end : he - 2;
@@ -395,7 +422,13 @@ export function describeHttp1(b: Uint8Array, offset = 0, end = b.length): Layer 
     if (e < 0) break;
     const line = latin1(b, at, e);
     const name = line.slice(0, Math.max(0, line.indexOf(':'))).toLowerCase();
-    fields.push({ key: HEADER_KEYS[name] ?? (kind === 'request' ? 'http.request.line' : 'http.response.line'), label: line, value: `${line}\\r\\n`, offset: at, length: e + 2 - at });
+    fields.push({
+      key: HEADER_KEYS[name] ?? (kind === 'request' ? 'http.request.line' : 'http.response.line'),
+      label: line,
+      value: `${line}\\r\\n`,
+      offset: at,
+      length: e + 2 - at,
+    });
     at = e + 2;
   }
   if (he >= 0) {

@@ -75,34 +75,38 @@ export class HttpServerConnection {
 
   private startH2(): void {
     this.mode = 'h2';
-    const h2 = new Http2Connection('server', {
-      send: (b) => this.stream.send(b),
-      onHeaders: (id, headers) => {
-        const get = (n: string) => headers.find((h) => h.name === n)?.value ?? '';
-        const req: ServerRequest = {
-          method: get(':method'),
-          path: get(':path'),
-          version: 'HTTP/2',
-          authority: get(':authority'),
-          headers: headers.filter((h) => !h.name.startsWith(':')),
-        };
-        this.requests++;
-        this.onRequest(req, (r) => {
-          h2.respond(
-            id,
-            [
-              { name: ':status', value: String(r.status) },
-              ...r.headers.map((h) => ({ name: h.name.toLowerCase(), value: h.value })),
-              ...(req.method === 'HEAD' || r.body.length === 0 ? [] : [{ name: 'content-length', value: String(r.body.length) }]),
-            ],
-            req.method === 'HEAD' ? undefined : r.body,
-          );
-        });
+    const h2 = new Http2Connection(
+      'server',
+      {
+        send: (b) => this.stream.send(b),
+        onHeaders: (id, headers) => {
+          const get = (n: string) => headers.find((h) => h.name === n)?.value ?? '';
+          const req: ServerRequest = {
+            method: get(':method'),
+            path: get(':path'),
+            version: 'HTTP/2',
+            authority: get(':authority'),
+            headers: headers.filter((h) => !h.name.startsWith(':')),
+          };
+          this.requests++;
+          this.onRequest(req, (r) => {
+            h2.respond(
+              id,
+              [
+                { name: ':status', value: String(r.status) },
+                ...r.headers.map((h) => ({ name: h.name.toLowerCase(), value: h.value })),
+                ...(req.method === 'HEAD' || r.body.length === 0 ? [] : [{ name: 'content-length', value: String(r.body.length) }]),
+              ],
+              req.method === 'HEAD' ? undefined : r.body,
+            );
+          });
+        },
+        onGoaway: () => this.stream.close(),
+        onError: () => this.stream.close(),
+        sendBudget: () => H2_SEND_BUFFER - this.stream.bufferedAmount,
       },
-      onGoaway: () => this.stream.close(),
-      onError: () => this.stream.close(),
-      sendBudget: () => H2_SEND_BUFFER - this.stream.bufferedAmount,
-    }, { chunkSize: H2_CHUNK });
+      { chunkSize: H2_CHUNK },
+    );
     this.h2 = h2;
     this.stream.handler.onDrain = () => h2.resume();
     h2.start();

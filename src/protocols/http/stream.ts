@@ -107,11 +107,20 @@ export class HttpStream {
   }
 
   /** Wraps an accepted TCP connection; with `tls`, acts as the TLS server. Returns the TCP callbacks. */
-  static accept(host: IpHost, socket: TcpSocket, handler: StreamHandler, tls?: Omit<TlsServerConfig, 'random' | 'now'>): { stream: HttpStream; tcp: TcpSocketHandler } {
+  static accept(
+    host: IpHost,
+    socket: TcpSocket,
+    handler: StreamHandler,
+    tls?: Omit<TlsServerConfig, 'random' | 'now'>,
+  ): { stream: HttpStream; tcp: TcpSocketHandler } {
     const s = new HttpStream(socket, host);
     s.handler = handler;
     if (tls) {
-      s.tls = new TlsServer({ ...tls, random: rngRandom(host.rng(`tls:server:${formatIpv4(socket.remoteIp)}:${socket.remotePort}`)), now: () => host.kernel.now });
+      s.tls = new TlsServer({
+        ...tls,
+        random: rngRandom(host.rng(`tls:server:${formatIpv4(socket.remoteIp)}:${socket.remotePort}`)),
+        now: () => host.kernel.now,
+      });
     }
     return {
       stream: s,
@@ -210,7 +219,11 @@ export class HttpStream {
     this.closed = true;
     const a = this.failed;
     if (error !== undefined) this.handler.onClose?.(this, error, { kind: 'tcp', error });
-    else if (a) this.handler.onClose?.(this, `TLS alert ${a.direction}, ${a.name.replace(/_/g, ' ')} (${a.description})${a.reason ? `: ${a.reason}` : ''}`, { kind: 'tls', alert: a });
+    else if (a)
+      this.handler.onClose?.(this, `TLS alert ${a.direction}, ${a.name.replace(/_/g, ' ')} (${a.description})${a.reason ? `: ${a.reason}` : ''}`, {
+        kind: 'tls',
+        alert: a,
+      });
     else this.handler.onClose?.(this);
   }
 
@@ -232,7 +245,13 @@ export class HttpStream {
           later.push(() => this.handler.onData?.(this, e.data));
           break;
         case 'connected': {
-          const info: TlsInfo = { version: e.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2', cipherSuite: e.cipherSuite, alpn: e.alpn, resumed: e.resumed, earlyData: e.earlyData };
+          const info: TlsInfo = {
+            version: e.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+            cipherSuite: e.cipherSuite,
+            alpn: e.alpn,
+            resumed: e.resumed,
+            earlyData: e.earlyData,
+          };
           later.push(() => {
             if (!this.open) this.opened(info);
             else {

@@ -274,7 +274,9 @@ export class Http2Connection {
       const part = block.subarray(at, at + max);
       at += part.length;
       const endHeaders = at >= block.length;
-      const f: Http2Frame = first ? { type: 'HEADERS', streamId: id, endStream, endHeaders, block: part } : { type: 'CONTINUATION', streamId: id, endHeaders, block: part };
+      const f: Http2Frame = first
+        ? { type: 'HEADERS', streamId: id, endStream, endHeaders, block: part }
+        : { type: 'CONTINUATION', streamId: id, endHeaders, block: part };
       this.handler.onFrame?.('sent', f);
       frames.push(encodeFrame(f));
     }
@@ -302,7 +304,7 @@ export class Http2Connection {
     let progress = true;
     while (progress && this.ready.length > 0 && this.connSendWindow > 0) {
       progress = false;
-      for (let i = 0; i < this.ready.length; ) {
+      for (let i = 0; i < this.ready.length;) {
         const s = this.streams.get(this.ready[i]);
         if (!s || s.queued === 0) {
           this.ready.splice(i, 1);

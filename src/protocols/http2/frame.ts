@@ -15,7 +15,7 @@ export const CONNECTION_PREFACE = new TextEncoder().encode('PRI * HTTP/2.0\r\n\r
 export const DEFAULT_MAX_FRAME_SIZE = 16384;
 export const DEFAULT_WINDOW = 65535;
 
-export const FrameType = {
+const FrameType = {
   DATA: 0,
   HEADERS: 1,
   PRIORITY: 2,
@@ -28,13 +28,24 @@ export const FrameType = {
   CONTINUATION: 9,
 } as const;
 
-export const FRAME_TYPE_NAMES: readonly string[] = ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'];
+const FRAME_TYPE_NAMES: readonly string[] = [
+  'DATA',
+  'HEADERS',
+  'PRIORITY',
+  'RST_STREAM',
+  'SETTINGS',
+  'PUSH_PROMISE',
+  'PING',
+  'GOAWAY',
+  'WINDOW_UPDATE',
+  'CONTINUATION',
+];
 
-export const FLAG_END_STREAM = 0x1;
-export const FLAG_ACK = 0x1;
-export const FLAG_END_HEADERS = 0x4;
-export const FLAG_PADDED = 0x8;
-export const FLAG_PRIORITY = 0x20;
+const FLAG_END_STREAM = 0x1;
+const FLAG_ACK = 0x1;
+const FLAG_END_HEADERS = 0x4;
+const FLAG_PADDED = 0x8;
+const FLAG_PRIORITY = 0x20;
 
 export const Setting = {
   HEADER_TABLE_SIZE: 1,
@@ -212,7 +223,12 @@ export function decodeFrame(b: Uint8Array, offset = 0): Decoded<Http2Frame> {
     case FrameType.DATA: {
       const pad = padded ? payload[0] + 1 : 0;
       if (pad > payload.length) return { ok: false, error: 'HTTP/2: padding exceeds the DATA payload' };
-      return ok({ type: 'DATA', streamId: h.streamId, endStream: (h.flags & FLAG_END_STREAM) !== 0, data: payload.slice(padded ? 1 : 0, payload.length - (padded ? pad - 1 : 0)) });
+      return ok({
+        type: 'DATA',
+        streamId: h.streamId,
+        endStream: (h.flags & FLAG_END_STREAM) !== 0,
+        data: payload.slice(padded ? 1 : 0, payload.length - (padded ? pad - 1 : 0)),
+      });
     }
     case FrameType.HEADERS: {
       let start = padded ? 1 : 0;
@@ -255,7 +271,7 @@ export function decodeFrame(b: Uint8Array, offset = 0): Decoded<Http2Frame> {
 // ------------------------------------------------------------------ inspector
 
 /** Where this model departs from RFC 9113, shown with every HTTP/2 layer. */
-export const HTTP2_NOTES: readonly string[] = [
+const HTTP2_NOTES: readonly string[] = [
   'Model: no server push, no PRIORITY frames or stream dependencies, no padding sent; streams are served round robin.',
   'HPACK: header blocks are sent as literals without Huffman coding (Huffman is decoded); the inspector decodes a block on its own, so fields that refer to the dynamic table built by earlier blocks show as raw bytes (Wireshark follows the whole connection).',
   'Each TCP segment is dissected on its own (no reassembly): a frame that continues into the next segment is shown as far as it goes, and a segment that starts inside a frame shows where the next frame begins (segments wholly inside a frame show as continuations).',
@@ -272,6 +288,7 @@ function flagsText(code: number, flags: number): string {
 }
 
 /** One frame's tree and its Info text (`HEADERS[1]: GET /index.html`). */
+// eslint-disable-next-line max-lines-per-function -- one case per HTTP/2 frame type (RFC 9113 §6), each a few fields long
 function describeOne(b: Uint8Array, o: number, end: number): { field: Field; info: string; next: number } {
   const h = readFrameHeader(b, o)!;
   const name = FRAME_TYPE_NAMES[h.code] ?? `Unknown (${h.code})`;
@@ -287,7 +304,13 @@ function describeOne(b: Uint8Array, o: number, end: number): { field: Field; inf
   const p = o + FRAME_HEADER_BYTES;
   const d = whole ? decodeFrame(b.subarray(0, end), o) : undefined;
   if (!whole) {
-    children.push({ key: 'http2.continued', label: 'Frame continues in the next segment', value: `${bytesLabel(stop - p)} of ${h.length} here`, offset: p, length: stop - p });
+    children.push({
+      key: 'http2.continued',
+      label: 'Frame continues in the next segment',
+      value: `${bytesLabel(stop - p)} of ${h.length} here`,
+      offset: p,
+      length: stop - p,
+    });
   } else if (d && d.ok) {
     const f = d.value;
     switch (f.type) {
@@ -296,12 +319,24 @@ function describeOne(b: Uint8Array, o: number, end: number): { field: Field; inf
         break;
       case 'HEADERS':
       case 'CONTINUATION': {
-        children.push({ key: 'http2.header.block', label: 'Header Block Fragment', value: bytesLabel(f.block.length), offset: p + h.length - f.block.length, length: f.block.length });
+        children.push({
+          key: 'http2.header.block',
+          label: 'Header Block Fragment',
+          value: bytesLabel(f.block.length),
+          offset: p + h.length - f.block.length,
+          length: f.block.length,
+        });
         try {
           const fields = new HpackDecoder().decodeDetailed(f.block);
           const base = p + h.length - f.block.length;
           for (const x of fields) {
-            children.push({ key: 'http2.header', label: `Header: ${x.name}: ${x.value}`, value: `${x.representation}${x.index ? `, index ${x.index}` : ''}${x.huffman ? ', Huffman' : ''}`, offset: base + x.offset, length: x.length });
+            children.push({
+              key: 'http2.header',
+              label: `Header: ${x.name}: ${x.value}`,
+              value: `${x.representation}${x.index ? `, index ${x.index}` : ''}${x.huffman ? ', Huffman' : ''}`,
+              offset: base + x.offset,
+              length: x.length,
+            });
           }
           const get = (n: string) => fields.find((x) => x.name === n)?.value;
           const method = get(':method');
@@ -309,7 +344,13 @@ function describeOne(b: Uint8Array, o: number, end: number): { field: Field; inf
           if (method) info += `: ${method} ${get(':path') ?? ''}`;
           else if (status) info += `: ${status}`;
         } catch {
-          children.push({ key: 'http2.header.unresolved', label: 'Header fields', value: 'refer to the dynamic table of earlier blocks', offset: p, length: 0 });
+          children.push({
+            key: 'http2.header.unresolved',
+            label: 'Header fields',
+            value: 'refer to the dynamic table of earlier blocks',
+            offset: p,
+            length: 0,
+          });
         }
         break;
       }
@@ -404,7 +445,13 @@ export function describeHttp2(b: Uint8Array, offset = 0, end = b.length, firstFr
   const infos: string[] = [];
   let o = offset;
   if (firstFrame > offset) {
-    fields.push({ key: 'http2.continued', label: 'Rest of a frame from the previous segment', value: bytesLabel(firstFrame - offset), offset, length: firstFrame - offset });
+    fields.push({
+      key: 'http2.continued',
+      label: 'Rest of a frame from the previous segment',
+      value: bytesLabel(firstFrame - offset),
+      offset,
+      length: firstFrame - offset,
+    });
     infos.push('Continuation');
     o = firstFrame;
   }
@@ -422,7 +469,10 @@ export function describeHttp2(b: Uint8Array, offset = 0, end = b.length, firstFr
   if (o < end) {
     fields.push({ key: 'http2.continued', label: 'Frame header continues in the next segment', value: bytesLabel(end - o), offset: o, length: end - o });
   }
-  return { layer: { protocol: 'http2', title: 'HyperText Transfer Protocol 2', offset, length: end - offset, fields, notes: HTTP2_NOTES }, info: infos.join(', ') };
+  return {
+    layer: { protocol: 'http2', title: 'HyperText Transfer Protocol 2', offset, length: end - offset, fields, notes: HTTP2_NOTES },
+    info: infos.join(', '),
+  };
 }
 
 /** Codec for one HTTP/2 frame. */

@@ -77,13 +77,13 @@ export const STATIC_TABLE: readonly HeaderField[] = [
 ].map(([name, value]) => ({ name, value }));
 
 /** Default SETTINGS_HEADER_TABLE_SIZE. */
-export const DEFAULT_TABLE_SIZE = 4096;
+const DEFAULT_TABLE_SIZE = 4096;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Size of an entry for table accounting (RFC 7541 §4.1): name + value + 32. */
-export function entrySize(f: HeaderField): number {
+function entrySize(f: HeaderField): number {
   return enc.encode(f.name).length + enc.encode(f.value).length + 32;
 }
 

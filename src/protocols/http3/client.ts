@@ -19,10 +19,10 @@ import { concatBytes } from '../bytes';
 import { controlStreamPreface, H3Message, sendH3Request } from './http3';
 
 /** The HTTP/3 application error code for a clean close (RFC 9114 8.1, H3_NO_ERROR). */
-export const H3_NO_ERROR = 0x100;
+const H3_NO_ERROR = 0x100;
 
 /** What the handshake settled. */
-export interface H3ConnectedInfo {
+interface H3ConnectedInfo {
   readonly resumed: boolean;
   readonly earlyData: 'none' | 'accepted' | 'rejected';
   readonly alpn?: string;

@@ -7,13 +7,13 @@
 import type { QuicConnection } from '../quic/connection';
 import { concat, QuicDecodeError, QuicReader, QuicWriter } from '../quic/wire';
 
-export const H3_FRAME_DATA = 0x00;
-export const H3_FRAME_HEADERS = 0x01;
-export const H3_FRAME_SETTINGS = 0x04;
-export const H3_STREAM_CONTROL = 0x00;
+const H3_FRAME_DATA = 0x00;
+const H3_FRAME_HEADERS = 0x01;
+const H3_FRAME_SETTINGS = 0x04;
+const H3_STREAM_CONTROL = 0x00;
 
 /** RFC 9204 Appendix A, entries 0-29 (the ones a simple request and response use). */
-export const QPACK_STATIC: readonly (readonly [string, string])[] = [
+const QPACK_STATIC: readonly (readonly [string, string])[] = [
   [':authority', ''],
   [':path', '/'],
   ['age', '0'],
@@ -78,7 +78,7 @@ function readPrefixInt(r: QuicReader, bits: number): number {
 }
 
 /** QPACK-encodes a field section (static table and literals only). */
-export function qpackEncode(fields: readonly (readonly [string, string])[]): Uint8Array {
+function qpackEncode(fields: readonly (readonly [string, string])[]): Uint8Array {
   const w = new QuicWriter().u8(0).u8(0); // Required Insert Count 0, Delta Base 0
   for (const [name, value] of fields) {
     const exact = QPACK_STATIC.findIndex(([n, v]) => n === name && v === value);
@@ -88,7 +88,8 @@ export function qpackEncode(fields: readonly (readonly [string, string])[]): Uin
     }
     const byName = QPACK_STATIC.findIndex(([n]) => n === name);
     const v = enc.encode(value);
-    if (byName >= 0) prefixInt(w, 0x50, 4, byName); // literal with static name reference
+    if (byName >= 0)
+      prefixInt(w, 0x50, 4, byName); // literal with static name reference
     else {
       const n = enc.encode(name);
       prefixInt(w, 0x20, 3, n.length); // literal with literal name
@@ -101,7 +102,7 @@ export function qpackEncode(fields: readonly (readonly [string, string])[]): Uin
 }
 
 /** Decodes a field section this module (or any static-table-only encoder without Huffman) wrote. */
-export function qpackDecode(b: Uint8Array): [string, string][] {
+function qpackDecode(b: Uint8Array): [string, string][] {
   const r = new QuicReader(b);
   r.u8();
   r.u8();
@@ -131,12 +132,12 @@ export function qpackDecode(b: Uint8Array): [string, string][] {
 }
 
 /** One HTTP/3 frame. */
-export function h3Frame(type: number, payload: Uint8Array): Uint8Array {
+function h3Frame(type: number, payload: Uint8Array): Uint8Array {
   return new QuicWriter().varint(type).vbytes(payload).finish();
 }
 
 /** Splits a stream's bytes into whole frames; returns the frames and the bytes left over. */
-export function parseH3Frames(buf: Uint8Array): { frames: { type: number; payload: Uint8Array }[]; rest: Uint8Array } {
+function parseH3Frames(buf: Uint8Array): { frames: { type: number; payload: Uint8Array }[]; rest: Uint8Array } {
   const frames: { type: number; payload: Uint8Array }[] = [];
   const r = new QuicReader(buf);
   for (;;) {

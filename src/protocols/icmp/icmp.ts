@@ -36,7 +36,10 @@ export const UNREACH_PORT = 3;
 export const UNREACH_FRAG_NEEDED = 4;
 /** Time exceeded code: TTL exceeded in transit. */
 export const TIME_EXCEEDED_TTL = 0;
-/** Time exceeded code: fragment reassembly time exceeded. */
+/**
+ * Time exceeded code: fragment reassembly time exceeded.
+ * @public
+ */
 export const TIME_EXCEEDED_REASSEMBLY = 1;
 
 /** Type, code, checksum and the 4-byte rest-of-header. */
@@ -65,7 +68,7 @@ const NOTES: readonly string[] = [
 ];
 
 /** The type number of a message. */
-export function icmpType(m: IcmpMessage): number {
+function icmpType(m: IcmpMessage): number {
   switch (m.kind) {
     case 'echo-request':
       return ICMP_ECHO_REQUEST;
@@ -96,7 +99,7 @@ function isUint(v: number, max: number): boolean {
 }
 
 /** Why `m` cannot be encoded (a field out of range), or `undefined` if it can. */
-export function validateIcmp(m: IcmpMessage): string | undefined {
+function validateIcmp(m: IcmpMessage): string | undefined {
   switch (m.kind) {
     case 'echo-request':
     case 'echo-reply':
@@ -128,7 +131,7 @@ export function writeIcmp(buf: Uint8Array, off: number, m: IcmpMessage): number 
     case 'echo-request':
     case 'echo-reply':
       buf[off + 1] = 0;
-      rest = ((m.identifier & 0xffff) * 0x10000 + (m.sequence & 0xffff));
+      rest = (m.identifier & 0xffff) * 0x10000 + (m.sequence & 0xffff);
       break;
     case 'dest-unreachable':
       buf[off + 1] = m.code & 0xff;
@@ -353,7 +356,13 @@ function quoteFields(bytes: Uint8Array, off: number, end: number): Field[] {
         { key: 'udp.checksum', label: 'Checksum', value: `${hex(readU16(bytes, p + 6), 4)} [unverified]`, offset: p + 6, length: 2 },
       );
     } else if (proto === IP_PROTO_TCP && n >= 8) {
-      children.push({ key: 'tcp.seq_raw', label: 'Sequence Number (raw)', value: `${(readU16(bytes, p + 4) * 0x10000 + readU16(bytes, p + 6))}`, offset: p + 4, length: 4 });
+      children.push({
+        key: 'tcp.seq_raw',
+        label: 'Sequence Number (raw)',
+        value: `${readU16(bytes, p + 4) * 0x10000 + readU16(bytes, p + 6)}`,
+        offset: p + 4,
+        length: 4,
+      });
     }
     const title = proto === IP_PROTO_UDP ? 'User Datagram Protocol' : 'Transmission Control Protocol';
     fields.push({ key: pre, label: `${title}, Src Port: ${sp}, Dst Port: ${dp}`, value: '', offset: p, length: n, children });

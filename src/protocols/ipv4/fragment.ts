@@ -18,7 +18,7 @@ export interface Ipv4Fragment {
 }
 
 /** Why a packet could not be sent over the link. */
-export type FragmentErrorKind =
+type FragmentErrorKind =
   /** DF is set and the packet is larger than the MTU: answer with ICMP "fragmentation needed" carrying `mtu`. */
   | 'dont-fragment'
   /** The MTU is below 68. */

@@ -56,7 +56,7 @@ const NOTES: readonly string[] = [
 ];
 
 /** Wireshark's name for an IP protocol number, e.g. `UDP`. */
-export function ipProtocolName(n: number): string {
+function ipProtocolName(n: number): string {
   switch (n) {
     case IP_PROTO_ICMP:
       return 'ICMP';
@@ -156,7 +156,7 @@ export function ipv4HeaderChecksum(h: Ipv4Header): number {
 }
 
 /** Header length in bytes from the IHL nibble of the header at `off`. No bounds check. */
-export function ipv4HeaderLength(buf: Uint8Array, off: number): number {
+function ipv4HeaderLength(buf: Uint8Array, off: number): number {
   return (buf[off] & 0x0f) * 4;
 }
 
@@ -200,7 +200,7 @@ export function readIpv4Dst(buf: Uint8Array, off: number): Ipv4 {
  * Checks version, IHL and that the header fits; the total length only has to cover the header
  * (whether the payload is present is the caller's business). The checksum is not checked.
  */
-export function checkIpv4Header(buf: Uint8Array, off: number, end = buf.length): string | undefined {
+function checkIpv4Header(buf: Uint8Array, off: number, end = buf.length): string | undefined {
   end = Math.min(end, buf.length);
   if (!Number.isInteger(off) || off < 0 || end - off < IPV4_HEADER_BYTES) {
     return `IPv4: truncated header (${Math.max(0, end - off)} of ${IPV4_HEADER_BYTES} bytes)`;
@@ -220,8 +220,17 @@ export function readIpv4Header(
   buf: Uint8Array,
   off: number,
   out: Ipv4Header = {
-    tos: 0, totalLength: 0, id: 0, dontFragment: false, moreFragments: false,
-    fragmentOffset: 0, ttl: 0, protocol: 0, checksum: 0, src: 0, dst: 0,
+    tos: 0,
+    totalLength: 0,
+    id: 0,
+    dontFragment: false,
+    moreFragments: false,
+    fragmentOffset: 0,
+    ttl: 0,
+    protocol: 0,
+    checksum: 0,
+    src: 0,
+    dst: 0,
   },
 ): Ipv4Header {
   const flags = readU16(buf, off + 6);
@@ -280,9 +289,28 @@ export function isFragment(h: Ipv4Header): boolean {
 }
 
 const DSCP_NAMES: Record<number, string> = {
-  0: 'CS0', 8: 'CS1', 16: 'CS2', 24: 'CS3', 32: 'CS4', 40: 'CS5', 48: 'CS6', 56: 'CS7',
-  10: 'AF11', 12: 'AF12', 14: 'AF13', 18: 'AF21', 20: 'AF22', 22: 'AF23',
-  26: 'AF31', 28: 'AF32', 30: 'AF33', 34: 'AF41', 36: 'AF42', 38: 'AF43', 44: 'VA', 46: 'EF',
+  0: 'CS0',
+  8: 'CS1',
+  16: 'CS2',
+  24: 'CS3',
+  32: 'CS4',
+  40: 'CS5',
+  48: 'CS6',
+  56: 'CS7',
+  10: 'AF11',
+  12: 'AF12',
+  14: 'AF13',
+  18: 'AF21',
+  20: 'AF22',
+  22: 'AF23',
+  26: 'AF31',
+  28: 'AF32',
+  30: 'AF33',
+  34: 'AF41',
+  36: 'AF42',
+  38: 'AF43',
+  44: 'VA',
+  46: 'EF',
 };
 const ECN_NAMES = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'];
 
@@ -375,7 +403,7 @@ export function describeIpv4(bytes: Uint8Array, offset = 0, end = bytes.length):
 }
 
 /** Wireshark's Info for a fragment: `Fragmented IP protocol (proto=UDP 17, off=1480, ID=0001)`. */
-export function fragmentSummary(h: Ipv4Header): string {
+function fragmentSummary(h: Ipv4Header): string {
   const id = h.id.toString(16).padStart(4, '0');
   return `Fragmented IP protocol (proto=${ipProtocolName(h.protocol)} ${h.protocol}, off=${h.fragmentOffset}, ID=${id})`;
 }

@@ -107,8 +107,14 @@ export class Reassembler {
     let p = this.pending.get(key);
     if (!p) {
       p = {
-        src: header.src, dst: header.dst, protocol: header.protocol, id: header.id,
-        firstArrivalNs: nowNs, total: -1, pieces: [], received: 0,
+        src: header.src,
+        dst: header.dst,
+        protocol: header.protocol,
+        id: header.id,
+        firstArrivalNs: nowNs,
+        total: -1,
+        pieces: [],
+        received: 0,
       };
       this.pending.set(key, p);
     }
@@ -169,8 +175,12 @@ export class Reassembler {
       if (nowNs - p.firstArrivalNs < this.timeoutNs) continue;
       this.pending.delete(key);
       const e: ExpiredDatagram = {
-        src: p.src, dst: p.dst, protocol: p.protocol, id: p.id,
-        firstArrivalNs: p.firstArrivalNs, receivedBytes: p.received,
+        src: p.src,
+        dst: p.dst,
+        protocol: p.protocol,
+        id: p.id,
+        firstArrivalNs: p.firstArrivalNs,
+        receivedBytes: p.received,
       };
       if (p.first) e.first = p.first;
       dropped.push(e);

@@ -35,7 +35,7 @@ function readDisplay(text: string): Val {
 }
 
 /** The fields of one frame, by key (a key may occur several times). */
-export class FrameFields {
+class FrameFields {
   readonly protocols = new Set<string>();
   private readonly values = new Map<string, Val[]>();
 
@@ -62,7 +62,7 @@ function addFields(out: FrameFields, fields: readonly Field[]): void {
 }
 
 /** Per-direction ISNs for relative sequence numbers. */
-export class TcpSeqBases {
+class TcpSeqBases {
   private readonly bases = new Map<string, number>();
 
   /** Learns from a segment; returns its relative seq and ack (ack undefined when its base is unknown). */
@@ -75,7 +75,7 @@ export class TcpSeqBases {
 }
 
 /** Dissects `bytes` into fields, with the computed ones (learning TCP bases in `bases`). */
-export function frameFields(bytes: Uint8Array, bases: TcpSeqBases): FrameFields {
+function frameFields(bytes: Uint8Array, bases: TcpSeqBases): FrameFields {
   const d = dissectFrame(bytes);
   const out = new FrameFields();
   let ipOff = -1;
@@ -98,7 +98,15 @@ export function frameFields(bytes: Uint8Array, bases: TcpSeqBases): FrameFields 
   if (tcpOff >= 0 && ipOff >= 0) {
     const flags = bytes[tcpOff + 13];
     const seqRaw = readU32(bytes, tcpOff + 4);
-    const rel = bases.learn(readU32(bytes, ipOff + 12), readU16(bytes, tcpOff), readU32(bytes, ipOff + 16), readU16(bytes, tcpOff + 2), seqRaw, readU32(bytes, tcpOff + 8), (flags & 0x02) !== 0);
+    const rel = bases.learn(
+      readU32(bytes, ipOff + 12),
+      readU16(bytes, tcpOff),
+      readU32(bytes, ipOff + 16),
+      readU16(bytes, tcpOff + 2),
+      seqRaw,
+      readU32(bytes, tcpOff + 8),
+      (flags & 0x02) !== 0,
+    );
     out.add('tcp.seq', rel.seq);
     if (flags & 0x10) out.add('tcp.ack', rel.ack ?? readU32(bytes, tcpOff + 8));
     const len = (out.get('tcp.len')?.[0] as number | undefined) ?? 0;
@@ -130,7 +138,7 @@ function compare(a: Val, op: string, b: Val): boolean {
 }
 
 /** Evaluates `expr` on the fields of one frame (Wireshark semantics: any occurrence matches; `!=` needs all to differ). */
-export function evaluateMatch(expr: MatchExpr, f: FrameFields): boolean {
+function evaluateMatch(expr: MatchExpr, f: FrameFields): boolean {
   switch (expr.type) {
     case 'and':
       return evaluateMatch(expr.left, f) && evaluateMatch(expr.right, f);

@@ -4,10 +4,10 @@
  */
 
 /** Protocol names, as `Layer.protocol` spells them. */
-export const MATCH_PROTOCOLS: ReadonlySet<string> = new Set(['eth', 'arp', 'ip', 'icmp', 'udp', 'tcp', 'data']);
+const MATCH_PROTOCOLS: ReadonlySet<string> = new Set(['eth', 'arp', 'ip', 'icmp', 'udp', 'tcp', 'data']);
 
 /** Fields the matcher computes itself (not dissector keys). */
-export const COMPUTED_FIELDS: Readonly<Record<string, string>> = {
+const COMPUTED_FIELDS: Readonly<Record<string, string>> = {
   'tcp.seq': 'sequence number relative to the ISN of its direction (Wireshark default)',
   'tcp.ack': 'acknowledgement number relative to the ISN of the other direction',
   'tcp.nxtseq': 'relative sequence number after this segment',
@@ -76,7 +76,10 @@ const known = new Set<string>([
   'data.len',
 ]);
 
-/** Adds field keys a newly registered protocol's dissector provides (and its protocol name). */
+/**
+ * Adds field keys a newly registered protocol's dissector provides (and its protocol name).
+ * @public
+ */
 export function registerMatchFields(protocol: string, keys: readonly string[]): void {
   (MATCH_PROTOCOLS as Set<string>).add(protocol);
   for (const k of keys) known.add(k);
@@ -88,7 +91,7 @@ export function isKnownField(name: string): boolean {
 }
 
 /** Every known name, sorted (for help and suggestions). */
-export function knownFields(): string[] {
+function knownFields(): string[] {
   return [...MATCH_PROTOCOLS, ...known].sort();
 }
 

@@ -239,7 +239,11 @@ export class QuicConnection {
    * The TLS alert that ended the handshake, as data: one this end sent (a CRYPTO_ERROR close,
    * RFC 9001 §4.8), or the one the peer's CONNECTION_CLOSE carried (code 0x100 + alert).
    */
-  tlsAlert?: { readonly direction: 'sent' | 'received'; readonly description: number; readonly certificate?: Extract<TlsEvent, { type: 'alert' }>['certificate'] };
+  tlsAlert?: {
+    readonly direction: 'sent' | 'received';
+    readonly description: number;
+    readonly certificate?: Extract<TlsEvent, { type: 'alert' }>['certificate'];
+  };
   private peerParams?: TransportParameters;
   /** Data sent in 0-RTT packets (resent in 1-RTT if the server refuses it). */
   earlyData: 'none' | 'accepted' | 'rejected' = 'none';
@@ -271,7 +275,14 @@ export class QuicConnection {
       this.peerCids[0] = this.dcid;
       this.addressValidated = false;
       const params = encodeTransportParameters({ ...TP_DEFAULTS, initialScid: this.scids[0], originalDcid: this.originalDcid });
-      this.tls = new TlsServer({ ...(opts.tls as QuicTlsServerConfig), random: io.random, now, versions: ['1.3'], quic: { transportParameters: params }, maxEarlyData: 0xffffffff });
+      this.tls = new TlsServer({
+        ...(opts.tls as QuicTlsServerConfig),
+        random: io.random,
+        now,
+        versions: ['1.3'],
+        quic: { transportParameters: params },
+        maxEarlyData: 0xffffffff,
+      });
     }
     const init = initialSecrets(this.originalDcid);
     const mine = role === 'client' ? init.client : init.server;
@@ -872,7 +883,14 @@ export class QuicConnection {
 
   private pmtuProbeDue(): boolean {
     return (
-      this.handshakeConfirmed && this.addressValidated && !this.pathChallenge && !this.closeFrame && !this.pmtu.done && !this.pmtu.inFlight && this.pmtuTarget > this.maxDatagram && this.spaces.app.sendKeys !== undefined
+      this.handshakeConfirmed &&
+      this.addressValidated &&
+      !this.pathChallenge &&
+      !this.closeFrame &&
+      !this.pmtu.done &&
+      !this.pmtu.inFlight &&
+      this.pmtuTarget > this.maxDatagram &&
+      this.spaces.app.sendKeys !== undefined
     );
   }
 
@@ -904,7 +922,16 @@ export class QuicConnection {
     for (const f of all) encodeFrame(w, f);
     const pn = space.nextPn++;
     const pkt = protectPacket(space.sendKeys, encodeShortHeader(this.dcid, pn), 2, pn, w.finish());
-    space.sent.set(pn, { pn, time: this.io.now(), size: 0, ackEliciting: all.some(isAckEliciting), frames: [], path: this.pathEpoch, pmtuProbe, reprobed: false });
+    space.sent.set(pn, {
+      pn,
+      time: this.io.now(),
+      size: 0,
+      ackEliciting: all.some(isAckEliciting),
+      frames: [],
+      path: this.pathEpoch,
+      pmtuProbe,
+      reprobed: false,
+    });
     if (onPath) this.bytesSent += pkt.length;
     this.io.send(pkt, to);
   }
@@ -960,15 +987,23 @@ export class QuicConnection {
       const payload = w.finish();
       const pn = p.space.nextPn++;
       const scid = this.scids[0];
-      const header =
-        p.type === '1rtt' ? encodeShortHeader(this.dcid, pn) : encodeLongHeader(p.type, this.dcid, scid, pn, payload.length + AEAD_TAG);
+      const header = p.type === '1rtt' ? encodeShortHeader(this.dcid, pn) : encodeLongHeader(p.type, this.dcid, scid, pn, payload.length + AEAD_TAG);
       const keys = p.type === '0rtt' ? (this.zeroRttKeys as PacketKeys) : (p.space.sendKeys as PacketKeys);
       const pkt = protectPacket(keys, header, 2, pn, payload);
       out.push(pkt);
       const eliciting = p.frames.some(isAckEliciting);
       const retransmittable = p.frames.filter((f) => f.type !== 'ack' && f.type !== 'padding' && f.type !== 'ping');
       const inFlight = eliciting || p.frames.some((f) => f.type === 'padding');
-      p.space.sent.set(pn, { pn, time: now, size: inFlight ? pkt.length : 0, ackEliciting: eliciting, frames: retransmittable, path: this.pathEpoch, pmtuProbe: 0, reprobed: false });
+      p.space.sent.set(pn, {
+        pn,
+        time: now,
+        size: inFlight ? pkt.length : 0,
+        ackEliciting: eliciting,
+        frames: retransmittable,
+        path: this.pathEpoch,
+        pmtuProbe: 0,
+        reprobed: false,
+      });
       if (inFlight) this.cc.onSent(pkt.length);
       if (eliciting) {
         p.space.lastAckElicitingTime = now;

@@ -80,7 +80,7 @@ function frameTypeName(t: number): string {
  * that runs past the end or is unknown ends the walk with `error`.
  */
 // eslint-disable-next-line max-lines-per-function -- one branch per QUIC frame type (RFC 9000 §19), in the RFC's order, sharing the field helpers of the walk
-export function describeQuicFrames(payload: Uint8Array, wire: number): { frames: FrameInfo[]; error?: string } {
+function describeQuicFrames(payload: Uint8Array, wire: number): { frames: FrameInfo[]; error?: string } {
   const frames: FrameInfo[] = [];
   const r = new QuicReader(payload);
   const dec = new TextDecoder('utf-8', { fatal: false });
@@ -147,7 +147,13 @@ export function describeQuicFrames(payload: Uint8Array, wire: number): { frames:
           });
           text += ` (${htName})`;
         } else if (len > 0) {
-          kids.push({ key: 'quic.crypto.continuation', label: 'TLS', value: 'continues a handshake message (no reassembly across packets)', offset: at(p), length: 0 });
+          kids.push({
+            key: 'quic.crypto.continuation',
+            label: 'TLS',
+            value: 'continues a handshake message (no reassembly across packets)',
+            offset: at(p),
+            length: 0,
+          });
         }
       } else if (t >= 0x08 && t <= 0x0f) {
         const id = v('quic.stream.stream_id', 'Stream ID');
@@ -233,10 +239,17 @@ function firstByteField(b: number, o: number, long: boolean, protectedBits: bool
     { key: 'quic.header_form', label: 'Header Form', value: long ? 'Long Header (1)' : 'Short Header (0)', offset: o, length: 0 },
     { key: 'quic.fixed_bit', label: 'Fixed Bit', value: b & 0x40 ? 'True' : 'False', offset: o, length: 0 },
   ];
-  if (long) children.push({ key: 'quic.long.packet_type', label: 'Packet Type', value: `${LONG_TYPE_NAMES[(b >> 4) & 3]} (${(b >> 4) & 3})`, offset: o, length: 0 });
+  if (long)
+    children.push({ key: 'quic.long.packet_type', label: 'Packet Type', value: `${LONG_TYPE_NAMES[(b >> 4) & 3]} (${(b >> 4) & 3})`, offset: o, length: 0 });
   else children.push({ key: 'quic.spin_bit', label: 'Spin Bit', value: b & 0x20 ? 'True' : 'False', offset: o, length: 0 });
   if (protectedBits) {
-    children.push({ key: 'quic.protected_bits', label: long ? 'Reserved and Packet Number Length' : 'Reserved, Key Phase and Packet Number Length', value: '(protected)', offset: o, length: 0 });
+    children.push({
+      key: 'quic.protected_bits',
+      label: long ? 'Reserved and Packet Number Length' : 'Reserved, Key Phase and Packet Number Length',
+      value: '(protected)',
+      offset: o,
+      length: 0,
+    });
   } else {
     children.push({ key: 'quic.reserved', label: 'Reserved', value: `${long ? (b >> 2) & 3 : (b >> 3) & 3}`, offset: o, length: 0 });
     if (!long) children.push({ key: 'quic.key_phase', label: 'Key Phase', value: b & 0x04 ? '1' : '0', offset: o, length: 0 });
@@ -265,7 +278,8 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
 
   if (!long) {
     fields.push(firstByteField(first, o, false, true));
-    if (end - o < 1 + CID_LENGTH) return fail(`short header packet of ${bytesLabel(end - o)} is too short for an ${CID_LENGTH}-byte DCID`, 'QUIC IETF, Short Header');
+    if (end - o < 1 + CID_LENGTH)
+      return fail(`short header packet of ${bytesLabel(end - o)} is too short for an ${CID_LENGTH}-byte DCID`, 'QUIC IETF, Short Header');
     const dcid = hex(bytes.subarray(o + 1, o + 1 + CID_LENGTH));
     fields.push({ key: 'quic.dcid', label: 'Destination Connection ID', value: dcid, offset: o + 1, length: CID_LENGTH });
     const p = o + 1 + CID_LENGTH;
@@ -276,7 +290,7 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
     notes.push(
       'Protected payload (keys not in this packet): 1-RTT packets are protected with keys from the TLS handshake; tshark decrypts them with the key log the scene publishes.',
       `A short header does not say how long the DCID is; the receiver knows. Packetarium's are ${CID_LENGTH} bytes.`,
-      'The key phase bit is header-protected; KP0 in the summary is the model\'s (it never updates keys).',
+      "The key phase bit is header-protected; KP0 in the summary is the model's (it never updates keys).",
     );
     if ((first & 0x40) === 0) notes.push('Fixed Bit is 0: not a QUIC version 1 packet (RFC 9000 section 17.3.1).');
     const summary = `Protected Payload (KP0), DCID=${dcid}`;
@@ -290,7 +304,13 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
   let title = `QUIC IETF, ${typeName}`;
   try {
     const version = r.u32('version');
-    fields.push({ key: 'quic.version', label: 'Version', value: `${hexNum(version, 8)}${version === QUIC_VERSION_1 ? ' (1)' : version === 0 ? ' (Version Negotiation)' : ''}`, offset: o + 1, length: 4 });
+    fields.push({
+      key: 'quic.version',
+      label: 'Version',
+      value: `${hexNum(version, 8)}${version === QUIC_VERSION_1 ? ' (1)' : version === 0 ? ' (Version Negotiation)' : ''}`,
+      offset: o + 1,
+      length: 4,
+    });
     const dcil = r.u8('DCID length');
     fields.push({ key: 'quic.dcil', label: 'Destination Connection ID Length', value: `${dcil}`, offset: r.pos - 1, length: 1 });
     const dcidAt = r.pos;
@@ -318,8 +338,9 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
     if (typeCode === 3) {
       const tokenLen = Math.max(0, r.left - 16);
       fields.push({ key: 'quic.retry_token', label: 'Retry Token', value: hexBytes(bytes, r.pos, r.pos + tokenLen), offset: r.pos, length: tokenLen });
-      if (r.left >= 16) fields.push({ key: 'quic.retry_integrity_tag', label: 'Retry Integrity Tag', value: hexBytes(bytes, end - 16, end), offset: end - 16, length: 16 });
-      notes.push('Retry: Packetarium\'s servers never send one; the integrity tag is not checked.');
+      if (r.left >= 16)
+        fields.push({ key: 'quic.retry_integrity_tag', label: 'Retry Integrity Tag', value: hexBytes(bytes, end - 16, end), offset: end - 16, length: 16 });
+      notes.push("Retry: Packetarium's servers never send one; the integrity tag is not checked.");
       const summary = `Retry${cids ? `, ${cids}` : ''}`;
       return { layer: packetLayer(`QUIC IETF, ${summary}`, o, end, fields, notes), summary, end };
     }
@@ -362,7 +383,7 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
       });
       fields.push({ key: 'quic.aead_tag', label: 'AEAD Tag', value: `${hexBytes(bytes, tagAt, pktEnd)} [verified]`, offset: tagAt, length: 16 });
       if (walk.error) notes.push(`Frames: ${walk.error}`);
-      notes.push('Decrypted with the client Initial keys derived from this packet\'s DCID (RFC 9001 section 5.2): anyone on the path can read Initial packets.');
+      notes.push("Decrypted with the client Initial keys derived from this packet's DCID (RFC 9001 section 5.2): anyone on the path can read Initial packets.");
       title += `, PKN: ${opened.pn}`;
       summary += `, PKN: ${opened.pn}`;
       const names = frameNames(walk.frames);
@@ -371,13 +392,21 @@ function dissectPacket(bytes: Uint8Array, o: number, end: number): PacketResult 
     }
 
     fields.push({ key: 'quic.packet_number', label: 'Packet Number', value: '(protected)', offset: pnOffset, length: 0 });
-    fields.push({ key: 'quic.protected_payload', label: 'Protected Payload', value: `(${bytesLabel(length)}, packet number included)`, offset: pnOffset, length });
+    fields.push({
+      key: 'quic.protected_payload',
+      label: 'Protected Payload',
+      value: `(${bytesLabel(length)}, packet number included)`,
+      offset: pnOffset,
+      length,
+    });
     if (typeCode === 0) {
       notes.push(
-        'Protected payload (keys not in this packet): Initial keys come from the DCID of the client\'s first Initial. A server\'s Initials (and the client\'s later ones) carry other connection IDs, and a stateless dissector does not know the original one.',
+        "Protected payload (keys not in this packet): Initial keys come from the DCID of the client's first Initial. A server's Initials (and the client's later ones) carry other connection IDs, and a stateless dissector does not know the original one.",
       );
     } else {
-      notes.push(`Protected payload (keys not in this packet): ${typeName} packets are protected with keys from the TLS handshake; tshark decrypts them with the key log the scene publishes.`);
+      notes.push(
+        `Protected payload (keys not in this packet): ${typeName} packets are protected with keys from the TLS handshake; tshark decrypts them with the key log the scene publishes.`,
+      );
     }
     summary += ', Protected Payload';
     return { layer: packetLayer(title, o, pktEnd, fields, notes), summary, end: pktEnd };
@@ -408,7 +437,13 @@ export const dissectQuic: Dissector = (bytes, offset, end, ctx): DissectStep | D
   if (state.count > 0 && (bytes[offset] & 0x40) === 0 && isAllZero(bytes, offset, end)) {
     const n = end - offset;
     return {
-      layer: { protocol: 'quic', title: `QUIC datagram padding (${bytesLabel(n)})`, offset, length: n, fields: [{ key: 'quic.datagram_padding', label: 'Padding', value: `(${bytesLabel(n)})`, offset, length: n }] },
+      layer: {
+        protocol: 'quic',
+        title: `QUIC datagram padding (${bytesLabel(n)})`,
+        offset,
+        length: n,
+        fields: [{ key: 'quic.datagram_padding', label: 'Padding', value: `(${bytesLabel(n)})`, offset, length: n }],
+      },
       protocol: 'QUIC',
       summary: state.summaries.join(', '),
       end,

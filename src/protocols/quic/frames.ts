@@ -28,6 +28,7 @@ export type QuicFrame =
   | { readonly type: 'connection_close'; readonly app: boolean; readonly code: number; readonly frameType: number; readonly reason: string }
   | { readonly type: 'handshake_done' };
 
+/** @public */
 export const FRAME_PADDING = 0x00;
 const ACK_DELAY_EXPONENT = 3;
 
@@ -50,7 +51,11 @@ export function encodeFrame(w: QuicWriter, f: QuicFrame): void {
       return;
     case 'ack': {
       const r = f.ranges;
-      w.u8(0x02).varint(r[0].to).varint(Math.floor(f.delayUs / 2 ** ACK_DELAY_EXPONENT)).varint(r.length - 1).varint(r[0].to - r[0].from);
+      w.u8(0x02)
+        .varint(r[0].to)
+        .varint(Math.floor(f.delayUs / 2 ** ACK_DELAY_EXPONENT))
+        .varint(r.length - 1)
+        .varint(r[0].to - r[0].from);
       for (let i = 1; i < r.length; i++) {
         w.varint(r[i - 1].from - r[i].to - 2).varint(r[i].to - r[i].from);
       }

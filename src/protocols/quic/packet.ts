@@ -10,7 +10,7 @@ import { QuicDecodeError, QuicReader, QuicWriter } from './wire';
 
 export const QUIC_VERSION_1 = 0x00000001;
 export const CID_LENGTH = 8;
-export const PN_LENGTH = 2;
+const PN_LENGTH = 2;
 /** Minimum size of a UDP datagram carrying an ack-eliciting Initial packet (RFC 9000 14.1). */
 export const MIN_INITIAL_DATAGRAM = 1200;
 /**
@@ -21,7 +21,7 @@ export const MAX_UDP_PAYLOAD = 1472;
 export const AEAD_TAG = 16;
 
 export type LongType = 'initial' | '0rtt' | 'handshake' | 'retry';
-export type PacketType = LongType | '1rtt';
+type PacketType = LongType | '1rtt';
 const LONG_CODES: Readonly<Record<LongType, number>> = { initial: 0, '0rtt': 1, handshake: 2, retry: 3 };
 const LONG_TYPES: readonly LongType[] = ['initial', '0rtt', 'handshake', 'retry'];
 

@@ -10,7 +10,7 @@ import { aeadOpen, aeadSeal, hkdfExpandLabel, hkdfExtract } from '../tls/crypto'
 import { fromHex } from './wire';
 
 /** RFC 9001 section 5.2: the QUIC version 1 Initial salt. */
-export const INITIAL_SALT_V1 = fromHex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a');
+const INITIAL_SALT_V1 = fromHex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a');
 
 /** AES-128-GCM key, IV and header-protection key for one direction of one encryption level. */
 export interface PacketKeys {
@@ -71,7 +71,7 @@ export function protectPacket(keys: PacketKeys, header: Uint8Array, pnLength: nu
 }
 
 /** Recovers a full packet number from its truncated form (RFC 9000 appendix A.3). */
-export function decodePacketNumber(largest: number, truncated: number, bits: number): number {
+function decodePacketNumber(largest: number, truncated: number, bits: number): number {
   const expected = largest + 1;
   const win = 2 ** bits;
   const half = win / 2;

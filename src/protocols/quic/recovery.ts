@@ -3,7 +3,7 @@
  * from the connection so the numbers are easy to test and to trace.
  */
 
-export const INITIAL_RTT_NS = 333_000_000;
+const INITIAL_RTT_NS = 333_000_000;
 export const GRANULARITY_NS = 1_000_000;
 export const PACKET_THRESHOLD = 3;
 /** The datagram size every path is assumed to carry (RFC 9000 section 14), bytes. */

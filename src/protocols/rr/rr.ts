@@ -26,8 +26,8 @@ export const RR_PORT = 9000;
 /** Size of the fixed header. */
 export const RR_HEADER_BYTES = 24;
 /** `RR` in ASCII. */
-export const RR_MAGIC = 0x5252;
-export const RR_VERSION = 1;
+const RR_MAGIC = 0x5252;
+const RR_VERSION = 1;
 
 /** Message types. */
 export const RrType = { Request: 1, Response: 2, Probe: 3, ProbeReply: 4 } as const;
@@ -75,12 +75,12 @@ export interface RrMessage {
 }
 
 /** Name of a message type. */
-export function rrTypeName(type: number): string {
+function rrTypeName(type: number): string {
   return TYPE_NAMES[type] ?? `Unknown (${type})`;
 }
 
 /** Name of a status. */
-export function rrStatusName(status: number): string {
+function rrStatusName(status: number): string {
   return STATUS_NAMES[status] ?? `Unknown (${status})`;
 }
 
@@ -100,7 +100,8 @@ export function encodeRr(m: RrMessage): Uint8Array {
 export function encodeRrInto(buf: Uint8Array, off: number, m: RrMessage): number {
   const bad = validateRr(m);
   if (bad) throw new RangeError(bad);
-  if (buf.length - off < RR_HEADER_BYTES + m.bodyLength) throw new RangeError(`RR: ${buf.length - off} bytes of room for a ${RR_HEADER_BYTES + m.bodyLength}-byte message`);
+  if (buf.length - off < RR_HEADER_BYTES + m.bodyLength)
+    throw new RangeError(`RR: ${buf.length - off} bytes of room for a ${RR_HEADER_BYTES + m.bodyLength}-byte message`);
   writeRrHeader(buf, off, m);
   return off + RR_HEADER_BYTES + m.bodyLength;
 }
@@ -167,7 +168,7 @@ export function readRr(bytes: Uint8Array, off = 0, out?: RrMessage): RrMessage {
 }
 
 /** Wireshark-style Info column: `Request id=42 attempt=2 tier=1 root=42 deadline=1.25s`. */
-export function rrSummary(m: RrMessage): string {
+function rrSummary(m: RrMessage): string {
   const base = `RR ${rrTypeName(m.type)} id=${m.requestId}`;
   if (m.type === RrType.Probe || m.type === RrType.ProbeReply) return base;
   const status = m.type === RrType.Response ? ` ${rrStatusName(m.status)}` : '';
@@ -176,7 +177,7 @@ export function rrSummary(m: RrMessage): string {
 }
 
 /** The inspector layer for the message at `offset`. */
-export function describeRr(bytes: Uint8Array, offset = 0, end = bytes.length): Layer | { error: string } {
+function describeRr(bytes: Uint8Array, offset = 0, end = bytes.length): Layer | { error: string } {
   const bad = checkRr(bytes, offset, end);
   if (bad) return { error: bad };
   const o = offset;
@@ -203,7 +204,13 @@ export function describeRr(bytes: Uint8Array, offset = 0, end = bytes.length): L
   ];
   if (m.bodyLength > 0) {
     const b = o + RR_HEADER_BYTES;
-    fields.push({ key: 'rr.body', label: 'Body', value: `${hexBytes(bytes, b, b + m.bodyLength, 16)} (${bytesLabel(m.bodyLength)})`, offset: b, length: m.bodyLength });
+    fields.push({
+      key: 'rr.body',
+      label: 'Body',
+      value: `${hexBytes(bytes, b, b + m.bodyLength, 16)} (${bytesLabel(m.bodyLength)})`,
+      offset: b,
+      length: m.bodyLength,
+    });
   }
   return {
     protocol: 'rr',

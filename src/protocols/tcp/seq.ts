@@ -4,8 +4,8 @@
  */
 
 /** `a - b` as a signed 32-bit distance (positive when `a` is after `b`). */
-export function seqDiff(a: number, b: number): number {
-  return ((a - b) | 0);
+function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
 }
 
 /** `(base + n) mod 2^32`. */

@@ -39,17 +39,7 @@ import type { TcpConfig } from './tcp-config';
 
 /** RFC 9293 connection states. */
 export type TcpState =
-  | 'CLOSED'
-  | 'LISTEN'
-  | 'SYN_SENT'
-  | 'SYN_RECEIVED'
-  | 'ESTABLISHED'
-  | 'FIN_WAIT_1'
-  | 'FIN_WAIT_2'
-  | 'CLOSE_WAIT'
-  | 'CLOSING'
-  | 'LAST_ACK'
-  | 'TIME_WAIT';
+  'CLOSED' | 'LISTEN' | 'SYN_SENT' | 'SYN_RECEIVED' | 'ESTABLISHED' | 'FIN_WAIT_1' | 'FIN_WAIT_2' | 'CLOSE_WAIT' | 'CLOSING' | 'LAST_ACK' | 'TIME_WAIT';
 
 /** What a program using a connection implements. Every callback is optional. */
 export interface TcpSocketHandler {
@@ -729,7 +719,12 @@ export class TcpConnection {
       src: this.localIp,
       protocol: IP_PROTO_TCP,
       payload: sharedBytes(
-        encodeTcpSegment(this.localIp, this.remoteIp, { srcPort: this.localPort, dstPort: this.remotePort, seq: wireAck, ack: 0, flags: TCP_RST, window: 0, urgent: 0, options: {} }, new Uint8Array(0)),
+        encodeTcpSegment(
+          this.localIp,
+          this.remoteIp,
+          { srcPort: this.localPort, dstPort: this.remotePort, seq: wireAck, ack: 0, flags: TCP_RST, window: 0, urgent: 0, options: {} },
+          new Uint8Array(0),
+        ),
       ),
     });
   }

@@ -13,8 +13,11 @@ import { bytesLabel, checksumText, hex } from '../format';
 import { IP_PROTO_TCP } from '../ipv4/ipv4';
 
 /** Size of the header without options. */
-export const TCP_MIN_HEADER_BYTES = 20;
-/** Largest header (data offset 15 words). */
+const TCP_MIN_HEADER_BYTES = 20;
+/**
+ * Largest header (data offset 15 words).
+ * @public
+ */
 export const TCP_MAX_HEADER_BYTES = 60;
 
 /** Flag bits of byte 13 (plus NS in byte 12, not modelled). */
@@ -23,9 +26,9 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
-export const TCP_URG = 0x20;
-export const TCP_ECE = 0x40;
-export const TCP_CWR = 0x80;
+const TCP_URG = 0x20;
+const TCP_ECE = 0x40;
+const TCP_CWR = 0x80;
 
 /** Low bit first: Wireshark's Info column order (`[SYN, ACK]`, `[FIN, ACK]`). */
 const FLAG_NAMES: readonly [number, string][] = [
@@ -77,13 +80,13 @@ export interface TcpHeader {
 }
 
 /** `SYN, ACK`: the flag names set in `flags`, Wireshark's order. */
-export function tcpFlagNames(flags: number): string {
+function tcpFlagNames(flags: number): string {
   const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
   return names.join(', ');
 }
 
 /** Bytes the options take, padded to a multiple of 4. */
-export function tcpOptionsLength(o: TcpOptions): number {
+function tcpOptionsLength(o: TcpOptions): number {
   let n = 0;
   if (o.mss !== undefined) n += 4;
   if (o.windowScale !== undefined) n += 4; // NOP + 3
@@ -141,7 +144,7 @@ function writeOptions(buf: Uint8Array, off: number, o: TcpOptions, end: number):
 }
 
 /** Writes the header (options included, checksum as given) at `off`; returns the offset past it. */
-export function writeTcpHeader(buf: Uint8Array, off: number, h: TcpHeader): number {
+function writeTcpHeader(buf: Uint8Array, off: number, h: TcpHeader): number {
   const hl = tcpHeaderLength(h.options);
   writeU16(buf, off, h.srcPort);
   writeU16(buf, off + 2, h.dstPort);
@@ -226,7 +229,7 @@ export function readTcpHeader(buf: Uint8Array, off: number): TcpHeader {
 }
 
 /** The checksum the `length`-byte segment at `off` should carry (its own checksum field skipped). */
-export function tcpChecksum(srcIp: Ipv4, dstIp: Ipv4, buf: Uint8Array, off: number, length: number): number {
+function tcpChecksum(srcIp: Ipv4, dstIp: Ipv4, buf: Uint8Array, off: number, length: number): number {
   const saved = readU16(buf, off + 16);
   writeU16(buf, off + 16, 0);
   const c = internetChecksum(buf, off, length, pseudoHeaderSum(srcIp, dstIp, IP_PROTO_TCP, length));
@@ -266,7 +269,7 @@ export function tcpSummary(h: TcpHeader, payloadLength: number): string {
 }
 
 /** What the inspector says about where this model departs from the RFCs. */
-export const TCP_MODEL_NOTES: readonly string[] = [
+const TCP_MODEL_NOTES: readonly string[] = [
   'Sequence and acknowledgement numbers are shown raw (absolute); the match language and the time-sequence graph use relative numbers.',
   'Model: every segment is acknowledged at once (no delayed ACKs), no Nagle, no SACK, no timestamps, no urgent data; RST acceptance has no RFC 5961 challenge ACK.',
   'MSS as Linux: the SYN advertises the interface MTU − 40; the send MSS is min(peer MSS, path MTU − 40), lowered by ICMP "fragmentation needed" with a resend at the new size. No PLPMTUD probing (tcp_mtu_probing = 0).',

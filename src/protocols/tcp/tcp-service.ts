@@ -14,8 +14,8 @@ import { DEFAULT_TCP_CONFIG, type TcpConfig } from './tcp-config';
 import { TcpConnection, type TcpOwner, type TcpSocket, type TcpSocketHandler } from './tcp-connection';
 import { checkTcpHeader, encodeTcpSegment, readTcpHeader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, verifyTcpChecksum } from './tcp-header';
 
-export const TCP_EPHEMERAL_FIRST = 32768;
-export const TCP_EPHEMERAL_LAST = 60999;
+const TCP_EPHEMERAL_FIRST = 32768;
+const TCP_EPHEMERAL_LAST = 60999;
 
 /** What a listening program implements. */
 export interface TcpListenHandler {

@@ -20,7 +20,7 @@
  */
 
 /** The fields a connection publishes. */
-export const TCP_TRACE_FIELDS = ['state', 'cwnd', 'ssthresh', 'srtt', 'rttvar', 'rto', 'flight', 'rwnd'] as const;
+const TCP_TRACE_FIELDS = ['state', 'cwnd', 'ssthresh', 'srtt', 'rttvar', 'rto', 'flight', 'rwnd'] as const;
 export type TcpTraceField = (typeof TCP_TRACE_FIELDS)[number];
 
 /** `10.0.0.1:40000>10.0.0.2:5001`: a connection as seen from its local end. */

@@ -117,6 +117,7 @@ export const EXTENSION_NAMES: Readonly<Record<number, string>> = {
 
 /** Named groups. */
 export const GROUP_X25519 = 0x001d;
+/** @public */
 export const GROUP_SECP256R1 = 0x0017;
 export const GROUP_NAMES: Readonly<Record<number, string>> = { 0x001d: 'x25519', 0x0017: 'secp256r1' };
 
@@ -131,7 +132,10 @@ export const SIG_NAMES: Readonly<Record<number, string>> = {
 /** PSK key exchange mode psk_dhe_ke. */
 export const PSK_DHE_KE = 1;
 
-/** Alert levels and descriptions (RFC 8446 section 6). */
+/**
+ * Alert levels and descriptions (RFC 8446 section 6).
+ * @public
+ */
 export const AlertLevel = { warning: 1, fatal: 2 } as const;
 
 export const AlertDescription = {

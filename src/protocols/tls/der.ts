@@ -33,7 +33,7 @@ function lengthBytes(n: number): Uint8Array {
 }
 
 /** One TLV. */
-export function tlv(tag: number, content: Uint8Array): Uint8Array {
+function tlv(tag: number, content: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(tag), lengthBytes(content.length), content);
 }
 
@@ -78,6 +78,7 @@ export function int(n: number): Uint8Array {
   return uintBytes(Uint8Array.from(bytes));
 }
 
+/** @public */
 export function nullValue(): Uint8Array {
   return tlv(TAG.null, new Uint8Array(0));
 }

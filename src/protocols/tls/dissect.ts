@@ -29,8 +29,8 @@ import { toHex } from './wire';
 /** Where this engine departs from the RFCs, shown with every TLS layer. */
 export const TLS_NOTES: readonly string[] = [
   'Simulated TLS: one cipher suite per version (TLS_AES_128_GCM_SHA256; TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), group x25519, signatures ecdsa_secp256r1_sha256.',
-  'No HelloRetryRequest, client certificates, renegotiation, extended master secret or TLS 1.3 middlebox-compatibility ChangeCipherSpec; session tickets are keys into the server\'s session cache, not self-encrypted.',
-  'Encrypted records are shown as they travel; the client\'s NSS key log (keyLogLines) lets Wireshark decrypt them.',
+  "No HelloRetryRequest, client certificates, renegotiation, extended master secret or TLS 1.3 middlebox-compatibility ChangeCipherSpec; session tickets are keys into the server's session cache, not self-encrypted.",
+  "Encrypted records are shown as they travel; the client's NSS key log (keyLogLines) lets Wireshark decrypt them.",
 ];
 
 const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
@@ -41,6 +41,7 @@ function versionName(v: number): string {
 }
 
 /** Shown detail of a plaintext handshake message; `null` when it does not parse (so it is encrypted). */
+// eslint-disable-next-line max-lines-per-function -- one case per handshake message type (RFC 8446 §4), each a few fields long
 function handshakeFields(b: Uint8Array, o: number, type: number, len: number, sink: { info: string[]; tls13: boolean }): Field[] | null {
   const body = b.subarray(o + 4, o + 4 + len);
   let msg;
@@ -56,7 +57,13 @@ function handshakeFields(b: Uint8Array, o: number, type: number, len: number, si
       const ch = msg.body;
       f.push({ key: 'tls.handshake.version', label: 'Version', value: versionName(ch.legacyVersion), offset: at, length: 2 });
       f.push({ key: 'tls.handshake.random', label: 'Random', value: toHex(ch.random), offset: at + 2, length: 32 });
-      f.push({ key: 'tls.handshake.session_id', label: 'Session ID', value: ch.sessionId.length ? toHex(ch.sessionId) : '(empty)', offset: at + 34, length: 1 + ch.sessionId.length });
+      f.push({
+        key: 'tls.handshake.session_id',
+        label: 'Session ID',
+        value: ch.sessionId.length ? toHex(ch.sessionId) : '(empty)',
+        offset: at + 34,
+        length: 1 + ch.sessionId.length,
+      });
       f.push({
         key: 'tls.handshake.ciphersuites',
         label: `Cipher Suites (${ch.cipherSuites.length} suites)`,
@@ -64,12 +71,40 @@ function handshakeFields(b: Uint8Array, o: number, type: number, len: number, si
         offset: at + 35 + ch.sessionId.length,
         length: 2 + 2 * ch.cipherSuites.length,
       });
-      f.push({ key: 'tls.handshake.extensions', label: `Extensions (${ch.extensions.length})`, value: ch.extensions.map((e) => codeName(EXTENSION_NAMES, e.type)).join(', '), offset: at, length: 0 });
-      if (ch.serverName !== undefined) f.push({ key: 'tls.handshake.extensions_server_name', label: 'Server Name', value: ch.serverName, offset: at, length: 0 });
+      f.push({
+        key: 'tls.handshake.extensions',
+        label: `Extensions (${ch.extensions.length})`,
+        value: ch.extensions.map((e) => codeName(EXTENSION_NAMES, e.type)).join(', '),
+        offset: at,
+        length: 0,
+      });
+      if (ch.serverName !== undefined)
+        f.push({ key: 'tls.handshake.extensions_server_name', label: 'Server Name', value: ch.serverName, offset: at, length: 0 });
       if (ch.alpn) f.push({ key: 'tls.handshake.extensions_alpn_str', label: 'ALPN', value: ch.alpn.join(', '), offset: at, length: 0 });
-      if (ch.supportedVersions) f.push({ key: 'tls.handshake.extensions.supported_versions', label: 'Supported Versions', value: ch.supportedVersions.map((v) => VERSION_NAMES[v] ?? hex(v, 4)).join(', '), offset: at, length: 0 });
-      if (ch.keyShares) f.push({ key: 'tls.handshake.extensions_key_share_group', label: 'Key Share', value: ch.keyShares.map((k) => codeName(GROUP_NAMES, k.group)).join(', '), offset: at, length: 0 });
-      if (ch.psk) f.push({ key: 'tls.handshake.extensions.psk.identities', label: 'Pre-Shared Key', value: `${ch.psk.identities.length} identity (resumption)`, offset: at, length: 0 });
+      if (ch.supportedVersions)
+        f.push({
+          key: 'tls.handshake.extensions.supported_versions',
+          label: 'Supported Versions',
+          value: ch.supportedVersions.map((v) => VERSION_NAMES[v] ?? hex(v, 4)).join(', '),
+          offset: at,
+          length: 0,
+        });
+      if (ch.keyShares)
+        f.push({
+          key: 'tls.handshake.extensions_key_share_group',
+          label: 'Key Share',
+          value: ch.keyShares.map((k) => codeName(GROUP_NAMES, k.group)).join(', '),
+          offset: at,
+          length: 0,
+        });
+      if (ch.psk)
+        f.push({
+          key: 'tls.handshake.extensions.psk.identities',
+          label: 'Pre-Shared Key',
+          value: `${ch.psk.identities.length} identity (resumption)`,
+          offset: at,
+          length: 0,
+        });
       if (ch.earlyData) f.push({ key: 'tls.handshake.extensions.early_data', label: 'Early Data', value: '0-RTT data follows', offset: at, length: 0 });
       if (ch.supportedVersions?.includes(0x0304)) sink.tls13 = true;
       sink.info.push(`Client Hello${ch.serverName ? ` (SNI=${ch.serverName})` : ''}`);
@@ -79,12 +114,25 @@ function handshakeFields(b: Uint8Array, o: number, type: number, len: number, si
       const sh = msg.body;
       f.push({ key: 'tls.handshake.version', label: 'Version', value: versionName(sh.legacyVersion), offset: at, length: 2 });
       f.push({ key: 'tls.handshake.random', label: 'Random', value: toHex(sh.random), offset: at + 2, length: 32 });
-      f.push({ key: 'tls.handshake.ciphersuite', label: 'Cipher Suite', value: codeName(CIPHER_SUITE_NAMES, sh.cipherSuite), offset: at + 35 + sh.sessionId.length, length: 2 });
+      f.push({
+        key: 'tls.handshake.ciphersuite',
+        label: 'Cipher Suite',
+        value: codeName(CIPHER_SUITE_NAMES, sh.cipherSuite),
+        offset: at + 35 + sh.sessionId.length,
+        length: 2,
+      });
       if (sh.selectedVersion !== undefined) {
         f.push({ key: 'tls.handshake.extensions.supported_version', label: 'Selected Version', value: versionName(sh.selectedVersion), offset: at, length: 0 });
         if (sh.selectedVersion === 0x0304) sink.tls13 = true;
       }
-      if (sh.selectedIdentity !== undefined) f.push({ key: 'tls.handshake.extensions.psk.identity.selected', label: 'Selected PSK identity', value: `${sh.selectedIdentity} (resumed)`, offset: at, length: 0 });
+      if (sh.selectedIdentity !== undefined)
+        f.push({
+          key: 'tls.handshake.extensions.psk.identity.selected',
+          label: 'Selected PSK identity',
+          value: `${sh.selectedIdentity} (resumed)`,
+          offset: at,
+          length: 0,
+        });
       sink.info.push('Server Hello');
       return f;
     }
@@ -104,7 +152,13 @@ function handshakeFields(b: Uint8Array, o: number, type: number, len: number, si
     }
     case 'server_key_exchange':
       f.push({ key: 'tls.handshake.server_named_curve', label: 'Named Curve', value: codeName(GROUP_NAMES, msg.group), offset: at + 1, length: 2 });
-      f.push({ key: 'tls.handshake.sig_hash_alg', label: 'Signature Algorithm', value: codeName(SIG_NAMES, msg.scheme), offset: at + 4 + msg.publicKey.length, length: 2 });
+      f.push({
+        key: 'tls.handshake.sig_hash_alg',
+        label: 'Signature Algorithm',
+        value: codeName(SIG_NAMES, msg.scheme),
+        offset: at + 4 + msg.publicKey.length,
+        length: 2,
+      });
       sink.info.push('Server Key Exchange');
       return f;
     case 'new_session_ticket':
@@ -119,7 +173,12 @@ function handshakeFields(b: Uint8Array, o: number, type: number, len: number, si
 
 /** One record's field; `null` if the header is incomplete. */
 // eslint-disable-next-line max-lines-per-function -- one branch per TLS record content type (RFC 8446 §5.1) building the inspector field with its byte spans
-function recordField(b: Uint8Array, o: number, end: number, sink: { info: string[]; tls13: boolean; encrypted: boolean; protoVersion: number }): { field: Field; next: number } | { partial: Field } {
+function recordField(
+  b: Uint8Array,
+  o: number,
+  end: number,
+  sink: { info: string[]; tls13: boolean; encrypted: boolean; protoVersion: number },
+): { field: Field; next: number } | { partial: Field } {
   const type = b[o];
   const version = u16(b, o + 1);
   const len = u16(b, o + 3);
@@ -227,7 +286,13 @@ export function dissectTlsRecords(bytes: Uint8Array, offset: number, end: number
   const notes = [...TLS_NOTES];
   while (o < end) {
     if (end - o < 5) {
-      fields.push({ key: 'tls.segment', label: 'TLS segment data', value: `${end - o} bytes of a record header (continues in the next segment)`, offset: o, length: end - o });
+      fields.push({
+        key: 'tls.segment',
+        label: 'TLS segment data',
+        value: `${end - o} bytes of a record header (continues in the next segment)`,
+        offset: o,
+        length: end - o,
+      });
       break;
     }
     const type = bytes[o];

@@ -164,7 +164,7 @@ export class TlsSessionCache {
 }
 
 /** Settings both ends share. */
-export interface TlsCommonConfig {
+interface TlsCommonConfig {
   /** Deterministic randomness (in the simulator: `rngRandom(host.rng('tls:...'))`). */
   readonly random: TlsRandom;
   /** Simulated time in nanoseconds (kernel.now). */
@@ -241,7 +241,7 @@ const CV_PREFIX = concatBytes(new Uint8Array(64).fill(0x20), utf8('TLS 1.3, serv
 type Phase = 'start' | 'handshake' | 'connected' | 'closed';
 
 /** What the two ends share: record layer, transcript, events, alerts, key log. */
-export abstract class TlsEndpoint {
+abstract class TlsEndpoint {
   protected readonly out: TlsEvent[] = [];
   private flight: Uint8Array[] = [];
   private flightNames: string[] = [];
@@ -495,7 +495,14 @@ export abstract class TlsEndpoint {
         if (content.length !== 2) fail(AlertDescription.decodeError, 'bad alert');
         const level = content[0] === 2 ? 'fatal' : 'warning';
         const description = content[1];
-        this.out.push({ type: 'alert', direction: 'received', level, description, name: ALERT_NAMES[description] ?? `alert ${description}`, version: this.alertVersion() });
+        this.out.push({
+          type: 'alert',
+          direction: 'received',
+          level,
+          description,
+          name: ALERT_NAMES[description] ?? `alert ${description}`,
+          version: this.alertVersion(),
+        });
         if (description === AlertDescription.closeNotify) {
           this.sendAlert(AlertDescription.closeNotify, 'warning');
           this.phase = 'closed';
@@ -507,7 +514,8 @@ export abstract class TlsEndpoint {
         return;
       }
       case ContentType.applicationData: {
-        if (this.phase !== 'connected' && this.readLevel !== 'early') fail(AlertDescription.unexpectedMessage, 'application data before the handshake finished');
+        if (this.phase !== 'connected' && this.readLevel !== 'early')
+          fail(AlertDescription.unexpectedMessage, 'application data before the handshake finished');
         this.flush(); // anything the application writes in reply goes after what we already owe
         this.out.push({ type: 'data', data: content, early: this.readLevel === 'early' });
         return;
@@ -727,11 +735,15 @@ export class TlsClient extends TlsEndpoint {
     const versions = versionsOf(this.ccfg);
     this.serverRandom = sh.random;
     if (sh.selectedVersion !== undefined) {
-      if (sh.selectedVersion !== VERSION_TLS13 || !versions.includes('1.3')) fail(AlertDescription.protocolVersion, `server selected version 0x${sh.selectedVersion.toString(16)}`);
+      if (sh.selectedVersion !== VERSION_TLS13 || !versions.includes('1.3'))
+        fail(AlertDescription.protocolVersion, `server selected version 0x${sh.selectedVersion.toString(16)}`);
       this.version = '1.3';
     } else {
       if (sh.legacyVersion !== VERSION_TLS12 || !versions.includes('1.2')) {
-        fail(AlertDescription.protocolVersion, `server selected ${sh.legacyVersion === VERSION_TLS12 ? 'TLS 1.2' : `version 0x${sh.legacyVersion.toString(16)}`}, not enabled`);
+        fail(
+          AlertDescription.protocolVersion,
+          `server selected ${sh.legacyVersion === VERSION_TLS12 ? 'TLS 1.2' : `version 0x${sh.legacyVersion.toString(16)}`}, not enabled`,
+        );
       }
       if (versions.includes('1.3') && bytesEqual(sh.random.subarray(24), TLS13_DOWNGRADE)) {
         fail(AlertDescription.illegalParameter, 'downgrade sentinel in ServerHello.random');
@@ -740,7 +752,8 @@ export class TlsClient extends TlsEndpoint {
     }
     if (this.version === '1.3') {
       if (sh.cipherSuite !== TLS_AES_128_GCM_SHA256) fail(AlertDescription.illegalParameter, 'cipher suite not offered');
-      if (!sh.keyShare || sh.keyShare.group !== GROUP_X25519) fail(AlertDescription.illegalParameter, 'no x25519 key_share (HelloRetryRequest is not supported)');
+      if (!sh.keyShare || sh.keyShare.group !== GROUP_X25519)
+        fail(AlertDescription.illegalParameter, 'no x25519 key_share (HelloRetryRequest is not supported)');
       const dhe = x25519Shared((this.x25519 as { secretKey: Uint8Array }).secretKey, (sh.keyShare as { key: Uint8Array }).key);
       if (!dhe) fail(AlertDescription.illegalParameter, 'bad key share');
       if (sh.selectedIdentity !== undefined) {
@@ -809,7 +822,8 @@ export class TlsClient extends TlsEndpoint {
 
   private onFinished12(verifyData: Uint8Array, raw: Uint8Array): void {
     const master = this.master12 as Uint8Array;
-    if (!bytesEqual(verifyData, finished12(master, 'server finished', this.transcriptHash()))) fail(AlertDescription.decryptError, 'server Finished does not verify');
+    if (!bytesEqual(verifyData, finished12(master, 'server finished', this.transcriptHash())))
+      fail(AlertDescription.decryptError, 'server Finished does not verify');
     this.transcript.push(raw);
     if (this.resumed) {
       this.sendCcs();
@@ -1029,7 +1043,7 @@ export class TlsServer extends TlsEndpoint {
     if (ch.psk && cache && ch.pskModes?.includes(PSK_DHE_KE) && ch.psk.identities.length > 0) {
       const id = ch.psk.identities[0];
       const state = cache.take(id.identity);
-      const ageMs = state ? ((id.obfuscatedTicketAge - state.ageAdd) >>> 0) : 0;
+      const ageMs = state ? (id.obfuscatedTicketAge - state.ageAdd) >>> 0 : 0;
       const realAgeMs = state ? Math.floor((this.scfg.now() - state.issuedAtNs) / 1e6) : 0;
       if (state && state.version === '1.3' && state.psk && realAgeMs <= state.lifetime * 1000 && Math.abs(ageMs - realAgeMs) <= 10_000) {
         const ks = new Tls13KeySchedule(state.psk);
@@ -1169,7 +1183,13 @@ export class TlsServer extends TlsEndpoint {
       this.sessionId12 = ch.sessionId;
       this.logSecret('CLIENT_RANDOM', 'handshake', this.master12);
       this.sendHandshake([
-        encodeServerHello({ random: this.serverRandom, sessionId: ch.sessionId, cipherSuite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ecPointFormats: true, alpn: this.alpn }),
+        encodeServerHello({
+          random: this.serverRandom,
+          sessionId: ch.sessionId,
+          cipherSuite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+          ecPointFormats: true,
+          alpn: this.alpn,
+        }),
       ]);
       this.sendCcs();
       this.writeCipher = keyBlock12(this.master12, this.clientRandom, this.serverRandom).server;
@@ -1207,13 +1227,23 @@ export class TlsServer extends TlsEndpoint {
 
   private onFinished12(verifyData: Uint8Array, raw: Uint8Array): void {
     const master = this.master12 as Uint8Array;
-    if (!bytesEqual(verifyData, finished12(master, 'client finished', this.transcriptHash()))) fail(AlertDescription.decryptError, 'client Finished does not verify');
+    if (!bytesEqual(verifyData, finished12(master, 'client finished', this.transcriptHash())))
+      fail(AlertDescription.decryptError, 'client Finished does not verify');
     this.transcript.push(raw);
     this.expect = [];
     if (!this.resumed) {
       const cache = this.scfg.sessionCache;
       const lifetime = this.scfg.ticketLifetime ?? 7200;
-      const state: ServerSessionState = { version: '1.2', masterSecret: master, ageAdd: 0, issuedAtNs: this.scfg.now(), lifetime, maxEarlyData: 0, alpn: this.alpn, serverName: this.serverName };
+      const state: ServerSessionState = {
+        version: '1.2',
+        masterSecret: master,
+        ageAdd: 0,
+        issuedAtNs: this.scfg.now(),
+        lifetime,
+        maxEarlyData: 0,
+        alpn: this.alpn,
+        serverName: this.serverName,
+      };
       if (cache && this.issueTicket12) {
         const ticket = this.scfg.random.bytes(32);
         cache.put(ticket, state);

@@ -19,7 +19,7 @@ import { deriveSecret, hash, HASH_LEN, hkdfExpandLabel, hkdfExtract, hmacSha256 
 
 const ZERO = new Uint8Array(HASH_LEN);
 /** Transcript-Hash of no messages: SHA-256(""). */
-export const EMPTY_HASH = hash(new Uint8Array(0));
+const EMPTY_HASH = hash(new Uint8Array(0));
 
 /** AEAD key and IV for one direction and epoch. */
 export interface TrafficKeys {
@@ -36,7 +36,7 @@ export function trafficKeys(secret: Uint8Array): TrafficKeys {
 }
 
 /** finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length). */
-export function finishedKey(baseKey: Uint8Array): Uint8Array {
+function finishedKey(baseKey: Uint8Array): Uint8Array {
   return hkdfExpandLabel(baseKey, 'finished', new Uint8Array(0), HASH_LEN);
 }
 

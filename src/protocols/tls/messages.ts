@@ -8,17 +8,17 @@ import { ExtensionType, HandshakeType, VERSION_TLS12 } from './constants';
 import { TlsDecodeError, TlsReader, TlsWriter, utf8, fromUtf8 } from './wire';
 
 /** A raw extension. */
-export interface Extension {
+interface Extension {
   readonly type: number;
   readonly data: Uint8Array;
 }
 
-export interface KeyShareEntry {
+interface KeyShareEntry {
   readonly group: number;
   readonly key: Uint8Array;
 }
 
-export interface PskIdentity {
+interface PskIdentity {
   readonly identity: Uint8Array;
   readonly obfuscatedTicketAge: number;
 }
@@ -83,13 +83,20 @@ export type HandshakeMessage =
       readonly maxEarlyData?: number;
     }
   | { readonly kind: 'end_of_early_data' }
-  | { readonly kind: 'server_key_exchange'; readonly group: number; readonly publicKey: Uint8Array; readonly params: Uint8Array; readonly scheme: number; readonly signature: Uint8Array }
+  | {
+      readonly kind: 'server_key_exchange';
+      readonly group: number;
+      readonly publicKey: Uint8Array;
+      readonly params: Uint8Array;
+      readonly scheme: number;
+      readonly signature: Uint8Array;
+    }
   | { readonly kind: 'server_hello_done' }
   | { readonly kind: 'client_key_exchange'; readonly publicKey: Uint8Array }
   | { readonly kind: 'key_update'; readonly requestUpdate: boolean };
 
 /** Wraps a body with the 4-byte handshake header. */
-export function handshakeMessage(type: number, body: Uint8Array): Uint8Array {
+function handshakeMessage(type: number, body: Uint8Array): Uint8Array {
   return new TlsWriter().u8(type).opaque(3, body).finish();
 }
 
@@ -128,7 +135,9 @@ export function bindersLength(count: number): number {
 
 export function encodeClientHello(spec: ClientHelloSpec): Uint8Array {
   const w = new TlsWriter();
-  w.u16(spec.legacyVersion ?? VERSION_TLS12).bytes(spec.random).opaque(1, spec.sessionId);
+  w.u16(spec.legacyVersion ?? VERSION_TLS12)
+    .bytes(spec.random)
+    .opaque(1, spec.sessionId);
   w.vector(2, (v) => spec.cipherSuites.forEach((c) => v.u16(c)));
   w.vector(1, (v) => v.u8(0)); // compression: null
   w.vector(2, (e) => {

@@ -40,16 +40,16 @@ export const TLS_EPOCH_MS = 1_700_000_000_000;
 
 const DAY_MS = 86_400_000;
 
-export const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
-export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-export const OID_PRIME256V1 = '1.2.840.10045.3.1.7';
-export const OID_CN = '2.5.4.3';
-export const OID_O = '2.5.4.10';
-export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-export const OID_KEY_USAGE = '2.5.29.15';
-export const OID_SAN = '2.5.29.17';
-export const OID_EKU = '2.5.29.37';
-export const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const OID_PRIME256V1 = '1.2.840.10045.3.1.7';
+const OID_CN = '2.5.4.3';
+const OID_O = '2.5.4.10';
+const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_KEY_USAGE = '2.5.29.15';
+const OID_SAN = '2.5.29.17';
+const OID_EKU = '2.5.29.37';
+const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 /** A key pair: `secretKey` 32 bytes, `publicKey` uncompressed SEC1 (65 bytes). */
 export interface KeyPair {
@@ -58,7 +58,7 @@ export interface KeyPair {
 }
 
 /** What goes into a certificate. */
-export interface CertificateSpec {
+interface CertificateSpec {
   readonly serial: Uint8Array;
   readonly issuer: string;
   readonly subject: string;
@@ -79,7 +79,7 @@ function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array
 }
 
 /** DER of a certificate signed with `issuerKey` (ECDSA P-256 / SHA-256). */
-export function encodeCertificate(spec: CertificateSpec, issuerKey: Uint8Array): Uint8Array {
+function encodeCertificate(spec: CertificateSpec, issuerKey: Uint8Array): Uint8Array {
   const sigAlg = seq(oid(OID_ECDSA_SHA256));
   const exts: Uint8Array[] = [];
   if (spec.isCA) {
@@ -236,11 +236,7 @@ export interface LeafOptions {
 }
 
 /** A server certificate issued by `ca`, keys from `rand`. */
-export function issueServerCertificate(
-  ca: CertifiedKey & { readonly name: string },
-  rand: TlsRandom,
-  opts: LeafOptions,
-): CertifiedKey {
+export function issueServerCertificate(ca: CertifiedKey & { readonly name: string }, rand: TlsRandom, opts: LeafOptions): CertifiedKey {
   const key = p256KeyPair(rand);
   const certificate = encodeCertificate(
     {
@@ -274,7 +270,8 @@ export function hostnameMatches(pattern: string, host: string): boolean {
  * Which certificate check failed, as a type (OpenSSL's X509_V_ERR_* and the host name check):
  * what a client program turns into its own error text.
  */
-export type CertificateProblem = 'missing' | 'unparsable' | 'expired' | 'not-yet-valid' | 'unknown-issuer' | 'untrusted-root' | 'not-a-ca' | 'bad-signature' | 'name-mismatch';
+export type CertificateProblem =
+  'missing' | 'unparsable' | 'expired' | 'not-yet-valid' | 'unknown-issuer' | 'untrusted-root' | 'not-a-ca' | 'bad-signature' | 'name-mismatch';
 
 /** Why a chain was refused: the alert a client sends, which check failed and a sentence for the learner. */
 export interface ChainFailure {
@@ -306,10 +303,20 @@ export function verifyChain(
   }
   for (const c of parsed) {
     if (nowMs > c.notAfterMs) {
-      return { ok: false, alert: AlertDescription.certificateExpired, problem: 'expired', reason: `certificate "${c.subject}" expired ${formatUtc(c.notAfterMs)} (now ${formatUtc(nowMs)})` };
+      return {
+        ok: false,
+        alert: AlertDescription.certificateExpired,
+        problem: 'expired',
+        reason: `certificate "${c.subject}" expired ${formatUtc(c.notAfterMs)} (now ${formatUtc(nowMs)})`,
+      };
     }
     if (nowMs < c.notBeforeMs) {
-      return { ok: false, alert: AlertDescription.certificateExpired, problem: 'not-yet-valid', reason: `certificate "${c.subject}" not valid before ${formatUtc(c.notBeforeMs)} (now ${formatUtc(nowMs)})` };
+      return {
+        ok: false,
+        alert: AlertDescription.certificateExpired,
+        problem: 'not-yet-valid',
+        reason: `certificate "${c.subject}" not valid before ${formatUtc(c.notBeforeMs)} (now ${formatUtc(nowMs)})`,
+      };
     }
   }
   // Walk up: each certificate must be signed by the next, the last by a trust anchor.
@@ -318,16 +325,15 @@ export function verifyChain(
     const anchor = anchors.find((a) => bytesEqual(a.der, c.der));
     if (anchor) break; // a server may send the anchor itself
     // Several anchors may share a name (two scenes' test CAs): the one whose key verifies is the issuer.
-    const issuer =
-      k + 1 < parsed.length
-        ? parsed[k + 1]
-        : anchors.find((a) => a.subject === c.issuer && ecdsaVerify(a.publicKey, c.tbs, c.signature));
+    const issuer = k + 1 < parsed.length ? parsed[k + 1] : anchors.find((a) => a.subject === c.issuer && ecdsaVerify(a.publicKey, c.tbs, c.signature));
     if (!issuer) return { ok: false, alert: AlertDescription.unknownCa, problem: 'unknown-issuer', reason: `issuer "${c.issuer}" is not a trusted CA` };
-    if (k + 1 < parsed.length && !issuer.isCA) return { ok: false, alert: AlertDescription.badCertificate, problem: 'not-a-ca', reason: `"${issuer.subject}" is not a CA` };
+    if (k + 1 < parsed.length && !issuer.isCA)
+      return { ok: false, alert: AlertDescription.badCertificate, problem: 'not-a-ca', reason: `"${issuer.subject}" is not a CA` };
     if (c.signatureAlgorithm !== OID_ECDSA_SHA256 || !ecdsaVerify(issuer.publicKey, c.tbs, c.signature)) {
       return { ok: false, alert: AlertDescription.badCertificate, problem: 'bad-signature', reason: `bad signature on "${c.subject}"` };
     }
-    if (k + 1 >= parsed.length && !anchors.includes(issuer)) return { ok: false, alert: AlertDescription.unknownCa, problem: 'untrusted-root', reason: 'chain does not end at a trusted CA' };
+    if (k + 1 >= parsed.length && !anchors.includes(issuer))
+      return { ok: false, alert: AlertDescription.unknownCa, problem: 'untrusted-root', reason: 'chain does not end at a trusted CA' };
     if (k + 1 >= parsed.length && nowMs > issuer.notAfterMs) {
       return { ok: false, alert: AlertDescription.certificateExpired, problem: 'expired', reason: `CA "${issuer.subject}" expired` };
     }

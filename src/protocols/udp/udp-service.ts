@@ -21,7 +21,7 @@ export const EPHEMERAL_FIRST = 32768;
 export const EPHEMERAL_LAST = 60999;
 
 /** A datagram as a program receives it. */
-export interface UdpMessage {
+interface UdpMessage {
   from: number;
   fromPort: number;
   to: number;

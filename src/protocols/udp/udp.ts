@@ -33,11 +33,7 @@ export function writeUdpHeader(buf: Uint8Array, off: number, h: UdpHeader): numb
 }
 
 /** Reads the header at `off` into `out` (reuse it to avoid allocation). No bounds check. */
-export function readUdpHeader(
-  buf: Uint8Array,
-  off: number,
-  out: UdpHeader = { srcPort: 0, dstPort: 0, length: 0, checksum: 0 },
-): UdpHeader {
+export function readUdpHeader(buf: Uint8Array, off: number, out: UdpHeader = { srcPort: 0, dstPort: 0, length: 0, checksum: 0 }): UdpHeader {
   out.srcPort = readU16(buf, off);
   out.dstPort = readU16(buf, off + 2);
   out.length = readU16(buf, off + 4);
@@ -60,15 +56,7 @@ export function udpChecksum(srcIp: Ipv4, dstIp: Ipv4, buf: Uint8Array, off: numb
  * Writes a UDP header (length and checksum computed) in front of `payloadLength` payload bytes
  * already at `off + 8`; returns the offset just past the payload. Allocation-free.
  */
-export function writeUdpDatagram(
-  buf: Uint8Array,
-  off: number,
-  srcIp: Ipv4,
-  dstIp: Ipv4,
-  srcPort: number,
-  dstPort: number,
-  payloadLength: number,
-): number {
+export function writeUdpDatagram(buf: Uint8Array, off: number, srcIp: Ipv4, dstIp: Ipv4, srcPort: number, dstPort: number, payloadLength: number): number {
   const length = UDP_HEADER_BYTES + payloadLength;
   writeU16(buf, off, srcPort);
   writeU16(buf, off + 2, dstPort);
@@ -78,13 +66,7 @@ export function writeUdpDatagram(
 }
 
 /** Header + payload with the pseudo-header checksum, ready to be an IPv4 payload. */
-export function encodeUdpDatagram(
-  srcIp: Ipv4,
-  dstIp: Ipv4,
-  srcPort: number,
-  dstPort: number,
-  payload: Uint8Array,
-): Uint8Array {
+export function encodeUdpDatagram(srcIp: Ipv4, dstIp: Ipv4, srcPort: number, dstPort: number, payload: Uint8Array): Uint8Array {
   if (UDP_HEADER_BYTES + payload.length > 0xffff) {
     throw new RangeError(`UDP: ${payload.length} payload bytes do not fit the 16-bit length`);
   }
@@ -110,7 +92,7 @@ export function verifyUdpChecksum(srcIp: Ipv4, dstIp: Ipv4, datagramBytes: Uint8
  * Why `[off, end)` does not start with a usable UDP header, or `undefined`. With `whole`, the
  * length field must also fit within `end` (the datagram is all there).
  */
-export function checkUdpHeader(buf: Uint8Array, off: number, end = buf.length, whole = false): string | undefined {
+function checkUdpHeader(buf: Uint8Array, off: number, end = buf.length, whole = false): string | undefined {
   end = Math.min(end, buf.length);
   if (!Number.isInteger(off) || off < 0 || end - off < UDP_HEADER_BYTES) {
     return `UDP: truncated header (${Math.max(0, end - off)} of ${UDP_HEADER_BYTES} bytes)`;
@@ -130,12 +112,7 @@ export function udpSummary(h: UdpHeader): string {
  * The inspector layer for the datagram at `offset`. With the IP addresses (`pseudo`) the checksum
  * is verified, otherwise shown as `[unverified]`.
  */
-export function describeUdp(
-  bytes: Uint8Array,
-  offset = 0,
-  end = bytes.length,
-  pseudo?: { src: Ipv4; dst: Ipv4 },
-): Layer | { error: string } {
+export function describeUdp(bytes: Uint8Array, offset = 0, end = bytes.length, pseudo?: { src: Ipv4; dst: Ipv4 }): Layer | { error: string } {
   const bad = checkUdpHeader(bytes, offset, end);
   if (bad) return { error: bad };
   end = Math.min(end, bytes.length);

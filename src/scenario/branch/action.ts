@@ -21,7 +21,7 @@ import { splitCommand } from '../../apps/command';
 import { formatDurationExact, formatRate, parseDuration, parseRate } from '../../sim/units';
 
 /** Link properties an action may set (bandwidth in bits per second, times in ns, loss 0..1). */
-export interface LinkChange {
+interface LinkChange {
   readonly up?: boolean;
   readonly loss?: number;
   readonly latency?: number;
@@ -227,7 +227,8 @@ function unreachable(x: never): never {
 }
 
 /** Where an action goes in the derived scene: a `faults` entry or a `run` entry (raw scene data). */
-export type ActionEntry = { readonly list: 'faults'; readonly entry: Record<string, unknown> } | { readonly list: 'run'; readonly entry: Record<string, unknown> };
+export type ActionEntry =
+  { readonly list: 'faults'; readonly entry: Record<string, unknown> } | { readonly list: 'run'; readonly entry: Record<string, unknown> };
 
 /** The scene entry that carries out `a`, written as a scene file would (durations as text). */
 export function actionEntry(a: BranchAction): ActionEntry {

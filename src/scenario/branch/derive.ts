@@ -22,8 +22,7 @@ export interface Branch {
 
 /** A derived scene ready to simulate, or every reason it cannot be (each naming its action). */
 export type DerivedBranch =
-  | { readonly ok: true; readonly raw: RawScene; readonly text: string; readonly scene: Scene }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  { readonly ok: true; readonly raw: RawScene; readonly text: string; readonly scene: Scene } | { readonly ok: false; readonly errors: readonly string[] };
 
 /** Parses action lines; every bad line is reported (`"20ms link x sideways": ...`). */
 export function parseActions(lines: readonly string[]): { ok: true; actions: BranchAction[] } | { ok: false; errors: string[] } {
@@ -76,12 +75,18 @@ export function deriveBranch(branch: Branch, fileName = 'scene'): DerivedBranch 
   const scene = loaded.scene;
   const late = branch.actions.filter((a) => a.at > scene.duration);
   if (late.length) {
-    return { ok: false, errors: late.map((a) => `"${formatAction(a)}": ${formatActionTime(a.at)} is after the end of the scene (${formatActionTime(scene.duration)})`) };
+    return {
+      ok: false,
+      errors: late.map((a) => `"${formatAction(a)}": ${formatActionTime(a.at)} is after the end of the scene (${formatActionTime(scene.duration)})`),
+    };
   }
   return { ok: true, raw, text: rawSceneText(raw), scene };
 }
 
-/** The time of the branch's first action (where it parts from its parent), or undefined with none. */
+/**
+ * The time of the branch's first action (where it parts from its parent), or undefined with none.
+ * @public
+ */
 export function branchPoint(branch: Pick<Branch, 'actions'>): number | undefined {
   let t: number | undefined;
   for (const a of branch.actions) if (t === undefined || a.at < t) t = a.at;

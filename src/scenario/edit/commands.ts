@@ -97,7 +97,7 @@ export function nodeIndex(data: SceneData, id: string): number {
 const PREFIX: Record<string, string> = { host: 'h', server: 'srv', switch: 'sw', hub: 'hub', router: 'r', 'dns-server': 'dns', clients: 'c' };
 
 /** The first free id `<prefix><n>` for a new device of `kind`. */
-export function freeNodeId(data: SceneData, kind: string): string {
+function freeNodeId(data: SceneData, kind: string): string {
   const prefix = PREFIX[kind] ?? kind.replace(/[^A-Za-z0-9_.-]/g, '');
   const used = new Set((data.nodes ?? []).map((n) => String(n?.id)));
   for (let n = 1; ; n++) if (!used.has(`${prefix}${n}`)) return `${prefix}${n}`;
@@ -121,7 +121,7 @@ export function addDevice(
  * How a scene's positions map to the plan seen from above, as the 3D view reads them: `xy` when
  * every position has z = 0 (a 2D plan: y is up the screen), else `xz` (x across, z toward the viewer).
  */
-export function planAxes(data: SceneData): 'xy' | 'xz' {
+function planAxes(data: SceneData): 'xy' | 'xz' {
   const placed = (data.nodes ?? []).map((n) => n?.position).filter((p): p is unknown[] => Array.isArray(p));
   if (placed.length === 0) return 'xy';
   return placed.every((p) => (p[2] ?? 0) === 0) && (placed.some((p) => p[1] !== 0) || placed.every((p) => p[1] === 0)) ? 'xy' : 'xz';
@@ -201,7 +201,7 @@ function addressesOf(node: Record<string, unknown>): string[] {
 }
 
 /** The next address in the same subnet as `cidr` that no device uses, or undefined. */
-export function nextFreeAddress(data: SceneData, cidr: string): string | undefined {
+function nextFreeAddress(data: SceneData, cidr: string): string | undefined {
   const c = parseCidr(cidr);
   if (!c) return undefined;
   const used = new Set<number>();
@@ -218,7 +218,7 @@ function formatAddr(n: number): string {
 }
 
 /** The declared interfaces of a device from its raw config, or 'per-link', or undefined when the config is invalid. */
-export function interfacesOf(catalog: Catalog, node: Record<string, unknown>): readonly InterfaceDecl[] | 'per-link' | undefined {
+function interfacesOf(catalog: Catalog, node: Record<string, unknown>): readonly InterfaceDecl[] | 'per-link' | undefined {
   const spec = catalog.get(String(node.kind));
   if (!spec) return undefined;
   const config: Record<string, unknown> = {};
@@ -275,8 +275,7 @@ function addressesBehind(catalog: Catalog, data: SceneData, from: string, exclud
 
 /** How one end of a new link attaches. */
 export type EndChoice =
-  | { readonly ok: true; readonly end: string }
-  | { readonly ok: false; readonly node: string; readonly choices: readonly string[]; readonly message: string };
+  { readonly ok: true; readonly end: string } | { readonly ok: false; readonly node: string; readonly choices: readonly string[]; readonly message: string };
 
 /**
  * Picks the interface of `id` for a link to `peer`: none for per-link devices; else a free
@@ -284,7 +283,7 @@ export type EndChoice =
  * else the only free one. Written only when it differs from the one the scene would take anyway
  * (the next free one in link order). Ambiguous or full: the choices and why.
  */
-export function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, iface?: string): EndChoice {
+function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, iface?: string): EndChoice {
   const i = nodeIndex(data, id);
   if (i < 0) return { ok: false, node: id, choices: [], message: `no device "${id}"` };
   const decls = interfacesOf(catalog, data.nodes![i]);

@@ -35,7 +35,7 @@ export function sceneDocData(doc: Document): SceneData {
 }
 
 /** A copy of `data` with `value` at `path` (`undefined` removes the key). */
-export function withValue(data: SceneData, path: EditPath, value: unknown): SceneData {
+function withValue(data: SceneData, path: EditPath, value: unknown): SceneData {
   const copy = structuredClone(data) as Record<string | number, unknown>;
   let here: Record<string | number, unknown> = copy;
   for (let i = 0; i < path.length - 1; i++) {
@@ -50,7 +50,7 @@ export function withValue(data: SceneData, path: EditPath, value: unknown): Scen
 }
 
 /** Whether error path `p` (formatted) is at or under `path`. */
-export function errorIsAt(p: string, path: EditPath): boolean {
+function errorIsAt(p: string, path: EditPath): boolean {
   const f = formatPath(path);
   return p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`);
 }
@@ -59,12 +59,7 @@ export function errorIsAt(p: string, path: EditPath): boolean {
  * The validator's messages for `path` if `value` were written there (empty: the value is good).
  * `validate` is the scene validation (e.g. `loadSceneData`).
  */
-export function checkField(
-  data: SceneData,
-  path: EditPath,
-  value: unknown,
-  validate: (raw: unknown) => ParseSceneResult,
-): SceneError[] {
+export function checkField(data: SceneData, path: EditPath, value: unknown, validate: (raw: unknown) => ParseSceneResult): SceneError[] {
   const result = validate(withValue(data, path, value));
   if (result.ok) return [];
   return result.errors.filter((e) => errorIsAt(e.path, path));

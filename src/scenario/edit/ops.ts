@@ -24,7 +24,7 @@ export type EditOp =
   | { readonly op: 'remove'; readonly path: EditPath; readonly index: number };
 
 /** Thrown when an edit does not fit the document (a path through a scalar, an index out of range). */
-export class EditError extends Error {}
+class EditError extends Error {}
 
 type Collection = YAMLMap<unknown, unknown> | YAMLSeq<unknown>;
 
@@ -125,7 +125,7 @@ function restoreScalar(doc: Document, path: EditPath, from: Scalar): EditOp {
 }
 
 /** Applies one edit to `doc` in place and returns its inverse. */
-export function applyOp(doc: Document, op: EditOp): EditOp {
+function applyOp(doc: Document, op: EditOp): EditOp {
   switch (op.op) {
     case 'set':
       if (op.inPlace && isScalar(op.value)) return restoreScalar(doc, op.path, op.value);

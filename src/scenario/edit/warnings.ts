@@ -37,7 +37,12 @@ export function sceneWarnings(data: SceneData): string[] {
   }
   if (routers.length > 0) {
     for (const n of nodes) {
-      if ((n.kind === 'host' || n.kind === 'server') && typeof n.ip === 'string' && n.gateway === undefined && !(Array.isArray(n.routes) && n.routes.length > 0)) {
+      if (
+        (n.kind === 'host' || n.kind === 'server') &&
+        typeof n.ip === 'string' &&
+        n.gateway === undefined &&
+        !(Array.isArray(n.routes) && n.routes.length > 0)
+      ) {
         out.push(`${String(n.id)} has no gateway: it can reach only its own subnet`);
       }
     }

@@ -64,8 +64,7 @@ export interface FaultVariant<K extends string, T extends { at: number }> {
 }
 
 /** A validated fault of variant `V`, tagged with its kind. */
-export type FaultOf<V> =
-  V extends FaultVariant<infer K, infer T> ? { readonly [P in keyof ({ kind: K } & T)]: ({ kind: K } & T)[P] } : never;
+export type FaultOf<V> = V extends FaultVariant<infer K, infer T> ? { readonly [P in keyof ({ kind: K } & T)]: ({ kind: K } & T)[P] } : never;
 
 /** Declares a fault variant (keeps `K` and `T` inferred). */
 export function faultVariant<K extends string, T extends { at: number }>(v: FaultVariant<K, T>): FaultVariant<K, T> {

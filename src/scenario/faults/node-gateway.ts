@@ -33,7 +33,14 @@ export const nodeGatewayFault = faultVariant({
       return;
     }
     // A default route preferred over every existing one (lower metric wins in the table).
-    const metric = Math.min(0, ...stack.routes.all().filter((r) => r.prefix === 0).map((r) => r.metric)) - 1;
+    const metric =
+      Math.min(
+        0,
+        ...stack.routes
+          .all()
+          .filter((r) => r.prefix === 0)
+          .map((r) => r.metric),
+      ) - 1;
     stack.routes.add({ network: 0, prefix: 0, via, iface: iface.iface, metric, origin: 'static' });
     d.state('default route', `via ${fault.gateway}`);
     d.log(`network: default route now via ${fault.gateway}`);

@@ -12,7 +12,7 @@ import { IpDevice } from '../../net/ip/ip-device';
 import type { Trace } from '../../sim/trace';
 
 /** One interface of a host. */
-export interface HostInterface {
+interface HostInterface {
   readonly name: string;
   readonly mac: number;
   readonly cidr: Cidr;
@@ -57,7 +57,10 @@ function networkOf(scene: Scene): Network {
   return n;
 }
 
-/** The names of the devices a terminal can open on (those with an IP stack), in scene order. */
+/**
+ * The names of the devices a terminal can open on (those with an IP stack), in scene order.
+ * @public
+ */
 export function terminalHosts(scene: Scene): string[] {
   const n = networkOf(scene);
   return scene.nodes.filter((x) => n.devices.get(x.id) instanceof IpDevice).map((x) => x.id);

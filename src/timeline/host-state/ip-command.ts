@@ -60,7 +60,7 @@ function ipRoute(src: HostStateSource, info: HostInfo, t: number): CommandResult
   });
   const routes = [...info.routes];
   if (moved !== undefined) {
-    const iface = info.interfaces.findIndex((i) => ((moved! & ~(0xffffffff >>> i.cidr.prefix)) >>> 0) === i.cidr.network);
+    const iface = info.interfaces.findIndex((i) => (moved! & ~(0xffffffff >>> i.cidr.prefix)) >>> 0 === i.cidr.network);
     if (iface >= 0) routes.unshift({ network: 0, prefix: 0, via: moved, iface, metric: -1, origin: 'static' });
   }
   routes.forEach((r, order) => {
@@ -105,7 +105,11 @@ export function ipCommand(src: HostStateSource, info: HostInfo, t: number, argv:
 export function arpCommand(src: HostStateSource, info: HostInfo, t: number, argv: readonly string[]): CommandResult {
   const bad = argv.slice(1).find((a) => a !== '-n' && a !== '-a' && a !== '-an' && a !== '-na');
   if (bad) {
-    return { stdout: '', stderr: `arp: invalid option -- '${bad.replace(/^-+/, '').slice(0, 1) || bad}'\nUsage:\n  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]             <-Display ARP cache\n`, exitCode: 255 };
+    return {
+      stdout: '',
+      stderr: `arp: invalid option -- '${bad.replace(/^-+/, '').slice(0, 1) || bad}'\nUsage:\n  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]             <-Display ARP cache\n`,
+      exitCode: 255,
+    };
   }
   const col = (s: string, w: number) => s.padEnd(w).slice(0, w);
   const lines = ['Address                  HWtype  HWaddress           Flags Mask            Iface'];

@@ -37,7 +37,8 @@ const COMMANDS: Readonly<Record<string, ShellCommand>> = {
   ip: {
     summary: 'show addresses, routes and neighbours',
     synopsis: 'ip [-4] [-n] { address | route | neigh } [show] [dev IFACE]',
-    description: 'address: the interfaces, their state and IPv4 addresses. route: the routing table. neigh: the ARP (neighbour) table, with REACHABLE, STALE, INCOMPLETE and FAILED entries. Objects may be abbreviated (ip a, ip r, ip n).',
+    description:
+      'address: the interfaces, their state and IPv4 addresses. route: the routing table. neigh: the ARP (neighbour) table, with REACHABLE, STALE, INCOMPLETE and FAILED entries. Objects may be abbreviated (ip a, ip r, ip n).',
     run: ipCommand,
   },
   arp: {
@@ -55,7 +56,8 @@ const COMMANDS: Readonly<Record<string, ShellCommand>> = {
   tcpdump: {
     summary: 'print the frames an interface sent and received',
     synopsis: 'tcpdump [-n] [-i IFACE] [filter]',
-    description: 'Every frame on the interface up to now, one line each, oldest first. Filters: icmp, tcp, udp, arp, ip, host ADDR, src/dst host ADDR, port N, src/dst port N, tcp/udp port N, and, or, not, parentheses; also the inspector\'s field comparisons such as tcp.flags == SYN.',
+    description:
+      "Every frame on the interface up to now, one line each, oldest first. Filters: icmp, tcp, udp, arp, ip, host ADDR, src/dst host ADDR, port N, src/dst port N, tcp/udp port N, and, or, not, parentheses; also the inspector's field comparisons such as tcp.flags == SYN.",
     run: tcpdumpCommand,
   },
   cat: {
@@ -71,7 +73,7 @@ const COMMANDS: Readonly<Record<string, ShellCommand>> = {
     run: () => ok(helpText()),
   },
   man: {
-    summary: 'show a command\'s manual page',
+    summary: "show a command's manual page",
     synopsis: 'man PROGRAM',
     description: 'A short page for each command and each program a host can run.',
     run: manCommand,
@@ -93,20 +95,34 @@ function catCommand(src: HostStateSource, info: HostInfo, _t: number, argv: read
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const lines = ['Commands that show this host\'s state at the playhead:'];
+  const lines = ["Commands that show this host's state at the playhead:"];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)}  ${c.summary}`);
   lines.push('', 'Programs that send packets run as branch actions (e.g. "25ms h1 ping 10.0.0.2 -c 1"):');
-  lines.push(`  ${appKinds().map((a) => a.name).join(', ')}`, '', 'man PROGRAM shows a short page.');
+  lines.push(
+    `  ${appKinds()
+      .map((a) => a.name)
+      .join(', ')}`,
+    '',
+    'man PROGRAM shows a short page.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function manCommand(_src: HostStateSource, _info: HostInfo, _t: number, argv: readonly string[]): CommandResult {
   const name = argv[1];
-  if (name === undefined) return { stdout: '', stderr: 'What manual page do you want?\nFor example, try \'man ip\'.\n', exitCode: 1 };
+  if (name === undefined) return { stdout: '', stderr: "What manual page do you want?\nFor example, try 'man ip'.\n", exitCode: 1 };
   const c = COMMANDS[name];
   if (c) return ok(page(name, c.summary, c.synopsis, c.description));
   const app = appKinds().find((a) => a.name === name);
-  if (app) return ok(page(name, app.summary, app.usage, 'Runs as a branch action at a time on this host, e.g. "25ms h1 ' + name + ' ...". Its output appears in the trace as the host\'s log.'));
+  if (app)
+    return ok(
+      page(
+        name,
+        app.summary,
+        app.usage,
+        'Runs as a branch action at a time on this host, e.g. "25ms h1 ' + name + ' ...". Its output appears in the trace as the host\'s log.',
+      ),
+    );
   return { stdout: '', stderr: `No manual entry for ${name}\n`, exitCode: 16 };
 }
 
@@ -114,7 +130,10 @@ function page(name: string, summary: string, synopsis: string, description: stri
   return `${name.toUpperCase()}(8)\n\nNAME\n       ${name} - ${summary}\n\nSYNOPSIS\n       ${synopsis}\n\nDESCRIPTION\n       ${description}\n`;
 }
 
-/** The terminal commands, by name, with a one-line summary each (for completion and help). */
+/**
+ * The terminal commands, by name, with a one-line summary each (for completion and help).
+ * @public
+ */
 export function shellCommands(): { name: string; summary: string }[] {
   return Object.entries(COMMANDS).map(([name, c]) => ({ name, summary: c.summary }));
 }
@@ -128,10 +147,15 @@ export function runHostCommand(src: HostStateSource, host: string, t: number, li
   const info = hostInfo(src, host);
   if (!info) {
     const exists = src.scene.nodes.some((n) => n.id === host);
-    return { stdout: '', stderr: exists ? `${host} has no shell (it is not an IP host)\n` : `ssh: Could not resolve hostname ${host}: Name or service not known\n`, exitCode: 255 };
+    return {
+      stdout: '',
+      stderr: exists ? `${host} has no shell (it is not an IP host)\n` : `ssh: Could not resolve hostname ${host}: Name or service not known\n`,
+      exitCode: 255,
+    };
   }
   const down = downSince(src.trace, info.node, t);
-  if (down !== undefined) return { stdout: '', stderr: `ssh: connect to host ${host}: No route to host (${host} crashed at ${formatDurationExact(down)})\n`, exitCode: 255 };
+  if (down !== undefined)
+    return { stdout: '', stderr: `ssh: connect to host ${host}: No route to host (${host} crashed at ${formatDurationExact(down)})\n`, exitCode: 255 };
   const split = splitCommand(line);
   if (!split.ok) return { stdout: '', stderr: `bash: ${split.error}\n`, exitCode: 2 };
   const argv = split.argv;

@@ -101,7 +101,8 @@ export function ssCommand(src: HostStateSource, info: HostInfo, t: number, argv:
   }
   const lw = Math.max(18, ...rows.map((r) => r.local.length));
   const pw = Math.max(17, ...rows.map((r) => r.peer.length));
-  const line = (s: string, rq: string, sq: string, l: string, p: string) => `${s.padEnd(10)} ${rq.padEnd(6)} ${sq.padEnd(6)} ${l.padStart(lw)} ${p.padStart(pw)}`.trimEnd();
+  const line = (s: string, rq: string, sq: string, l: string, p: string) =>
+    `${s.padEnd(10)} ${rq.padEnd(6)} ${sq.padEnd(6)} ${l.padStart(lw)} ${p.padStart(pw)}`.trimEnd();
   const out = [line('State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port') + ' Process'];
   for (const r of rows) out.push(line(r.state, '0', r.sendQ, r.local, r.peer));
   return { stdout: out.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };

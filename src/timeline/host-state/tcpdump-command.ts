@@ -25,7 +25,7 @@ import { SERVICE_NAMES } from './ss-command';
 const TCPDUMP_USAGE = `Usage: tcpdump [-n] [-i interface] [ expression ]`;
 
 /** Microseconds of a time of day from simulated ns: `HH:MM:SS.uuuuuu`. */
-export function tcpdumpTime(ns: number): string {
+function tcpdumpTime(ns: number): string {
   const us = Math.floor(ns / 1000);
   const s = Math.floor(us / 1e6);
   const two = (n: number) => String(n).padStart(2, '0');
@@ -36,7 +36,7 @@ export function tcpdumpTime(ns: number): string {
  * Translates a tcpdump filter to the match language, or returns an error message. Words the match
  * language knows (fields, comparisons) pass through unchanged.
  */
-export function tcpdumpFilter(words: readonly string[]): { ok: true; match: string } | { ok: false; error: string } {
+function tcpdumpFilter(words: readonly string[]): { ok: true; match: string } | { ok: false; error: string } {
   const out: string[] = [];
   const isNum = (w: string | undefined) => w !== undefined && /^\d+$/.test(w);
   for (let i = 0; i < words.length; i++) {
@@ -107,7 +107,7 @@ class TcpSeqState {
 
 function tcpOptions(b: Uint8Array, off: number, end: number): string {
   const parts: string[] = [];
-  for (let i = off; i < end; ) {
+  for (let i = off; i < end;) {
     const kind = b[i];
     if (kind === 0) {
       parts.push('eol');
@@ -186,7 +186,7 @@ function icmpText(b: Uint8Array, ip: number, ihl: number, total: number, names: 
 }
 
 /** One frame as tcpdump prints it (without the timestamp). */
-export function tcpdumpLine(b: Uint8Array, names: Names, seqs: TcpSeqState): string {
+function tcpdumpLine(b: Uint8Array, names: Names, seqs: TcpSeqState): string {
   const etherType = readU16(b, 12);
   if (etherType === 0x0806) {
     const op = readU16(b, 20);
@@ -311,5 +311,3 @@ function hostNames(src: HostStateSource): Names {
   }
   return { ip: (a) => byAddr.get(a) ?? formatIpv4(a), port: (p) => SERVICE_NAMES[p] ?? String(p) };
 }
-
-export type { TcpSeqState };

@@ -4,7 +4,8 @@ import { Place, RecordKind, type Trace } from '../../sim/trace';
 /** Calls `fn(key, value, time)` for each state row of `node` with time <= `t`, in trace order. */
 export function forEachState(trace: Trace, node: number, t: number, fn: (key: string, value: string, time: number, row: number) => void): void {
   for (let r = 0; r < trace.length && trace.time[r] <= t; r++) {
-    if (trace.kind[r] === RecordKind.State && trace.dir[r] === Place.Node && trace.place[r] === node) fn(trace.string(trace.code[r]), trace.string(trace.frame[r]), trace.time[r], r);
+    if (trace.kind[r] === RecordKind.State && trace.dir[r] === Place.Node && trace.place[r] === node)
+      fn(trace.string(trace.code[r]), trace.string(trace.frame[r]), trace.time[r], r);
   }
 }
 

@@ -26,7 +26,7 @@
 import { Place, RecordKind, type Trace } from '../../sim/trace';
 
 /** Requests as one caller node saw them. A request still open at the end of the trace has end = Infinity. */
-export interface RrRequests {
+interface RrRequests {
   readonly node: string;
   readonly id: Float64Array;
   readonly start: Float64Array;
@@ -100,7 +100,21 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
   const get = (node: number): Acc => {
     let a = acc.get(node);
     if (!a) {
-      a = { sends: new Col(), timeouts: new Col(), recv: new Col(), queue: new Col(), busy: new Col(), shed: new Col(), replies: new Col(), done: [], firstSend: new Map(), breaker: [], backends: [], lastId: 0, lastRoot: 0 };
+      a = {
+        sends: new Col(),
+        timeouts: new Col(),
+        recv: new Col(),
+        queue: new Col(),
+        busy: new Col(),
+        shed: new Col(),
+        replies: new Col(),
+        done: [],
+        firstSend: new Map(),
+        breaker: [],
+        backends: [],
+        lastId: 0,
+        lastRoot: 0,
+      };
       acc.set(node, a);
     }
     return a;

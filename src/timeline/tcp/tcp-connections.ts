@@ -112,7 +112,7 @@ export function valueAt<T>(steps: readonly Step<T>[], t: number): T | undefined 
 }
 
 /** A segment the connection's owner sent, for the time-sequence graph. Sequence numbers are relative to its ISN. */
-export interface TsgSegment {
+interface TsgSegment {
   /** Transmission start on the sender's own link, ns. */
   readonly time: number;
   readonly seq: number;

@@ -129,7 +129,11 @@ function keyLogIndex(trace: Trace): Map<string, Map<string, Uint8Array>> {
   return out;
 }
 
-function decryptDirection(stream: Uint8Array, secrets: { early?: Uint8Array; handshake?: Uint8Array; application?: Uint8Array }, base: number): DirectionRecords {
+function decryptDirection(
+  stream: Uint8Array,
+  secrets: { early?: Uint8Array; handshake?: Uint8Array; application?: Uint8Array },
+  base: number,
+): DirectionRecords {
   const epochs: { epoch: DecryptedRecord['epoch']; secret: Uint8Array }[] = [];
   if (secrets.early) epochs.push({ epoch: 'early', secret: secrets.early });
   if (secrets.handshake) epochs.push({ epoch: 'handshake', secret: secrets.handshake });
@@ -166,7 +170,12 @@ function decryptDirection(stream: Uint8Array, secrets: { early?: Uint8Array; han
     records.push({
       start: r.start,
       record: opened
-        ? { contentType: opened.type, typeName: CONTENT_TYPE_NAMES[opened.type] ?? `type ${opened.type}`, epoch: epochs[current].epoch, plaintext: opened.content }
+        ? {
+            contentType: opened.type,
+            typeName: CONTENT_TYPE_NAMES[opened.type] ?? `type ${opened.type}`,
+            epoch: epochs[current].epoch,
+            plaintext: opened.content,
+          }
         : undefined,
     });
   }
@@ -205,7 +214,10 @@ function buildConnection(trace: Trace, link: number, a: string, b: string): Conn
   if (!keys || !cHs || !sHs) return undefined; // TLS 1.2 logs only CLIENT_RANDOM
   return {
     dirs: new Map([
-      [client, decryptDirection(cStream, { early: keys.get('CLIENT_EARLY_TRAFFIC_SECRET'), handshake: cHs, application: keys.get('CLIENT_TRAFFIC_SECRET_0') }, cBase)],
+      [
+        client,
+        decryptDirection(cStream, { early: keys.get('CLIENT_EARLY_TRAFFIC_SECRET'), handshake: cHs, application: keys.get('CLIENT_TRAFFIC_SECRET_0') }, cBase),
+      ],
       [server, decryptDirection(sStream, { handshake: sHs, application: keys.get('SERVER_TRAFFIC_SECRET_0') }, sBase)],
     ]),
   };

@@ -8,7 +8,7 @@ import { parseWaterfallKey, type WaterfallField } from '../../apps/page-load/wat
 import { Place, RecordKind, type Trace } from '../../sim/trace';
 
 /** A phase's start and end, ns. */
-export interface Span {
+interface Span {
   readonly start: number;
   readonly end: number;
 }
@@ -42,7 +42,19 @@ export interface WaterfallRow {
   readonly bytes?: number;
 }
 
-const NUMERIC: ReadonlySet<WaterfallField> = new Set(['queued', 'dnsStart', 'dnsEnd', 'connectStart', 'connectEnd', 'tlsStart', 'tlsEnd', 'requestSent', 'firstByte', 'done', 'bytes']);
+const NUMERIC: ReadonlySet<WaterfallField> = new Set([
+  'queued',
+  'dnsStart',
+  'dnsEnd',
+  'connectStart',
+  'connectEnd',
+  'tlsStart',
+  'tlsEnd',
+  'requestSent',
+  'firstByte',
+  'done',
+  'bytes',
+]);
 
 function span(start: number | undefined, end: number | undefined): Span | undefined {
   return start === undefined || end === undefined ? undefined : { start, end };

@@ -11,7 +11,7 @@ import { addDevice, connect, linkId, moveDevice, planPoint, type SceneData } fro
 import { editorCatalog, editorStore, exec, select } from '../../store/editor';
 
 /** Pixels per scene unit. */
-export const SCALE = 48;
+const SCALE = 48;
 
 /** Positions by id: the scene's own, else a circle (drawn only; not written until moved). */
 export function planPositions(data: SceneData): Map<string, [number, number]> {
@@ -58,7 +58,10 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
   const [drag, setDrag] = useState<{ id: string; mode: 'move' | 'cable'; x: number; y: number; moved: boolean } | null>(null);
   const pos = useMemo(() => planPositions(data), [data]);
   const bounds = useMemo(() => {
-    let minX = -6, maxX = 6, minY = -4, maxY = 4;
+    let minX = -6,
+      maxX = 6,
+      minY = -4,
+      maxY = 4;
     for (const [x, y] of pos.values()) {
       minX = Math.min(minX, x - 2);
       maxX = Math.max(maxX, x + 2);
@@ -150,7 +153,14 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
           <path d={`M ${SCALE / 2} 0 L 0 0 0 ${SCALE / 2}`} fill="none" stroke="var(--line)" strokeWidth="0.5" />
         </pattern>
       </defs>
-      <rect data-bg="" x={bounds.minX * SCALE} y={-bounds.maxY * SCALE} width={(bounds.maxX - bounds.minX) * SCALE} height={(bounds.maxY - bounds.minY) * SCALE} fill="url(#editor-grid)" />
+      <rect
+        data-bg=""
+        x={bounds.minX * SCALE}
+        y={-bounds.maxY * SCALE}
+        width={(bounds.maxX - bounds.minX) * SCALE}
+        height={(bounds.maxY - bounds.minY) * SCALE}
+        fill="url(#editor-grid)"
+      />
       {links.map((l) => {
         const id = linkId(l);
         const a = pos.get(endNode(l.a));
@@ -158,11 +168,20 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
         if (!a || !b) return null;
         const selected = selection.link === id;
         return (
-          <g key={id} className={`editor-link${selected ? ' selected' : ''}${l.up === false ? ' down' : ''}`} data-link={id}
-            onPointerDown={(e) => { e.stopPropagation(); select({ link: id }); }}>
+          <g
+            key={id}
+            className={`editor-link${selected ? ' selected' : ''}${l.up === false ? ' down' : ''}`}
+            data-link={id}
+            onPointerDown={(e) => {
+              e.stopPropagation();
+              select({ link: id });
+            }}
+          >
             <line x1={a[0] * SCALE} y1={-a[1] * SCALE} x2={b[0] * SCALE} y2={-b[1] * SCALE} className="hit" />
             <line x1={a[0] * SCALE} y1={-a[1] * SCALE} x2={b[0] * SCALE} y2={-b[1] * SCALE} />
-            <text x={((a[0] + b[0]) / 2) * SCALE} y={(-(a[1] + b[1]) / 2) * SCALE - 6} className="editor-link-label">{typeof l.latency === 'string' ? l.latency : ''}</text>
+            <text x={((a[0] + b[0]) / 2) * SCALE} y={(-(a[1] + b[1]) / 2) * SCALE - 6} className="editor-link-label">
+              {typeof l.latency === 'string' ? l.latency : ''}
+            </text>
           </g>
         );
       })}
@@ -175,14 +194,27 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
         if (drag?.mode === 'move' && drag.moved && selection.nodes.includes(id) && drag.id === id) [x, y] = [drag.x, drag.y];
         const shape = deviceShape(String(n.kind)) ?? 'host';
         const selected = selection.nodes.includes(id);
-        const ip = typeof n.ip === 'string' ? n.ip : Array.isArray(n.interfaces) ? (n.interfaces as unknown[]).map((i) => (typeof i === 'string' ? i : (i as { ip?: string })?.ip ?? '')).join(' ') : '';
+        const ip =
+          typeof n.ip === 'string'
+            ? n.ip
+            : Array.isArray(n.interfaces)
+              ? (n.interfaces as unknown[]).map((i) => (typeof i === 'string' ? i : ((i as { ip?: string })?.ip ?? ''))).join(' ')
+              : '';
         return (
           <g key={id} className={`editor-node shape-${shape}${selected ? ' selected' : ''}`} data-node={id} transform={`translate(${x * SCALE} ${-y * SCALE})`}>
             <circle r={22} className="ring" onPointerDown={(e) => onNodeDown(e, id, true)} />
             <rect x={-16} y={-16} width={32} height={32} rx={shape === 'router' ? 16 : 5} className="body" onPointerDown={(e) => onNodeDown(e, id, false)} />
-            <text className="glyph" y={5} textAnchor="middle">{SHAPE_GLYPH[shape] ?? '●'}</text>
-            <text className="editor-node-label" y={34} textAnchor="middle">{typeof n.label === 'string' ? n.label : id}</text>
-            {ip && <text className="editor-node-ip" y={47} textAnchor="middle">{ip}</text>}
+            <text className="glyph" y={5} textAnchor="middle">
+              {SHAPE_GLYPH[shape] ?? '●'}
+            </text>
+            <text className="editor-node-label" y={34} textAnchor="middle">
+              {typeof n.label === 'string' ? n.label : id}
+            </text>
+            {ip && (
+              <text className="editor-node-ip" y={47} textAnchor="middle">
+                {ip}
+              </text>
+            )}
           </g>
         );
       })}

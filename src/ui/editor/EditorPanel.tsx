@@ -5,7 +5,20 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { addDevice, addFault, addRun, duplicateDevice, linkId, moveDevice, nodeIndex, removeDevice, removeEntry, renameDevice, setField, disconnect } from '../../scenario/edit/commands';
+import {
+  addDevice,
+  addFault,
+  addRun,
+  duplicateDevice,
+  linkId,
+  moveDevice,
+  nodeIndex,
+  removeDevice,
+  removeEntry,
+  renameDevice,
+  setField,
+  disconnect,
+} from '../../scenario/edit/commands';
 import type { EditPath } from '../../scenario/edit/ops';
 import { BLANK_SCENE_TEXT, checkField } from '../../scenario/edit/doc';
 import { loadSceneData } from '../../scenario/load';
@@ -75,7 +88,11 @@ function Field({ path, def, value }: { path: EditPath; def: FieldDef; value: unk
           if (e.key === 'Escape') setTextValue(shown);
         }}
       />
-      {errors.length > 0 && <div className="editor-field-error" role="alert">{errors.join('; ')}</div>}
+      {errors.length > 0 && (
+        <div className="editor-field-error" role="alert">
+          {errors.join('; ')}
+        </div>
+      )}
     </div>
   );
 }
@@ -95,8 +112,19 @@ function IdField({ id }: { id: string }) {
   return (
     <div className={`editor-field${error ? ' bad' : ''}`}>
       <label htmlFor="f-id">id</label>
-      <input id="f-id" data-field="id" value={text} onChange={(e) => setTextValue(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
-      {error && <div className="editor-field-error" role="alert">{error}</div>}
+      <input
+        id="f-id"
+        data-field="id"
+        value={text}
+        onChange={(e) => setTextValue(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {error && (
+        <div className="editor-field-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -110,8 +138,15 @@ function Properties() {
     if (!link) return null;
     return (
       <section className="editor-section" aria-label="Link properties">
-        <h3>Link {selection.link} <span className="muted">{String(link.a)} — {String(link.b)}</span></h3>
-        {LINK_FIELDS.map((f) => <Field key={`${f.key}=${valueText(link[f.key])}`} path={['links', i, f.key]} def={f} value={link[f.key]} />)}
+        <h3>
+          Link {selection.link}{' '}
+          <span className="muted">
+            {String(link.a)} — {String(link.b)}
+          </span>
+        </h3>
+        {LINK_FIELDS.map((f) => (
+          <Field key={`${f.key}=${valueText(link[f.key])}`} path={['links', i, f.key]} def={f} value={link[f.key]} />
+        ))}
         <button onClick={() => exec(disconnect(data, selection.link!))}>Delete link</button>
       </section>
     );
@@ -123,13 +158,32 @@ function Properties() {
     const spec = editorCatalog.get(String(node.kind));
     return (
       <section className="editor-section" aria-label="Device properties">
-        <h3>{String(node.kind)} <span className="muted">{spec?.description ?? ''}</span></h3>
+        <h3>
+          {String(node.kind)} <span className="muted">{spec?.description ?? ''}</span>
+        </h3>
         <IdField key={String(node.id)} id={String(node.id)} />
-        <Field key={`${i}label=${valueText(node.label)}`} path={['nodes', i, 'label']} def={{ key: 'label', hint: 'text', optional: true }} value={node.label} />
-        {specFields(spec).map((f) => <Field key={`${i}${f.key}=${valueText(node[f.key])}`} path={['nodes', i, f.key]} def={f} value={node[f.key]} />)}
+        <Field
+          key={`${i}label=${valueText(node.label)}`}
+          path={['nodes', i, 'label']}
+          def={{ key: 'label', hint: 'text', optional: true }}
+          value={node.label}
+        />
+        {specFields(spec).map((f) => (
+          <Field key={`${i}${f.key}=${valueText(node[f.key])}`} path={['nodes', i, f.key]} def={f} value={node[f.key]} />
+        ))}
         <div className="editor-row">
-          <button onClick={() => exec(duplicateDevice(data, String(node.id)))} title="Ctrl+D">Duplicate</button>
-          <button onClick={() => { exec(removeDevice(data, String(node.id))); select({}); }} title="Delete">Delete</button>
+          <button onClick={() => exec(duplicateDevice(data, String(node.id)))} title="Ctrl+D">
+            Duplicate
+          </button>
+          <button
+            onClick={() => {
+              exec(removeDevice(data, String(node.id)));
+              select({});
+            }}
+            title="Delete"
+          >
+            Delete
+          </button>
         </div>
       </section>
     );
@@ -137,7 +191,9 @@ function Properties() {
   return (
     <section className="editor-section" aria-label="Scene properties">
       <h3>Scene</h3>
-      {SCENE_FIELDS.map((f) => <Field key={`${f.key}=${valueText(data[f.key])}`} path={[f.key]} def={f} value={data[f.key]} />)}
+      {SCENE_FIELDS.map((f) => (
+        <Field key={`${f.key}=${valueText(data[f.key])}`} path={[f.key]} def={f} value={data[f.key]} />
+      ))}
     </section>
   );
 }
@@ -149,13 +205,17 @@ function PendingConnect() {
     <div className="editor-pending" role="dialog" aria-label="Pick an interface">
       <span>Which interface of {p.node}?</span>
       {p.choices.map((c) => (
-        <button key={c} data-iface={c} onClick={() => (p.node === p.a ? connectDevices(p.a, p.b, c, p.ifaceB) : connectDevices(p.a, p.b, p.ifaceA, c))}>{c}</button>
+        <button key={c} data-iface={c} onClick={() => (p.node === p.a ? connectDevices(p.a, p.b, c, p.ifaceB) : connectDevices(p.a, p.b, p.ifaceA, c))}>
+          {c}
+        </button>
       ))}
       <button onClick={() => editorStore.setState({ pendingConnect: null, message: null })}>Cancel</button>
     </div>
   );
 }
 
+/** The editor's strip of timed commands and faults, with the form that adds one. */
+// eslint-disable-next-line max-lines-per-function -- the list and its add form share the draft entry's state and its validation message
 function Timeline() {
   const data = useStore(editorStore, (s) => s.data);
   const errors = useStore(editorStore, (s) => s.errors);
@@ -167,39 +227,84 @@ function Timeline() {
   const [fLink, setFLink] = useState('');
   const [fAt, setFAt] = useState('40ms');
   const [fWhat, setFWhat] = useState('down');
-  const errorAt = (prefix: string) => errors.filter((e) => e.path.startsWith(prefix)).map((e) => e.message).join('; ');
+  const errorAt = (prefix: string) =>
+    errors
+      .filter((e) => e.path.startsWith(prefix))
+      .map((e) => e.message)
+      .join('; ');
   return (
     <section className="editor-section" aria-label="Timeline">
       <ol className="editor-timeline">
         {(data.run ?? []).map((r, i) => (
           <li key={`r${i}`} data-run={i}>
             <span className="t">{String(r?.at)}</span> <b>{String(r?.on)}</b> <code>{String(r?.cmd)}</code>
-            <button aria-label={`Delete command ${i + 1}`} onClick={() => exec(removeEntry('run', i))}>×</button>
+            <button aria-label={`Delete command ${i + 1}`} onClick={() => exec(removeEntry('run', i))}>
+              ×
+            </button>
             {errorAt(`run[${i}]`) && <div className="editor-field-error">{errorAt(`run[${i}]`)}</div>}
           </li>
         ))}
         {(data.faults ?? []).map((f, i) => (
           <li key={`f${i}`} data-fault={i} className="fault">
             <span className="t">{String(f?.at)}</span> <b>{String(f?.link ?? f?.node)}</b> <code>{valueText(f?.set)}</code>
-            <button aria-label={`Delete fault ${i + 1}`} onClick={() => exec(removeEntry('faults', i))}>×</button>
+            <button aria-label={`Delete fault ${i + 1}`} onClick={() => exec(removeEntry('faults', i))}>
+              ×
+            </button>
             {errorAt(`faults[${i}]`) && <div className="editor-field-error">{errorAt(`faults[${i}]`)}</div>}
           </li>
         ))}
       </ol>
-      <form className="editor-row" onSubmit={(e) => { e.preventDefault(); const d = on || ids[0]; if (d && cmd.trim()) { exec(addRun(editorStore.getState().data, d, at, cmd.trim())); setCmd(''); } }}>
+      <form
+        className="editor-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const d = on || ids[0];
+          if (d && cmd.trim()) {
+            exec(addRun(editorStore.getState().data, d, at, cmd.trim()));
+            setCmd('');
+          }
+        }}
+      >
         <select aria-label="Device" data-testid="run-on" value={on} onChange={(e) => setOn(e.target.value)}>
-          {ids.map((id) => <option key={id}>{id}</option>)}
+          {ids.map((id) => (
+            <option key={id}>{id}</option>
+          ))}
         </select>
         <input aria-label="At" data-testid="run-at" className="short" value={at} onChange={(e) => setAt(e.target.value)} />
-        <input aria-label="Command" data-testid="run-cmd" list="editor-programs" placeholder="ping 10.0.1.5 -c 3" value={cmd} onChange={(e) => setCmd(e.target.value)} />
+        <input
+          aria-label="Command"
+          data-testid="run-cmd"
+          list="editor-programs"
+          placeholder="ping 10.0.1.5 -c 3"
+          value={cmd}
+          onChange={(e) => setCmd(e.target.value)}
+        />
         <datalist id="editor-programs">
-          {['ping ', 'traceroute ', 'dig ', 'curl http://', 'nc ', 'iperf3 -c ', 'http-server', 'udp-echo'].map((p) => <option key={p} value={p} />)}
+          {['ping ', 'traceroute ', 'dig ', 'curl http://', 'nc ', 'iperf3 -c ', 'http-server', 'udp-echo'].map((p) => (
+            <option key={p} value={p} />
+          ))}
         </datalist>
         <button type="submit">Add command</button>
       </form>
-      <form className="editor-row" onSubmit={(e) => { e.preventDefault(); const l = fLink || links[0]; if (l) exec(addFault(editorStore.getState().data, { at: fAt, link: l, set: fWhat === 'down' ? { up: false } : fWhat === 'up' ? { up: true } : { loss: 0.3 } })); }}>
+      <form
+        className="editor-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const l = fLink || links[0];
+          if (l)
+            exec(
+              addFault(editorStore.getState().data, {
+                at: fAt,
+                link: l,
+                set: fWhat === 'down' ? { up: false } : fWhat === 'up' ? { up: true } : { loss: 0.3 },
+              }),
+            );
+        }}
+      >
         <select aria-label="Link" value={fLink} onChange={(e) => setFLink(e.target.value)}>
-          {links.map((id) => <option key={id}>{id}</option>)}
+          {links.map((id) => (
+            <option key={id}>{id}</option>
+          ))}
         </select>
         <input aria-label="Fault at" className="short" value={fAt} onChange={(e) => setFAt(e.target.value)} />
         <select aria-label="Fault" value={fWhat} onChange={(e) => setFWhat(e.target.value)}>
@@ -221,9 +326,17 @@ function Problems() {
   return (
     <ul className="editor-problems" aria-label="Problems">
       {errors.slice(0, 50).map((e, i) => (
-        <li key={`e${i}`} className="error">{e.line !== undefined ? `line ${e.line}: ` : ''}{e.path ? `${e.path}: ` : ''}{e.message}</li>
+        <li key={`e${i}`} className="error">
+          {e.line !== undefined ? `line ${e.line}: ` : ''}
+          {e.path ? `${e.path}: ` : ''}
+          {e.message}
+        </li>
       ))}
-      {warnings.map((w, i) => <li key={`w${i}`} className="warning">{w}</li>)}
+      {warnings.map((w, i) => (
+        <li key={`w${i}`} className="warning">
+          {w}
+        </li>
+      ))}
     </ul>
   );
 }
@@ -236,13 +349,27 @@ function MyScenes({ onClose }: { onClose(): void }) {
   return (
     <div className="editor-popover" role="dialog" aria-label="My scenes">
       <h3>My scenes</h3>
-      {error && <p className="editor-field-error" role="alert">{error}</p>}
+      {error && (
+        <p className="editor-field-error" role="alert">
+          {error}
+        </p>
+      )}
       {list?.length === 0 && <p className="muted">Nothing saved yet.</p>}
       <ul className="editor-myscenes">
         {list?.map((s) => (
           <li key={s.id} data-my-scene={s.name}>
-            <button className="link" onClick={() => { void getMyScene(s.id).then((m) => m && openInEditor(m.text, m.name, m.id)); onClose(); }}>{s.name}</button>
-            <button aria-label={`Delete ${s.name}`} onClick={() => void deleteMyScene(s.id).then(refresh, (e: unknown) => setError(String(e)))}>Delete</button>
+            <button
+              className="link"
+              onClick={() => {
+                void getMyScene(s.id).then((m) => m && openInEditor(m.text, m.name, m.id));
+                onClose();
+              }}
+            >
+              {s.name}
+            </button>
+            <button aria-label={`Delete ${s.name}`} onClick={() => void deleteMyScene(s.id).then(refresh, (e: unknown) => setError(String(e)))}>
+              Delete
+            </button>
           </li>
         ))}
       </ul>
@@ -265,7 +392,7 @@ function download(name: string, text: string): void {
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Reads a dropped or chosen file; binary or huge files are refused with a message. */
-export async function openFile(file: File): Promise<void> {
+async function openFile(file: File): Promise<void> {
   if (file.size > MAX_FILE_BYTES) {
     editorStore.setState({ message: `${file.name}: ${Math.round(file.size / 1024)} KB is larger than the ${MAX_FILE_BYTES / 1024} KB a scene may be` });
     return;
@@ -344,7 +471,10 @@ export function EditorStage() {
     let y = 3;
     while (used.has(`${x},${y}`)) {
       x += 2;
-      if (x > 6) { x = -4; y -= 2; }
+      if (x > 6) {
+        x = -4;
+        y -= 2;
+      }
     }
     if (exec(addDevice(data, kind, { position: [x, y] }))) {
       const nodes = editorStore.getState().data.nodes ?? [];
@@ -369,27 +499,42 @@ export function EditorStage() {
             className={armed === k.kind ? 'on' : ''}
             title={`${k.description} — click, then click the canvas (Enter places it at a free spot)`}
             onClick={() => setArmed(armed === k.kind ? null : k.kind)}
-            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); placeByKey(k.kind); } }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                placeByKey(k.kind);
+              }
+            }}
           >
             {k.kind}
           </button>
         ))}
-        <label className="editor-snap"><input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> snap</label>
+        <label className="editor-snap">
+          <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> snap
+        </label>
       </div>
       <EditorCanvas armed={armed} onPlaced={() => setArmed(null)} snap={snap} />
       <PendingConnect />
-      {message && <div className="editor-message" role="status">{message}</div>}
+      {message && (
+        <div className="editor-message" role="status">
+          {message}
+        </div>
+      )}
     </div>
   );
 }
 
 /** The editor's side panel. */
+// eslint-disable-next-line max-lines-per-function -- the panel's layout of palette, canvas, forms and text view, wired to one editor store; each part is its own component
 export function EditorPanel({ host }: { host: EditorHost }) {
   const name = useStore(editorStore, (s) => s.name);
   const save = useStore(editorStore, (s) => s.save);
   const undoCount = useStore(editorStore, (s) => s.undo.length);
   const redoCount = useStore(editorStore, (s) => s.redo.length);
-  const undoName = useStore(editorStore, (s) => { const e = s.undo[s.undo.length - 1]; return e ? (e.kind === 'cmd' ? e.command.name : e.name) : ''; });
+  const undoName = useStore(editorStore, (s) => {
+    const e = s.undo[s.undo.length - 1];
+    return e ? (e.kind === 'cmd' ? e.command.name : e.name) : '';
+  });
   const [myScenes, setMyScenes] = useState(false);
   const [share, setShare] = useState<string | null>(null);
   const [copyOf, setCopyOf] = useState('');
@@ -403,22 +548,68 @@ export function EditorPanel({ host }: { host: EditorHost }) {
         </span>
       </div>
       <div className="editor-row editor-actions">
-        <button data-testid="editor-run" className="primary" onClick={() => host.run(editorStore.getState().text, editorStore.getState().name)}>Run ▶</button>
-        <button data-testid="editor-undo" disabled={undoCount === 0} title={`Undo ${undoName} (Ctrl+Z)`} onClick={undo}>Undo</button>
-        <button data-testid="editor-redo" disabled={redoCount === 0} title="Redo (Ctrl+Shift+Z)" onClick={redo}>Redo</button>
-        <button data-testid="editor-my-scenes" onClick={() => setMyScenes(true)}>My scenes</button>
-        <button data-testid="editor-export" onClick={() => download(editorStore.getState().name, editorStore.getState().text)}>Export YAML</button>
-        <button data-testid="editor-share" onClick={() => void host.shareLink(editorStore.getState().text).then(setShare, (e: unknown) => setShare(`Cannot share: ${e instanceof Error ? e.message : String(e)}`))}>Share link</button>
-        <button onClick={host.close} title="Back to the bundled scenes">Close</button>
+        <button data-testid="editor-run" className="primary" onClick={() => host.run(editorStore.getState().text, editorStore.getState().name)}>
+          Run ▶
+        </button>
+        <button data-testid="editor-undo" disabled={undoCount === 0} title={`Undo ${undoName} (Ctrl+Z)`} onClick={undo}>
+          Undo
+        </button>
+        <button data-testid="editor-redo" disabled={redoCount === 0} title="Redo (Ctrl+Shift+Z)" onClick={redo}>
+          Redo
+        </button>
+        <button data-testid="editor-my-scenes" onClick={() => setMyScenes(true)}>
+          My scenes
+        </button>
+        <button data-testid="editor-export" onClick={() => download(editorStore.getState().name, editorStore.getState().text)}>
+          Export YAML
+        </button>
+        <button
+          data-testid="editor-share"
+          onClick={() =>
+            void host
+              .shareLink(editorStore.getState().text)
+              .then(setShare, (e: unknown) => setShare(`Cannot share: ${e instanceof Error ? e.message : String(e)}`))
+          }
+        >
+          Share link
+        </button>
+        <button onClick={host.close} title="Back to the bundled scenes">
+          Close
+        </button>
       </div>
       <div className="editor-row editor-actions">
-        <button data-testid="editor-new" onClick={() => openInEditor(BLANK_SCENE_TEXT, 'My network')}>New</button>
+        <button data-testid="editor-new" onClick={() => openInEditor(BLANK_SCENE_TEXT, 'My network')}>
+          New
+        </button>
         <select aria-label="Edit a copy of" data-testid="editor-copy-of" value={copyOf} onChange={(e) => setCopyOf(e.target.value)}>
           <option value="">bundled scene…</option>
-          {host.sceneNames.map((n) => <option key={n}>{n}</option>)}
+          {host.sceneNames.map((n) => (
+            <option key={n}>{n}</option>
+          ))}
         </select>
-        <button data-testid="editor-copy" disabled={!copyOf} onClick={() => { const t = host.sceneText(copyOf); if (t) openInEditor(t, `${copyOf} (copy)`); }}>Edit a copy</button>
-        <label className="editor-open">Open…<input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" data-testid="editor-open" onChange={(e) => { const f = e.target.files?.[0]; if (f) void openFile(f); e.target.value = ''; }} /></label>
+        <button
+          data-testid="editor-copy"
+          disabled={!copyOf}
+          onClick={() => {
+            const t = host.sceneText(copyOf);
+            if (t) openInEditor(t, `${copyOf} (copy)`);
+          }}
+        >
+          Edit a copy
+        </button>
+        <label className="editor-open">
+          Open…
+          <input
+            type="file"
+            accept=".yaml,.yml,.json,application/json,text/yaml"
+            data-testid="editor-open"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void openFile(f);
+              e.target.value = '';
+            }}
+          />
+        </label>
         {save.state === 'error' && <button onClick={() => void saveNow()}>Retry save</button>}
       </div>
       {share !== null && (
@@ -430,9 +621,15 @@ export function EditorPanel({ host }: { host: EditorHost }) {
       {myScenes && <MyScenes onClose={() => setMyScenes(false)} />}
       <div className="editor-scroll">
         <Properties />
-        <Section title="Timeline"><Timeline /></Section>
-        <Section title="Problems"><Problems /></Section>
-        <Section title="YAML"><TextView /></Section>
+        <Section title="Timeline">
+          <Timeline />
+        </Section>
+        <Section title="Problems">
+          <Problems />
+        </Section>
+        <Section title="YAML">
+          <TextView />
+        </Section>
       </div>
     </aside>
   );

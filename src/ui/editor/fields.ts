@@ -33,7 +33,15 @@ function unwrap(s: ZodLike | undefined): { type: string; node: ZodLike | undefin
   return { type: node?._zod?.def?.type ?? 'unknown', node, optional };
 }
 
-const HINTS: Record<string, string> = { string: 'text', number: 'number', int: 'number', boolean: 'true/false', array: 'list', object: 'mapping', enum: 'text' };
+const HINTS: Record<string, string> = {
+  string: 'text',
+  number: 'number',
+  int: 'number',
+  boolean: 'true/false',
+  array: 'list',
+  object: 'mapping',
+  enum: 'text',
+};
 
 /** The form fields of a device kind, in its schema's key order. */
 export function specFields(spec: DeviceConfigSpec | undefined): FieldDef[] {

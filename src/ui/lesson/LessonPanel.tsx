@@ -43,7 +43,13 @@ const LETTERS = 'abcdef';
 export function LessonsButton() {
   const open = useStore(lessonStore, (s) => s.open);
   return (
-    <button className={open ? 'lessons-btn on' : 'lessons-btn'} aria-pressed={open} data-testid="lessons-button" onClick={() => toggleLessons()} title="Guided lessons (L)">
+    <button
+      className={open ? 'lessons-btn on' : 'lessons-btn'}
+      aria-pressed={open}
+      data-testid="lessons-button"
+      onClick={() => toggleLessons()}
+      title="Guided lessons (L)"
+    >
       Lessons
     </button>
   );
@@ -97,7 +103,9 @@ function Catalogue({ entries }: { entries: LessonEntry[] }) {
     <div className="lesson-catalogue" data-testid="lesson-catalogue">
       <div className="lesson-cat-head">
         <h2>Lessons</h2>
-        <p>Guided tours through the simulator. Every answer is checked against the simulation itself. <kbd>N</kbd> opens the next lesson.</p>
+        <p>
+          Guided tours through the simulator. Every answer is checked against the simulation itself. <kbd>N</kbd> opens the next lesson.
+        </p>
       </div>
       <ol className="lesson-list">
         {entries.map((e, i) => {
@@ -145,7 +153,9 @@ function Catalogue({ entries }: { entries: LessonEntry[] }) {
 function LessonErrors({ file, errors }: { file: string; errors: string[] }) {
   return (
     <div className="lesson-errors" data-testid="lesson-errors" role="alert">
-      <strong>{file} has {errors.length === 1 ? 'an error' : `${errors.length} errors`}</strong>
+      <strong>
+        {file} has {errors.length === 1 ? 'an error' : `${errors.length} errors`}
+      </strong>
       <ul>
         {errors.map((e, i) => (
           <li key={i} className="mono">
@@ -211,7 +221,14 @@ function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step:
             {c.options.map((o, k) => {
               const on = JSON.stringify(values[c.id]) === JSON.stringify(o.value);
               return (
-                <button key={k} role="radio" aria-checked={on} className={on ? 'opt on' : 'opt'} onClick={() => setTryValue(c.id, o.value)} data-testid={`try-${c.id}-${k}`}>
+                <button
+                  key={k}
+                  role="radio"
+                  aria-checked={on}
+                  className={on ? 'opt on' : 'opt'}
+                  onClick={() => setTryValue(c.id, o.value)}
+                  data-testid={`try-${c.id}-${k}`}
+                >
                   {ci === 0 && <span className="choice-key">{LETTERS[k].toUpperCase()}</span>}
                   {o.label}
                 </button>
@@ -307,7 +324,12 @@ function Player({ entry }: { entry: LessonEntry }) {
         <span className="lesson-count" data-testid="lesson-count">
           {step < 0 ? 'Introduction' : `${step + 1} / ${lesson.steps.length}`}
         </span>
-        <button className={presenter ? 'on' : ''} onClick={() => setPresenter(!presenter)} data-testid="presenter-toggle" title="Presenter mode: full screen, large type (Esc leaves)">
+        <button
+          className={presenter ? 'on' : ''}
+          onClick={() => setPresenter(!presenter)}
+          data-testid="presenter-toggle"
+          title="Presenter mode: full screen, large type (Esc leaves)"
+        >
           {presenter ? 'Exit presenter' : 'Present'}
         </button>
       </div>
@@ -328,7 +350,9 @@ function Player({ entry }: { entry: LessonEntry }) {
         {busy && <LessonBusy scene={lesson.scene} />}
         {!s ? (
           <div className="lesson-intro">
-            <div className="lesson-kind">Lesson · {lesson.level} · {lesson.minutes} min</div>
+            <div className="lesson-kind">
+              Lesson · {lesson.level} · {lesson.minutes} min
+            </div>
             <h2 data-testid="lesson-title">{lesson.title}</h2>
             <p className="lesson-summary">{lesson.summary}</p>
             <div className="lesson-objectives">
@@ -355,7 +379,10 @@ function Player({ entry }: { entry: LessonEntry }) {
         )}
         {step === lesson.steps.length - 1 && progress?.completedAt && (
           <div className="lesson-feedback right" data-testid="lesson-complete">
-            ✓ Lesson complete. <button className="link-btn" onClick={() => closeLesson()}>Choose another lesson</button>
+            ✓ Lesson complete.{' '}
+            <button className="link-btn" onClick={() => closeLesson()}>
+              Choose another lesson
+            </button>
           </div>
         )}
       </div>
@@ -368,13 +395,29 @@ function Player({ entry }: { entry: LessonEntry }) {
             ⟲ Back to this step
           </button>
         )}
-        <button onClick={() => nextStep()} disabled={step >= lesson.steps.length - 1 || busy} className="lesson-next" data-testid="lesson-next" title="Next step (N, PageDown)">
+        <button
+          onClick={() => nextStep()}
+          disabled={step >= lesson.steps.length - 1 || busy}
+          className="lesson-next"
+          data-testid="lesson-next"
+          title="Next step (N, PageDown)"
+        >
           {step < 0 ? 'Start →' : 'Next →'}
         </button>
       </div>
       <div className="lesson-keys">
-        <kbd>N</kbd> next · <kbd>P</kbd> back · {s?.question || s?.tryIt ? <><kbd>A</kbd>–<kbd>{LETTERS[Math.max(0, (s.question?.choices.length ?? s.tryIt?.controls[0].options.length ?? 1) - 1)].toUpperCase()}</kbd> choose · </> : null}
-        {s?.tryIt ? <><kbd>Enter</kbd> run · </> : null}
+        <kbd>N</kbd> next · <kbd>P</kbd> back ·{' '}
+        {s?.question || s?.tryIt ? (
+          <>
+            <kbd>A</kbd>–<kbd>{LETTERS[Math.max(0, (s.question?.choices.length ?? s.tryIt?.controls[0].options.length ?? 1) - 1)].toUpperCase()}</kbd> choose
+            ·{' '}
+          </>
+        ) : null}
+        {s?.tryIt ? (
+          <>
+            <kbd>Enter</kbd> run ·{' '}
+          </>
+        ) : null}
         <kbd>R</kbd> back to step
       </div>
     </div>
@@ -420,7 +463,8 @@ function onKey(e: KeyboardEvent): void {
     else if (e.key === 'r' || e.key === 'R') backToStep();
     else if (e.key === 'Escape' && s.presenter) setPresenter(false);
     else if (k >= 0 && step?.question && k < step.question.choices.length) answer(choiceOrder(s.active, s.step, step.question.choices.length)[k]);
-    else if (k >= 0 && step?.tryIt && k < step.tryIt.controls[0].options.length) setTryValue(step.tryIt.controls[0].id, step.tryIt.controls[0].options[k].value);
+    else if (k >= 0 && step?.tryIt && k < step.tryIt.controls[0].options.length)
+      setTryValue(step.tryIt.controls[0].id, step.tryIt.controls[0].options[k].value);
     else if (e.key === 'Enter' && step?.tryIt && tag !== 'BUTTON') runTry();
     else return;
   }
@@ -461,7 +505,10 @@ export function LessonPanel({ host }: { host: LessonHost }) {
     <aside className={presenter ? 'lesson-panel presenter-panel' : 'lesson-panel'} data-testid="lesson-panel" aria-label="Lesson">
       {notice && (
         <div className="lesson-notice" role="status" data-testid="lesson-notice">
-          {notice} <button className="link-btn" onClick={() => dismissNotice()}>Dismiss</button>
+          {notice}{' '}
+          <button className="link-btn" onClick={() => dismissNotice()}>
+            Dismiss
+          </button>
         </div>
       )}
       {entry ? <Player entry={entry} /> : <Catalogue entries={entries} />}

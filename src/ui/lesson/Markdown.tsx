@@ -1,6 +1,6 @@
 /** Renders the lesson Markdown tree (src/lesson/markdown.ts) as React elements: text is always text, never HTML. */
 import type { Block, Inline } from '../../lesson';
-import { parseInline, parseMarkdown } from '../../lesson';
+import { parseInline } from '../../lesson';
 
 function Inlines({ nodes }: { nodes: Inline[] }) {
   return (
@@ -43,7 +43,7 @@ export function MarkdownBlocks({ blocks }: { blocks: Block[] }) {
       {blocks.map((b, i) => {
         switch (b.type) {
           case 'heading': {
-            const H = (`h${Math.min(6, b.level + 2)}`) as 'h3';
+            const H = `h${Math.min(6, b.level + 2)}` as 'h3';
             return (
               <H key={i}>
                 <Inlines nodes={b.children} />
@@ -89,9 +89,4 @@ export function MarkdownBlocks({ blocks }: { blocks: Block[] }) {
 /** Markdown text (inline only: a choice, a feedback line). */
 export function InlineMarkdown({ text }: { text: string }) {
   return <Inlines nodes={parseInline(text)} />;
-}
-
-/** Markdown text, block level. */
-export function Markdown({ text }: { text: string }) {
-  return <MarkdownBlocks blocks={parseMarkdown(text)} />;
 }

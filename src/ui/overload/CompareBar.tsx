@@ -62,7 +62,12 @@ export function CompareBar({ scene }: { scene: Scene }) {
     return (
       <div className="ov-compare-bar" data-testid="compare-bar">
         {status === 'idle' && (
-          <button className="ov-compare-open" data-testid="compare-open" onClick={() => setOpen(true)} title="Run this scene again, same seed, with another client policy, and see both side by side">
+          <button
+            className="ov-compare-open"
+            data-testid="compare-open"
+            onClick={() => setOpen(true)}
+            title="Run this scene again, same seed, with another client policy, and see both side by side"
+          >
             Compare with a variant…
           </button>
         )}
@@ -130,7 +135,13 @@ export function CompareBar({ scene }: { scene: Scene }) {
       {FIELDS.map((f) => (
         <label key={f.flag} title={f.help}>
           {f.label}
-          <input data-testid={`compare-${f.label}`} size={5} placeholder={f.placeholder} value={commandOption(cmd, f.flag) ?? ''} onChange={(e) => set(f.flag, e.target.value.replace(/\s+/g, ''))} />
+          <input
+            data-testid={`compare-${f.label}`}
+            size={5}
+            placeholder={f.placeholder}
+            value={commandOption(cmd, f.flag) ?? ''}
+            onChange={(e) => set(f.flag, e.target.value.replace(/\s+/g, ''))}
+          />
         </label>
       ))}
       <label className="ov-compare-cmd" title="The variant's whole command: edit it freely">

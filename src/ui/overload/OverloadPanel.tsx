@@ -103,7 +103,14 @@ function ViewSwitch({ view, onChange }: { view: LoadView; onChange: (v: LoadView
   return (
     <span className="ov-view-switch" role="group" aria-label="Charts of">
       {items.map((i) => (
-        <button key={i.v} data-testid={`overload-view-${i.v}`} aria-pressed={view === i.v} className={view === i.v ? 'on' : ''} onClick={() => onChange(i.v)} title={i.help}>
+        <button
+          key={i.v}
+          data-testid={`overload-view-${i.v}`}
+          aria-pressed={view === i.v}
+          className={view === i.v ? 'on' : ''}
+          onClick={() => onChange(i.v)}
+          title={i.help}
+        >
           {i.label}
         </button>
       ))}
@@ -150,7 +157,21 @@ function Groups({ groups, compact }: { groups: RrGroup[]; compact?: boolean }) {
   );
 }
 
-function ChartGrid({ charts, groups, windowNs, end, yMax, compact }: { charts: ChartSpec[]; groups: RrGroup[]; windowNs: number; end: number; yMax?: Map<string, number>; compact?: boolean }) {
+function ChartGrid({
+  charts,
+  groups,
+  windowNs,
+  end,
+  yMax,
+  compact,
+}: {
+  charts: ChartSpec[];
+  groups: RrGroup[];
+  windowNs: number;
+  end: number;
+  yMax?: Map<string, number>;
+  compact?: boolean;
+}) {
   return (
     <div className="ov-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(charts.length / 2)}, minmax(0, 1fr))` }}>
       {charts.map((c) => (
@@ -160,7 +181,19 @@ function ChartGrid({ charts, groups, windowNs, end, yMax, compact }: { charts: C
   );
 }
 
-function ServerGrid({ groups, windowNs, end, yMax, compact }: { groups: RrGroup[]; windowNs: number; end: number; yMax?: Map<string, number>; compact?: boolean }) {
+function ServerGrid({
+  groups,
+  windowNs,
+  end,
+  yMax,
+  compact,
+}: {
+  groups: RrGroup[];
+  windowNs: number;
+  end: number;
+  yMax?: Map<string, number>;
+  compact?: boolean;
+}) {
   return (
     <div className="ov-grid" data-testid="overload-servers" style={{ gridTemplateColumns: `repeat(${Math.ceil(SERVER_CHARTS.length / 2)}, minmax(0, 1fr))` }}>
       {SERVER_CHARTS.map((c) => (
@@ -193,7 +226,23 @@ const AXIS = { stroke: '#8393ab', grid: { stroke: '#1c2637', width: 1 }, ticks: 
 
 /** One uPlot chart of `plot`, with the playhead line and the values at the playhead. */
 // eslint-disable-next-line max-lines-per-function -- creates and updates one uPlot instance; setup, resize and the playhead readout share it
-function Chart({ spec, plot, windowNs, end, yMax, yTop, compact }: { spec: { id: string; title: string; unit: string; help: string }; plot: Plot; windowNs: number; end: number; yMax?: number; yTop?: number; compact?: boolean }) {
+function Chart({
+  spec,
+  plot,
+  windowNs,
+  end,
+  yMax,
+  yTop,
+  compact,
+}: {
+  spec: { id: string; title: string; unit: string; help: string };
+  plot: Plot;
+  windowNs: number;
+  end: number;
+  yMax?: number;
+  yTop?: number;
+  compact?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   useEffect(() => {

@@ -29,7 +29,7 @@ export interface RrGroup {
 }
 
 /** One server of a system: its node id, its colour in the Servers charts and its windows. */
-export interface ServerLine {
+interface ServerLine {
   readonly node: string;
   readonly color: string;
   readonly windows: ServerWindow[];
@@ -50,7 +50,7 @@ export interface RrTotals {
 }
 
 /** The totals of the clients `clients` over the whole run. */
-export function rrTotals(events: Map<string, RrNodeEvents>, clients: readonly string[]): RrTotals {
+function rrTotals(events: Map<string, RrNodeEvents>, clients: readonly string[]): RrTotals {
   let requests = 0;
   let calls = 0;
   let ok = 0;
@@ -85,7 +85,7 @@ function formatSeconds(ns: number): string {
   return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
 }
 
-export const GROUP_COLORS = ['#63b3ff', '#ff9f43', '#48d597', '#c084fc', '#f472b6'];
+const GROUP_COLORS = ['#63b3ff', '#ff9f43', '#48d597', '#c084fc', '#f472b6'];
 
 /**
  * Colours of the servers in the Servers charts, by the server's place among all the run's servers
@@ -93,7 +93,7 @@ export const GROUP_COLORS = ['#63b3ff', '#ff9f43', '#48d597', '#c084fc', '#f472b
  * colour of their own (its bars are green for busy workers, orange for the queue), so these are
  * apart from both and from the systems' colours.
  */
-export const SERVER_COLORS = ['#ffd166', '#2dd4bf', '#f87171', '#a3e635', '#e879f9', '#93c5fd'];
+const SERVER_COLORS = ['#ffd166', '#2dd4bf', '#f87171', '#a3e635', '#e879f9', '#93c5fd'];
 
 /** Connected components of the topology, as node-name sets. */
 function components(trace: Trace): Map<string, number> {
@@ -106,7 +106,7 @@ function components(trace: Trace): Map<string, number> {
 }
 
 /** `--retry immediate --attempts 4 --budget 0.1` -> `retry immediate, 4 attempts, budget 10%`. */
-export function describePolicy(cmd: string): string {
+function describePolicy(cmd: string): string {
   const w = cmd.split(/\s+/);
   const flag = (f: string) => {
     const i = w.indexOf(f);
@@ -253,7 +253,13 @@ export const CHARTS: ChartSpec[] = [
       { metric: 'retries', label: 'retries', dash: [5, 3], width: 1.2 },
     ],
   },
-  { id: 'attempts', title: 'Attempts per request', unit: '×', help: 'Attempts sent ÷ new requests (1 = no retries)', lines: [{ metric: 'amplification', label: 'attempts/request' }] },
+  {
+    id: 'attempts',
+    title: 'Attempts per request',
+    unit: '×',
+    help: 'Attempts sent ÷ new requests (1 = no retries)',
+    lines: [{ metric: 'amplification', label: 'attempts/request' }],
+  },
   {
     id: 'breaker',
     title: 'Circuit breaker',
@@ -292,7 +298,13 @@ export function clientPlot(spec: ChartSpec, groups: readonly RrGroup[]): Plot {
   const lines: PlotLine[] = [];
   for (const g of groups)
     for (const line of spec.lines)
-      lines.push({ label: `${g.label} ${line.label}`, color: g.color, dash: line.dash, width: line.width, values: g.windows.map((w) => metricValue(w, line.metric)) });
+      lines.push({
+        label: `${g.label} ${line.label}`,
+        color: g.color,
+        dash: line.dash,
+        width: line.width,
+        values: g.windows.map((w) => metricValue(w, line.metric)),
+      });
   const readout = groups.map((g) => ({ key: g.label, color: g.color, values: g.windows.map((w) => metricValue(w, spec.lines[0].metric)) }));
   return { lines, readout };
 }

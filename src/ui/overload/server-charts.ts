@@ -8,7 +8,7 @@ import type { ServerWindow } from '../../timeline/metrics';
 import type { Plot, PlotLine, RrGroup } from './overload-model';
 
 /** A metric of a server window that a chart can draw. */
-export type ServerMetric = 'answers' | 'p50' | 'p99' | 'queue' | 'busy';
+type ServerMetric = 'answers' | 'p50' | 'p99' | 'queue' | 'busy';
 
 /** A chart of the Servers view. */
 export interface ServerChartSpec {
@@ -31,7 +31,7 @@ export const SERVER_CHARTS: ServerChartSpec[] = [
     id: 'server-rt',
     title: 'Response time at the server (ms)',
     unit: 'ms',
-    help: "Arrival to answer at the server, queueing included, without the network: p50 thin, p99 thick",
+    help: 'Arrival to answer at the server, queueing included, without the network: p50 thin, p99 thick',
     lines: [
       { metric: 'p50', label: 'p50', width: 1.2 },
       { metric: 'p99', label: 'p99', width: 2.4 },
@@ -54,7 +54,7 @@ export const SERVER_CHARTS: ServerChartSpec[] = [
 ];
 
 /** A server window's metric as a chart value (ns -> ms; NaN -> null). */
-export function serverMetricValue(w: ServerWindow, metric: ServerMetric): number | null {
+function serverMetricValue(w: ServerWindow, metric: ServerMetric): number | null {
   const v = w[metric];
   if (!Number.isFinite(v)) return null;
   return metric === 'p50' || metric === 'p99' ? v / 1e6 : v;
@@ -80,9 +80,7 @@ export function serverPlot(spec: ServerChartSpec, groups: readonly RrGroup[]): P
 /** The top of a Servers chart's y axis shared by every run given: the largest value plus 8% (1 when none). */
 export function serverSharedYMax(spec: ServerChartSpec, runs: readonly (readonly RrGroup[])[]): number {
   let max = 0;
-  for (const groups of runs)
-    for (const line of serverPlot(spec, groups).lines)
-      for (const v of line.values) if (v !== null && v > max) max = v;
+  for (const groups of runs) for (const line of serverPlot(spec, groups).lines) for (const v of line.values) if (v !== null && v > max) max = v;
   return max > 0 ? max * 1.08 : 1;
 }
 

@@ -7,7 +7,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { playbackStore, selectionStore, useStore } from '../../store';
 import type { TimelineIndex } from '../../timeline';
-import { listTcpConnections, tcpSeries, timeSequenceGraph, valueAt, type TcpConnectionInfo, type TcpSeries, type TimeSequenceGraph } from '../../timeline/tcp/tcp-connections';
+import {
+  listTcpConnections,
+  tcpSeries,
+  timeSequenceGraph,
+  valueAt,
+  type TcpConnectionInfo,
+  type TcpSeries,
+  type TimeSequenceGraph,
+} from '../../timeline/tcp/tcp-connections';
 import { formatTime } from '../format';
 import type { PanelProps } from '../panels';
 import { connForTuple, connKey, formatBytes, formatMs, tcpTupleOfRow } from './tcp-model';
@@ -99,7 +107,9 @@ const ROWS: { key: keyof TcpSeries; label: string; help: string; fmt: (v: never)
 
 /** The connection's variables at the playhead. Re-renders only when one of them changes. */
 function TcpStats({ series }: { series: TcpSeries }) {
-  const text = useStore(playbackStore, (s) => ROWS.map((r) => (r.fmt as (v: unknown) => string)(valueAt(series[r.key] as { time: number; value: unknown }[], s.time))).join('\u0000'));
+  const text = useStore(playbackStore, (s) =>
+    ROWS.map((r) => (r.fmt as (v: unknown) => string)(valueAt(series[r.key] as { time: number; value: unknown }[], s.time))).join('\u0000'),
+  );
   const values = text.split('\u0000');
   return (
     <table className="tcp-stats" data-testid="tcp-stats">
@@ -112,7 +122,9 @@ function TcpStats({ series }: { series: TcpSeries }) {
         ))}
         <tr>
           <th>at</th>
-          <td className="muted"><PlayheadText /></td>
+          <td className="muted">
+            <PlayheadText />
+          </td>
         </tr>
       </tbody>
     </table>

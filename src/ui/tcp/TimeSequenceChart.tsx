@@ -12,7 +12,16 @@ import type { Step, TcpSeries, TimeSequenceGraph } from '../../timeline/tcp/tcp-
 import { ticks } from './tcp-model';
 
 const M = { l: 62, r: 14, t: 10, b: 22, gap: 16 };
-export const TSG_COLORS = { seg: '#63b3ff', retx: '#ff9f43', lost: '#ff5a5a', ack: '#48d597', win: '#f5c542', cwnd: '#c084fc', ssthresh: '#94a3b8', flight: '#63b3ff' };
+const TSG_COLORS = {
+  seg: '#63b3ff',
+  retx: '#ff9f43',
+  lost: '#ff5a5a',
+  ack: '#48d597',
+  win: '#f5c542',
+  cwnd: '#c084fc',
+  ssthresh: '#94a3b8',
+  flight: '#63b3ff',
+};
 
 function shortBytes(v: number): string {
   if (v >= 1e6) return `${+(v / 1e6).toFixed(2)}M`;
@@ -80,7 +89,15 @@ export function TimeSequenceChart({ index, tsg, series, title }: { index: Timeli
     let cMax = 1;
     for (const k of ['cwnd', 'flight'] as const) for (const s of series[k]) if (Number.isFinite(s.value)) cMax = Math.max(cMax, s.value);
     for (const s of series.ssthresh) if (Number.isFinite(s.value)) cMax = Math.max(cMax, Math.min(s.value, cMax * 1.5));
-    return { t0, t1, yMax, cMax: cMax * 1.1, winOff: winMax > yMax, retx: segs.filter((s) => s.retransmission).length, lost: segs.filter((s) => s.lost).length };
+    return {
+      t0,
+      t1,
+      yMax,
+      cMax: cMax * 1.1,
+      winOff: winMax > yMax,
+      retx: segs.filter((s) => s.retransmission).length,
+      lost: segs.filter((s) => s.lost).length,
+    };
   }, [tsg, series]);
 
   const plotW = size.w - M.l - M.r;
@@ -130,92 +147,128 @@ export function TimeSequenceChart({ index, tsg, series, title }: { index: Timeli
     <div className="tsg" ref={box} data-testid="tsg" data-segments={tsg.segments.length} data-retransmissions={g.retx} data-lost={g.lost}>
       <div className="tsg-legend">
         <strong>{title}</strong>
-        <span><i style={{ background: TSG_COLORS.seg }} />segment sent</span>
-        <span><i style={{ background: TSG_COLORS.retx }} />◆ retransmission</span>
-        <span><b style={{ color: TSG_COLORS.lost }}>✕</b> lost on the way</span>
-        <span><i style={{ background: TSG_COLORS.ack }} />ACK received</span>
-        <span><i style={{ background: TSG_COLORS.win }} />receive window edge{g.winOff ? ' (above the graph)' : ''}</span>
+        <span>
+          <i style={{ background: TSG_COLORS.seg }} />
+          segment sent
+        </span>
+        <span>
+          <i style={{ background: TSG_COLORS.retx }} />◆ retransmission
+        </span>
+        <span>
+          <b style={{ color: TSG_COLORS.lost }}>✕</b> lost on the way
+        </span>
+        <span>
+          <i style={{ background: TSG_COLORS.ack }} />
+          ACK received
+        </span>
+        <span>
+          <i style={{ background: TSG_COLORS.win }} />
+          receive window edge{g.winOff ? ' (above the graph)' : ''}
+        </span>
       </div>
       <div className="tsg-plot" ref={plotBox}>
-      <svg width={size.w} height={size.h} onClick={(e) => seekAt(e.clientX)}>
-        <defs>
-          <clipPath id="tsg-clip">
-            <rect x={M.l} y={M.t} width={plotW} height={inner + M.gap} />
-          </clipPath>
-        </defs>
-        {yt.map((v) => (
-          <g key={`y${v}`}>
-            <line x1={M.l} x2={M.l + plotW} y1={Y(v)} y2={Y(v)} className="grid" />
-            <text x={M.l - 6} y={Y(v) + 4} textAnchor="end" className="tick">{shortBytes(v)}</text>
+        <svg width={size.w} height={size.h} onClick={(e) => seekAt(e.clientX)}>
+          <defs>
+            <clipPath id="tsg-clip">
+              <rect x={M.l} y={M.t} width={plotW} height={inner + M.gap} />
+            </clipPath>
+          </defs>
+          {yt.map((v) => (
+            <g key={`y${v}`}>
+              <line x1={M.l} x2={M.l + plotW} y1={Y(v)} y2={Y(v)} className="grid" />
+              <text x={M.l - 6} y={Y(v) + 4} textAnchor="end" className="tick">
+                {shortBytes(v)}
+              </text>
+            </g>
+          ))}
+          {ct.map((v) => (
+            <g key={`c${v}`}>
+              <line x1={M.l} x2={M.l + plotW} y1={C(v)} y2={C(v)} className="grid" />
+              <text x={M.l - 6} y={C(v) + 4} textAnchor="end" className="tick">
+                {shortBytes(v)}
+              </text>
+            </g>
+          ))}
+          {xt.map((t) => (
+            <g key={`x${t}`}>
+              <line x1={X(t)} x2={X(t)} y1={M.t} y2={cwTop + cwH} className="grid" />
+              <text x={X(t)} y={size.h - 6} textAnchor="middle" className="tick">
+                {shortMs(t)}
+              </text>
+            </g>
+          ))}
+          <text className="axis" transform={`translate(13 ${M.t + seqH / 2}) rotate(-90)`} textAnchor="middle">
+            sequence (bytes)
+          </text>
+          <text className="axis" transform={`translate(13 ${cwTop + cwH / 2}) rotate(-90)`} textAnchor="middle">
+            cwnd
+          </text>
+          <rect x={M.l} y={M.t} width={plotW} height={seqH} className="frame" />
+          <rect x={M.l} y={cwTop} width={plotW} height={cwH} className="frame" />
+          <g clipPath="url(#tsg-clip)">
+            <path d={stepPath(tsg.window, X, Y, g.t1, g.yMax * 1.2)} stroke={TSG_COLORS.win} fill="none" strokeWidth={1.4} data-series="window" />
+            <path d={stepPath(tsg.acks, X, Y, g.t1, g.yMax)} stroke={TSG_COLORS.ack} fill="none" strokeWidth={1.6} data-series="ack" />
+            {tsg.segments.map((s) => {
+              const x = X(s.time);
+              const y1 = Y(s.seq);
+              const y2 = Y(s.seq + s.length);
+              const on = s.row === selRow || (selPacket >= 0 && tr.packet[s.row] === selPacket);
+              const color = on ? '#ffffff' : s.retransmission ? TSG_COLORS.retx : TSG_COLORS.seg;
+              const cls = `tsg-seg${s.retransmission ? ' retx' : ''}${s.lost ? ' lost' : ''}${on ? ' on' : ''}`;
+              return (
+                <g
+                  key={s.row}
+                  className={cls}
+                  data-row={s.row}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    select(s.row, s.time);
+                  }}
+                >
+                  <title>{`seq ${s.seq}–${s.seq + s.length} (${s.length} bytes) sent at ${shortMs(s.time)}${s.retransmission ? ' · retransmission' : ''}${s.lost ? ' · lost on the way' : ''} — click to select`}</title>
+                  <rect x={x - 5} y={Math.min(y2, y1) - 4} width={10} height={Math.abs(y1 - y2) + 8} fill="transparent" />
+                  <line x1={x} x2={x} y1={y1} y2={y2} stroke={color} strokeWidth={on ? 3 : 2} />
+                  <line x1={x - cap} x2={x + cap} y1={y2} y2={y2} stroke={color} strokeWidth={1.5} />
+                  <line x1={x - cap} x2={x + cap} y1={y1} y2={y1} stroke={color} strokeWidth={1.5} />
+                  {s.retransmission && (
+                    <path className="tsg-retx-marker" d={`M${x},${y2 - 13}l5,5l-5,5l-5,-5z`} fill={TSG_COLORS.retx} stroke="#0b0f17" strokeWidth={0.8} />
+                  )}
+                  {s.lost && (
+                    <text className="tsg-lost-marker" x={x + 7} y={y2 + 4} fill={TSG_COLORS.lost} fontSize={13} fontWeight={700}>
+                      ✕
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+            <path
+              d={stepPath(series.ssthresh, X, C, g.t1, g.cMax)}
+              stroke={TSG_COLORS.ssthresh}
+              fill="none"
+              strokeWidth={1.2}
+              strokeDasharray="5 4"
+              data-series="ssthresh"
+            />
+            <path d={stepPath(series.flight, X, C, g.t1, g.cMax)} stroke={TSG_COLORS.flight} fill="none" strokeWidth={1} opacity={0.7} data-series="flight" />
+            <path d={stepPath(series.cwnd, X, C, g.t1, g.cMax)} stroke={TSG_COLORS.cwnd} fill="none" strokeWidth={2} data-series="cwnd" />
+            <rect ref={future} y={M.t} height={inner + M.gap} className="tsg-future" />
+            <line ref={playLine} y1={M.t - 4} y2={cwTop + cwH + 2} className="tsg-playhead" data-testid="tsg-playhead" />
           </g>
-        ))}
-        {ct.map((v) => (
-          <g key={`c${v}`}>
-            <line x1={M.l} x2={M.l + plotW} y1={C(v)} y2={C(v)} className="grid" />
-            <text x={M.l - 6} y={C(v) + 4} textAnchor="end" className="tick">{shortBytes(v)}</text>
+          <g className="tsg-cw-legend" transform={`translate(${M.l + plotW - 262} ${cwTop - 3})`}>
+            <line x1={0} x2={16} y1={-4} y2={-4} stroke={TSG_COLORS.cwnd} strokeWidth={2} />
+            <text x={20} y={0}>
+              cwnd
+            </text>
+            <line x1={62} x2={78} y1={-4} y2={-4} stroke={TSG_COLORS.ssthresh} strokeDasharray="5 4" strokeWidth={1.2} />
+            <text x={82} y={0}>
+              ssthresh
+            </text>
+            <line x1={140} x2={156} y1={-4} y2={-4} stroke={TSG_COLORS.flight} strokeWidth={1} />
+            <text x={160} y={0}>
+              bytes in flight
+            </text>
           </g>
-        ))}
-        {xt.map((t) => (
-          <g key={`x${t}`}>
-            <line x1={X(t)} x2={X(t)} y1={M.t} y2={cwTop + cwH} className="grid" />
-            <text x={X(t)} y={size.h - 6} textAnchor="middle" className="tick">{shortMs(t)}</text>
-          </g>
-        ))}
-        <text className="axis" transform={`translate(13 ${M.t + seqH / 2}) rotate(-90)`} textAnchor="middle">sequence (bytes)</text>
-        <text className="axis" transform={`translate(13 ${cwTop + cwH / 2}) rotate(-90)`} textAnchor="middle">cwnd</text>
-        <rect x={M.l} y={M.t} width={plotW} height={seqH} className="frame" />
-        <rect x={M.l} y={cwTop} width={plotW} height={cwH} className="frame" />
-        <g clipPath="url(#tsg-clip)">
-          <path d={stepPath(tsg.window, X, Y, g.t1, g.yMax * 1.2)} stroke={TSG_COLORS.win} fill="none" strokeWidth={1.4} data-series="window" />
-          <path d={stepPath(tsg.acks, X, Y, g.t1, g.yMax)} stroke={TSG_COLORS.ack} fill="none" strokeWidth={1.6} data-series="ack" />
-          {tsg.segments.map((s) => {
-            const x = X(s.time);
-            const y1 = Y(s.seq);
-            const y2 = Y(s.seq + s.length);
-            const on = s.row === selRow || (selPacket >= 0 && tr.packet[s.row] === selPacket);
-            const color = on ? '#ffffff' : s.retransmission ? TSG_COLORS.retx : TSG_COLORS.seg;
-            const cls = `tsg-seg${s.retransmission ? ' retx' : ''}${s.lost ? ' lost' : ''}${on ? ' on' : ''}`;
-            return (
-              <g
-                key={s.row}
-                className={cls}
-                data-row={s.row}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  select(s.row, s.time);
-                }}
-              >
-                <title>{`seq ${s.seq}–${s.seq + s.length} (${s.length} bytes) sent at ${shortMs(s.time)}${s.retransmission ? ' · retransmission' : ''}${s.lost ? ' · lost on the way' : ''} — click to select`}</title>
-                <rect x={x - 5} y={Math.min(y2, y1) - 4} width={10} height={Math.abs(y1 - y2) + 8} fill="transparent" />
-                <line x1={x} x2={x} y1={y1} y2={y2} stroke={color} strokeWidth={on ? 3 : 2} />
-                <line x1={x - cap} x2={x + cap} y1={y2} y2={y2} stroke={color} strokeWidth={1.5} />
-                <line x1={x - cap} x2={x + cap} y1={y1} y2={y1} stroke={color} strokeWidth={1.5} />
-                {s.retransmission && (
-                  <path className="tsg-retx-marker" d={`M${x},${y2 - 13}l5,5l-5,5l-5,-5z`} fill={TSG_COLORS.retx} stroke="#0b0f17" strokeWidth={0.8} />
-                )}
-                {s.lost && (
-                  <text className="tsg-lost-marker" x={x + 7} y={y2 + 4} fill={TSG_COLORS.lost} fontSize={13} fontWeight={700}>
-                    ✕
-                  </text>
-                )}
-              </g>
-            );
-          })}
-          <path d={stepPath(series.ssthresh, X, C, g.t1, g.cMax)} stroke={TSG_COLORS.ssthresh} fill="none" strokeWidth={1.2} strokeDasharray="5 4" data-series="ssthresh" />
-          <path d={stepPath(series.flight, X, C, g.t1, g.cMax)} stroke={TSG_COLORS.flight} fill="none" strokeWidth={1} opacity={0.7} data-series="flight" />
-          <path d={stepPath(series.cwnd, X, C, g.t1, g.cMax)} stroke={TSG_COLORS.cwnd} fill="none" strokeWidth={2} data-series="cwnd" />
-          <rect ref={future} y={M.t} height={inner + M.gap} className="tsg-future" />
-          <line ref={playLine} y1={M.t - 4} y2={cwTop + cwH + 2} className="tsg-playhead" data-testid="tsg-playhead" />
-        </g>
-        <g className="tsg-cw-legend" transform={`translate(${M.l + plotW - 262} ${cwTop - 3})`}>
-          <line x1={0} x2={16} y1={-4} y2={-4} stroke={TSG_COLORS.cwnd} strokeWidth={2} />
-          <text x={20} y={0}>cwnd</text>
-          <line x1={62} x2={78} y1={-4} y2={-4} stroke={TSG_COLORS.ssthresh} strokeDasharray="5 4" strokeWidth={1.2} />
-          <text x={82} y={0}>ssthresh</text>
-          <line x1={140} x2={156} y1={-4} y2={-4} stroke={TSG_COLORS.flight} strokeWidth={1} />
-          <text x={160} y={0}>bytes in flight</text>
-        </g>
-      </svg>
+        </svg>
       </div>
     </div>
   );

@@ -33,7 +33,11 @@ export function connKey(c: Pick<TcpConnectionInfo, 'nodeId' | 'id'>): string {
  * The connection end to graph for a selected frame: the end that sent it, unless that end sends no
  * data (a receiver's pure ACK), then its peer (the data sender the ACK answers).
  */
-export function connForTuple(conns: readonly TcpConnectionInfo[], tuple: { src: string; sport: number; dst: string; dport: number }, sendsData: (c: TcpConnectionInfo) => boolean): TcpConnectionInfo | undefined {
+export function connForTuple(
+  conns: readonly TcpConnectionInfo[],
+  tuple: { src: string; sport: number; dst: string; dport: number },
+  sendsData: (c: TcpConnectionInfo) => boolean,
+): TcpConnectionInfo | undefined {
   const sender = conns.find((c) => c.local === tuple.src && c.localPort === tuple.sport && c.remote === tuple.dst && c.remotePort === tuple.dport);
   const peer = conns.find((c) => c.local === tuple.dst && c.localPort === tuple.dport && c.remote === tuple.src && c.remotePort === tuple.sport);
   if (sender && sendsData(sender)) return sender;
@@ -56,7 +60,7 @@ export function formatMs(v: number | undefined): string {
 }
 
 /** A 1-2-5 step at least `x`. */
-export function niceStep(x: number): number {
+function niceStep(x: number): number {
   if (!(x > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(x)));
   for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;

@@ -126,7 +126,10 @@ function connections(g: PageLoadGroup): number {
 }
 
 function tooltip(g: PageLoadGroup, r: PageLoadGroup['rows'][number]): string {
-  const lines = [r.url, `${r.status ?? r.error ?? 'unfinished'}${r.bytes !== undefined ? ` · ${r.bytes} B` : ''}${r.connection ? ` · connection ${r.connection}` : ''}`];
+  const lines = [
+    r.url,
+    `${r.status ?? r.error ?? 'unfinished'}${r.bytes !== undefined ? ` · ${r.bytes} B` : ''}${r.connection ? ` · connection ${r.connection}` : ''}`,
+  ];
   for (const p of rowPhases(r)) lines.push(`${PHASES.find((x) => x.id === p.phase)!.label}: ${fmtMs(p.end - p.start)} (from ${fmtMs(p.start - g.start)})`);
   return lines.join('\n');
 }

@@ -105,10 +105,16 @@ describe('DNS codec', () => {
   const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
   const name = fc.array(label, { maxLength: 4 }).map((l) => l.join('.'));
   const record: fc.Arbitrary<DnsRecord> = fc.oneof(
-    fc.record({ name, ttl: fc.nat(), a: fc.nat({ max: 0xffffffff }) }).map(({ name, ttl, a }) => ({ name, type: 1, class: 1, ttl, data: { kind: 'A' as const, address: a } })),
+    fc
+      .record({ name, ttl: fc.nat(), a: fc.nat({ max: 0xffffffff }) })
+      .map(({ name, ttl, a }) => ({ name, type: 1, class: 1, ttl, data: { kind: 'A' as const, address: a } })),
     fc.record({ name, ttl: fc.nat(), host: name }).map(({ name, ttl, host }) => ({ name, type: 2, class: 1, ttl, data: { kind: 'NS' as const, host } })),
-    fc.record({ name, ttl: fc.nat(), target: name }).map(({ name, ttl, target }) => ({ name, type: 5, class: 1, ttl, data: { kind: 'CNAME' as const, target } })),
-    fc.record({ name, ttl: fc.nat(), b: fc.uint8Array({ minLength: 16, maxLength: 16 }) }).map(({ name, ttl, b }) => ({ name, type: 28, class: 1, ttl, data: { kind: 'AAAA' as const, address: b } })),
+    fc
+      .record({ name, ttl: fc.nat(), target: name })
+      .map(({ name, ttl, target }) => ({ name, type: 5, class: 1, ttl, data: { kind: 'CNAME' as const, target } })),
+    fc
+      .record({ name, ttl: fc.nat(), b: fc.uint8Array({ minLength: 16, maxLength: 16 }) })
+      .map(({ name, ttl, b }) => ({ name, type: 28, class: 1, ttl, data: { kind: 'AAAA' as const, address: b } })),
   );
   const message: fc.Arbitrary<DnsMessage> = fc.record({
     id: fc.integer({ min: 0, max: 0xffff }),

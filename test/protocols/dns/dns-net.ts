@@ -6,7 +6,10 @@ import { TestNet } from '../../helpers/net';
 
 const SCENE = fileURLToPath(new URL('../../../scenes/dns-lookup.yaml', import.meta.url));
 
-export function dnsNet(run: { on: string; at: string; cmd: string }[], o: { ttl?: number; duration?: string; extraRecords?: string[]; faults?: unknown[] } = {}): TestNet {
+export function dnsNet(
+  run: { on: string; at: string; cmd: string }[],
+  o: { ttl?: number; duration?: string; extraRecords?: string[]; faults?: unknown[] } = {},
+): TestNet {
   const scene = parse(readFileSync(SCENE, 'utf8')) as { run: unknown; duration: string; nodes: { id: string; zones?: { records: string[] }[] }[] };
   scene.run = run;
   if (o.faults) (scene as { faults?: unknown[] }).faults = o.faults;

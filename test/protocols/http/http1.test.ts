@@ -34,7 +34,13 @@ const request: fc.Arbitrary<HttpRequest> = fc.record({
 });
 
 const response: fc.Arbitrary<HttpResponse> = fc
-  .record({ version, status: fc.constantFrom(200, 404, 500), reason: fc.constantFrom('OK', 'Not Found', 'Internal Server Error'), headers, body: fc.uint8Array({ maxLength: 300 }) })
+  .record({
+    version,
+    status: fc.constantFrom(200, 404, 500),
+    reason: fc.constantFrom('OK', 'Not Found', 'Internal Server Error'),
+    headers,
+    body: fc.uint8Array({ maxLength: 300 }),
+  })
   .map((r) => ({ ...r, headers: [...r.headers, { name: 'Content-Length', value: String(r.body.length) }] }));
 
 describe('HTTP/1.x messages', () => {
@@ -100,7 +106,13 @@ describe('HTTP/1.x messages', () => {
   });
 
   it('describes a request and a response like Wireshark', () => {
-    const req = encodeRequest({ method: 'GET', target: '/img/1.svg', version: 'HTTP/1.1', headers: [{ name: 'Host', value: '10.0.0.2' }], body: new Uint8Array(0) });
+    const req = encodeRequest({
+      method: 'GET',
+      target: '/img/1.svg',
+      version: 'HTTP/1.1',
+      headers: [{ name: 'Host', value: '10.0.0.2' }],
+      body: new Uint8Array(0),
+    });
     const layer = describeHttp1(req, 0, req.length);
     if ('error' in layer) throw new Error(layer.error);
     expect(layer.title).toBe('Hypertext Transfer Protocol');
@@ -111,7 +123,16 @@ describe('HTTP/1.x messages', () => {
     ]);
     expect(layer.fields.find((f) => f.key === 'http.host')!.value).toBe('Host: 10.0.0.2\\r\\n');
     expect(dissectHttp(req, 0, req.length)).toMatchObject({ protocol: 'HTTP', summary: 'GET /img/1.svg HTTP/1.1 ' });
-    const res = encodeResponse({ version: 'HTTP/1.1', status: 200, reason: 'OK', headers: [{ name: 'Content-Type', value: 'text/html' }, { name: 'Content-Length', value: '3' }], body: enc.encode('abc') });
+    const res = encodeResponse({
+      version: 'HTTP/1.1',
+      status: 200,
+      reason: 'OK',
+      headers: [
+        { name: 'Content-Type', value: 'text/html' },
+        { name: 'Content-Length', value: '3' },
+      ],
+      body: enc.encode('abc'),
+    });
     expect(dissectHttp(res, 0, res.length)).toMatchObject({ protocol: 'HTTP', summary: 'HTTP/1.1 200 OK  (text/html)' });
     expect(dissectHttp(enc.encode('more body'), 0, 9)).toMatchObject({ protocol: 'HTTP', summary: 'Continuation' });
   });

@@ -75,7 +75,14 @@ describe('Http2Connection', () => {
     expect([...p.got.keys()]).toEqual([1, 3, 5]);
     for (const g of p.got.values()) expect(g).toMatchObject({ data: 3000, ended: true });
     // Round robin: stream 1, 3, 5, 1, 3, 5, ...
-    expect(p.log.filter((l) => l.startsWith('data')).slice(0, 6)).toEqual(['data 1 1000', 'data 3 1000', 'data 5 1000', 'data 1 1000', 'data 3 1000', 'data 5 1000']);
+    expect(p.log.filter((l) => l.startsWith('data')).slice(0, 6)).toEqual([
+      'data 1 1000',
+      'data 3 1000',
+      'data 5 1000',
+      'data 1 1000',
+      'data 3 1000',
+      'data 5 1000',
+    ]);
     expect(p.client.openStreams).toBe(0);
   });
 

@@ -25,10 +25,18 @@ const frame: fc.Arbitrary<Http2Frame> = fc.oneof(
   fc.record({ type: fc.constant('HEADERS' as const), streamId: sid, endStream: fc.boolean(), endHeaders: fc.boolean(), block: bytes() }),
   fc.record({ type: fc.constant('CONTINUATION' as const), streamId: sid, endHeaders: fc.boolean(), block: bytes() }),
   fc.record({ type: fc.constant('RST_STREAM' as const), streamId: sid, errorCode: u32 }),
-  fc.record({ type: fc.constant('SETTINGS' as const), ack: fc.boolean(), settings: fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffff }), u32), { maxLength: 6 }) }),
+  fc.record({
+    type: fc.constant('SETTINGS' as const),
+    ack: fc.boolean(),
+    settings: fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffff }), u32), { maxLength: 6 }),
+  }),
   fc.record({ type: fc.constant('PING' as const), ack: fc.boolean(), data: fc.uint8Array({ minLength: 8, maxLength: 8 }) }),
   fc.record({ type: fc.constant('GOAWAY' as const), lastStreamId: fc.integer({ min: 0, max: 0x7fff_ffff }), errorCode: u32, debug: bytes(16) }),
-  fc.record({ type: fc.constant('WINDOW_UPDATE' as const), streamId: fc.integer({ min: 0, max: 0x7fff_ffff }), increment: fc.integer({ min: 1, max: 0x7fff_ffff }) }),
+  fc.record({
+    type: fc.constant('WINDOW_UPDATE' as const),
+    streamId: fc.integer({ min: 0, max: 0x7fff_ffff }),
+    increment: fc.integer({ min: 1, max: 0x7fff_ffff }),
+  }),
 );
 
 describe('HTTP/2 frames', () => {

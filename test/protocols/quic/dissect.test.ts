@@ -55,8 +55,17 @@ function clientInitial(): Uint8Array {
 function udpFrame(payload: Uint8Array, srcPort = 50000, dstPort = 443): Uint8Array {
   const udp = encodeUdpDatagram(A, B, srcPort, dstPort, payload);
   const h: Ipv4Header = {
-    tos: 0, totalLength: 20 + udp.length, id: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0,
-    ttl: 64, protocol: IP_PROTO_UDP, checksum: 0, src: A, dst: B,
+    tos: 0,
+    totalLength: 20 + udp.length,
+    id: 1,
+    dontFragment: true,
+    moreFragments: false,
+    fragmentOffset: 0,
+    ttl: 64,
+    protocol: IP_PROTO_UDP,
+    checksum: 0,
+    src: A,
+    dst: B,
   };
   const ip = new Uint8Array(20 + udp.length);
   ip.set(ipv4.encode(h));
@@ -175,9 +184,7 @@ describe('QUIC dissector: packets it cannot decrypt', () => {
     expect(value(qs[1], 'quic.protected_payload')).toBe('(32 bytes)');
     expect(qs[1].notes?.join(' ')).toMatch(/keys not in this packet/);
     expect(qs[1].offset).toBe(qs[0].offset + qs[0].length);
-    expect(d.summary).toBe(
-      'Initial, DCID=0102030405060708, SCID=a1a2a3a4a5a6a7a8, PKN: 0, PING, PADDING, Protected Payload (KP0), DCID=b1b2b3b4b5b6b7b8',
-    );
+    expect(d.summary).toBe('Initial, DCID=0102030405060708, SCID=a1a2a3a4a5a6a7a8, PKN: 0, PING, PADDING, Protected Payload (KP0), DCID=b1b2b3b4b5b6b7b8');
   });
 
   it('ACK ranges and CONNECTION_CLOSE in a decrypted Initial', () => {

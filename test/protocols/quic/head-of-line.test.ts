@@ -28,7 +28,6 @@ import { TestNet, type SeenFrame } from '../../helpers/net';
 
 const SCENE = readFileSync(fileURLToPath(new URL('../../../scenes/h2-vs-h3-loss.yaml', import.meta.url)), 'utf8');
 
-
 const SERVER = '10.0.1.2';
 
 /** A TCP segment's sequence number, flags and payload, read from the frame bytes. */
@@ -57,7 +56,10 @@ interface Http2Analysis {
 function analyseHttp2(net: TestNet, client: string, clientLink: string, serverLink: string): Http2Analysis {
   const fromServer = (f: SeenFrame) => f.ip?.src === SERVER && f.ip.dst === client && f.ip.protocol === 6;
   // 1. The server's byte stream as it sent it (every transmission, retransmissions included).
-  const sent = net.frames(serverLink).filter(fromServer).map((f) => ({ f, ...tcpSegment(f) }));
+  const sent = net
+    .frames(serverLink)
+    .filter(fromServer)
+    .map((f) => ({ f, ...tcpSegment(f) }));
   const isn = sent.find((s) => s.syn)!.seq;
   const rel = (seq: number) => (seq - isn - 1) >>> 0;
   let length = 0;
@@ -71,7 +73,7 @@ function analyseHttp2(net: TestNet, client: string, clientLink: string, serverLi
   }
   // 2. Which stream each byte belongs to: walk the HTTP/2 frames (9-byte headers).
   const owner = new Int32Array(length).fill(-1);
-  for (let p = 0; p + 9 <= length; ) {
+  for (let p = 0; p + 9 <= length;) {
     const len = (stream[p] << 16) | (stream[p + 1] << 8) | stream[p + 2];
     const type = stream[p + 3];
     const id = readU32(stream, p + 5) & 0x7fffffff;
@@ -79,7 +81,10 @@ function analyseHttp2(net: TestNet, client: string, clientLink: string, serverLi
     p += 9 + len;
   }
   // 3. Replay the phone's receive side: the first segment that arrives beyond rcv_nxt opens a hole.
-  const got = net.frames(clientLink).filter(fromServer).map((f) => ({ f, ...tcpSegment(f) }));
+  const got = net
+    .frames(clientLink)
+    .filter(fromServer)
+    .map((f) => ({ f, ...tcpSegment(f) }));
   got.sort((a, b) => a.f.arrival - b.f.arrival);
   const have = new Uint8Array(length);
   let rcvNxt = 0;
@@ -132,7 +137,10 @@ interface Http3Analysis {
 
 /** The server's 1-RTT packet keys, from the key log the phone's connection publishes. */
 function serverAppKeys(net: TestNet, node: string): PacketKeys {
-  const line = net.states(node, 'tls keylog').map((r) => r.value).find((v) => v.startsWith('SERVER_TRAFFIC_SECRET_0 '));
+  const line = net
+    .states(node, 'tls keylog')
+    .map((r) => r.value)
+    .find((v) => v.startsWith('SERVER_TRAFFIC_SECRET_0 '));
   if (!line) throw new Error('no SERVER_TRAFFIC_SECRET_0 in the key log');
   return packetKeys(fromHex(line.split(' ')[2]));
 }
@@ -168,7 +176,9 @@ function analyseHttp3(net: TestNet, phone: string, client: string, clientLink: s
   const again = rows.find((r) => r.key === firstStall.key && r.value === 'flowing' && r.time > firstStall.time);
   if (!again) throw new Error(`${firstStall.key} never flowed again`);
   const inWindow = (t: number) => t >= firstStall.time && t <= again.time;
-  const delayed = [...new Set(rows.filter((r) => inWindow(r.time) && r.value.startsWith('stalled')).map((r) => Number(r.key.split(' ')[2])))].sort((a, b) => a - b);
+  const delayed = [...new Set(rows.filter((r) => inWindow(r.time) && r.value.startsWith('stalled')).map((r) => Number(r.key.split(' ')[2])))].sort(
+    (a, b) => a - b,
+  );
   const meanwhile = new Set<number>();
   for (const f of net.frames(clientLink)) {
     if (f.ip?.src !== SERVER || f.ip.dst !== client || f.ip.protocol !== 17 || !(f.arrival > firstStall.time && f.arrival < again.time)) continue;
@@ -202,7 +212,7 @@ describe.each(Array.from({ length: 20 }, (_, i) => i + 1))('scenes/h2-vs-h3-loss
   const h2 = analyseHttp2(net, '10.0.0.2', 'phone2-sw1', 'r1-web');
   const h3 = analyseHttp3(net, 'phone3', '10.0.0.3', 'phone3-sw1');
 
-  it('each phone lost exactly one full-size packet, carrying one image\'s data, while several images were downloading', () => {
+  it("each phone lost exactly one full-size packet, carrying one image's data, while several images were downloading", () => {
     const drops = net.drops('sw1-r1');
     expect(drops.map((d) => dstOf(d.frame!)).sort()).toEqual(['10.0.0.2', '10.0.0.3']);
     expect(drops.every((d) => d.frame!.length > 1000)).toBe(true);

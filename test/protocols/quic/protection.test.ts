@@ -55,7 +55,15 @@ describe('frames and varints', () => {
   it('round-trips every frame kind', () => {
     const frames: QuicFrame[] = [
       { type: 'ping' },
-      { type: 'ack', ranges: [{ from: 7, to: 9 }, { from: 2, to: 4 }, { from: 0, to: 0 }], delayUs: 800 },
+      {
+        type: 'ack',
+        ranges: [
+          { from: 7, to: 9 },
+          { from: 2, to: 4 },
+          { from: 0, to: 0 },
+        ],
+        delayUs: 800,
+      },
       { type: 'crypto', offset: 300, data: Uint8Array.of(1, 2, 3) },
       { type: 'stream', id: 4, offset: 70000, data: Uint8Array.of(9), fin: true },
       { type: 'max_data', max: 1 << 24 },

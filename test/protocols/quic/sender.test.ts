@@ -14,7 +14,8 @@ import { TestNet, type SeenFrame } from '../../helpers/net';
 import { appKeys, oneRttFrames, shortHeaderDcid, udpPayload } from '../../helpers/quic-packets';
 
 const scene = (name: string) => readFileSync(new URL(`../../../scenes/${name}.yaml`, import.meta.url), 'utf8');
-const isQuic = (f: SeenFrame) => f.ip?.protocol === 17 && f.field('udp.srcport') !== undefined && (f.field('udp.srcport') === '443' || f.field('udp.dstport') === '443');
+const isQuic = (f: SeenFrame) =>
+  f.ip?.protocol === 17 && f.field('udp.srcport') !== undefined && (f.field('udp.srcport') === '443' || f.field('udp.dstport') === '443');
 
 describe('QUIC datagrams (scenes/h2-vs-h3-loss.yaml, phone3 and web)', () => {
   const net = TestNet.fromYaml(scene('h2-vs-h3-loss')).runToEnd();
@@ -47,7 +48,9 @@ describe('QUIC datagrams (scenes/h2-vs-h3-loss.yaml, phone3 and web)', () => {
   });
 
   it('a packet carries frames of several streams when one stream has too little left to fill it', () => {
-    const mixed = fromServer.map((f) => oneRttFrames(f.bytes, keys) ?? []).filter((fr) => new Set(fr.flatMap((x) => (x.type === 'stream' ? [x.id] : []))).size >= 2);
+    const mixed = fromServer
+      .map((f) => oneRttFrames(f.bytes, keys) ?? [])
+      .filter((fr) => new Set(fr.flatMap((x) => (x.type === 'stream' ? [x.id] : []))).size >= 2);
     expect(mixed.length).toBeGreaterThan(0);
     // Most packets are full: stream data is not sent one small frame per datagram.
     const withData = fromServer.filter((f) => oneRttFrames(f.bytes, keys)?.some((x) => x.type === 'stream'));
@@ -106,7 +109,10 @@ describe('scenes/quic-migration.yaml: what its description says', () => {
   });
 
   it('the server validates the new path with PATH_CHALLENGE / PATH_RESPONSE and starts it with a fresh window', () => {
-    expect(net.states('web', 'quic path').map((r) => r.value)).toEqual([expect.stringMatching(/^peer moved to 10\.0\.2\.10:\d+: validating$/), 'validated new path']);
+    expect(net.states('web', 'quic path').map((r) => r.value)).toEqual([
+      expect.stringMatching(/^peer moved to 10\.0\.2\.10:\d+: validating$/),
+      'validated new path',
+    ]);
     const serverKeys = appKeys(net, 'phone', 'SERVER');
     const clientKeys = appKeys(net, 'phone', 'CLIENT');
     const down = net.frames('cellular', 'b>a').filter(isQuic);
@@ -118,7 +124,13 @@ describe('scenes/quic-migration.yaml: what its description says', () => {
     // The phone's own PATH_CHALLENGE is answered on the path it came in on: over cellular.
     const phoneChallenge = up.flatMap((f) => oneRttFrames(f.bytes, clientKeys) ?? []).find((x) => x.type === 'path_challenge');
     const phoneResponse = down.flatMap((f) => oneRttFrames(f.bytes, serverKeys) ?? []).find((x) => x.type === 'path_response');
-    expect(phoneChallenge && phoneResponse && 'data' in phoneChallenge && 'data' in phoneResponse && Buffer.from(phoneResponse.data).equals(Buffer.from(phoneChallenge.data))).toBe(true);
+    expect(
+      phoneChallenge &&
+        phoneResponse &&
+        'data' in phoneChallenge &&
+        'data' in phoneResponse &&
+        Buffer.from(phoneResponse.data).equals(Buffer.from(phoneChallenge.data)),
+    ).toBe(true);
     // Fresh congestion window on the new path: the first cwnd row after the move is the initial 12000.
     const cwnd = net.states('web', 'quic cwnd').find((r) => r.time > moved.time);
     expect(Number(cwnd!.value.split(' ')[0])).toBeLessThanOrEqual(12000 + 1500);

@@ -23,7 +23,10 @@ describe('TCP connection (RFC 9293)', () => {
     expect(ack.h.ack).toBe((synAck.h.seq + 1) >>> 0);
     expect(data.len).toBe(3);
     expect(data.h.seq).toBe((syn.h.seq + 1) >>> 0);
-    const states = net.states('h1', 'tcp ').filter((r) => r.key.endsWith(' state')).map((r) => r.value);
+    const states = net
+      .states('h1', 'tcp ')
+      .filter((r) => r.key.endsWith(' state'))
+      .map((r) => r.value);
     expect(states.slice(0, 2)).toEqual(['SYN_SENT', 'ESTABLISHED']);
     expect(net.logs('h2')).toContain('hi');
   });
@@ -50,7 +53,10 @@ describe('TCP connection (RFC 9293)', () => {
     expect(tcp.slice(0, 4).sort()).toEqual(['10.0.0.1:S', '10.0.0.1:SA', '10.0.0.2:S', '10.0.0.2:SA']);
     expect(connected).toBe(2);
     for (const h of ['h1', 'h2']) {
-      const st = net.states(h, 'tcp ').filter((r) => r.key.endsWith(' state')).map((r) => r.value);
+      const st = net
+        .states(h, 'tcp ')
+        .filter((r) => r.key.endsWith(' state'))
+        .map((r) => r.value);
       expect(st).toEqual(['SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED']);
     }
   });
@@ -73,7 +79,10 @@ describe('TCP connection (RFC 9293)', () => {
     });
     net.runUntil('35ms');
     for (const h of ['h1', 'h2']) {
-      const st = net.states(h, 'tcp 10').filter((r) => r.key.endsWith(' state')).map((r) => r.value);
+      const st = net
+        .states(h, 'tcp 10')
+        .filter((r) => r.key.endsWith(' state'))
+        .map((r) => r.value);
       expect(st.slice(-3)).toEqual(['FIN_WAIT_1', 'CLOSING', 'TIME_WAIT']);
     }
   });
@@ -91,7 +100,10 @@ describe('TCP connection (RFC 9293)', () => {
     const tw = rows.find((r) => r.value === 'TIME_WAIT')!;
     const closed = rows.find((r) => r.value === 'CLOSED')!;
     expect(closed.time - tw.time).toBe(14 * MS);
-    const srv = net.states('h2', 'tcp 10').filter((r) => r.key.endsWith(' state')).map((r) => r.value);
+    const srv = net
+      .states('h2', 'tcp 10')
+      .filter((r) => r.key.endsWith(' state'))
+      .map((r) => r.value);
     expect(srv).toEqual(['SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
   });
 
@@ -118,10 +130,9 @@ describe('TCP connection (RFC 9293)', () => {
   });
 
   it('SYN retransmissions back off exponentially: 1 s, 2 s, 4 s (RFC 6298 §5.5)', () => {
-    const net = TestNet.fromYaml(
-      pair('', `faults:\n  - { at: 0ms, link: h1-h2, drop: { match: "tcp.flags == SYN", count: 3 } }`),
-      { duration: '20s' },
-    ).runUntil('1ms');
+    const net = TestNet.fromYaml(pair('', `faults:\n  - { at: 0ms, link: h1-h2, drop: { match: "tcp.flags == SYN", count: 3 } }`), {
+      duration: '20s',
+    }).runUntil('1ms');
     tcpOf(net, 'h2').listen(5001, { onAccept: () => ({}) });
     const c = tcpOf(net, 'h1').connect(0x0a000002, 5001, {});
     if (typeof c === 'string') throw new Error(c);
@@ -133,6 +144,11 @@ describe('TCP connection (RFC 9293)', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(995);
     expect(gaps.slice(1)).toEqual([2000, 4000]);
     expect(c.state).toBe('ESTABLISHED');
-    expect(net.states('h1', `tcp ${c.id} rto`).map((r) => Number(r.value)).slice(0, 4)).toEqual([1e9, 2e9, 4e9, 8e9]);
+    expect(
+      net
+        .states('h1', `tcp ${c.id} rto`)
+        .map((r) => Number(r.value))
+        .slice(0, 4),
+    ).toEqual([1e9, 2e9, 4e9, 8e9]);
   });
 });

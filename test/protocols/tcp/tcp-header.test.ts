@@ -76,7 +76,12 @@ describe('TCP header codec', () => {
   });
 
   it('describes fields with Wireshark keys and a checksum verdict', () => {
-    const seg = encodeTcpSegment(0x0a000001, 0x0a000002, { srcPort: 40000, dstPort: 5001, seq: 100, ack: 200, flags: TCP_SYN | TCP_ACK, window: 1000, urgent: 0, options: { mss: 1460 } }, new Uint8Array(0));
+    const seg = encodeTcpSegment(
+      0x0a000001,
+      0x0a000002,
+      { srcPort: 40000, dstPort: 5001, seq: 100, ack: 200, flags: TCP_SYN | TCP_ACK, window: 1000, urgent: 0, options: { mss: 1460 } },
+      new Uint8Array(0),
+    );
     const layer = describeTcp(seg, 0, seg.length, { src: 0x0a000001, dst: 0x0a000002 });
     if ('error' in layer) throw new Error(layer.error);
     const byKey = Object.fromEntries(layer.fields.map((f) => [f.key, f.value]));

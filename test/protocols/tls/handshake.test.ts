@@ -76,7 +76,9 @@ describe('TLS 1.3', () => {
     const cc = of(log.clientEvents, 'connected')[0];
     expect(cc.e).toMatchObject({ version: '1.3', resumed: true, earlyData: 'none' });
     expect(cc.at).toBe(2);
-    const received = of(log.clientEvents, 'handshake').filter((h) => h.e.direction === 'received').map((h) => h.e.message);
+    const received = of(log.clientEvents, 'handshake')
+      .filter((h) => h.e.direction === 'received')
+      .map((h) => h.e.message);
     expect(received).not.toContain('Certificate');
     expect(firstDataAt(log).at).toBe(3);
   });
@@ -99,7 +101,9 @@ describe('TLS 1.3', () => {
     // the server answered the early request in its first flight's reply: the response arrives at 2 half-RTTs
     expect(of(log.clientEvents, 'data')[0].at).toBe(2);
     expect(client.keyLogLines()[0]).toMatch(/^CLIENT_EARLY_TRAFFIC_SECRET /);
-    const sent = of(log.clientEvents, 'handshake').filter((h) => h.e.direction === 'sent').map((h) => h.e.message);
+    const sent = of(log.clientEvents, 'handshake')
+      .filter((h) => h.e.direction === 'sent')
+      .map((h) => h.e.message);
     expect(sent).toContain('End of Early Data');
   });
 
@@ -120,7 +124,7 @@ describe('TLS 1.3', () => {
     const clock = { t: 0 };
     const cache = new TlsSessionCache();
     const session = firstSession('g1', cache, clock);
-    run(...Object.values(newPair(pki, 'g2', cache, clock, { session, earlyData: false })) as [never, never], clock);
+    run(...(Object.values(newPair(pki, 'g2', cache, clock, { session, earlyData: false })) as [never, never]), clock);
     const { client, server } = newPair(pki, 'g3', cache, clock, { session, earlyData: false });
     const log = run(client, server, clock);
     expect(of(log.clientEvents, 'connected')[0].e.resumed).toBe(false);

@@ -1,14 +1,7 @@
 /** Test fixtures: a scene PKI, and a network-less wire that carries flights between a client and a server. */
 
 import { seededRandom, type TlsRandom } from '../../../src/protocols/tls/crypto';
-import {
-  TlsClient,
-  type TlsClientConfig,
-  type TlsEvent,
-  TlsServer,
-  type TlsServerConfig,
-  TlsSessionCache,
-} from '../../../src/protocols/tls/engine';
+import { TlsClient, type TlsClientConfig, type TlsEvent, TlsServer, type TlsServerConfig, TlsSessionCache } from '../../../src/protocols/tls/engine';
 import { createTestCa, issueServerCertificate, type CertifiedKey } from '../../../src/protocols/tls/x509';
 
 export interface Pki {
@@ -29,11 +22,11 @@ export interface Clock {
   t: number;
 }
 
-export function clientConfig(pki: Pki, clock: Clock, rand: TlsRandom, extra: Partial<TlsClientConfig> = {}): TlsClientConfig {
+function clientConfig(pki: Pki, clock: Clock, rand: TlsRandom, extra: Partial<TlsClientConfig> = {}): TlsClientConfig {
   return { random: rand, now: () => clock.t, serverName: 'www.example.test', trustAnchors: [pki.ca.certificate], alpn: ['http/1.1'], ...extra };
 }
 
-export function serverConfig(pki: Pki, clock: Clock, rand: TlsRandom, cache: TlsSessionCache, extra: Partial<TlsServerConfig> = {}): TlsServerConfig {
+function serverConfig(pki: Pki, clock: Clock, rand: TlsRandom, cache: TlsSessionCache, extra: Partial<TlsServerConfig> = {}): TlsServerConfig {
   return {
     random: rand,
     now: () => clock.t,

@@ -138,7 +138,9 @@ describe('RFC 8448 section 3: simple 1-RTT handshake', () => {
     expect(hx(rec)).toBe(clean(CLIENT_FINISHED_RECORD));
 
     // resumption
-    const rms = ks.resumptionMasterSecret(hash(concatBytes(CLIENT_HELLO, SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, SERVER_FINISHED, clientFinished)));
+    const rms = ks.resumptionMasterSecret(
+      hash(concatBytes(CLIENT_HELLO, SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, SERVER_FINISHED, clientFinished)),
+    );
     expect(hx(rms)).toBe('7df235f2031d2a051287d02b0241b0bfdaf86cc856231f2d5aba46c434ec196c');
     expect(hx(resumptionPsk(rms, Uint8Array.of(0, 0)))).toBe('4ecd0eb6ec3b4d87f5d6028f922ca4c5851a277fd41311c9e62d2c9492e1c4f3');
   });

@@ -79,7 +79,11 @@ describe.skipIf(!hasTshark)('tshark reads our TLS', () => {
       const log = run(client, server, clock, { afterConnect: utf8('GET / HTTP/1.1\r\nHost: www.example.test\r\n\r\n') });
       let cseq = 1000;
       let sseq = 5000;
-      const frames = [frame(true, cseq++, 0, 0x02, new Uint8Array(0)), frame(false, sseq++, cseq, 0x12, new Uint8Array(0)), frame(true, cseq, sseq, 0x10, new Uint8Array(0))];
+      const frames = [
+        frame(true, cseq++, 0, 0x02, new Uint8Array(0)),
+        frame(false, sseq++, cseq, 0x12, new Uint8Array(0)),
+        frame(true, cseq, sseq, 0x10, new Uint8Array(0)),
+      ];
       for (const f of log.flights) {
         if (f.from === 'client') {
           frames.push(frame(true, cseq, sseq, 0x18, f.bytes));
@@ -95,18 +99,51 @@ describe.skipIf(!hasTshark)('tshark reads our TLS', () => {
         writeFileSync(join(dir, 'keys.log'), client.keyLogLines().join('\n') + '\n');
         const res = spawnSync(
           'tshark',
-          ['-r', join(dir, 'c.pcap'), '-o', `tls.keylog_file:${join(dir, 'keys.log')}`, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|',
-            '-e', 'frame.number', '-e', '_ws.malformed', '-e', '_ws.expert.severity', '-e', 'tls.handshake.type', '-e', 'x509sat.uTF8String', '-e', 'http.request.method'],
+          [
+            '-r',
+            join(dir, 'c.pcap'),
+            '-o',
+            `tls.keylog_file:${join(dir, 'keys.log')}`,
+            '-o',
+            'tcp.check_checksum:TRUE',
+            '-o',
+            'ip.check_checksum:TRUE',
+            '-T',
+            'fields',
+            '-E',
+            'separator=|',
+            '-e',
+            'frame.number',
+            '-e',
+            '_ws.malformed',
+            '-e',
+            '_ws.expert.severity',
+            '-e',
+            'tls.handshake.type',
+            '-e',
+            'x509sat.uTF8String',
+            '-e',
+            'http.request.method',
+          ],
           { encoding: 'utf8' },
         );
         expect(res.status, res.stderr).toBe(0);
-        const rows = res.stdout.trim().split('\n').map((l) => l.split('|'));
+        const rows = res.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('|'));
         for (const r of rows) {
           expect(r[1], `frame ${r[0]} malformed`).toBe('');
           const sev = r[2].split(',').filter(Boolean).map(Number);
-          expect(sev.every((s) => s < 0x00800000), `frame ${r[0]} expert error: ${r.join('|')}`).toBe(true);
+          expect(
+            sev.every((s) => s < 0x00800000),
+            `frame ${r[0]} expert error: ${r.join('|')}`,
+          ).toBe(true);
         }
-        const types = rows.flatMap((r) => r[3].split(',')).filter(Boolean).map(Number);
+        const types = rows
+          .flatMap((r) => r[3].split(','))
+          .filter(Boolean)
+          .map(Number);
         expect(types).toContain(1);
         expect(types).toContain(11); // Certificate (decrypted in 1.3)
         expect(types).toContain(20); // Finished: only visible when the key log worked

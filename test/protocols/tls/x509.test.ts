@@ -61,7 +61,9 @@ describe('X.509 test PKI', () => {
       const text = spawnSync('openssl', ['x509', '-in', join(dir, 'leaf.pem'), '-noout', '-text'], { encoding: 'utf8' }).stdout;
       expect(text).toContain('DNS:www.example.test, DNS:*.api.example.test');
       expect(text).toContain('ecdsa-with-SHA256');
-      const v = spawnSync('openssl', ['verify', '-attime', String(TLS_EPOCH_MS / 1000), '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8' });
+      const v = spawnSync('openssl', ['verify', '-attime', String(TLS_EPOCH_MS / 1000), '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], {
+        encoding: 'utf8',
+      });
       expect(v.stdout.trim()).toBe(`${join(dir, 'leaf.pem')}: OK`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

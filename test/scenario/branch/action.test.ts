@@ -80,7 +80,10 @@ const parent = parseRawScene(readFileSync('scenes/router-ping.yaml', 'utf8'));
 
 describe('deriving a branch', () => {
   it('names the action when the scene refuses it', () => {
-    const r = deriveBranch({ parent, actions: [parse('20ms link h1-sw9 down'), parse('21ms node h7 crash'), parse('22ms h1 pong 1.2.3.4'), parse('50ms link h1-sw1 up')] });
+    const r = deriveBranch({
+      parent,
+      actions: [parse('20ms link h1-sw9 down'), parse('21ms node h7 crash'), parse('22ms h1 pong 1.2.3.4'), parse('50ms link h1-sw1 up')],
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors).toContain('"20ms link h1-sw9 down": no link "h1-sw9" (did you mean "h1-sw1"?); links are named by id (default "a-b")');
@@ -111,12 +114,27 @@ describe('replay (property)', () => {
   const link = fc.constantFrom('h1-sw1', 'sw1-r1', 'r1-sw2', 'sw2-h2');
   const node = fc.constantFrom('h1', 'r1', 'h2');
   const action: fc.Arbitrary<BranchAction> = fc.oneof(
-    fc.record({ kind: fc.constant('link' as const), at: time, link, set: fc.constantFrom({ up: false }, { up: true }, { loss: 0.3 }, { latency: 5_000_000 }, { bandwidth: 1e6 }, { queue: 2 }, { jitter: 500_000 }) }),
+    fc.record({
+      kind: fc.constant('link' as const),
+      at: time,
+      link,
+      set: fc.constantFrom({ up: false }, { up: true }, { loss: 0.3 }, { latency: 5_000_000 }, { bandwidth: 1e6 }, { queue: 2 }, { jitter: 500_000 }),
+    }),
     fc.record({ kind: fc.constant('node' as const), at: time, node, op: fc.constantFrom('crash' as const, 'restart' as const) }),
-    fc.record({ kind: fc.constant('packet' as const), at: time, packet: fc.integer({ min: 0, max: 40 }), op: fc.constantFrom('drop' as const, 'corrupt' as const) }),
+    fc.record({
+      kind: fc.constant('packet' as const),
+      at: time,
+      packet: fc.integer({ min: 0, max: 40 }),
+      op: fc.constantFrom('drop' as const, 'corrupt' as const),
+    }),
     fc.record({ kind: fc.constant('packet-delay' as const), at: time, packet: fc.integer({ min: 0, max: 40 }), delay: fc.constantFrom(1_000_000, 7_000_000) }),
     fc.record({ kind: fc.constant('partition' as const), at: time, groups: fc.constant([['h1'], ['h2']]) }),
-    fc.record({ kind: fc.constant('command' as const), at: time, on: fc.constantFrom('h1', 'h2'), cmd: fc.constantFrom('ping 10.0.1.5 -c 2 -i 5ms', 'ping 10.0.0.1 -c 1') }),
+    fc.record({
+      kind: fc.constant('command' as const),
+      at: time,
+      on: fc.constantFrom('h1', 'h2'),
+      cmd: fc.constantFrom('ping 10.0.1.5 -c 2 -i 5ms', 'ping 10.0.0.1 -c 1'),
+    }),
   );
 
   it('a random sequence of actions gives the same trace hash every time it is replayed, and prints back to itself', () => {

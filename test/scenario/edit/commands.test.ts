@@ -257,7 +257,11 @@ function randomCommand(d: SceneData, [k, x, y, z]: Pick): EditCommand | null {
     case 9:
       return node(x) ? addRun(d, node(x)!, `${y % 40}ms`, 'ping 10.0.0.1 -c 1') : null;
     case 10:
-      return links.length ? addFault(d, { at: `${y % 40}ms`, link: linkId(links[x % links.length]), set: { up: false } }) : d.run?.length ? removeEntry('run', x % d.run.length) : null;
+      return links.length
+        ? addFault(d, { at: `${y % 40}ms`, link: linkId(links[x % links.length]), set: { up: false } })
+        : d.run?.length
+          ? removeEntry('run', x % d.run.length)
+          : null;
     default:
       return node(x) && !nodes.some((n) => n.id === `n${y}`) ? renameDevice(d, node(x)!, `n${y}`) : null;
   }
@@ -267,35 +271,31 @@ describe('undo', () => {
   const starts = [COMMENTED, BLANK_SCENE_TEXT, readFileSync(SCENES + 'router-ping.yaml', 'utf8')];
   it('a random sequence of edits then as many undos returns the original scene exactly', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: starts.length - 1 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()), { maxLength: 25 }),
-        (s, picks) => {
-          const doc = parseSceneDoc(starts[s]);
-          const original = sceneDocText(doc);
-          const originalData = sceneDocData(doc);
-          const undo: EditCommand[] = [];
-          const redo: { cmd: EditCommand; text: string }[] = [];
-          for (const p of picks) {
-            const cmd = randomCommand(sceneDocData(doc), p);
-            if (!cmd) continue;
-            undo.push(applyCommand(doc, cmd));
-            redo.push({ cmd, text: sceneDocText(doc) });
-          }
-          const texts: string[] = [];
-          while (undo.length) {
-            texts.push(sceneDocText(doc));
-            applyCommand(doc, undo.pop()!);
-          }
-          expect(sceneDocText(doc)).toBe(original);
-          expect(sceneDocData(doc)).toEqual(originalData);
-          // Redo replays to the same texts.
-          for (const r of redo) {
-            applyCommand(doc, r.cmd);
-            expect(sceneDocText(doc)).toBe(r.text);
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: starts.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()), { maxLength: 25 }), (s, picks) => {
+        const doc = parseSceneDoc(starts[s]);
+        const original = sceneDocText(doc);
+        const originalData = sceneDocData(doc);
+        const undo: EditCommand[] = [];
+        const redo: { cmd: EditCommand; text: string }[] = [];
+        for (const p of picks) {
+          const cmd = randomCommand(sceneDocData(doc), p);
+          if (!cmd) continue;
+          undo.push(applyCommand(doc, cmd));
+          redo.push({ cmd, text: sceneDocText(doc) });
+        }
+        const texts: string[] = [];
+        while (undo.length) {
+          texts.push(sceneDocText(doc));
+          applyCommand(doc, undo.pop()!);
+        }
+        expect(sceneDocText(doc)).toBe(original);
+        expect(sceneDocData(doc)).toEqual(originalData);
+        // Redo replays to the same texts.
+        for (const r of redo) {
+          applyCommand(doc, r.cmd);
+          expect(sceneDocText(doc)).toBe(r.text);
+        }
+      }),
       { numRuns: 200 },
     );
   });

@@ -37,15 +37,29 @@ describe('scene warnings', () => {
   it('a hub segment whose round trip exceeds the 51.2 µs slot time', () => {
     const w = sceneWarnings(
       scene(
-        [{ id: 'a', kind: 'host', ip: '10.0.0.1/24' }, { id: 'b', kind: 'host', ip: '10.0.0.2/24' }, { id: 'hub1', kind: 'hub' }],
-        [{ a: 'a', b: 'hub1', latency: '20us' }, { a: 'b', b: 'hub1', latency: '10us' }],
+        [
+          { id: 'a', kind: 'host', ip: '10.0.0.1/24' },
+          { id: 'b', kind: 'host', ip: '10.0.0.2/24' },
+          { id: 'hub1', kind: 'hub' },
+        ],
+        [
+          { a: 'a', b: 'hub1', latency: '20us' },
+          { a: 'b', b: 'hub1', latency: '10us' },
+        ],
       ),
     );
     expect(w.some((x) => x.startsWith('hub hub1: a-hub1 and b-hub1 make a round trip longer'))).toBe(true);
     const ok = sceneWarnings(
       scene(
-        [{ id: 'a', kind: 'host', ip: '10.0.0.1/24' }, { id: 'b', kind: 'host', ip: '10.0.0.2/24' }, { id: 'hub1', kind: 'hub' }],
-        [{ a: 'a', b: 'hub1', latency: '1us' }, { a: 'b', b: 'hub1', latency: '1us' }],
+        [
+          { id: 'a', kind: 'host', ip: '10.0.0.1/24' },
+          { id: 'b', kind: 'host', ip: '10.0.0.2/24' },
+          { id: 'hub1', kind: 'hub' },
+        ],
+        [
+          { a: 'a', b: 'hub1', latency: '1us' },
+          { a: 'b', b: 'hub1', latency: '1us' },
+        ],
       ),
     );
     expect(ok).toEqual([]);

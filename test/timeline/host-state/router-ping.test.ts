@@ -31,7 +31,9 @@ describe('ip neigh / arp -n', () => {
   });
 
   it('r1 learns h1 from its request and h2 from its own resolution, each on its interface', () => {
-    expect(run('r1', 30, 'ip neigh').stdout).toBe('10.0.0.1 dev eth0 lladdr 02:00:00:00:01:01 REACHABLE\n10.0.1.5 dev eth1 lladdr 02:00:00:00:05:01 REACHABLE\n');
+    expect(run('r1', 30, 'ip neigh').stdout).toBe(
+      '10.0.0.1 dev eth0 lladdr 02:00:00:00:01:01 REACHABLE\n10.0.1.5 dev eth1 lladdr 02:00:00:00:05:01 REACHABLE\n',
+    );
   });
 });
 
@@ -80,7 +82,7 @@ describe('bad input', () => {
     expect(run('h1', 10, 'foo --bar')).toEqual({ stdout: '', stderr: 'bash: foo: command not found\n', exitCode: 127 });
   });
 
-  it('a bad option answers with the tool\'s usage', () => {
+  it("a bad option answers with the tool's usage", () => {
     const ss = run('h1', 10, 'ss -x');
     expect(ss.stdout).toBe('');
     expect(ss.stderr).toMatch(/^ss: invalid option -- 'x'\nUsage: ss \[ OPTIONS \]/);

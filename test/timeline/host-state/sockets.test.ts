@@ -41,7 +41,7 @@ describe('DNS in tcpdump and resolv.conf', () => {
   const src = { scene, trace: simulate(scene).trace };
   const run = (ms: number, line: string) => runHostCommand(src, 'h1', ms * 1e6, line);
 
-  it('a query as tcpdump decodes it: id, + for recursion desired, [1au] for dig\'s EDNS OPT record, type? name. (length)', () => {
+  it("a query as tcpdump decodes it: id, + for recursion desired, [1au] for dig's EDNS OPT record, type? name. (length)", () => {
     // 29 bytes of question + 11 of OPT + 12 of its COOKIE option, as dig 9.18 sends.
     expect(run(50, 'tcpdump -n udp').stdout).toMatch(/^00:00:00\.005026 IP 10\.0\.0\.10\.\d+ > 10\.0\.0\.53\.53: \d+\+ \[1au\] A\? example\.com\. \(52\)\n$/);
   });

@@ -9,7 +9,7 @@ import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
 import { checkHostAddress, checkNextHop, hostNextHops, cidrSchema, ipv4Schema, macSchema, mtuSchema, viaRouteSchema, type ViaRoute } from '../host/config';
 
 /** Most clients one population may hold. */
-export const MAX_CLIENTS = 65_536;
+const MAX_CLIENTS = 65_536;
 
 /** A client population's scene fields (beside id, kind, label, position). */
 export interface ClientsConfig {
@@ -40,7 +40,10 @@ function validateClients(config: ClientsConfig, report: ReportIssue): void {
   const lastUsable = cidr.prefix <= 30 ? cidr.broadcast - 1 : cidr.broadcast;
   if (last > lastUsable) {
     const room = Math.max(0, lastUsable - cidr.addr + 1);
-    report(['count'], `${config.count} clients from ${formatIpv4(cidr.addr)} run past the end of ${formatIpv4(cidr.network)}/${cidr.prefix} (room for ${room}); use a shorter prefix or a lower first address`);
+    report(
+      ['count'],
+      `${config.count} clients from ${formatIpv4(cidr.addr)} run past the end of ${formatIpv4(cidr.network)}/${cidr.prefix} (room for ${room}); use a shorter prefix or a lower first address`,
+    );
   }
   const subnets = [{ cidr, text: `${formatIpv4(cidr.network)}/${cidr.prefix}` }];
   if (config.gateway !== undefined) {

@@ -25,7 +25,7 @@ import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
 import { hostConfigSpec, hostNextHops, ipv4Schema, cidrSchema, macSchema, mtuSchema, viaRouteSchema, type HostConfig } from '../host/config';
 
 /** One zone as a scene writes it. */
-export interface ZoneConfig {
+interface ZoneConfig {
   /** The zone's name, e.g. `example.com` or `.` for the root. */
   readonly origin: string;
   /** TTL of records that give none (seconds); 3600 when absent. */

@@ -8,7 +8,7 @@ import { IpDevice } from '../../ip/ip-device';
 import { dnsServerConfigSpec, zonesOf, type DnsServerConfig } from './config';
 
 /** A host running a DNS server from time 0; a crash stops it (and empties its cache), a restart starts it again. */
-export class DnsServerDevice extends IpDevice {
+class DnsServerDevice extends IpDevice {
   /** The running server, if any. */
   server: DnsServer | undefined;
 

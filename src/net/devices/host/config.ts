@@ -101,12 +101,7 @@ export const viaRouteSchema = z.strictObject({ to: networkSchema, via: ipv4Schem
  * Reports an interface address that is the network or broadcast address of its own subnet
  * (only for prefixes up to /30; /31 and /32 have no such addresses).
  */
-export function checkHostAddress(
-  cidr: Cidr,
-  text: string,
-  path: readonly (string | number)[],
-  report: ReportIssue,
-): void {
+export function checkHostAddress(cidr: Cidr, text: string, path: readonly (string | number)[], report: ReportIssue): void {
   if (cidr.prefix > 30) return;
   const range = `${formatIpv4(cidr.network + 1)} to ${formatIpv4(cidr.broadcast - 1)}`;
   if (cidr.addr === cidr.network) {

@@ -110,7 +110,17 @@ export class HubSegment {
   /** Plugs a station into the hub through a cable with the given properties. */
   attach(station: Nic, linkId: number, name: string, upDir: 0 | 1, params: LinkParams): void {
     const rng = this.ctx.rng;
-    const leg = new Leg(this, station, linkId, name, upDir, params, rng.stream(`hub:${this.hubName}:${name}:backoff`), rng.stream(`link:${name}:loss`), rng.stream(`link:${name}:jitter`));
+    const leg = new Leg(
+      this,
+      station,
+      linkId,
+      name,
+      upDir,
+      params,
+      rng.stream(`hub:${this.hubName}:${name}:backoff`),
+      rng.stream(`link:${name}:loss`),
+      rng.stream(`link:${name}:jitter`),
+    );
     station.attachment = leg;
     this.legs.push(leg);
   }
@@ -246,7 +256,15 @@ export class HubSegment {
     const f = tx.frame;
     const upId = trace.frameTx(tx.start, tx.plannedEnd, now, leg.linkId, leg.upDir, f.head, f.body, f.packetId);
     if (leg.loses()) {
-      trace.drop({ time: now, started: tx.start, place: leg.linkId, dir: leg.upDir, reason: `lost on link (loss ${leg.params.loss})`, frameId: upId, packetId: f.packetId });
+      trace.drop({
+        time: now,
+        started: tx.start,
+        place: leg.linkId,
+        dir: leg.upDir,
+        reason: `lost on link (loss ${leg.params.loss})`,
+        frameId: upId,
+        packetId: f.packetId,
+      });
       return;
     }
     const repeatStart = tx.start + leg.params.latency;
@@ -263,7 +281,15 @@ export class HubSegment {
 
   private readonly lose = (d: Delivery): void => {
     const f = d.frame;
-    this.ctx.trace.drop({ time: this.ctx.now, started: d.start, place: d.leg.linkId, dir: d.dir, reason: `lost on link (loss ${d.leg.params.loss})`, frameId: d.frameId, packetId: f.packetId });
+    this.ctx.trace.drop({
+      time: this.ctx.now,
+      started: d.start,
+      place: d.leg.linkId,
+      dir: d.dir,
+      reason: `lost on link (loss ${d.leg.params.loss})`,
+      frameId: d.frameId,
+      packetId: f.packetId,
+    });
   };
 
   private scheduleNext(leg: Leg, at: number): void {
@@ -282,7 +308,16 @@ export class HubSegment {
   }
 
   private dropAtStation(leg: Leg, frame: Frame, reason: string, started: number): void {
-    this.ctx.trace.drop({ time: this.ctx.now, started, place: leg.linkId, dir: leg.upDir, reason, head: frame.head, body: frame.body, packetId: frame.packetId });
+    this.ctx.trace.drop({
+      time: this.ctx.now,
+      started,
+      place: leg.linkId,
+      dir: leg.upDir,
+      reason,
+      head: frame.head,
+      body: frame.body,
+      packetId: frame.packetId,
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
 import { checkHostAddress, checkNextHop, cidrSchema, ipv4Schema, macSchema, networkSchema } from '../host/config';
 
 /** One router interface, after defaults: its name, address and optional MAC. */
-export interface RouterInterface {
+interface RouterInterface {
   /** Interface name; `eth0`, `eth1`... by position when the scene gives none. */
   readonly name: string;
   /** Address with prefix length, e.g. `10.0.0.254/24`. */
@@ -19,9 +19,7 @@ export interface RouterInterface {
 }
 
 /** A static route: through a next hop (`via`) or directly out of an interface (`dev`). */
-export type RouterRoute =
-  | { readonly to: string; readonly via: string }
-  | { readonly to: string; readonly dev: string };
+type RouterRoute = { readonly to: string; readonly via: string } | { readonly to: string; readonly dev: string };
 
 /** A router's scene fields (beside id, kind, label, position). */
 export interface RouterConfig {
@@ -32,9 +30,7 @@ export interface RouterConfig {
 /** Interface names: a letter first, then letters, digits, `.`, `_` or `-` (no `:`). */
 const IFNAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
 
-const ifNameSchema = z
-  .string()
-  .regex(IFNAME, { error: 'interface names start with a letter and use letters, digits, ".", "_" or "-"' });
+const ifNameSchema = z.string().regex(IFNAME, { error: 'interface names start with a letter and use letters, digits, ".", "_" or "-"' });
 
 /** `10.0.0.254/24` or `{ name?, ip, mac? }`; the short form is the long form's `ip`. */
 const interfaceSchema = z.preprocess(
@@ -79,14 +75,9 @@ function validateRouter(config: RouterConfig, report: ReportIssue): void {
     if (!cidr) return;
     checkHostAddress(cidr, iface.ip, ['interfaces', i], report);
     const text = `${formatIpv4(cidr.network)}/${cidr.prefix}`;
-    const other = subnets.find(
-      (s) => inSubnet(cidr.network, s.cidr.network, Math.min(s.cidr.prefix, cidr.prefix)),
-    );
+    const other = subnets.find((s) => inSubnet(cidr.network, s.cidr.network, Math.min(s.cidr.prefix, cidr.prefix)));
     if (other) {
-      report(
-        ['interfaces', i],
-        `subnet ${text} of ${iface.name} overlaps ${other.text} of ${other.name}; each interface needs its own subnet`,
-      );
+      report(['interfaces', i], `subnet ${text} of ${iface.name} overlaps ${other.text} of ${other.name}; each interface needs its own subnet`);
     }
     subnets.push({ cidr, text, name: iface.name, index: i });
   });

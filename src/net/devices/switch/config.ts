@@ -4,7 +4,7 @@ import { durationSchema } from '../../../sim/units';
 import type { DeviceConfigSpec } from '../../device-config';
 
 /** IEEE 802.1D default ageing time: 300 s, in ns. */
-export const DEFAULT_AGEING_NS = 300e9;
+const DEFAULT_AGEING_NS = 300e9;
 
 /** A switch's scene fields (beside id, kind, label, position). */
 export interface SwitchConfig {
@@ -15,15 +15,8 @@ export interface SwitchConfig {
 }
 
 const switchSchema = z.strictObject({
-  ageing: durationSchema
-    .refine((ns) => ns > 0, { error: 'ageing must be longer than 0, e.g. 300s or 5m' })
-    .default(DEFAULT_AGEING_NS),
-  ports: z
-    .number()
-    .int('ports must be a whole number')
-    .min(1, 'a switch needs at least 1 port')
-    .max(1024, 'ports must be at most 1024')
-    .optional(),
+  ageing: durationSchema.refine((ns) => ns > 0, { error: 'ageing must be longer than 0, e.g. 300s or 5m' }).default(DEFAULT_AGEING_NS),
+  ports: z.number().int('ports must be a whole number').min(1, 'a switch needs at least 1 port').max(1024, 'ports must be at most 1024').optional(),
 });
 
 /** A learning switch: one unnamed port per link, up to `ports` links. */

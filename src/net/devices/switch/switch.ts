@@ -50,7 +50,15 @@ export class Switch extends Device {
       if (entry && this.ctx.now - entry.lastSeen < this.ageing) {
         if (entry.port === ingress) {
           const t = this.ctx.now;
-          this.ctx.trace.drop({ time: t, place: this.nodeId, dir: Place.Node, reason: `filtered: ${formatMac(dst)} is on the port it came from`, head, body: frame.body, packetId: frame.packetId });
+          this.ctx.trace.drop({
+            time: t,
+            place: this.nodeId,
+            dir: Place.Node,
+            reason: `filtered: ${formatMac(dst)} is on the port it came from`,
+            head,
+            body: frame.body,
+            packetId: frame.packetId,
+          });
           return;
         }
         entry.port.send(frame);

@@ -18,7 +18,9 @@
 export * from './constants';
 export { rngRandom, seededRandom, type TlsRandom } from './crypto';
 export { dissectTlsRecords, TLS_NOTES } from './dissect';
-export * from './engine';
+export { type EncryptionLevel, type TlsEvent, type TlsSession } from './endpoint';
+export * from './client';
+export * from './server';
 export * from './key-schedule';
 export * from './messages';
 export * from './record';

@@ -1,6 +1,7 @@
 /** Every failure a scene can demo ends in the alert real stacks send. */
 import { describe, expect, it } from 'vitest';
-import { TlsSessionCache, type TlsEvent } from '../../../src/protocols/tls/engine';
+import type { TlsEvent } from '../../../src/protocols/tls/endpoint';
+import { TlsSessionCache } from '../../../src/protocols/tls/server';
 import { TLS_EPOCH_MS } from '../../../src/protocols/tls/x509';
 import { makePki, newPair, of, run } from './helpers';
 

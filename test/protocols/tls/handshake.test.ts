@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TlsSessionCache, type TlsSession } from '../../../src/protocols/tls/engine';
+import type { TlsSession } from '../../../src/protocols/tls/endpoint';
+import { TlsSessionCache } from '../../../src/protocols/tls/server';
 import { utf8, fromUtf8 } from '../../../src/protocols/tls/wire';
 import { HALF_RTT, makePki, newPair, of, run } from './helpers';
 

@@ -1,7 +1,9 @@
 /** Test fixtures: a scene PKI, and a network-less wire that carries flights between a client and a server. */
 
 import { seededRandom, type TlsRandom } from '../../../src/protocols/tls/crypto';
-import { TlsClient, type TlsClientConfig, type TlsEvent, TlsServer, type TlsServerConfig, TlsSessionCache } from '../../../src/protocols/tls/engine';
+import { TlsClient, type TlsClientConfig } from '../../../src/protocols/tls/client';
+import type { TlsEvent } from '../../../src/protocols/tls/endpoint';
+import { TlsServer, type TlsServerConfig, TlsSessionCache } from '../../../src/protocols/tls/server';
 import { createTestCa, issueServerCertificate, type CertifiedKey } from '../../../src/protocols/tls/x509';
 
 export interface Pki {

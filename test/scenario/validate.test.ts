@@ -609,7 +609,8 @@ describe('registry-driven kinds', () => {
     expectOneError(raw, 'links[3]', 'a radio bridge needs a router across it', undefined, { catalog });
     raw.links[3] = { a: 'b1', b: 'sw1' };
     expectOneError(raw, 'links[3]', 'a radio bridge needs a router across it', undefined, { catalog });
-    raw.links[3] = { a: 'b1', b: 'r1' };
+    raw.nodes.push({ id: 'b2', kind: 'bridge' });
+    raw.links[3] = { a: 'b1', b: 'b2' };
     expect(load(raw, { catalog }).result.ok).toBe(true);
   });
 

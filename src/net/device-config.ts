@@ -44,6 +44,11 @@ export interface DeviceConfigSpec<C = unknown> {
    * typed as a method so a spec stays assignable to `DeviceConfigSpec<unknown>`.)
    */
   readonly maxLinks?: number | { limit(config: C): number | undefined }['limit'];
+  /**
+   * Kinds this one cannot be linked to directly, each with the reason the scene is given (e.g. a
+   * hub refuses another hub). Validation applies it from either end of a link.
+   */
+  readonly cannotLinkTo?: Readonly<Record<string, string>>;
   /** Kind-specific checks beyond the schema (e.g. a gateway outside the host's subnet). */
   validate?(config: C, report: ReportIssue): void;
 }

@@ -21,7 +21,7 @@ export interface DeviceBuildInput<C> {
 
 /** A registered device kind. */
 export interface DeviceKind<C = unknown> extends DeviceConfigSpec<C> {
-  /** Builds the model. Interfaces for links are added by {@link Device.addNic} or attachStation. */
+  /** Builds the model. Links add interfaces by {@link Device.addNic}, or plug into its {@link Device.sharedMedium}. */
   build(input: DeviceBuildInput<C>): Device;
   /** How the 3D view draws it: `host`, `server`, `switch`, `hub`, `router`, `cloud`. */
   readonly shape: string;

@@ -4,7 +4,20 @@
  */
 import type { SimContext } from './context';
 import type { Frame } from './frame';
+import type { LinkParams } from './link-params';
 import { Nic } from './nic';
+
+/**
+ * A device that is itself a shared medium (a hub): a link to it plugs the station at the other end
+ * into the medium instead of making a point-to-point link, and its ends take no interface.
+ */
+export interface SharedMedium {
+  /**
+   * Plugs `station` in as link `linkName` (trace link `linkId`); `upDir` is the direction (0: a to
+   * b, 1: b to a) of frames from the station toward the medium. Returns the link's parameter setter.
+   */
+  attachStation(station: Nic, linkId: number, linkName: string, upDir: 0 | 1, params: LinkParams): (change: Partial<LinkParams>) => void;
+}
 
 export abstract class Device {
   readonly nics: Nic[] = [];
@@ -30,6 +43,11 @@ export abstract class Device {
     });
     this.nics.push(nic);
     return nic;
+  }
+
+  /** The medium links to this device plug into, for a shared-medium device; none by default. */
+  get sharedMedium(): SharedMedium | undefined {
+    return undefined;
   }
 
   /** The interface called `name`, if any. */

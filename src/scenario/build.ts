@@ -11,7 +11,6 @@ import type { Program } from '../apps/program';
 import { SimContext } from '../net/context';
 import type { Device } from '../net/device';
 import { defaultMac, deviceKind } from '../net/device-registry';
-import { Hub } from '../net/devices/hub/hub';
 import { IpDevice } from '../net/ip/ip-device';
 import { FullDuplexLink } from '../net/link';
 import { linkParamsOf, type LinkParams } from '../net/link-params';
@@ -87,10 +86,10 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
   const fullDuplex = new Map<string, FullDuplexLink>();
   const portCount = new Map<string, number>();
 
-  /** The NIC at one end of a link (creating a port for per-link devices), or null for a hub. */
+  /** The NIC at one end of a link (creating a port for per-link devices), or null for a shared medium. */
   const endNic = (end: LinkEnd, path: string): { nic: Nic | null; ifName: string } => {
     const device = devices.get(end.node)!;
-    if (device instanceof Hub) {
+    if (device.sharedMedium) {
       const n = portCount.get(end.node) ?? 0;
       portCount.set(end.node, n + 1);
       return { nic: null, ifName: `port${n + 1}` };
@@ -113,21 +112,21 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
     const bDev = devices.get(link.b.node)!;
     const linkId = ctx.trace.defineLink(link.id, aDev.nodeId, bDev.nodeId, a.ifName, b.ifName);
     const params = linkParamsOf(link);
-    if (aDev instanceof Hub && b.nic) {
-      aDev.attachStation(b.nic, linkId, link.id, 1, params);
-      linkSetters.set(link.id, (c) => aDev.segment.setLink(linkId, c));
-    } else if (bDev instanceof Hub && a.nic) {
-      bDev.attachStation(a.nic, linkId, link.id, 0, params);
-      linkSetters.set(link.id, (c) => bDev.segment.setLink(linkId, c));
+    const aMedium = aDev.sharedMedium;
+    const bMedium = bDev.sharedMedium;
+    if (aMedium && bMedium) {
+      // Validation refuses these with the medium's own reason (its `cannotLinkTo`).
+      errors.push({ path: `links[${i}]`, message: `${link.a.node} and ${link.b.node} are both shared media: validate the scene first` });
+    } else if (aMedium && b.nic) {
+      linkSetters.set(link.id, aMedium.attachStation(b.nic, linkId, link.id, 1, params));
+    } else if (bMedium && a.nic) {
+      linkSetters.set(link.id, bMedium.attachStation(a.nic, linkId, link.id, 0, params));
     } else if (a.nic && b.nic) {
       const l = new FullDuplexLink(ctx, linkId, link.id, a.nic, b.nic, params);
       linkSetters.set(link.id, (c) => l.set(c));
       fullDuplex.set(link.id, l);
-    } else if (!(aDev instanceof Hub) || !(bDev instanceof Hub)) {
-      // An interface error was already recorded above.
-    } else {
-      errors.push({ path: `links[${i}]`, message: 'hub-to-hub links are not supported yet; connect hubs through a switch' });
     }
+    // Otherwise an interface error was already recorded above.
   });
 
   const programs: Program[] = [];

@@ -498,6 +498,18 @@ function endNode(v: unknown): string | undefined {
   return typeof v === 'string' ? v.split(':')[0] : undefined;
 }
 
+/** Why the kinds of `a` and `b` cannot be linked directly (either kind's `cannotLinkTo`), if they cannot. */
+function linkRefusal(ctx: ValidateContext, a: string, b: string): string | undefined {
+  const kindA = ctx.nodes.get(a)?.kind;
+  const kindB = ctx.nodes.get(b)?.kind;
+  if (kindA === undefined || kindB === undefined) return undefined;
+  const refuses = (kind: string, other: string): string | undefined => {
+    const rules = ctx.catalog.get(kind)?.cannotLinkTo;
+    return rules && Object.hasOwn(rules, other) ? rules[other] : undefined;
+  };
+  return refuses(kindA, kindB) ?? refuses(kindB, kindA);
+}
+
 /** One `links[index]`: its fields, a unique id, and two different existing nodes as ends. */
 function validateLink(ctx: ValidateContext, rawLink: unknown, index: number): void {
   const { report } = ctx;
@@ -536,10 +548,9 @@ function validateLink(ctx: ValidateContext, rawLink: unknown, index: number): vo
     report(prefix, `a link cannot connect ${link.a.node} to itself`);
     return;
   }
-  const kindA = ctx.nodes.get(link.a.node)?.kind;
-  const kindB = ctx.nodes.get(link.b.node)?.kind;
-  if (kindA === 'hub' && kindB === 'hub') {
-    report(prefix, 'hub-to-hub links are not supported yet; connect hubs through a switch');
+  const refusal = linkRefusal(ctx, link.a.node, link.b.node);
+  if (refusal !== undefined) {
+    report(prefix, refusal);
     return;
   }
   ctx.parsedLinks.push({ index, id, link });

@@ -594,6 +594,26 @@ describe('registry-driven kinds', () => {
     expect(errors.find((e) => e.path === 'nodes[2].kind')?.message).toBe('unknown kind "switch"; known kinds: host');
   });
 
+  it("a kind's cannotLinkTo refuses a direct link from either end, with the kind's reason", () => {
+    const bridge: DeviceConfigSpec<Record<string, never>> = {
+      kind: 'bridge',
+      description: 'a radio bridge',
+      config: z.strictObject({}),
+      interfaces: () => 'per-link',
+      cannotLinkTo: { switch: 'a radio bridge needs a router across it' },
+    };
+    const catalog = new Map<string, DeviceConfigSpec>([...deviceCatalog(), ['bridge', bridge]]);
+    const raw = base();
+    raw.nodes.push({ id: 'b1', kind: 'bridge' });
+    raw.links.push({ a: 'sw1', b: 'b1' });
+    expectOneError(raw, 'links[3]', 'a radio bridge needs a router across it', undefined, { catalog });
+    raw.links[3] = { a: 'b1', b: 'sw1' };
+    expectOneError(raw, 'links[3]', 'a radio bridge needs a router across it', undefined, { catalog });
+    raw.nodes.push({ id: 'b2', kind: 'bridge' });
+    raw.links[3] = { a: 'b1', b: 'b2' };
+    expect(load(raw, { catalog }).result.ok).toBe(true);
+  });
+
   it('the default catalog is the device registry: every registered kind, in registration order', () => {
     expect([...deviceCatalog().keys()]).toEqual(['host', 'server', 'switch', 'hub', 'router', 'clients', 'dns-server']);
     const raw = base();

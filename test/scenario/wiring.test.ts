@@ -263,4 +263,16 @@ describe('building', () => {
     expect(() => buildNetwork(unvalidated)).toThrow(SceneBuildError);
     expect(() => buildNetwork(unvalidated)).toThrow(/links\[1\]\.b: r1 is a router with declared interfaces and this end names none/);
   });
+
+  it('refuses an unvalidated link between two shared media (two hubs) rather than drop it silently', () => {
+    const scene = loaded(routerPing());
+    const hubs = [
+      { id: 'hub1', kind: 'hub', config: {} },
+      { id: 'hub2', kind: 'hub', config: {} },
+    ];
+    const link = { ...scene.links[0], id: 'hub1-hub2', a: { node: 'hub1' }, b: { node: 'hub2' } };
+    const unvalidated: Scene = { ...scene, nodes: [...scene.nodes, ...hubs], links: [...scene.links, link] };
+    const last = scene.links.length;
+    expect(() => buildNetwork(unvalidated)).toThrow(new RegExp(`links\\[${last}\\]: hub1 and hub2 are both shared media`));
+  });
 });

@@ -11,4 +11,5 @@ export const hubConfigSpec: DeviceConfigSpec<HubConfig> = {
   description: 'a hub: repeats every frame to all other ports (one shared collision domain)',
   config: z.strictObject({}),
   interfaces: () => 'per-link',
+  cannotLinkTo: { hub: 'hub-to-hub links are not supported yet; connect hubs through a switch' },
 };

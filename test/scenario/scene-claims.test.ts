@@ -212,3 +212,172 @@ describe('hub-vs-switch: what its description says', () => {
     for (const h of ['h5', 'h6']) expect(v.logs(h)).toContain('3 packets transmitted, 3 received, 0% packet loss, time 10ms');
   });
 });
+
+describe('dns-lookup: what its description says', () => {
+  const v = run('dns-lookup');
+  const dns = (link: string, dir?: 'a>b' | 'b>a') => v.frames(link, dir).filter((f) => f.ip?.protocol === 17);
+  const fromResolver = dns('resolver-sw1', 'a>b');
+  const SECOND = 250 * MS;
+
+  it('h1 asks its resolver for example.com twice with dig', () => {
+    const asks = dns('h1-sw1', 'a>b');
+    expect(asks.map((f) => [f.ip!.dst, f.time])).toEqual([
+      ['10.0.0.53', expect.any(Number)],
+      ['10.0.0.53', SECOND],
+    ]);
+    asks.forEach((f) => expect(f.dissected.summary).toMatch(/^Standard query 0x[0-9a-f]{4} A example\.com/));
+  });
+
+  it("the first time the resolver asks a root server, which refers it to the com servers; the com server refers it to example.com's own name server, which finally answers with the address", () => {
+    const queries = fromResolver.filter((f) => f.time < SECOND && f.ip!.dst !== '10.0.0.10');
+    expect(queries.map((f) => f.ip!.dst)).toEqual(['10.0.1.53', '10.0.2.53', '10.0.3.53']);
+    const answers = dns('resolver-sw1', 'b>a').filter((f) => f.ip!.src !== '10.0.0.10');
+    expect(answers.map((f) => [f.ip!.src, f.dissected.summary.replace(/0x[0-9a-f]{4} /, '')])).toEqual([
+      ['10.0.1.53', 'Standard query response A example.com NS a.gtld-servers.net'],
+      ['10.0.2.53', 'Standard query response A example.com NS ns1.example.com'],
+      ['10.0.3.53', 'Standard query response A example.com A 93.184.216.34'],
+    ]);
+    // Each question waits for the previous referral.
+    for (let i = 1; i < 3; i++) expect(queries[i].time).toBeGreaterThanOrEqual(answers[i - 1].arrival);
+    expect(v.logs('h1')).toContain('example.com.            300     IN      A       93.184.216.34');
+  });
+
+  it("each referral is cached for its TTL (see the resolver's dns-cache rows)", () => {
+    const cache = v.states('resolver', 'dns-cache ').map((r) => `${r.key.slice('dns-cache '.length)} = ${r.value}`);
+    expect(cache).toEqual([
+      'com NS = a.gtld-servers.net. ttl 172800',
+      'a.gtld-servers.net A = 10.0.2.53 ttl 172800',
+      'example.com NS = ns1.example.com. ttl 172800',
+      'ns1.example.com A = 10.0.3.53 ttl 172800',
+      'example.com A = 93.184.216.34 ttl 300',
+    ]);
+  });
+
+  it('the second dig, a moment later, is answered straight from the cache: no query leaves the resolver, the answer comes back in a few milliseconds, and its TTL has counted down', () => {
+    const later = fromResolver.filter((f) => f.time >= SECOND);
+    expect(later.map((f) => f.ip!.dst)).toEqual(['10.0.0.10']);
+    expect(v.frames('sw1-r1').filter((f) => f.time >= SECOND && f.ip)).toEqual([]);
+    const times = v.logs('h1').filter((l) => l.startsWith(';; Query time:'));
+    expect(times[1]).toBe(';; Query time: 4 msec');
+    const ttls = v
+      .logs('h1')
+      .filter((l) => l.startsWith('example.com.'))
+      .map((l) => Number(l.split(/\s+/)[1]));
+    expect(ttls[0]).toBe(300);
+    expect(ttls[1]).toBeLessThan(300);
+  });
+});
+
+/** TLS-over-TCP frames on the one link of the TLS scenes, from `from` on. */
+function tlsFrames(v: TraceView, from: number, to: number): SeenFrame[] {
+  return v.frames('browser-web').filter((f) => f.time >= from && f.time < to && f.ip?.protocol === 6);
+}
+const firstByte = (line: string | undefined) => Number(/first byte (\d+\.\d+) s/.exec(line ?? '')![1]);
+
+describe('tls12-vs-tls13: what its description says', () => {
+  const v = run('tls12-vs-tls13');
+  const RTT = 40 * MS;
+  const v12 = tlsFrames(v, 100 * MS, 400 * MS);
+  const v13 = tlsFrames(v, 400 * MS, 800 * MS);
+  const lines = v.logs('browser');
+  const say = (fs: SeenFrame[], s: string) => fs.find((f) => f.dissected.summary.startsWith(s))!;
+
+  it('after the TCP handshake (one round trip: SYN, SYN-ACK), TLS 1.2 needs two more', () => {
+    const syn = v12[0];
+    expect(syn.dissected.summary).toMatch(/\[SYN\]/);
+    expect(v12[1].dissected.summary).toMatch(/\[SYN, ACK\]/);
+    expect(v12[1].arrival - syn.time).toBeLessThan(RTT + MS);
+    const hello = say(v12, 'Client Hello');
+    const flight = say(v12, 'Server Hello');
+    expect(flight.dissected.summary).toBe('Server Hello, Certificate, Server Key Exchange, Server Hello Done');
+    expect(flight.dir).toBe('b>a');
+    const cke = say(v12, 'Client Key Exchange');
+    expect(cke.dissected.summary).toBe('Client Key Exchange, Change Cipher Spec, Encrypted Handshake Message');
+    expect(cke.time).toBeGreaterThanOrEqual(flight.arrival);
+    const fin = v12.find((f) => f.dir === 'b>a' && f.time > cke.time && f.dissected.summary.includes('Change Cipher Spec'))!;
+    expect(fin.dissected.summary).toMatch(/Change Cipher Spec, Encrypted Handshake Message$/);
+    expect(fin.time).toBeGreaterThanOrEqual(cke.arrival);
+    expect(fin.arrival - hello.time).toBeLessThan(2 * RTT + MS);
+    expect(lines.find((l) => l.startsWith('TLS 1.2'))).toMatch(/connect 0\.040\d+ s, TLS done 0\.120\d+ s/);
+  });
+
+  it('only then can the request leave, and its answer is the fourth round trip: four before the first byte of the response', () => {
+    const fin = v12.find((f) => f.dir === 'b>a' && f.dissected.summary.includes('Change Cipher Spec'))!;
+    const requestAt = v.logRows('browser').find((r) => r.text === '> GET / HTTP/2' && r.time < 400 * MS)!.time;
+    expect(requestAt).toBeGreaterThanOrEqual(fin.arrival);
+    const fb = firstByte(lines.find((l) => l.startsWith('TLS 1.2')));
+    expect(Math.floor((fb * 1e9) / RTT)).toBe(4);
+  });
+
+  it("then it offers TLS 1.3: the client sends its key share in the ClientHello, so the server's first flight (ServerHello, then encrypted records) completes the handshake", () => {
+    const hello = say(v13, 'Client Hello');
+    expect(hello.field('tls.handshake.extensions_key_share_group')).toBeDefined();
+    const flight = say(v13, 'Server Hello');
+    expect(flight.dissected.summary).toBe('Server Hello, Application Data');
+    // Nothing else from the server before the client's Finished.
+    expect(v13.filter((f) => f.dir === 'b>a' && f.time > hello.time && f.time < flight.time).every((f) => f.dissected.summary.includes('[ACK]'))).toBe(true);
+    expect(lines.find((l) => l.startsWith('TLS 1.3'))).toMatch(/TLS done 0\.080\d+ s/);
+  });
+
+  it("the request leaves together with the client's Finished: three round trips", () => {
+    const flight = say(v13, 'Server Hello');
+    const next = v13.filter((f) => f.dir === 'a>b' && f.time >= flight.arrival && f.dissected.summary === 'Application Data');
+    // Finished and the request go out back to back, the moment the server's flight has arrived.
+    expect(next.length).toBeGreaterThanOrEqual(2);
+    expect(next[1].time - flight.arrival).toBeLessThan(MS);
+    const requestAt = v.logRows('browser').find((r) => r.text === '> GET / HTTP/2' && r.time > 400 * MS)!.time;
+    expect(requestAt - flight.arrival).toBeLessThan(MS);
+    expect(Math.floor((firstByte(lines.find((l) => l.startsWith('TLS 1.3'))) * 1e9) / RTT)).toBe(3);
+  });
+
+  it('TLS 1.3 saves a whole round trip (40 ms on this 20 ms link)', () => {
+    const d = firstByte(lines.find((l) => l.startsWith('TLS 1.2'))) - firstByte(lines.find((l) => l.startsWith('TLS 1.3')));
+    expect(d).toBeCloseTo(0.04, 3);
+  });
+
+  it('the ping first only fills the ARP caches, so neither fetch pays for that', () => {
+    expect(v.frames('browser-web').filter((f) => f.arp && f.time >= 100 * MS)).toEqual([]);
+    expect(v.frames('browser-web').filter((f) => f.arp).length).toBeGreaterThan(0);
+  });
+
+  it('from the ServerHello on, TLS 1.3 encrypts even the certificate', () => {
+    expect(v13.some((f) => f.field('tls.handshake.certificate') !== undefined)).toBe(false);
+    expect(v12.some((f) => f.field('tls.handshake.certificate') !== undefined)).toBe(true);
+  });
+});
+
+describe('tls13-0rtt: what its description says', () => {
+  const v = run('tls13-0rtt');
+  const RTT = 40 * MS;
+  const first = tlsFrames(v, 100 * MS, 400 * MS);
+  const second = tlsFrames(v, 400 * MS, 700 * MS);
+  const lines = v.logs('browser');
+  const visit1 = lines.find((l) => l.startsWith('first visit'));
+  const visit2 = lines.find((l) => l.startsWith('second visit'));
+
+  it("the first visit is a full TLS 1.3 handshake: TCP, then ClientHello and the server's flight, then the request with the client's Finished (a third) before the first byte", () => {
+    const hello = first.find((f) => f.dissected.summary.startsWith('Client Hello'))!;
+    expect(hello.field('tls.handshake.extensions.psk.identities')).toBeUndefined();
+    expect(first.find((f) => f.dissected.summary.startsWith('Server Hello'))!.dissected.summary).toBe('Server Hello, Application Data');
+    expect(Math.floor((firstByte(visit1) * 1e9) / RTT)).toBe(3);
+  });
+
+  it('on the second visit the browser offers that ticket (a pre-shared key) in its ClientHello and the HTTP request follows the ClientHello at once (0-RTT early data)', () => {
+    const hello = second.find((f) => f.dissected.summary.startsWith('Client Hello'))!;
+    expect(hello.field('tls.handshake.extensions.psk.identities')).toBeDefined();
+    expect(hello.field('tls.handshake.extensions.early_data')).toBeDefined();
+    // The early data rides in the same segment as the ClientHello.
+    expect(hello.dissected.summary).toBe('Client Hello (SNI=www.example.test), Application Data');
+    const requestAt = v.logRows('browser').find((r) => r.text === '> GET / HTTP/1.1' && r.time > 400 * MS)!.time;
+    expect(requestAt).toBeLessThanOrEqual(hello.time);
+  });
+
+  it('the server accepts it, answers with its ServerHello and Finished and the response straight after: two round trips instead of three', () => {
+    const sh = second.find((f) => f.dissected.summary.startsWith('Server Hello'))!;
+    expect(sh.field('tls.handshake.extensions.psk.identity.selected')).toBeDefined();
+    const after = second.filter((f) => f.dir === 'b>a' && f.time > sh.time && f.dissected.summary === 'Application Data');
+    expect(after[0].time - sh.time).toBeLessThan(MS);
+    expect(Math.floor((firstByte(visit2) * 1e9) / RTT)).toBe(2);
+    expect(firstByte(visit1) - firstByte(visit2)).toBeCloseTo(0.04, 3);
+  });
+});

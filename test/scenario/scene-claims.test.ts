@@ -381,3 +381,49 @@ describe('tls13-0rtt: what its description says', () => {
     expect(firstByte(visit1) - firstByte(visit2)).toBeCloseTo(0.04, 3);
   });
 });
+
+describe('tls-failures: what its description says', () => {
+  const v = run('tls-failures');
+  const attempts = [tlsFrames(v, 0, 200 * MS), tlsFrames(v, 200 * MS, 400 * MS), tlsFrames(v, 400 * MS, Infinity)];
+  const web = v.logs('web');
+
+  it('three HTTPS requests that fail during the TLS handshake, each ending in an alert', () => {
+    expect(attempts.map((a) => a.some((f) => f.dissected.summary.startsWith('Client Hello')))).toEqual([true, true, true]);
+    expect(web.filter((l) => l.includes('TLS handshake with 10.0.0.1 failed'))).toHaveLength(3);
+    expect(v.logs('browser').filter((l) => l.startsWith('curl: ('))).toHaveLength(3);
+  });
+
+  it("the server's certificate names only www.example.test: the client checks the name, finds no match and sends a fatal bad_certificate alert", () => {
+    expect(attempts[0].find((f) => f.dissected.summary.startsWith('Client Hello'))!.field('tls.handshake.extensions_server_name')).toBe('shop.example.test');
+    expect(v.logs('browser')).toContain('* TLSv1.3 (OUT), TLS alert, bad certificate (554):');
+    expect(web).toContain('http-server: TLS handshake with 10.0.0.1 failed: received alert bad_certificate');
+  });
+
+  it('then it contacts the server on port 8443, whose certificate expired: certificate_expired', () => {
+    expect(attempts[1][0].dissected.summary).toMatch(/→ 8443 \[SYN\]/);
+    expect(v.logs('browser')).toContain('* TLSv1.3 (OUT), TLS alert, certificate expired (557):');
+    expect(web).toContain('http-server: TLS handshake with 10.0.0.1 failed: received alert certificate_expired');
+  });
+
+  it('last, it offers only TLS 1.2 to the server on port 443, which speaks only TLS 1.3: the server answers the ClientHello with a protocol_version alert', () => {
+    expect(attempts[2][0].dissected.summary).toMatch(/→ 443 \[SYN\]/);
+    const fromServer = attempts[2].filter((f) => f.dir === 'b>a' && !/\[(SYN, )?ACK\]|\[FIN|\[RST/.test(f.dissected.summary));
+    expect(fromServer.map((f) => f.dissected.summary)).toEqual(['Alert (Fatal, protocol_version)']);
+    expect(web.at(-1)).toMatch(/sent alert protocol_version/);
+  });
+
+  it('in every case no HTTP request is ever sent', () => {
+    expect(v.logs('browser').filter((l) => l.startsWith('> '))).toEqual([]);
+    // After its alert the client sends no more TLS records.
+    attempts.slice(0, 2).forEach((a) => expect(a.filter((f) => f.dir === 'a>b' && f.dissected.summary === 'Application Data')).toHaveLength(1));
+  });
+
+  it('the first two alerts travel encrypted; the last one is in the clear', () => {
+    attempts.slice(0, 2).forEach((a) => {
+      const alert = a.filter((f) => f.dir === 'a>b' && f.dissected.summary === 'Application Data')[0];
+      expect(alert.field('tls.alert_message.desc')).toBeUndefined();
+      expect(alert.time).toBeGreaterThan(a.find((f) => f.dissected.summary.startsWith('Server Hello'))!.time);
+    });
+    expect(attempts[2].find((f) => f.dissected.summary.startsWith('Alert'))!.field('tls.alert_message.desc')).toMatch(/protocol_version|70/);
+  });
+});

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScene } from '../../src/scenario/load';
 import { simulate } from '../../src/scenario/simulate';
+import { readTcpHeader } from '../../src/protocols/tcp/tcp-header';
 import { TraceView, type SeenFrame } from '../helpers/net';
 
 function run(name: string): TraceView {
@@ -425,5 +426,56 @@ describe('tls-failures: what its description says', () => {
       expect(alert.time).toBeGreaterThan(a.find((f) => f.dissected.summary.startsWith('Server Hello'))!.time);
     });
     expect(attempts[2].find((f) => f.dissected.summary.startsWith('Alert'))!.field('tls.alert_message.desc')).toMatch(/protocol_version|70/);
+  });
+});
+
+describe('h2-hol-blocking: what its description says', () => {
+  const v = run('h2-hol-blocking');
+  const H1 = 600 * MS;
+  const segs = v
+    .frames('browser-web')
+    .filter((f) => f.ip?.protocol === 6)
+    .map((f) => {
+      const h = readTcpHeader(f.bytes, 14 + (f.bytes[14] & 0x0f) * 4);
+      return { f, h, len: f.ip!.totalLength - (f.bytes[14] & 0x0f) * 4 - (f.bytes[14 + (f.bytes[14] & 0x0f) * 4 + 12] >> 4) * 4 };
+    });
+  const h2 = segs.filter((s) => s.f.time < H1);
+  const lost = v.drops('browser-web').filter((d) => d.time < H1);
+  const lostSeg = h2.find((s) => s.f.packetId === lost[0]?.packetId)!;
+  const resent = h2.find((s) => s.f.dir === 'b>a' && s.h.seq === lostSeg.h.seq && s.len > 0 && s.f.time > lostSeg.f.time)!;
+  const done = (text: string) => v.logRows('browser').filter((r) => r.time < H1 && r.text.includes(text));
+
+  it('the browser loads a page with six 20 kB images over HTTP/2: one TCP connection carries all six responses', () => {
+    const images = done('/img/');
+    expect(images).toHaveLength(6);
+    images.forEach((r) => expect(r.text).toMatch(/ 200 {2}\/img\/\d\.svg {9}20000 B {2}conn #0 /));
+    expect(h2.filter((s) => s.f.dir === 'a>b' && s.h.flags & 0x02)).toHaveLength(1);
+  });
+
+  it('one TCP segment from the server is lost on the way (a fault drops it)', () => {
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toMatch(/^dropped by fault/);
+    expect([lostSeg.f.dir, lostSeg.h.srcPort, lostSeg.len > 0]).toEqual(['b>a', 8000, true]);
+  });
+
+  it('watch the duplicate ACKs and the fast retransmit', () => {
+    const dupAcks = h2.filter((s) => s.f.dir === 'a>b' && s.len === 0 && s.h.ack === lostSeg.h.seq && s.f.time > lostSeg.f.time && s.f.time < resent.f.time);
+    // The first ACK of the hole's sequence number acknowledges the data before it; the rest are duplicates.
+    expect(dupAcks.length - 1).toBeGreaterThanOrEqual(3);
+    // Fast: resent when the third duplicate ACK arrives, not after a retransmission timeout.
+    expect(resent.f.time - dupAcks[3].f.arrival).toBeLessThan(MS);
+  });
+
+  it('until the missing segment arrives, no image makes progress, although data for all of them keeps arriving', () => {
+    expect(done('/img/').every((r) => r.time >= resent.f.arrival)).toBe(true);
+    const meanwhile = h2.filter((s) => s.f.dir === 'b>a' && s.len > 0 && s.f.time > lostSeg.f.time && s.f.time < resent.f.time);
+    expect(meanwhile.length).toBeGreaterThan(3);
+  });
+
+  it('then the browser loads the same page over HTTP/1.1 with six connections and loses one segment again', () => {
+    const h1 = segs.filter((s) => s.f.time >= H1);
+    expect(h1.filter((s) => s.f.dir === 'a>b' && s.h.flags & 0x02 && !(s.h.flags & 0x10))).toHaveLength(6);
+    expect(v.drops('browser-web').filter((d) => d.time >= H1)).toHaveLength(1);
+    expect(v.logs('browser').at(-1)).toMatch(/8 requests \(8 ok\), 120489 B, 6 connections/);
   });
 });

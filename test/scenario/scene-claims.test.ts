@@ -478,4 +478,14 @@ describe('h2-hol-blocking: what its description says', () => {
     expect(v.drops('browser-web').filter((d) => d.time >= H1)).toHaveLength(1);
     expect(v.logs('browser').at(-1)).toMatch(/8 requests \(8 ok\), 120489 B, 6 connections/);
   });
+
+  it('only the connection that lost a segment waits; the other five connections carry on', () => {
+    const drop = v.drops('browser-web').filter((d) => d.time >= H1)[0];
+    const lost1 = segs.find((s) => s.f.packetId === drop.packetId)!;
+    const again = segs.find((s) => s.f.dir === 'b>a' && s.h.dstPort === lost1.h.dstPort && s.h.seq === lost1.h.seq && s.f.time > lost1.f.time)!;
+    expect(again).toBeDefined();
+    const meanwhile = segs.filter((s) => s.f.dir === 'b>a' && s.len > 0 && s.f.time > lost1.f.time && s.f.time < again.f.time);
+    // While the lost segment is missing, data for five other connections keeps arriving.
+    expect(new Set(meanwhile.map((s) => s.h.dstPort).filter((p) => p !== lost1.h.dstPort)).size).toBe(5);
+  });
 });

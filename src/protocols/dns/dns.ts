@@ -9,7 +9,8 @@
  * reads that escape back.
  */
 import { formatIpv4, type Ipv4 } from '../addr';
-import { readU16, readU32, writeU16, writeU32 } from '../bytes';
+import { ByteWriter } from '../byte-writer';
+import { readU16, readU32, writeU16 } from '../bytes';
 import type { Codec, Decoded, Field, Layer } from '../codec';
 import type { DissectFailure, DissectStep, Dissector } from '../dissect-types';
 import { bytesLabel, hex, hexBytes } from '../format';
@@ -263,41 +264,20 @@ export function readName(buf: Uint8Array, off: number, base: number, end: number
 // Encode
 // ---------------------------------------------------------------------------------------------
 
-class Writer {
-  buf = new Uint8Array(512);
-  len = 0;
+/** DNS message writer: the shared byte writer plus name compression (RFC 1035 section 4.1.4). */
+class Writer extends ByteWriter {
   /** Canonical name suffix -> offset of its first copy (for compression pointers). */
   private readonly names = new Map<string, number>();
 
-  constructor(private readonly compress: boolean) {}
+  constructor(private readonly compress: boolean) {
+    super(512);
+  }
 
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
+  /** Overwrites the 16-bit value at `at` (an already written length field). */
+  patchU16(at: number, v: number): void {
+    writeU16(this.buf, at, v);
   }
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u16(v: number): void {
-    this.room(2);
-    writeU16(this.buf, this.len, v);
-    this.len += 2;
-  }
-  u32(v: number): void {
-    this.room(4);
-    writeU32(this.buf, this.len, v);
-    this.len += 4;
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
+
   name(name: string, compressible = this.compress): void {
     const labels = nameLabels(name);
     for (let i = 0; i < labels.length; i++) {
@@ -375,12 +355,12 @@ function writeRecord(w: Writer, r: DnsRecord): void {
   w.u16(r.type);
   w.u16(r.class);
   w.u32(r.ttl);
-  const lenAt = w.len;
+  const lenAt = w.length;
   w.u16(0);
   writeRData(w, r);
-  const rdlength = w.len - lenAt - 2;
+  const rdlength = w.length - lenAt - 2;
   if (rdlength > 0xffff) throw new RangeError('DNS: record data longer than 65535 bytes');
-  writeU16(w.buf, lenAt, rdlength);
+  w.patchU16(lenAt, rdlength);
 }
 
 /** Encodes a message; names are compressed unless `compress` is false. Throws RangeError on bad fields. */
@@ -417,7 +397,7 @@ export function encodeDns(m: DnsMessage, options: { compress?: boolean } = {}): 
   for (const r of m.answers) writeRecord(w, r);
   for (const r of m.authority) writeRecord(w, r);
   for (const r of m.additional) writeRecord(w, r);
-  return w.buf.slice(0, w.len);
+  return w.finish();
 }
 
 // ---------------------------------------------------------------------------------------------

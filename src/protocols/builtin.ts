@@ -12,7 +12,8 @@ import { dissectIpv4, IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP } from './ipv4/i
 import { dissectTcp } from './tcp/tcp-header';
 import { dissectUdp } from './udp/udp';
 import { dissectRr, RR_PORT } from './rr/rr';
-import { dissectDns, DNS_PORT } from './dns/dns';
+import { DNS_PORT } from './dns/dns';
+import { dissectDns } from './dns/dissect';
 import { dissectHttp, dissectHttps, HTTP_TCP_PORTS, HTTPS_TCP_PORTS } from './http/dissect';
 import { dissectQuic, QUIC_UDP_PORT } from './quic/dissect';
 

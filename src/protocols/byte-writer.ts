@@ -1,4 +1,4 @@
-/** A growable big-endian byte writer, the base of the TLS and QUIC writers. */
+/** A growable big-endian byte writer, the base of the TLS, QUIC and DNS writers. */
 export class ByteWriter {
   protected buf: Uint8Array;
   protected len = 0;

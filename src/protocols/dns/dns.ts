@@ -9,10 +9,10 @@
  * reads that escape back.
  */
 import { formatIpv4, type Ipv4 } from '../addr';
-import { readU16, readU32, writeU16, writeU32 } from '../bytes';
-import type { Codec, Decoded, Field, Layer } from '../codec';
-import type { DissectFailure, DissectStep, Dissector } from '../dissect-types';
-import { bytesLabel, hex, hexBytes } from '../format';
+import { ByteWriter } from '../byte-writer';
+import { readU16, readU32, writeU16 } from '../bytes';
+import type { Decoded } from '../codec';
+import { hex, hexBytes } from '../format';
 
 /** The well-known DNS port. */
 export const DNS_PORT = 53;
@@ -27,7 +27,7 @@ export const DNS_RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOT
 const TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(DNS_TYPE).map(([k, v]) => [v, k]));
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
 /** Wireshark's words for response codes, as in its Info column. */
-const RCODE_WORDS = ['No error', 'Format error', 'Server failure', 'No such name', 'Not implemented', 'Refused'];
+export const RCODE_WORDS = ['No error', 'Format error', 'Server failure', 'No such name', 'Not implemented', 'Refused'];
 
 /** `A`, `NS`… or `TYPE99` (RFC 3597) for a type number. */
 export function dnsTypeName(type: number): string {
@@ -263,41 +263,20 @@ export function readName(buf: Uint8Array, off: number, base: number, end: number
 // Encode
 // ---------------------------------------------------------------------------------------------
 
-class Writer {
-  buf = new Uint8Array(512);
-  len = 0;
+/** DNS message writer: the shared byte writer plus name compression (RFC 1035 section 4.1.4). */
+class Writer extends ByteWriter {
   /** Canonical name suffix -> offset of its first copy (for compression pointers). */
   private readonly names = new Map<string, number>();
 
-  constructor(private readonly compress: boolean) {}
+  constructor(private readonly compress: boolean) {
+    super(512);
+  }
 
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
+  /** Overwrites the 16-bit value at `at` (an already written length field). */
+  patchU16(at: number, v: number): void {
+    writeU16(this.buf, at, v);
   }
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u16(v: number): void {
-    this.room(2);
-    writeU16(this.buf, this.len, v);
-    this.len += 2;
-  }
-  u32(v: number): void {
-    this.room(4);
-    writeU32(this.buf, this.len, v);
-    this.len += 4;
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
+
   name(name: string, compressible = this.compress): void {
     const labels = nameLabels(name);
     for (let i = 0; i < labels.length; i++) {
@@ -375,12 +354,12 @@ function writeRecord(w: Writer, r: DnsRecord): void {
   w.u16(r.type);
   w.u16(r.class);
   w.u32(r.ttl);
-  const lenAt = w.len;
+  const lenAt = w.length;
   w.u16(0);
   writeRData(w, r);
-  const rdlength = w.len - lenAt - 2;
+  const rdlength = w.length - lenAt - 2;
   if (rdlength > 0xffff) throw new RangeError('DNS: record data longer than 65535 bytes');
-  writeU16(w.buf, lenAt, rdlength);
+  w.patchU16(lenAt, rdlength);
 }
 
 /** Encodes a message; names are compressed unless `compress` is false. Throws RangeError on bad fields. */
@@ -417,7 +396,7 @@ export function encodeDns(m: DnsMessage, options: { compress?: boolean } = {}): 
   for (const r of m.answers) writeRecord(w, r);
   for (const r of m.authority) writeRecord(w, r);
   for (const r of m.additional) writeRecord(w, r);
-  return w.buf.slice(0, w.len);
+  return w.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,7 +476,7 @@ function readRData(buf: Uint8Array, type: number, off: number, len: number, base
 }
 
 /** Where one record's parts are, for the inspector. */
-interface RecordSpan {
+export interface RecordSpan {
   start: number;
   nameEnd: number;
   rdata: number;
@@ -522,12 +501,12 @@ function readRecord(buf: Uint8Array, off: number, base: number, end: number, spa
   };
 }
 
-interface Spans {
+export interface Spans {
   questions: { start: number; nameEnd: number }[];
   records: RecordSpan[];
 }
 
-function decodeWithSpans(bytes: Uint8Array, offset: number, end: number, spans?: Spans): Decoded<DnsMessage> {
+export function decodeWithSpans(bytes: Uint8Array, offset: number, end: number, spans?: Spans): Decoded<DnsMessage> {
   end = Math.min(end, bytes.length);
   if (!Number.isInteger(offset) || offset < 0 || end - offset < DNS_HEADER_BYTES) {
     return { ok: false, error: `DNS: truncated header (${Math.max(0, end - offset)} of ${DNS_HEADER_BYTES} bytes)` };
@@ -582,7 +561,8 @@ export function decodeDns(bytes: Uint8Array, offset = 0, end = bytes.length): De
 // Text
 // ---------------------------------------------------------------------------------------------
 
-function formatAaaa(b: Uint8Array): string {
+/** An IPv6 address in its RFC 5952 text form. */
+export function formatAaaa(b: Uint8Array): string {
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1]);
   // Longest run of two or more zero groups becomes `::` (RFC 5952).
@@ -638,7 +618,8 @@ function infoData(r: DnsRecord): string {
   return rdataText(d, false);
 }
 
-function dnsOpcodeWord(opcode: number): string {
+/** Wireshark's word for an opcode (its Info column). */
+export function dnsOpcodeWord(opcode: number): string {
   return (
     ['Standard query', 'Inverse query', 'Server status request', 'Unknown operation', 'Zone change notification', 'Dynamic update'][opcode] ??
     'Unknown operation'
@@ -660,231 +641,3 @@ export function dnsSummary(m: DnsMessage): string {
   for (const r of m.additional) if (r.type === DNS_TYPE.OPT) s += ' OPT';
   return s;
 }
-
-/** What the inspector says about the model's simplifications. */
-const DNS_MODEL_NOTES: readonly string[] = [
-  'Simulated DNS: no DNSSEC (dig sets AD in queries, as dig 9.18 does; servers never set AD or CD). EDNS(0): dig sends an OPT record (UDP size 1232, a client COOKIE) and servers answer it with their own OPT, so UDP answers may reach 1232 bytes; servers ignore EDNS options (no server cookies), and the stub resolver and the recursive walk send no OPT.',
-  'Record data is interpreted for A, NS, CNAME, SOA, PTR, MX, TXT, AAAA; other types are shown as raw bytes.',
-  'Each query leaves from its own random source port with a random ID (RFC 5452). An answer over the UDP limit (512 bytes, or the EDNS size) is sent with TC set and only the question; dig then asks again over TCP (RFC 7766). The recursive resolver does not retry upstream over TCP (it tries the next server).',
-  'The resolver caches negative answers per name and type (RFC 2308 caches NXDOMAIN per name) and does no bailiwick checks on the records it is given.',
-];
-
-// ---------------------------------------------------------------------------------------------
-// Describe (inspector)
-// ---------------------------------------------------------------------------------------------
-
-const CLASS_NAMES: Record<number, string> = { 1: 'IN', 3: 'CH', 4: 'HS', 255: 'ANY' };
-function className(c: number): string {
-  return CLASS_NAMES[c] ?? hex(c, 4);
-}
-
-function rdataFields(r: DnsRecord, span: RecordSpan): Field[] {
-  const o = span.rdata;
-  const len = span.end - span.rdata;
-  const d = r.data;
-  switch (d.kind) {
-    case 'A':
-      return [{ key: 'dns.a', label: 'Address', value: formatIpv4(d.address), offset: o, length: 4 }];
-    case 'AAAA':
-      return [{ key: 'dns.aaaa', label: 'AAAA Address', value: formatAaaa(d.address), offset: o, length: 16 }];
-    case 'NS':
-      return [{ key: 'dns.ns', label: 'Name Server', value: d.host || '<Root>', offset: o, length: len }];
-    case 'CNAME':
-      return [{ key: 'dns.cname', label: 'CNAME', value: d.target || '<Root>', offset: o, length: len }];
-    case 'PTR':
-      return [{ key: 'dns.ptr.domain_name', label: 'Domain Name', value: d.target || '<Root>', offset: o, length: len }];
-    case 'MX':
-      return [
-        { key: 'dns.mx.preference', label: 'Preference', value: `${d.preference}`, offset: o, length: 2 },
-        { key: 'dns.mx.mail_exchange', label: 'Mail Exchange', value: d.exchange || '<Root>', offset: o + 2, length: len - 2 },
-      ];
-    case 'TXT':
-      return d.strings.map((s) => ({ key: 'dns.txt', label: 'TXT', value: JSON.stringify(s), offset: o, length: len }));
-    case 'SOA':
-      return [
-        { key: 'dns.soa.mname', label: 'Primary name server', value: d.mname || '<Root>', offset: o, length: 0 },
-        { key: 'dns.soa.rname', label: "Responsible authority's mailbox", value: d.rname || '<Root>', offset: o, length: 0 },
-        { key: 'dns.soa.serial_number', label: 'Serial Number', value: `${d.serial}`, offset: span.end - 20, length: 4 },
-        { key: 'dns.soa.refresh_interval', label: 'Refresh Interval', value: `${d.refresh}`, offset: span.end - 16, length: 4 },
-        { key: 'dns.soa.retry_interval', label: 'Retry Interval', value: `${d.retry}`, offset: span.end - 12, length: 4 },
-        { key: 'dns.soa.expire_limit', label: 'Expire limit', value: `${d.expire}`, offset: span.end - 8, length: 4 },
-        { key: 'dns.soa.minimum_ttl', label: 'Minimum TTL', value: `${d.minimum}`, offset: span.end - 4, length: 4 },
-      ];
-    case 'raw':
-      return len ? [{ key: 'dns.data', label: 'Data', value: hexBytes(d.bytes, 0, d.bytes.length), offset: o, length: len }] : [];
-  }
-}
-
-function recordField(r: DnsRecord, span: RecordSpan): Field {
-  const nameText = r.name || '<Root>';
-  const p = span.nameEnd;
-  if (r.type === DNS_TYPE.OPT) {
-    return {
-      key: 'dns.opt',
-      label: nameText,
-      value: `type OPT`,
-      offset: span.start,
-      length: span.end - span.start,
-      children: [
-        { key: 'dns.resp.name', label: 'Name', value: nameText, offset: span.start, length: p - span.start },
-        { key: 'dns.resp.type', label: 'Type', value: `OPT (41)`, offset: p, length: 2 },
-        { key: 'dns.rr.udp_payload_size', label: 'UDP payload size', value: `${r.class}`, offset: p + 2, length: 2 },
-        { key: 'dns.resp.ext_rcode', label: 'Higher bits in extended RCODE', value: hex(r.ttl >>> 24, 2), offset: p + 4, length: 1 },
-        { key: 'dns.resp.edns0_version', label: 'EDNS0 version', value: `${(r.ttl >>> 16) & 0xff}`, offset: p + 5, length: 1 },
-        { key: 'dns.resp.z', label: 'Z', value: hex(r.ttl & 0xffff, 4), offset: p + 6, length: 2 },
-        { key: 'dns.rr.opt.len', label: 'Data length', value: `${span.end - span.rdata}`, offset: p + 8, length: 2 },
-      ],
-    };
-  }
-  const data = rdataText(r.data, false);
-  return {
-    key: 'dns.resp',
-    label: nameText,
-    value: `type ${dnsTypeName(r.type)}, class ${className(r.class)}, ${data}`,
-    offset: span.start,
-    length: span.end - span.start,
-    children: [
-      { key: 'dns.resp.name', label: 'Name', value: nameText, offset: span.start, length: p - span.start },
-      { key: 'dns.resp.type', label: 'Type', value: `${dnsTypeName(r.type)} (${r.type})`, offset: p, length: 2 },
-      { key: 'dns.resp.class', label: 'Class', value: `${className(r.class)} (${hex(r.class, 4)})`, offset: p + 2, length: 2 },
-      { key: 'dns.resp.ttl', label: 'Time to live', value: `${r.ttl}`, offset: p + 4, length: 4 },
-      { key: 'dns.resp.len', label: 'Data length', value: `${span.end - span.rdata}`, offset: p + 8, length: 2 },
-      ...rdataFields(r, span),
-    ],
-  };
-}
-
-function flagText(on: boolean, yes: string, no: string): string {
-  return on ? yes : no;
-}
-
-/** The inspector layer for the message in `[offset, end)`. */
-// eslint-disable-next-line max-lines-per-function -- builds the inspector tree of a DNS message section by section (RFC 1035 §4.1), in wire order
-export function describeDns(bytes: Uint8Array, offset = 0, end = bytes.length): Layer | { error: string } {
-  const spans: Spans = { questions: [], records: [] };
-  const d = decodeWithSpans(bytes, offset, end, spans);
-  if (!d.ok) return { error: d.error };
-  const m = d.value;
-  const o = offset;
-  const flags = readU16(bytes, o + 2);
-  const flagChildren: Field[] = [
-    { key: 'dns.flags.response', label: 'Response', value: flagText(m.qr, 'Message is a response', 'Message is a query'), offset: o + 2, length: 0 },
-    { key: 'dns.flags.opcode', label: 'Opcode', value: `${dnsOpcodeWord(m.opcode)} (${m.opcode})`, offset: o + 2, length: 0 },
-  ];
-  if (m.qr) {
-    flagChildren.push({
-      key: 'dns.flags.authoritative',
-      label: 'Authoritative',
-      value: flagText(m.aa, 'Server is an authority for domain', 'Server is not an authority for domain'),
-      offset: o + 2,
-      length: 0,
-    });
-  }
-  flagChildren.push(
-    { key: 'dns.flags.truncated', label: 'Truncated', value: flagText(m.tc, 'Message is truncated', 'Message is not truncated'), offset: o + 2, length: 0 },
-    {
-      key: 'dns.flags.recdesired',
-      label: 'Recursion desired',
-      value: flagText(m.rd, 'Do query recursively', 'Do not query recursively'),
-      offset: o + 2,
-      length: 0,
-    },
-  );
-  if (m.qr) {
-    flagChildren.push({
-      key: 'dns.flags.recavail',
-      label: 'Recursion available',
-      value: flagText(m.ra, 'Server can do recursive queries', "Server can't do recursive queries"),
-      offset: o + 3,
-      length: 0,
-    });
-  }
-  flagChildren.push({ key: 'dns.flags.z', label: 'Z', value: m.z ? 'reserved (1)' : 'reserved (0)', offset: o + 3, length: 0 });
-  if (m.qr)
-    flagChildren.push({
-      key: 'dns.flags.rcode',
-      label: 'Reply code',
-      value: `${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)} (${m.rcode})`,
-      offset: o + 3,
-      length: 0,
-    });
-
-  const fields: Field[] = [
-    { key: 'dns.id', label: 'Transaction ID', value: hex(m.id, 4), offset: o, length: 2 },
-    {
-      key: 'dns.flags',
-      label: 'Flags',
-      value: `${hex(flags, 4)} ${dnsOpcodeWord(m.opcode)}${m.qr ? ' response' : ''}${m.qr && m.rcode ? `, ${RCODE_WORDS[m.rcode] ?? dnsRcodeName(m.rcode)}` : m.qr ? ', No error' : ''}`,
-      offset: o + 2,
-      length: 2,
-      children: flagChildren,
-    },
-    { key: 'dns.count.queries', label: 'Questions', value: `${m.questions.length}`, offset: o + 4, length: 2 },
-    { key: 'dns.count.answers', label: 'Answer RRs', value: `${m.answers.length}`, offset: o + 6, length: 2 },
-    { key: 'dns.count.auth_rr', label: 'Authority RRs', value: `${m.authority.length}`, offset: o + 8, length: 2 },
-    { key: 'dns.count.add_rr', label: 'Additional RRs', value: `${m.additional.length}`, offset: o + 10, length: 2 },
-  ];
-  if (m.questions.length) {
-    const qs = m.questions.map((q, i): Field => {
-      const s = spans.questions[i];
-      const name = q.name || '<Root>';
-      return {
-        key: 'dns.qry',
-        label: name,
-        value: `type ${dnsTypeName(q.type)}, class ${className(q.class)}`,
-        offset: s.start,
-        length: s.nameEnd + 4 - s.start,
-        children: [
-          { key: 'dns.qry.name', label: 'Name', value: name, offset: s.start, length: s.nameEnd - s.start },
-          { key: 'dns.qry.type', label: 'Type', value: `${dnsTypeName(q.type)} (${q.type})`, offset: s.nameEnd, length: 2 },
-          { key: 'dns.qry.class', label: 'Class', value: `${className(q.class)} (${hex(q.class, 4)})`, offset: s.nameEnd + 2, length: 2 },
-        ],
-      };
-    });
-    const first = spans.questions[0].start;
-    const last = spans.questions[spans.questions.length - 1].nameEnd + 4;
-    fields.push({ key: 'dns.queries', label: 'Queries', value: '', offset: first, length: last - first, children: qs });
-  }
-  let k = 0;
-  const sections: [string, string, readonly DnsRecord[]][] = [
-    ['dns.answers', 'Answers', m.answers],
-    ['dns.authority', 'Authoritative nameservers', m.authority],
-    ['dns.additional', 'Additional records', m.additional],
-  ];
-  for (const [key, label, records] of sections) {
-    if (!records.length) continue;
-    const children = records.map((r) => recordField(r, spans.records[k++]));
-    const first = children[0].offset;
-    const last = children[children.length - 1];
-    fields.push({ key, label, value: '', offset: first, length: last.offset + last.length - first, children });
-  }
-  const trailing = Math.min(end, bytes.length) - (o + d.length);
-  const notes = [...DNS_MODEL_NOTES];
-  if (trailing > 0) notes.push(`${bytesLabel(trailing)} after the message are not part of it.`);
-  return {
-    protocol: 'dns',
-    title: `Domain Name System (${m.qr ? 'response' : 'query'})`,
-    offset,
-    length: d.length,
-    fields,
-    notes,
-  };
-}
-
-/** Dissector for UDP port 53. */
-export const dissectDns: Dissector = (bytes, offset, end): DissectStep | DissectFailure => {
-  const d = decodeDns(bytes, offset, end);
-  if (!d.ok) return { error: d.error };
-  const layer = describeDns(bytes, offset, end);
-  if ('error' in layer) return { error: layer.error };
-  return { layer, protocol: 'DNS', summary: dnsSummary(d.value), end };
-};
-
-/** Codec for whole DNS messages (`encode` compresses names and throws RangeError on bad fields). */
-export const dns: Codec<DnsMessage> = {
-  protocol: 'dns',
-  encode: (m) => encodeDns(m),
-  decode: (bytes, offset = 0) => decodeDns(bytes, offset),
-  byteLength: (m) => encodeDns(m).length,
-  describe: (bytes, offset = 0) => describeDns(bytes, offset),
-};

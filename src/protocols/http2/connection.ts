@@ -24,6 +24,7 @@ import {
   Setting,
   type Http2Frame,
 } from './frame';
+import { concatBytes } from '../bytes';
 import { HpackDecoder, HpackEncoder, type HeaderField } from './hpack';
 
 /** What the application hears from a connection. Every callback is optional. */
@@ -176,10 +177,7 @@ export class Http2Connection {
   }
 
   private feedFrames(data: Uint8Array): void {
-    const b = new Uint8Array(this.buf.length + data.length);
-    b.set(this.buf);
-    b.set(data, this.buf.length);
-    this.buf = b;
+    this.buf = concatBytes(this.buf, data);
     let pos = 0;
     if (!this.prefaceSeen) {
       if (this.buf.length < CONNECTION_PREFACE.length) return;
@@ -239,15 +237,7 @@ export class Http2Connection {
       this.handler.send(chunks[0]);
       return;
     }
-    let n = 0;
-    for (const c of chunks) n += c.length;
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    this.handler.send(out);
+    this.handler.send(concatBytes(...chunks));
   }
 
   private sendFrame(f: Http2Frame): void {
@@ -472,14 +462,7 @@ export class Http2Connection {
     const parts = s.block!.parts;
     const endStream = s.block!.endStream;
     s.block = undefined;
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const block = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      block.set(p, at);
-      at += p.length;
-    }
+    const block = concatBytes(...parts);
     let headers: HeaderField[];
     try {
       headers = this.decoder.decode(block);

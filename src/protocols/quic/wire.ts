@@ -4,6 +4,7 @@
  * simulated connection reaches.
  */
 
+import { ByteReader } from '../byte-reader';
 import { ByteWriter } from '../byte-writer';
 
 /** A decoding error: the bytes do not hold what the header or frame says. */
@@ -34,51 +35,19 @@ export class QuicWriter extends ByteWriter {
   }
 }
 
-/** Byte reader; every method throws {@link QuicDecodeError} past the end. */
-export class QuicReader {
-  pos: number;
-
-  constructor(
-    readonly buf: Uint8Array,
-    start = 0,
-    readonly end = buf.length,
-  ) {
-    this.pos = start;
+/** Byte reader with QUIC's variable-length integers; every method throws {@link QuicDecodeError} past the end. */
+export class QuicReader extends ByteReader {
+  protected truncated(_n: number, what: string): Error {
+    return new QuicDecodeError(`QUIC: ${what} runs past the end`);
   }
 
-  get left(): number {
-    return this.end - this.pos;
+  override u8(what = 'byte'): number {
+    return super.u8(what);
   }
 
-  private need(k: number, what: string): void {
-    if (this.pos + k > this.end) throw new QuicDecodeError(`QUIC: ${what} runs past the end`);
-  }
-
-  u8(what = 'byte'): number {
-    this.need(1, what);
-    return this.buf[this.pos++];
-  }
-
-  u16(what = 'u16'): number {
-    this.need(2, what);
-    const v = (this.buf[this.pos] << 8) | this.buf[this.pos + 1];
-    this.pos += 2;
-    return v;
-  }
-
-  u32(what = 'u32'): number {
-    this.need(4, what);
-    const b = this.buf;
-    const p = this.pos;
-    this.pos += 4;
-    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
-  }
-
+  /** The next `k` bytes as a view into the buffer (no copy). */
   bytes(k: number, what = 'bytes'): Uint8Array {
-    this.need(k, what);
-    const v = this.buf.subarray(this.pos, this.pos + k);
-    this.pos += k;
-    return v;
+    return this.view(k, what);
   }
 
   varint(what = 'varint'): number {

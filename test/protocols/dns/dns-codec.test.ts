@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeDns,
-  describeDns,
-  dns,
-  DNS_TYPE,
-  dnsSummary,
-  encodeDns,
-  EMPTY_DNS_MESSAGE,
-  readName,
-  type DnsMessage,
-  type DnsRecord,
-} from '../../../src/protocols/dns/dns';
+import { decodeDns, DNS_TYPE, dnsSummary, encodeDns, EMPTY_DNS_MESSAGE, readName, type DnsMessage, type DnsRecord } from '../../../src/protocols/dns/dns';
+import { describeDns, dns } from '../../../src/protocols/dns/dissect';
 import { parseRecordLine } from '../../../src/protocols/dns/zone';
 import { hex } from '../arbitraries';
 

@@ -45,7 +45,7 @@ describe('tracked files', () => {
     expect(hits("const CWD = '/srv/build/packetarium';")).toBe(true);
     expect(hits("spawn('x', { cwd: '/home/ada/src/p' })")).toBe(true);
     expect(hits('see /Users/ada/Downloads/x.pcap')).toBe(true);
-    expect(hits('cd /work/main && npm test')).toBe(true);
+    expect(hits('cd /work/ci-7/packetarium && npm test')).toBe(true);
     expect(hits('C:\\Users\\ada\\scene.yaml')).toBe(true);
     // Paths of the product or of the system are not machine paths.
     expect(hits("executablePath: '/usr/bin/chromium'")).toBe(false);

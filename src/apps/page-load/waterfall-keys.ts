@@ -45,6 +45,11 @@ const WATERFALL_FIELDS = [
 ] as const;
 export type WaterfallField = (typeof WATERFALL_FIELDS)[number];
 
+/** Fields whose values are numbers (times in ns, byte counts); the others are text. */
+export const NUMERIC_WATERFALL_FIELDS: ReadonlySet<WaterfallField> = new Set(
+  WATERFALL_FIELDS.filter((f) => f !== 'url' && f !== 'connection' && f !== 'status'),
+);
+
 /** `page 1/3 firstByte`. */
 export function waterfallKey(load: number, resource: number, field: WaterfallField): string {
   return `page ${load}/${resource} ${field}`;

@@ -4,7 +4,7 @@
  * browser's network panel. The rows come from the state rows `page-load` writes; the key scheme is
  * documented in `src/apps/page-load/waterfall-keys.ts`.
  */
-import { parseWaterfallKey, type WaterfallField } from '../../apps/page-load/waterfall-keys';
+import { NUMERIC_WATERFALL_FIELDS, parseWaterfallKey, type WaterfallField } from '../../apps/page-load/waterfall-keys';
 import { Place, RecordKind, type Trace } from '../../sim/trace';
 
 /** A phase's start and end, ns. */
@@ -42,20 +42,6 @@ export interface WaterfallRow {
   readonly bytes?: number;
 }
 
-const NUMERIC: ReadonlySet<WaterfallField> = new Set([
-  'queued',
-  'dnsStart',
-  'dnsEnd',
-  'connectStart',
-  'connectEnd',
-  'tlsStart',
-  'tlsEnd',
-  'requestSent',
-  'firstByte',
-  'done',
-  'bytes',
-]);
-
 function span(start: number | undefined, end: number | undefined): Span | undefined {
   return start === undefined || end === undefined ? undefined : { start, end };
 }
@@ -76,7 +62,7 @@ export function waterfall(trace: Trace, node: string): WaterfallRow[] {
       raw.set(id, e);
     }
     const value = trace.string(trace.frame[r]);
-    if (NUMERIC.has(k.field)) e.num[k.field] = Number(value);
+    if (NUMERIC_WATERFALL_FIELDS.has(k.field)) e.num[k.field] = Number(value);
     else e.text[k.field] = value;
   }
   const rows: WaterfallRow[] = [];

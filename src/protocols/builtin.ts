@@ -1,6 +1,6 @@
 /**
  * Registers the built-in dissectors with the frame dissector: ARP and IPv4 by EtherType; ICMP, TCP
- * and UDP by IP protocol; RR, DNS and QUIC by UDP port; HTTP (1.1 and cleartext HTTP/2) and TLS
+ * and UDP by IP protocol; RR, DNS, DHCP (67/68) and QUIC by UDP port; HTTP (1.1 and cleartext HTTP/2) and TLS
  * records (HTTPS) by TCP port. The protocol services above IP register in `builtin-transports.ts`.
  */
 
@@ -16,6 +16,8 @@ import { DNS_PORT } from './dns/dns';
 import { dissectDns } from './dns/dissect';
 import { dissectHttp, dissectHttps, HTTP_TCP_PORTS, HTTPS_TCP_PORTS } from './http/dissect';
 import { dissectQuic, QUIC_UDP_PORT } from './quic/dissect';
+import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from './dhcp/dhcp';
+import { dissectDhcp } from './dhcp/dissect';
 
 let registered = false;
 
@@ -35,6 +37,10 @@ export function registerBuiltinProtocols(): void {
   registerUdpPort(RR_PORT, dissectRr);
   registerUdpPort(DNS_PORT, dissectDns);
   registerUdpPort(QUIC_UDP_PORT, dissectQuic);
+  // DHCP has a colour of its own (after TCP in the legend): address configuration, not data.
+  const dhcpClass = { name: 'DHCP', color: '#f6ad55' };
+  registerUdpPort(DHCP_SERVER_PORT, dissectDhcp, dhcpClass);
+  registerUdpPort(DHCP_CLIENT_PORT, dissectDhcp, dhcpClass);
   for (const port of HTTP_TCP_PORTS) registerTcpPort(port, dissectHttp);
   for (const port of HTTPS_TCP_PORTS) registerTcpPort(port, dissectHttps);
 }

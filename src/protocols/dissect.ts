@@ -35,11 +35,13 @@ export function registerIpProtocol(num: number, dissector: Dissector, colorClass
 }
 
 /**
- * Registers the dissector for a UDP port (replacing any earlier one). A datagram is offered to its
- * lower port's dissector first, then the higher one's.
+ * Registers the dissector for a UDP port (replacing any earlier one), with the colour class its
+ * datagrams are drawn in if they have one of their own. A datagram is offered to its lower port's
+ * dissector first, then the higher one's.
  */
-export function registerUdpPort(port: number, dissector: Dissector): void {
+export function registerUdpPort(port: number, dissector: Dissector, colorClass?: ColorClass): void {
   tables.udpPort.set(port, dissector);
+  if (colorClass) registerColorClass('udpPort', port, colorClass);
 }
 
 /**

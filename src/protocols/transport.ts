@@ -37,6 +37,8 @@ export interface IncomingPacket {
   /** The raw IP header plus the first 8 payload bytes, for ICMP errors about this packet. */
   quote: Uint8Array;
   packetId: number;
+  /** The address of the interface it arrived on (0.0.0.0 on one with no address yet); undefined for loopback. */
+  arrivedOn?: number;
 }
 
 /** An ICMP error about a packet this host sent (Time Exceeded, Destination Unreachable). */

@@ -141,9 +141,12 @@ export function buildNetwork(scene: Scene, seed = scene.seed): Network {
       errors.push({ path: `run[${i}].cmd`, message: parsed.error });
       return;
     }
-    ctx.kernel.at(run.at, () => {
-      if (device.isUp) programs.push(startCommand(device, parsed.command));
-    });
+    // A program started before the host has its address (a DHCP lease) waits for it.
+    ctx.kernel.at(run.at, () =>
+      device.whenConfigured(() => {
+        if (device.isUp) programs.push(startCommand(device, parsed.command));
+      }),
+    );
   });
   scene.faults.forEach((fault, i) => {
     if (fault.kind === 'link-drop' && !fullDuplex.has(fault.link) && linkSetters.has(fault.link)) {

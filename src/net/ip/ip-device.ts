@@ -14,13 +14,51 @@ export interface Process {
   kill(): void;
 }
 
+/** A service a device runs from boot (a DHCP client, server or relay): started, it returns its handle or an error text. */
+type ServiceStart = () => Process | string;
+
 export class IpDevice extends Device {
   readonly stack: IpStack;
   readonly processes = new Set<Process>();
+  private readonly services: ServiceStart[] = [];
+  /** False while the host waits for its address (a DHCP client before its first lease). */
+  private configured = true;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(ctx: SimContext, name: string, nodeId: number, forwarding: boolean) {
     super(ctx, name, nodeId);
     this.stack = new IpStack(this, forwarding);
+  }
+
+  /** Runs `start` at boot (time 0) and after every restart; a crash kills what it started. */
+  addService(start: ServiceStart): void {
+    if (this.services.length === 0) this.ctx.kernel.at(0, () => this.startServices());
+    this.services.push(start);
+  }
+
+  private startServices(): void {
+    for (const start of this.services) {
+      const p = start();
+      if (typeof p === 'string') this.log(p);
+      else this.processes.add(p);
+    }
+  }
+
+  /** Marks the host as waiting for its address; {@link setConfigured} ends the wait. */
+  awaitConfiguration(): void {
+    this.configured = false;
+  }
+
+  /** The host has its address: programs waiting for it start now. */
+  setConfigured(): void {
+    this.configured = true;
+    for (const fn of this.waiting.splice(0)) fn();
+  }
+
+  /** Runs `fn` now, or once the host has its address (programs started before a DHCP lease wait for it). */
+  whenConfigured(fn: () => void): void {
+    if (this.configured) fn();
+    else this.waiting.push(fn);
   }
 
   protected onFrame(nic: Nic, frame: Frame): void {
@@ -31,5 +69,10 @@ export class IpDevice extends Device {
     for (const p of [...this.processes]) p.kill();
     this.processes.clear();
     this.stack.reset();
+  }
+
+  protected override onRestart(): void {
+    super.onRestart();
+    this.startServices();
   }
 }

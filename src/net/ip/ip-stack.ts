@@ -51,12 +51,31 @@ import { RoutingTable } from './routing-table';
 
 const DEFAULT_TTL = 64;
 
-/** An interface with an IPv4 address. */
+/** An interface with an IPv4 address (0.0.0.0/32 while it has none, e.g. before a DHCP lease). */
 export interface IpInterface {
   readonly nic: Nic;
-  readonly cidr: Cidr;
+  /** Changed only through {@link IpStack.setInterfaceAddress}. */
+  cidr: Cidr;
   /** MTU set on the interface itself; the link's MTU applies when smaller or when absent. */
   readonly mtu?: number;
+}
+
+/**
+ * Network address translation at the edge of the stack (a NAT router): it sees packets as they arrive,
+ * before the routing decision, and packets being forwarded, after it.
+ */
+export interface PacketTranslator {
+  /**
+   * A packet arrived on interface `ingress`. Returns the packet to forward instead (its destination
+   * rewritten), a reason to drop it, or undefined to handle it as usual.
+   */
+  inbound(ingress: number, frame: Frame): Frame | string | undefined;
+  /**
+   * A packet from `ingress` is being forwarded out of `egress`; `head` is its fresh copy (Ethernet
+   * space, then the IPv4 header with the TTL already lowered). Returns the packet to send, a reason
+   * to drop it, or undefined to send it unchanged.
+   */
+  outbound(ingress: number, egress: number, head: Uint8Array, body: SharedBytes): Frame | string | undefined;
 }
 
 export class IpStack implements IpHost {
@@ -74,6 +93,8 @@ export class IpStack implements IpHost {
   private readonly arpScratch: ArpPacket = { op: 1, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
   /** Where the heads of sent packets are cut from. */
   private readonly heads = new ByteSlab();
+  /** The NAT, on a router that translates. */
+  translator: PacketTranslator | undefined;
   /** ARP retry timers all wait ARP_RETRY_NS: a kernel lane keeps thousands of them cheap. */
   private arpLaneId = -1;
 
@@ -151,13 +172,24 @@ export class IpStack implements IpHost {
 
   // ----- configuration -----
 
-  /** Gives `nic` an address and adds the connected route. */
+  /** Gives `nic` an address and adds the connected route (none for 0.0.0.0: an interface waiting for an address). */
   addInterface(nic: Nic, cidr: Cidr, mtu?: number): void {
     const index = this.interfaces.length;
     this.interfaces.push({ nic, cidr, mtu });
-    this.ownAddresses = [...this.ownAddresses, cidr.addr];
     this.ifaceOfNic[nic.index] = index;
-    this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
+    this.setInterfaceAddress(index, cidr);
+  }
+
+  /**
+   * Sets the address of interface `index` (0.0.0.0/32 takes it away), replacing its connected route;
+   * taking the address away also removes the routes `origin` put through the interface (e.g. `dhcp`).
+   */
+  setInterfaceAddress(index: number, cidr: Cidr, origin?: string): void {
+    const i = this.interfaces[index];
+    this.routes.removeWhere((r) => r.iface === index && (r.origin === 'connected' || (cidr.addr === 0 && r.origin === origin)));
+    i.cidr = cidr;
+    this.ownAddresses = this.interfaces.map((x) => x.cidr.addr).filter((a) => a !== 0);
+    if (cidr.addr !== 0) this.routes.add({ network: cidr.network, prefix: cidr.prefix, via: 0, iface: index, metric: 0, origin: 'connected' });
   }
 
   /** Adds a static route through a next hop (interface found by the connected routes) or a named interface. */
@@ -187,7 +219,10 @@ export class IpStack implements IpHost {
     const route = this.routes.lookup(p.dst);
     const isBroadcast = p.dst === BROADCAST_IPV4;
     if (!route && !isBroadcast) return false; // the sending program reports it, as a socket error would
-    const iface = route ? route.iface : 0;
+    // A limited broadcast from a given address leaves by that address's interface (as a socket bound
+    // to the device would send it: DHCP clients, servers and relays).
+    const bySrc = isBroadcast && p.src !== undefined ? this.interfaces.findIndex((i) => i.cidr.addr === p.src) : -1;
+    const iface = bySrc >= 0 ? bySrc : route ? route.iface : 0;
     const src = p.src ?? this.interfaces[iface].cidr.addr;
     const totalLength = IPV4_HEADER_BYTES + p.payload.bytes.length;
     const id = this.nextIpId();
@@ -395,6 +430,17 @@ export class IpStack implements IpHost {
       this.dropPacket('bad IPv4 header checksum', frame.packetId);
       return;
     }
+    if (this.translator) {
+      const t = this.translator.inbound(iface, frame);
+      if (typeof t === 'string') {
+        this.dropPacket(t, frame.packetId);
+        return;
+      }
+      if (t) {
+        this.forward(iface, t);
+        return;
+      }
+    }
     const dst = readIpv4Dst(head, off);
     const cidr = this.interfaces[iface].cidr;
     if (this.ownAddresses.includes(dst) || dst === BROADCAST_IPV4 || (cidr.prefix < 31 && dst === cidr.broadcast)) {
@@ -427,13 +473,25 @@ export class IpStack implements IpHost {
       return;
     }
     // A fresh head for the next hop: the same IP header with TTL - 1; Ethernet is written on output.
-    const next = head.slice(0, ip + IPV4_HEADER_BYTES);
+    let next: Uint8Array = head.slice(0, ip + IPV4_HEADER_BYTES);
+    let nextBody = body;
     decrementTtl(next, ip);
+    if (this.translator) {
+      const t = this.translator.outbound(ingress, route.iface, next, body);
+      if (typeof t === 'string') {
+        this.dropPacket(t, frame.packetId);
+        return;
+      }
+      if (t) {
+        next = t.head;
+        nextBody = t.body ?? EMPTY_SHARED;
+      }
+    }
     if (readIpv4TotalLength(next, ip) > this.mtuOf(route.iface)) {
-      this.route(readIpv4Header(next, ip), body, frame.packetId, route.iface, route.via || dst, ingress);
+      this.route(readIpv4Header(next, ip), nextBody, frame.packetId, route.iface, route.via || dst, ingress);
       return;
     }
-    this.output(route.iface, route.via || dst, next, body, frame.packetId);
+    this.output(route.iface, route.via || dst, next, nextBody, frame.packetId);
   }
 
   /** Hands a packet addressed to this host to its protocol. `head` has the IP header at byte 14. */
@@ -452,7 +510,8 @@ export class IpStack implements IpHost {
     const protocol = readIpv4Protocol(head, ip);
     const src = readIpv4Src(head, ip);
     const t = this.transportOf[protocol];
-    const packet = new DeliveredPacket(src, readIpv4Dst(head, ip), protocol, readIpv4Ttl(head, ip), payload, head, packetId);
+    const arrivedOn = ingress >= 0 ? this.interfaces[ingress].cidr.addr : undefined;
+    const packet = new DeliveredPacket(src, readIpv4Dst(head, ip), protocol, readIpv4Ttl(head, ip), payload, head, packetId, arrivedOn);
     if (!t) {
       this.dropPacket(`protocol ${protocol} not supported`, packetId);
       const dst = packet.dst;
@@ -514,6 +573,7 @@ class DeliveredPacket implements IncomingPacket {
     readonly payload: Uint8Array,
     private readonly head: Uint8Array,
     readonly packetId: number,
+    readonly arrivedOn: number | undefined,
   ) {}
 
   get quote(): Uint8Array {

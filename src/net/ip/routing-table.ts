@@ -14,7 +14,7 @@ export interface Route {
   /** Index of the outgoing interface in the stack. */
   readonly iface: number;
   readonly metric: number;
-  /** `connected` or `static`. */
+  /** `connected`, `static`, or `dhcp` (a gateway a lease gave). */
   readonly origin: string;
 }
 
@@ -28,6 +28,11 @@ export class RoutingTable {
       .map((r, i) => ({ r, i }))
       .sort((x, y) => y.r.prefix - x.r.prefix || x.r.metric - y.r.metric || x.i - y.i)
       .map((x) => x.r);
+  }
+
+  /** Removes the routes `which` picks. */
+  removeWhere(which: (r: Route) => boolean): void {
+    this.routes = this.routes.filter((r) => !which(r));
   }
 
   /** The best route to `dst`, or undefined. */
@@ -50,7 +55,7 @@ export class RoutingTable {
     return this.routes.map((r) => {
       const to = r.prefix === 0 ? 'default' : formatCidr(r.network, r.prefix);
       const via = r.via ? ` via ${formatIpv4(r.via)}` : '';
-      return `${to}${via} dev ${ifaceName(r.iface)} proto ${r.origin === 'connected' ? 'kernel scope link' : 'static'}`;
+      return `${to}${via} dev ${ifaceName(r.iface)} proto ${r.origin === 'connected' ? 'kernel scope link' : r.origin}`;
     });
   }
 }

@@ -27,6 +27,8 @@ interface UdpMessage {
   to: number;
   data: Uint8Array;
   ttl: number;
+  /** The address of the interface it arrived on (IP_PKTINFO's); undefined for loopback. */
+  arrivedOn?: number;
 }
 
 /** What a program using a socket implements. */
@@ -55,8 +57,8 @@ export class UdpSocket {
    * `OutgoingPacket`: `true` sets DF (Linux's IP_PMTUDISC_DO/PROBE, as QUIC stacks set it), `'want'`
    * sets it when the packet fits the known path MTU.
    */
-  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number; dontFragment?: boolean | 'want' } = {}): boolean {
-    return this.service.send(this.port, dst, dstPort, data, options.ttl, options.dontFragment);
+  send(dst: number, dstPort: number, data: Uint8Array, options: { ttl?: number; dontFragment?: boolean | 'want'; src?: number } = {}): boolean {
+    return this.service.send(this.port, dst, dstPort, data, options.ttl, options.dontFragment, options.src);
   }
 
   /**
@@ -107,8 +109,9 @@ export class UdpService implements Transport {
     if (this.sockets.get(socket.port) === socket) this.sockets.delete(socket.port);
   }
 
-  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number, dontFragment?: boolean | 'want'): boolean {
-    const src = this.host.sourceFor(dst);
+  /** Sends from `srcAddr` when given (a broadcast then leaves by that address's interface), else from the route's source. */
+  send(srcPort: number, dst: number, dstPort: number, data: Uint8Array, ttl?: number, dontFragment?: boolean | 'want', srcAddr?: number): boolean {
+    const src = srcAddr ?? this.host.sourceFor(dst);
     if (src === undefined) {
       this.host.log(`sendto: Network is unreachable (${formatIpv4(dst)})`);
       return false;
@@ -147,7 +150,7 @@ export class UdpService implements Transport {
     const length = readU16(b, 4);
     const h = socket.handler;
     if (h.onPayload) h.onPayload(p.src, readU16(b, 0), b, UDP_HEADER_BYTES, length, socket);
-    else h.onMessage({ from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl }, socket);
+    else h.onMessage({ from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl, arrivedOn: p.arrivedOn }, socket);
   }
 
   icmpError(report: IcmpErrorReport): void {

@@ -142,7 +142,7 @@ export function checkNextHop(
 
 /** A host's scene fields (beside id, kind, label, position). */
 export interface HostConfig {
-  /** Address of `eth0` with prefix length, e.g. `10.0.0.1/24`. */
+  /** Address of `eth0` with prefix length, e.g. `10.0.0.1/24`, or `dhcp` (address, gateway and DNS from a lease). */
   readonly ip: string;
   /** Default gateway, inside the subnet of `ip`. */
   readonly gateway?: string;
@@ -156,8 +156,12 @@ export interface HostConfig {
   readonly dns?: string;
 }
 
-const hostSchema = z.strictObject({
-  ip: cidrSchema,
+/** `ip: dhcp`: the host takes its address from a DHCP server. */
+export const DHCP_IP = 'dhcp';
+
+/** A host's fields (exported for kinds configured like a host that add their own). */
+export const hostSchema = z.strictObject({
+  ip: z.union([z.literal(DHCP_IP), cidrSchema]),
   gateway: ipv4Schema.optional(),
   mac: macSchema.optional(),
   routes: z.array(viaRouteSchema).optional(),
@@ -166,6 +170,11 @@ const hostSchema = z.strictObject({
 });
 
 function validateHost(config: HostConfig, report: ReportIssue): void {
+  if (config.ip === DHCP_IP) {
+    if (config.gateway !== undefined) report(['gateway'], 'with ip: dhcp the gateway comes from the lease (option 3); leave gateway out');
+    if (config.routes?.length) report(['routes'], 'with ip: dhcp there is no address to check static routes against; leave routes out');
+    return;
+  }
   const cidr = parseCidr(config.ip);
   if (!cidr) return;
   checkHostAddress(cidr, config.ip, ['ip'], report);
@@ -185,7 +194,7 @@ export const hostConfigSpec: DeviceConfigSpec<HostConfig> = {
   description: 'an end host with one interface (eth0)',
   config: hostSchema,
   maxLinks: 1,
-  interfaces: (config) => [{ name: 'eth0', cidr: config.ip, mac: config.mac }],
+  interfaces: (config) => [{ name: 'eth0', cidr: config.ip === DHCP_IP ? undefined : config.ip, mac: config.mac }],
   nextHops: hostNextHops,
   validate: validateHost,
 };

@@ -1,11 +1,14 @@
 /**
  * Scene configuration of a router: its interfaces (each with an address on its own subnet) and
- * static routes, either through a next hop on a connected subnet or out of a named interface.
+ * static routes, either through a next hop on a connected subnet or out of a named interface; and,
+ * optionally, a DHCP server (`dhcp-server`) or relay (`dhcp-relay`), and NAT (`nat`).
  */
 import { z } from 'zod';
 import { formatIpv4, inSubnet, parseCidr } from '../../../protocols/addr';
 import type { Cidr } from '../../../protocols/addr';
 import type { DeviceConfigSpec, ReportIssue } from '../../device-config';
+import { natSchema, validateNat, type NatConfig } from '../../nat/config';
+import { dhcpRelaySchema, dhcpServerSchema, validateDhcpPools, validateDhcpRelay, type DhcpPoolConfig, type DhcpRelayConfig } from '../dhcp/config';
 import { checkHostAddress, checkNextHop, cidrSchema, ipv4Schema, macSchema, networkSchema } from '../host/config';
 
 /** One router interface, after defaults: its name, address and optional MAC. */
@@ -25,6 +28,12 @@ type RouterRoute = { readonly to: string; readonly via: string } | { readonly to
 export interface RouterConfig {
   readonly interfaces: readonly RouterInterface[];
   readonly routes: readonly RouterRoute[];
+  /** DHCP pools it serves. */
+  readonly 'dhcp-server'?: readonly DhcpPoolConfig[];
+  /** DHCP relay: interfaces and servers. */
+  readonly 'dhcp-relay'?: DhcpRelayConfig;
+  /** Address and port translation between inside and outside interfaces. */
+  readonly nat?: NatConfig;
 }
 
 /** Interface names: a letter first, then letters, digits, `.`, `_` or `-` (no `:`). */
@@ -59,6 +68,9 @@ const routerSchema = z.strictObject({
       list.map((iface, i) => ({ name: iface.name ?? `eth${i}`, ip: iface.ip, ...(iface.mac ? { mac: iface.mac } : {}) })),
     ),
   routes: z.array(routeSchema).default([]),
+  'dhcp-server': dhcpServerSchema.optional(),
+  'dhcp-relay': dhcpRelaySchema.optional(),
+  nat: natSchema.optional(),
 });
 
 function validateRouter(config: RouterConfig, report: ReportIssue): void {
@@ -88,6 +100,13 @@ function validateRouter(config: RouterConfig, report: ReportIssue): void {
       report(['routes', i, 'dev'], `no interface ${route.dev} (this router has ${[...seen.keys()].join(', ')})`);
     }
   });
+  const names = [...seen.keys()];
+  if (config['dhcp-server']) validateDhcpPools(config['dhcp-server'], report);
+  if (config['dhcp-relay']) {
+    validateDhcpRelay(config['dhcp-relay'], names, report);
+    if (config['dhcp-server']) report(['dhcp-relay'], 'a router runs a DHCP server or a relay, not both (both listen on port 67)');
+  }
+  if (config.nat) validateNat(config.nat, names, report);
 }
 
 /** A router: declared interfaces (one link each), static routes, connected subnets must not overlap. */

@@ -5,7 +5,7 @@
  *     inside: [eth0]
  *     outside: eth1
  *     forward: { port: 8080, to: 10.0.0.5:80 }        # or a list; proto tcp (default) or udp
- *     timeouts: { tcp: 2h4m, udp: 5m, icmp: 60s }     # idle time before an entry goes
+ *     timeouts: { tcp: 7440s, udp: 300s, icmp: 60s }     # idle time before an entry goes
  */
 import { z } from 'zod';
 import { parseIpv4 } from '../../protocols/addr';
@@ -52,7 +52,8 @@ const endpointSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-const forwardSchema = z.strictObject({ proto: z.enum(['tcp', 'udp']).default('tcp'), port: portSchema, to: endpointSchema });
+/** One port forward. */
+export const natForwardSchema = z.strictObject({ proto: z.enum(['tcp', 'udp']).default('tcp'), port: portSchema, to: endpointSchema });
 
 const positive = (what: string) => durationSchema.refine((ns) => ns > 0, { error: `${what} must be longer than 0` });
 
@@ -60,7 +61,7 @@ const positive = (what: string) => durationSchema.refine((ns) => ns > 0, { error
 export const natSchema = z.strictObject({
   inside: z.array(z.string()).min(1, 'name the inside interfaces, e.g. [eth0]'),
   outside: z.string(),
-  forward: z.preprocess((v) => (v !== undefined && !Array.isArray(v) ? [v] : v), z.array(forwardSchema)).default([]),
+  forward: z.preprocess((v) => (v !== undefined && !Array.isArray(v) ? [v] : v), z.array(natForwardSchema)).default([]),
   timeouts: z
     .strictObject({
       tcp: positive('tcp').default(NAT_DEFAULT_TIMEOUTS.tcp),

@@ -30,7 +30,7 @@ import type { Kernel, TimerId } from '../../sim/kernel';
 import { sharedBytes, type SharedBytes } from '../../sim/trace';
 import type { Frame } from '../frame';
 import type { IpStack, PacketTranslator } from '../ip/ip-stack';
-import type { NatConfig, NatTimeouts } from './config';
+import type { NatConfig, NatForwardConfig, NatTimeouts } from './config';
 import { rewritePacket } from './rewrite';
 
 export { NAT_DEFAULT_TIMEOUTS } from './config';
@@ -189,17 +189,25 @@ export class Nat implements PacketTranslator {
     this.inside = config.inside.map(index);
     this.outside = index(config.outside);
     this.table = new NatTable({ kernel: stack.kernel, state: (k, v) => stack.state(k, v) }, stack.interfaces[this.outside].cidr.addr, config.timeouts);
-    this.forwards = config.forward.map((f) => {
-      const [addr, port] = f.to.split(':');
-      return { proto: f.proto === 'udp' ? IP_PROTO_UDP : IP_PROTO_TCP, port: f.port, addr: parseIpv4(addr)!, inPort: Number(port) };
-    });
+    this.forwards = [...config.forward];
   }
 
-  private readonly forwards: { proto: number; port: number; addr: number; inPort: number }[];
+  private readonly forwards: NatForwardConfig[];
 
   /** Installs the port forwards (at boot). */
   start(): void {
-    for (const f of this.forwards) this.table.addForward(f.proto, f.port, f.addr, f.inPort);
+    for (const f of this.forwards) this.install(f);
+  }
+
+  /** Adds a port forward now (and after a restart). */
+  addForward(f: NatForwardConfig): void {
+    this.forwards.push(f);
+    this.install(f);
+  }
+
+  private install(f: NatForwardConfig): void {
+    const [addr, port] = f.to.split(':');
+    this.table.addForward(f.proto === 'udp' ? IP_PROTO_UDP : IP_PROTO_TCP, f.port, parseIpv4(addr)!, Number(port));
   }
 
   inbound(ingress: number, frame: Frame): Frame | string | undefined {

@@ -15,7 +15,19 @@ import { IP_PROTO_UDP } from '../ipv4/ipv4';
 import type { IpHost } from '../transport';
 import type { UdpService, UdpSocket } from '../udp/udp-service';
 import type { TimerId } from '../../sim/kernel';
-import { BOOTREQUEST, BOOTREPLY, decodeDhcp, DHCP_CLIENT_PORT, DHCP_FLAG_BROADCAST, DHCP_SERVER_PORT, DhcpOption, DhcpType, dhcpLogName, encodeDhcp, type DhcpMessage, type DhcpOptions } from './dhcp';
+import {
+  BOOTREQUEST,
+  BOOTREPLY,
+  decodeDhcp,
+  DHCP_CLIENT_PORT,
+  DHCP_FLAG_BROADCAST,
+  DHCP_SERVER_PORT,
+  DhcpOption,
+  DhcpType,
+  encodeDhcp,
+  type DhcpMessage,
+  type DhcpOptions,
+} from './dhcp';
 
 const S = 1e9;
 
@@ -47,7 +59,14 @@ export interface DhcpClientTarget {
 export type DhcpClientState = 'INIT' | 'SELECTING' | 'REQUESTING' | 'BOUND' | 'RENEWING' | 'REBINDING';
 
 /** The options a client asks for (option 55): subnet mask, router, DNS, lease, T1, T2. */
-const PARAMETERS = [DhcpOption.SubnetMask, DhcpOption.Router, DhcpOption.DomainNameServer, DhcpOption.LeaseTime, DhcpOption.RenewalTime, DhcpOption.RebindingTime];
+const PARAMETERS = [
+  DhcpOption.SubnetMask,
+  DhcpOption.Router,
+  DhcpOption.DomainNameServer,
+  DhcpOption.LeaseTime,
+  DhcpOption.RenewalTime,
+  DhcpOption.RebindingTime,
+];
 /** REQUESTs in REQUESTING before starting over (see the stated simplifications). */
 const REQUEST_ATTEMPTS = 4;
 

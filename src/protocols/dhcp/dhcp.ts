@@ -24,8 +24,6 @@ export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;
 /** The four bytes that open the options field: 99.130.83.99 (RFC 2131 §3). */
 export const DHCP_MAGIC_COOKIE = 0x63825363;
-/** Size of the BOOTP header before the magic cookie. */
-const BOOTP_FIXED_BYTES = 236;
 /** The smallest BOOTP message a relay must accept (RFC 1542 §2.1): 300 bytes, options padded. */
 export const BOOTP_MIN_BYTES = 300;
 
@@ -286,7 +284,11 @@ function readOption(o: MutableOptions, other: { code: number; data: Uint8Array }
  * Decodes a message, with where each option lies (`spans`). Fails on a wrong cookie, a truncated
  * option, options without End, or a missing message type (a BOOTP message, not DHCP).
  */
-export function decodeDhcpWithSpans(bytes: Uint8Array, offset = 0, end = bytes.length): { ok: true; value: DhcpMessage; spans: DhcpOptionSpan[]; length: number } | { ok: false; error: string } {
+export function decodeDhcpWithSpans(
+  bytes: Uint8Array,
+  offset = 0,
+  end = bytes.length,
+): { ok: true; value: DhcpMessage; spans: DhcpOptionSpan[]; length: number } | { ok: false; error: string } {
   try {
     const r = new DhcpReader(bytes, offset, Math.min(end, bytes.length));
     const op = r.u8('op');

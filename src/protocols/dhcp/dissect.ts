@@ -6,13 +6,24 @@ import { formatIpv4, formatMac } from '../addr';
 import type { Codec, Field, Layer } from '../codec';
 import type { DissectFailure, DissectStep, Dissector } from '../dissect-types';
 import { hex } from '../format';
-import { BOOTREQUEST, decodeDhcp, decodeDhcpWithSpans, DhcpOption, dhcpOptionName, dhcpSummary, dhcpTypeName, DHCP_FLAG_BROADCAST, encodeDhcp, type DhcpMessage } from './dhcp';
+import {
+  BOOTREQUEST,
+  decodeDhcp,
+  decodeDhcpWithSpans,
+  DhcpOption,
+  dhcpOptionName,
+  dhcpSummary,
+  dhcpTypeName,
+  DHCP_FLAG_BROADCAST,
+  encodeDhcp,
+  type DhcpMessage,
+} from './dhcp';
 
 /** What the inspector says about the model's simplifications (the same as the modules' headers). */
 const DHCP_MODEL_NOTES: readonly string[] = [
   'DHCP (RFC 2131/2132) over Ethernet only; sname and file are empty (no option overload). Clients set the broadcast flag, so servers and relays broadcast OFFER, ACK and NAK to a client that has no address yet.',
   'The client runs INIT, SELECTING (it takes the first OFFER), REQUESTING, BOUND, RENEWING at T1 (a unicast REQUEST to the server), REBINDING at T2 (a broadcast REQUEST) and back to INIT on a NAK or when the lease expires. It retransmits after 4 s, 8 s, 16 s... (RFC 2131 §4.1) without the ±1 s randomisation, does no ARP check of the offered address (no DECLINE) and sends no RELEASE.',
-  'The server keeps its leases in memory (a crash forgets them), offers the client its previous address or the lowest free one, and sends a NAK to a REQUEST for an address that is not on the client\'s subnet or is leased to another client. A relay (RFC 1542) sets giaddr to the address of the interface the request came in on and forwards to its servers; it broadcasts their replies back on that interface.',
+  "The server keeps its leases in memory (a crash forgets them), offers the client its previous address or the lowest free one, and sends a NAK to a REQUEST for an address that is not on the client's subnet or is leased to another client. A relay (RFC 1542) sets giaddr to the address of the interface the request came in on and forwards to its servers; it broadcasts their replies back on that interface.",
 ];
 
 const TYPE_OPTION_VALUE = (m: DhcpMessage) => `DHCP: ${dhcpTypeName(m.options.type)} (${m.options.type})`;
@@ -103,7 +114,8 @@ export function describeDhcp(bytes: Uint8Array, offset = 0, end = bytes.length):
   const last = d.spans[d.spans.length - 1];
   const padStart = last.offset + last.length;
   const padEnd = Math.min(end, bytes.length);
-  if (padEnd > padStart) fields.push({ key: 'dhcp.option.padding', label: 'Padding', value: `${padEnd - padStart} bytes`, offset: padStart, length: padEnd - padStart });
+  if (padEnd > padStart)
+    fields.push({ key: 'dhcp.option.padding', label: 'Padding', value: `${padEnd - padStart} bytes`, offset: padStart, length: padEnd - padStart });
   return {
     protocol: 'dhcp',
     title: `Dynamic Host Configuration Protocol (${dhcpTypeName(m.options.type)})`,

@@ -17,7 +17,18 @@ import { BROADCAST_IPV4, formatIpv4, formatMac, inSubnet, prefixToMask, type Cid
 import { IP_PROTO_UDP } from '../ipv4/ipv4';
 import type { IpHost } from '../transport';
 import type { UdpService, UdpSocket } from '../udp/udp-service';
-import { BOOTREPLY, BOOTREQUEST, decodeDhcp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, DhcpType, dhcpLogName, encodeDhcp, type DhcpMessage, type DhcpOptions } from './dhcp';
+import {
+  BOOTREPLY,
+  BOOTREQUEST,
+  decodeDhcp,
+  DHCP_CLIENT_PORT,
+  DHCP_SERVER_PORT,
+  DhcpType,
+  dhcpLogName,
+  encodeDhcp,
+  type DhcpMessage,
+  type DhcpOptions,
+} from './dhcp';
 
 const S = 1e9;
 /** How long an offered address is held for the client it was offered to. */

@@ -150,7 +150,8 @@ export class UdpService implements Transport {
     const length = readU16(b, 4);
     const h = socket.handler;
     if (h.onPayload) h.onPayload(p.src, readU16(b, 0), b, UDP_HEADER_BYTES, length, socket);
-    else h.onMessage({ from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl, arrivedOn: p.arrivedOn }, socket);
+    else
+      h.onMessage({ from: p.src, fromPort: readU16(b, 0), to: p.dst, data: b.subarray(UDP_HEADER_BYTES, length), ttl: p.ttl, arrivedOn: p.arrivedOn }, socket);
   }
 
   icmpError(report: IcmpErrorReport): void {

@@ -4,6 +4,7 @@
  */
 import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
+import { nodeForwardFault } from './node-forward';
 import { nodeGatewayFault } from './node-gateway';
 import { nodeSetFault } from './node-set';
 import { packetCorruptFault } from './packet-corrupt';
@@ -18,6 +19,7 @@ export const faultVariants = [
   nodeSetFault,
   slowdownFault,
   nodeGatewayFault,
+  nodeForwardFault,
   packetDropFault,
   packetDelayFault,
   packetCorruptFault,

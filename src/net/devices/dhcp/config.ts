@@ -3,7 +3,7 @@
  * `dhcp-relay` (on a router).
  *
  *   dhcp-server:
- *     - { subnet: 10.0.0.0/24, range: 10.0.0.100-10.0.0.199, lease: 1h, router: 10.0.0.254, dns: 10.0.0.53 }
+ *     - { subnet: 10.0.0.0/24, range: 10.0.0.100-10.0.0.199, lease: 3600s, router: 10.0.0.254, dns: 10.0.0.53 }
  *   dhcp-relay: { on: [eth1], server: 10.0.0.2 }
  */
 import { z } from 'zod';
@@ -48,7 +48,7 @@ const poolSchema = z.strictObject({
   subnet: networkSchema,
   range: rangeSchema,
   lease: durationSchema
-    .refine((ns) => ns >= S && ns % S === 0, { error: 'lease must be a whole number of seconds, at least 1s (e.g. 1h)' })
+    .refine((ns) => ns >= S && ns % S === 0, { error: 'lease must be a whole number of seconds, at least 1s (e.g. 3600s)' })
     .default(3600 * S),
   router: ipv4Schema.optional(),
   dns: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(ipv4Schema)).optional(),

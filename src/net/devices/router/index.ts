@@ -17,7 +17,12 @@ registerDevice<RouterConfig>({
     const pools = config['dhcp-server'];
     if (pools) runDhcpServer(device, dhcpPoolsOf(pools));
     const relay = config['dhcp-relay'];
-    if (relay) runDhcpRelay(device, relay.on, relay.server.map((s) => parseIpv4(s)!));
+    if (relay)
+      runDhcpRelay(
+        device,
+        relay.on,
+        relay.server.map((s) => parseIpv4(s)!),
+      );
     if (config.nat) {
       const nat = new Nat(device.stack, config.nat);
       device.stack.translator = nat;

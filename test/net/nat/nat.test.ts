@@ -125,10 +125,12 @@ links:
 `;
 
   it('sends inside traffic out from its own address and translates the replies back', () => {
-    const net = TestNet.fromYaml(`${scene()}
+    const net = TestNet.fromYaml(
+      `${scene()}
 run:
   - { on: pc, at: 1ms, cmd: "ping 203.0.113.80 -c 2 -i 10ms" }
-`).runUntil('1s');
+`,
+    ).runUntil('1s');
     const out = net.frames('home-web', 'a>b').filter((f) => f.icmp?.type === 8);
     const inside = net.frames('pc-sw', 'a>b').filter((f) => f.icmp?.type === 8);
     expect(out.map((f) => f.ip!.src)).toEqual(['203.0.113.2', '203.0.113.2']);
@@ -142,21 +144,25 @@ run:
   });
 
   it('drops inbound traffic with no entry, saying why', () => {
-    const net = TestNet.fromYaml(`${scene()}
+    const net = TestNet.fromYaml(
+      `${scene()}
 run:
   - { on: web, at: 1ms, cmd: "curl --connect-timeout 1 http://203.0.113.2:8080/" }
-`).runUntil('2s');
+`,
+    ).runUntil('2s');
     const reasons = net.drops('home').map((d) => d.reason);
     expect(reasons[0]).toMatch(/^NAT: inbound tcp from 203\.0\.113\.80:\d+ to 203\.0\.113\.2:8080: no entry$/);
     expect(net.frames('sw-home')).toHaveLength(0);
   });
 
   it('lets a connection in through a port forward, and sends the answer out from the forwarded port', () => {
-    const net = TestNet.fromYaml(`${scene(', forward: { port: 8080, to: "192.168.1.5:80" }')}
+    const net = TestNet.fromYaml(
+      `${scene(', forward: { port: 8080, to: "192.168.1.5:80" }')}
 run:
   - { on: nas, at: 0ms, cmd: "http-server -p 80 --site hello" }
   - { on: web, at: 1ms, cmd: "curl http://203.0.113.2:8080/" }
-`).runUntil('1s');
+`,
+    ).runUntil('1s');
     const syn = net.frames('nas-sw', 'b>a').find((f) => f.field('tcp.dstport') !== undefined)!;
     expect(syn.ip).toMatchObject({ src: '203.0.113.80', dst: '192.168.1.5' });
     expect(syn.field('tcp.dstport')).toBe('80');

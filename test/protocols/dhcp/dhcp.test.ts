@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseIpv4, parseMac } from '../../../src/protocols/addr';
-import { BOOTP_MIN_BYTES, BOOTREPLY, BOOTREQUEST, decodeDhcp, DHCP_FLAG_BROADCAST, DhcpType, encodeDhcp, type DhcpMessage } from '../../../src/protocols/dhcp/dhcp';
+import {
+  BOOTP_MIN_BYTES,
+  BOOTREPLY,
+  BOOTREQUEST,
+  decodeDhcp,
+  DHCP_FLAG_BROADCAST,
+  DhcpType,
+  encodeDhcp,
+  type DhcpMessage,
+} from '../../../src/protocols/dhcp/dhcp';
 import { describeDhcp } from '../../../src/protocols/dhcp/dissect';
 
 const ip = (s: string) => parseIpv4(s)!;

@@ -267,7 +267,10 @@ function NodeView({ index, node }: { index: TimelineIndex; node: number }) {
   const state = [...stateAt(index, node, time)].sort(([a], [b]) => a.localeCompare(b));
   const mac = state.filter(([k]) => k.startsWith('mac '));
   const arp = state.filter(([k]) => k.startsWith('arp '));
-  const other = state.filter(([k]) => !k.startsWith('mac ') && !k.startsWith('arp '));
+  // The NAT translation table (`nat tcp 192.168.1.100:44539` = `203.0.113.2:44539`) and DHCP leases.
+  const nat = state.filter(([k]) => k.startsWith('nat '));
+  const leases = state.filter(([k]) => k.startsWith('lease '));
+  const other = state.filter(([k]) => !k.startsWith('mac ') && !k.startsWith('arp ') && !k.startsWith('nat ') && !k.startsWith('lease '));
   const table = (title: string, rows: [string, string][], strip: number, cols: [string, string]) => (
     <div className="state-table">
       <h3>{title}</h3>
@@ -302,6 +305,8 @@ function NodeView({ index, node }: { index: TimelineIndex; node: number }) {
       <p className="hint">State at the playhead ({formatTime(time)}):</p>
       {n?.kind === 'switch' && table('MAC address table', mac, 4, ['MAC', 'Port'])}
       {n?.kind !== 'switch' && n?.kind !== 'hub' && table('ARP cache', arp, 4, ['IP', 'MAC'])}
+      {nat.length > 0 && table('NAT translations', nat, 4, ['Inside', 'Outside'])}
+      {leases.length > 0 && table('DHCP leases', leases, 6, ['Address', 'Client MAC'])}
       {other.length > 0 && table('Other state', other, 0, ['Key', 'Value'])}
     </div>
   );

@@ -30,6 +30,25 @@ describe('colour classes', () => {
     expect(name(frame(0x0800, 6))).toBe('TCP');
   });
 
+  it('colour DHCP (UDP ports 67 and 68) apart from other UDP, whichever port is the source', () => {
+    const udp = (sport: number, dport: number) => {
+      const b = frame(0x0800, 17);
+      b[34] = sport >> 8;
+      b[35] = sport & 0xff;
+      b[36] = dport >> 8;
+      b[37] = dport & 0xff;
+      return b;
+    };
+    expect(name(udp(68, 67))).toBe('DHCP');
+    expect(name(udp(67, 68))).toBe('DHCP');
+    expect(name(udp(67, 67))).toBe('DHCP'); // relay to server
+    expect(name(udp(40000, 53))).toBe('UDP');
+    // A later fragment has no UDP header: it keeps UDP's colour.
+    const fragment = udp(68, 67);
+    fragment[21] = 0x10;
+    expect(name(fragment)).toBe('UDP');
+  });
+
   it('leave unregistered protocols and short frames as Other', () => {
     expect(name(frame(0x86dd))).toBe('Other');
     expect(name(frame(0x0800, 47))).toBe('Other');

@@ -13,7 +13,7 @@
  * (RFC 3396 concatenation is not done); options beyond those listed in {@link DhcpOptions} are kept
  * as raw bytes.
  */
-import { formatIpv4, formatMac, readMac, writeMac, type Ipv4, type Mac } from '../addr';
+import { readMac, writeMac, type Ipv4, type Mac } from '../addr';
 import { ByteReader } from '../byte-reader';
 import { ByteWriter } from '../byte-writer';
 import type { Decoded } from '../codec';
@@ -23,7 +23,7 @@ export const DHCP_SERVER_PORT = 67;
 /** The client's UDP port (BOOTP client). */
 export const DHCP_CLIENT_PORT = 68;
 /** The four bytes that open the options field: 99.130.83.99 (RFC 2131 §3). */
-export const DHCP_MAGIC_COOKIE = 0x63825363;
+const DHCP_MAGIC_COOKIE = 0x63825363;
 /** The smallest BOOTP message a relay must accept (RFC 1542 §2.1): 300 bytes, options padded. */
 export const BOOTP_MIN_BYTES = 300;
 
@@ -350,14 +350,4 @@ export function dhcpSummary(m: DhcpMessage): string {
 /** One line for logs: `DHCPOFFER of 10.0.0.100 from 10.0.0.254`. */
 export function dhcpLogName(type: number): string {
   return `DHCP${dhcpTypeName(type).toUpperCase()}`;
-}
-
-/** Short text for a list of addresses. */
-export function formatAddrs(list: readonly Ipv4[]): string {
-  return list.map(formatIpv4).join(', ');
-}
-
-/** The client hardware address as text (for logs). */
-export function chaddrText(m: DhcpMessage): string {
-  return formatMac(m.chaddr);
 }

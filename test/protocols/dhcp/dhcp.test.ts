@@ -15,7 +15,7 @@ import {
   encodeDhcp,
   type DhcpMessage,
 } from '../../../src/protocols/dhcp/dhcp';
-import { describeDhcp } from '../../../src/protocols/dhcp/dissect';
+import { describeDhcp, dhcp } from '../../../src/protocols/dhcp/dissect';
 
 const ip = (s: string) => parseIpv4(s)!;
 const MAC = parseMac('02:00:00:00:01:01')!;
@@ -115,10 +115,11 @@ describe('DHCP message encoding (RFC 2131, RFC 2132)', () => {
     expect(b.subarray(end + 1).every((x) => x === 0)).toBe(true);
   });
 
-  it('round-trips', () => {
+  it('round-trips, through the codec too', () => {
     for (const m of [discover, ack]) {
       const d = decodeDhcp(encodeDhcp(m));
       expect(d.ok && d.value).toEqual(m);
+      expect(dhcp.decode(dhcp.encode(m))).toEqual({ ok: true, value: m, length: dhcp.byteLength(m) });
     }
   });
 

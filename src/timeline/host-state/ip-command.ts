@@ -3,10 +3,14 @@
  * own output formats. Interfaces and configured routes come from the scene; link carrier, the
  * default route a fault moved, and neighbours come from the trace.
  *
+ * An interface configured by DHCP (`ip: dhcp`) shows the address of its lease at `t` (the trace's
+ * `addr <ifname>` rows), marked `dynamic`, and none before the first lease or after it expires.
+ *
  * Simplifications, stated: every host has `lo` (127.0.0.1/8) as on Linux; the queueing discipline
- * shows as `pfifo` with the link's queue as `qlen`; route metrics are not shown.
+ * shows as `pfifo` with the link's queue as `qlen`; route metrics are not shown; a leased address
+ * shows `valid_lft forever` (the seconds left of the lease are not counted down).
  */
-import { formatCidr, formatIpv4, formatMac, parseIpv4 } from '../../protocols/addr';
+import { formatCidr, formatIpv4, formatMac, parseCidr, parseIpv4, type Cidr } from '../../protocols/addr';
 import type { HostInfo, HostStateSource } from './host-info';
 import { neighbours } from './neighbours';
 import type { CommandResult } from './result';
@@ -22,7 +26,20 @@ function carrier(src: HostStateSource, info: HostInfo, i: HostInfo['interfaces']
   return linkUpAt(src.trace, i.link, t, src.scene.links[i.link]?.up ?? true);
 }
 
+/**
+ * Each interface's address at `t`: the configured one, or for an interface with none (0.0.0.0, a
+ * DHCP client) the lease's from the trace, or undefined while it has none.
+ */
+function addressesAt(src: HostStateSource, info: HostInfo, t: number): (Cidr | undefined)[] {
+  const leased = new Map<string, string>();
+  forEachState(src.trace, info.node, t, (key, value) => {
+    if (key.startsWith('addr ')) leased.set(key.slice(5), value);
+  });
+  return info.interfaces.map((i) => (i.cidr.addr !== 0 ? i.cidr : parseCidr(leased.get(i.name) ?? '')));
+}
+
 function ipAddr(src: HostStateSource, info: HostInfo, t: number, only?: string): CommandResult {
+  const addrs = addressesAt(src, info, t);
   const lines: string[] = [];
   if (only !== undefined && only !== 'lo' && !info.interfaces.some((i) => i.name === only)) {
     return { stdout: '', stderr: `Device "${only}" does not exist.\n`, exitCode: 1 };
@@ -42,7 +59,12 @@ function ipAddr(src: HostStateSource, info: HostInfo, t: number, only?: string):
     lines.push(
       `${n + 2}: ${i.name}: <${flags}> mtu ${i.mtu} qdisc pfifo state ${up ? 'UP' : 'DOWN'} group default qlen ${i.qlen}`,
       `    link/ether ${formatMac(i.mac)} brd ff:ff:ff:ff:ff:ff`,
-      `    inet ${formatCidr(i.cidr.addr, i.cidr.prefix)}${i.cidr.prefix < 31 ? ` brd ${formatIpv4(i.cidr.broadcast)}` : ''} scope global ${i.name}`,
+    );
+    const c = addrs[n];
+    if (!c) return;
+    const dynamic = i.cidr.addr === 0 ? 'dynamic ' : '';
+    lines.push(
+      `    inet ${formatCidr(c.addr, c.prefix)}${c.prefix < 31 ? ` brd ${formatIpv4(c.broadcast)}` : ''} scope global ${dynamic}${i.name}`,
       '       valid_lft forever preferred_lft forever',
     );
   });
@@ -58,16 +80,21 @@ function ipRoute(src: HostStateSource, info: HostInfo, t: number): CommandResult
   forEachState(src.trace, info.node, t, (key, value) => {
     if (key === 'default route' && value.startsWith('via ')) moved = parseIpv4(value.slice(4));
   });
+  const addrs = addressesAt(src, info, t);
   const routes = [...info.routes];
+  // A leased address brings its connected route.
+  addrs.forEach((c, iface) => {
+    if (c && info.interfaces[iface].cidr.addr === 0) routes.push({ network: c.network, prefix: c.prefix, via: 0, iface, metric: 0, origin: 'connected' });
+  });
   if (moved !== undefined) {
-    const iface = info.interfaces.findIndex((i) => (moved! & ~(0xffffffff >>> i.cidr.prefix)) >>> 0 === i.cidr.network);
+    const iface = addrs.findIndex((c) => c !== undefined && (moved! & ~(0xffffffff >>> c.prefix)) >>> 0 === c.network);
     if (iface >= 0) routes.unshift({ network: 0, prefix: 0, via: moved, iface, metric: -1, origin: 'static' });
   }
   routes.forEach((r, order) => {
     const dev = ifName(r.iface);
     const to = r.prefix === 0 ? 'default' : formatCidr(r.network, r.prefix);
     const via = r.via ? ` via ${formatIpv4(r.via)}` : '';
-    const kernel = r.origin === 'connected' ? ` proto kernel scope link src ${formatIpv4(info.interfaces[r.iface].cidr.addr)}` : '';
+    const kernel = r.origin === 'connected' ? ` proto kernel scope link src ${formatIpv4(addrs[r.iface]?.addr ?? 0)}` : '';
     lines.push({ network: r.network, prefix: r.prefix, order, text: `${to}${via} dev ${dev}${kernel}${down.has(dev) ? ' linkdown' : ''}` });
   });
   // The main table lists default first, then by destination.

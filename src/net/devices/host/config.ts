@@ -16,14 +16,18 @@ function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
+/** Why `value` is not an address with a prefix length, or undefined when it is one. */
+function cidrProblem(value: string): string | undefined {
+  if (parseCidr(value) !== undefined) return undefined;
+  return parseIpv4(value) !== undefined
+    ? `${show(value)} needs a prefix length, e.g. ${value}/24`
+    : `${show(value)} is not an address with a prefix length, e.g. 10.0.0.1/24`;
+}
+
 /** An address with prefix length, e.g. `10.0.0.1/24` (kept as written). */
 export const cidrSchema = z.string().superRefine((value, ctx) => {
-  if (parseCidr(value) !== undefined) return;
-  const message =
-    parseIpv4(value) !== undefined
-      ? `${show(value)} needs a prefix length, e.g. ${value}/24`
-      : `${show(value)} is not an address with a prefix length, e.g. 10.0.0.1/24`;
-  ctx.addIssue({ code: 'custom', message, input: value });
+  const message = cidrProblem(value);
+  if (message) ctx.addIssue({ code: 'custom', message, input: value });
 });
 
 /** A plain IPv4 address, e.g. `10.0.0.254`. */
@@ -161,7 +165,10 @@ export const DHCP_IP = 'dhcp';
 
 /** A host's fields (exported for kinds configured like a host that add their own). */
 export const hostSchema = z.strictObject({
-  ip: z.union([z.literal(DHCP_IP), cidrSchema]),
+  ip: z.string().superRefine((value, ctx) => {
+    const message = value === DHCP_IP ? undefined : cidrProblem(value);
+    if (message) ctx.addIssue({ code: 'custom', message: `${message}, or dhcp`, input: value });
+  }),
   gateway: ipv4Schema.optional(),
   mac: macSchema.optional(),
   routes: z.array(viaRouteSchema).optional(),

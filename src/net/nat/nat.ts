@@ -8,7 +8,8 @@
  * keep one outside port whatever they send to), port preservation when the port is free (else the
  * next free one above it, wrapping at 65535 to 1024), and address- and port-dependent filtering
  * (an inbound packet passes only from an address and port the inside endpoint has sent to, as Linux
- * conntrack does); a packet to the outside address with no entry is dropped with the reason.
+ * conntrack does); a TCP or UDP packet to the outside address with no entry is dropped with the
+ * reason (an ICMP echo reply with none is the router's own, and delivered to it).
  *
  * Entries go after an idle time per protocol (see {@link NAT_DEFAULT_TIMEOUTS}); every packet
  * through an entry restarts it. The table is published as state rows `nat <proto> <inside
@@ -230,6 +231,8 @@ export class Nat implements PacketTranslator {
       return undefined; // echo requests and errors are for the router itself
     }
     const e = this.table.inbound(proto, port, remote);
+    // An echo reply with no entry answers the router's own ping.
+    if (e === 'no entry' && proto === IP_PROTO_ICMP) return undefined;
     const name = PROTO_NAMES[proto];
     if (typeof e === 'string') return `NAT: inbound ${name} from ${remote} to ${endpoint(this.table.outsideAddr, port)}: ${e}`;
     return this.rewritten(frame.head.slice(0, IP + 20), body, frame.packetId, 'dst', e.inAddr, e.inPort);

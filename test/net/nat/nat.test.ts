@@ -173,3 +173,21 @@ run:
     expect(net.stateOf('home', 'nat tcp 192.168.1.5:80')).toBe('203.0.113.2:8080 (forward)');
   });
 });
+
+describe('a NAT router pinging out itself', () => {
+  it('gets its own echo replies (no entry needed: they are addressed to it)', () => {
+    const net = TestNet.fromYaml(
+      `
+nodes:
+  - { id: home, kind: router, interfaces: [192.168.1.1/24, 203.0.113.2/24], nat: { inside: [eth0], outside: eth1 } }
+  - { id: web, kind: server, ip: 203.0.113.80/24, gateway: 203.0.113.2 }
+links:
+  - { a: "home:eth1", b: web, latency: 1ms }
+run:
+  - { on: home, at: 1ms, cmd: "ping 203.0.113.80 -c 1" }
+`,
+    ).runUntil('1s');
+    expect(net.logs('home')).toContain('1 packets transmitted, 1 received, 0% packet loss, time 0ms');
+    expect(net.drops('home')).toEqual([]);
+  });
+});

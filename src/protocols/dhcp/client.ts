@@ -8,7 +8,8 @@
  * without the ±1 s randomisation; after four unanswered REQUESTs in REQUESTING the client starts over
  * with a DISCOVER; in RENEWING and REBINDING it retransmits after half the time left to T2 (or to the
  * lease's end), at least 60 s, as §4.4.5 says. There is no ARP check of the offered address
- * (no DECLINE), no RELEASE, and no INIT-REBOOT (a restarted host starts from INIT).
+ * (no DECLINE), no RELEASE, and no INIT-REBOOT (a restarted host starts from INIT). The first
+ * DISCOVER leaves at boot, without §4.4.1's random wait of 1 to 10 seconds.
  */
 import { BROADCAST_IPV4, formatIpv4, type Ipv4 } from '../addr';
 import { IP_PROTO_UDP } from '../ipv4/ipv4';

@@ -22,7 +22,7 @@ import {
 /** What the inspector says about the model's simplifications (the same as the modules' headers). */
 const DHCP_MODEL_NOTES: readonly string[] = [
   'DHCP (RFC 2131/2132) over Ethernet only; sname and file are empty (no option overload). Clients set the broadcast flag, so servers and relays broadcast OFFER, ACK and NAK to a client that has no address yet.',
-  'The client runs INIT, SELECTING (it takes the first OFFER), REQUESTING, BOUND, RENEWING at T1 (a unicast REQUEST to the server), REBINDING at T2 (a broadcast REQUEST) and back to INIT on a NAK or when the lease expires. It retransmits after 4 s, 8 s, 16 s... (RFC 2131 §4.1) without the ±1 s randomisation, does no ARP check of the offered address (no DECLINE) and sends no RELEASE.',
+  'The client runs INIT, SELECTING (it takes the first OFFER), REQUESTING, BOUND, RENEWING at T1 (a unicast REQUEST to the server), REBINDING at T2 (a broadcast REQUEST) and back to INIT on a NAK or when the lease expires. It retransmits after 4 s, 8 s, 16 s... (RFC 2131 §4.1) without the ±1 s randomisation, does no ARP check of the offered address (no DECLINE) and sends no RELEASE. The first DISCOVER leaves at boot, without the random 1 to 10 s wait of §4.4.1.',
   "The server keeps its leases in memory (a crash forgets them), offers the client its previous address or the lowest free one, and sends a NAK to a REQUEST for an address that is not on the client's subnet or is leased to another client. A relay (RFC 1542) sets giaddr to the address of the interface the request came in on and forwards to its servers; it broadcasts their replies back on that interface.",
 ];
 

@@ -8,7 +8,8 @@ import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } fro
 import { useStore } from 'zustand';
 import { deviceShape } from '../../net/device-shapes';
 import { addDevice, connect, linkId, moveDevice, planPoint, type SceneData } from '../../scenario/edit/commands';
-import { editorCatalog, editorStore, exec, select } from '../../store/editor';
+import { addressSegments } from '../../scenario/edit/addressing';
+import { editorCatalog, editorStore, exec, execThen, select } from '../../store/editor';
 
 /** Pixels per scene unit. */
 const SCALE = 48;
@@ -37,10 +38,12 @@ function endNode(v: unknown): string {
 
 /** Connects two devices; an ambiguous interface is asked for in the panel (`pendingConnect`). */
 export function connectDevices(a: string, b: string, ifaceA?: string, ifaceB?: string): void {
-  const data = editorStore.getState().data;
-  const r = connect(editorCatalog, data, a, b, { ifaceA, ifaceB, params: { latency: '1ms', bandwidth: '100Mbps' } });
+  const { data, autoAddress } = editorStore.getState();
+  const r = connect(editorCatalog, data, a, b, { ifaceA, ifaceB, params: { latency: '1ms', bandwidth: '100Mbps' }, newInterface: autoAddress });
   if (r.ok) {
-    exec(r.command);
+    const link = data.links?.length ?? 0;
+    if (autoAddress) execThen(r.command, (after) => addressSegments(editorCatalog, after, { links: [link] }));
+    else exec(r.command);
     select({ link: null, nodes: [b] });
   } else {
     editorStore.setState({ message: r.problem.message, pendingConnect: { a, b, node: r.problem.node, choices: r.problem.choices, ifaceA, ifaceB } });
@@ -51,7 +54,20 @@ const SHAPE_GLYPH: Record<string, string> = { host: '▭', server: '▤', switch
 
 /** The editor's plan: an SVG of the scene's devices and links, with place, drag and cable gestures. */
 // eslint-disable-next-line max-lines-per-function -- one SVG whose pointer gestures (place, move, cable) share the drag state kept in this component
-export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: string | null; onPlaced(): void; readOnly?: boolean; snap: boolean }) {
+export function EditorCanvas({
+  armed,
+  onPlaced,
+  readOnly,
+  snap,
+  dropKind = null,
+}: {
+  armed: string | null;
+  onPlaced(): void;
+  readOnly?: boolean;
+  snap: boolean;
+  /** A kind being dragged from the palette: released over the canvas, it is placed there. */
+  dropKind?: string | null;
+}) {
   const data = useStore(editorStore, (s) => s.data);
   const selection = useStore(editorStore, (s) => s.selection);
   const svg = useRef<SVGSVGElement>(null);
@@ -84,14 +100,19 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
     return snap ? [Math.round(x * 2) / 2, Math.round(y * 2) / 2] : [Math.round(x * 100) / 100, Math.round(y * 100) / 100];
   };
 
+  const placeAt = (kind: string, e: ReactPointerEvent) => {
+    if (exec(addDevice(editorStore.getState().data, kind, { position: toScene(e) }))) {
+      const nodes = editorStore.getState().data.nodes ?? [];
+      select({ nodes: [String(nodes[nodes.length - 1]?.id)] });
+    }
+    onPlaced();
+  };
+
   const onBackground = (e: ReactPointerEvent<SVGSVGElement>) => {
     if (readOnly) return;
     if (e.target !== svg.current && (e.target as Element).getAttribute('data-bg') === null) return;
     if (armed) {
-      exec(addDevice(editorStore.getState().data, armed, { position: toScene(e) }));
-      const nodes = editorStore.getState().data.nodes ?? [];
-      select({ nodes: [String(nodes[nodes.length - 1]?.id)] });
-      onPlaced();
+      placeAt(armed, e);
     } else {
       select({});
     }
@@ -119,6 +140,10 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
   };
 
   const onUp = (e: ReactPointerEvent) => {
+    if (dropKind && !drag && !readOnly) {
+      placeAt(dropKind, e);
+      return;
+    }
     if (!drag) return;
     const d = drag;
     setDrag(null);
@@ -138,7 +163,7 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
   return (
     <svg
       ref={svg}
-      className={`editor-canvas${armed ? ' armed' : ''}${readOnly ? ' read-only' : ''}`}
+      className={`editor-canvas${armed || dropKind ? ' armed' : ''}${readOnly ? ' read-only' : ''}`}
       data-testid="editor-canvas"
       viewBox={vb}
       preserveAspectRatio="xMidYMid meet"

@@ -1,8 +1,8 @@
 /**
- * Auto-layout: a deterministic layered drawing of the network. Routers sit in the middle row, left
- * to right in the order the network reaches them; what hangs off each router (switches and hubs,
- * then their hosts) is drawn as a tree in layers above and below it, each parent centred over its
- * children. Devices no router reaches are drawn after, as trees from their first device. Every
+ * Auto-layout: a deterministic layered drawing of the network. Routers sit in the middle column,
+ * top to bottom in the order the network reaches them; what hangs off each router (switches and
+ * hubs, then their hosts) is drawn as a tree in layers to its left and right, each parent centred
+ * beside its children. Devices no router reaches are drawn after, as trees from their first device. Every
  * position lands on the half-unit grid. One command (one undo step); the same scene always gets
  * the same drawing.
  */
@@ -70,7 +70,7 @@ function orderRoots(roots: readonly string[], routers: readonly string[]): strin
   return [...roots.filter((r) => routers.includes(r)), ...roots.filter((r) => !routers.includes(r))];
 }
 
-/** Positions (x right, y up) for every device: the layered drawing. */
+/** Positions (x right, y up) for every device: the layered drawing. (Computed as rows, then turned.) */
 export function layeredPositions(catalog: Catalog, data: SceneData): Map<string, [number, number]> {
   const { roots, children } = spanningTrees(catalog, data);
   const width = new Map<string, number>();
@@ -122,8 +122,10 @@ export function layeredPositions(catalog: Catalog, data: SceneData): Map<string,
     }
     left += w * GAP_X;
   }
+  // Drawn across the plan, as screens are wider than tall: the routers' row becomes the middle
+  // column (the first router at the top), the first half of each router's subtrees to its left.
   const shift = left / 2;
-  for (const [id, [x, y]] of out) out.set(id, [snap(x - shift), snap(y)]);
+  for (const [id, [x, y]] of out) out.set(id, [snap(-y), snap(shift - x)]);
   return out;
 }
 

@@ -28,6 +28,7 @@ import { deleteMyScene, getMyScene, listMyScenes, type MyScene } from '../../sto
 import { connectDevices, EditorCanvas, planPositions } from './EditorCanvas';
 import { LINK_FIELDS, parseValueText, SCENE_FIELDS, specFields, valueText, type FieldDef } from './fields';
 import { TextView } from './TextView';
+import { CommandInput } from './CommandInput';
 import { sceneWarnings } from '../../scenario/edit/warnings';
 import { addressSegments } from '../../scenario/edit/addressing';
 import { addDefaultRoutes } from '../../scenario/edit/routes';
@@ -274,19 +275,7 @@ function Timeline() {
           ))}
         </select>
         <input aria-label="At" data-testid="run-at" className="short" value={at} onChange={(e) => setAt(e.target.value)} />
-        <input
-          aria-label="Command"
-          data-testid="run-cmd"
-          list="editor-programs"
-          placeholder="ping 10.0.1.5 -c 3"
-          value={cmd}
-          onChange={(e) => setCmd(e.target.value)}
-        />
-        <datalist id="editor-programs">
-          {['ping ', 'traceroute ', 'dig ', 'curl http://', 'nc ', 'iperf3 -c ', 'http-server', 'udp-echo'].map((p) => (
-            <option key={p} value={p} />
-          ))}
-        </datalist>
+        <CommandInput value={cmd} on={on || ids[0] || ''} onChange={setCmd} />
         <button type="submit">Add command</button>
       </form>
       <form

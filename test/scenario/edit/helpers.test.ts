@@ -202,19 +202,21 @@ describe('add default routes', () => {
 });
 
 describe('auto-layout', () => {
+  // Routers in the middle column, top to bottom; each router's segments to its left and right.
   function routerPing(): Builder {
     const b = new Builder().add('host').add('switch').add('router').add('switch').add('host');
     return b.cable('h1', 'sw1').cable('sw1', 'r1').cable('r1', 'sw2').cable('sw2', 'h2');
   }
 
-  it('puts routers in the middle row and each segment in layers around its router, on the half-unit grid', () => {
+  it('puts routers in the middle column and each segment in layers beside its router, on the half-unit grid', () => {
     const p = layeredPositions(catalog, routerPing().data);
-    expect(p.get('r1')![1]).toBe(0);
-    // sw1 above r1, h1 above sw1; sw2 and h2 below.
-    expect(p.get('sw1')![1]).toBeGreaterThan(0);
-    expect(p.get('h1')![1]).toBeGreaterThan(p.get('sw1')![1]);
-    expect(p.get('sw2')![1]).toBeLessThan(0);
-    expect(p.get('h2')![1]).toBeLessThan(p.get('sw2')![1]);
+    expect(p.get('r1')![0]).toBe(0);
+    // As router-ping is drawn: h1, sw1 to the left of r1; sw2, h2 to its right; one row.
+    expect(p.get('sw1')![0]).toBeLessThan(0);
+    expect(p.get('h1')![0]).toBeLessThan(p.get('sw1')![0]);
+    expect(p.get('sw2')![0]).toBeGreaterThan(0);
+    expect(p.get('h2')![0]).toBeGreaterThan(p.get('sw2')![0]);
+    expect(new Set([...p.values()].map(([, y]) => y))).toEqual(new Set([0]));
     for (const [x, y] of p.values()) {
       expect(x * 2).toBe(Math.round(x * 2));
       expect(y * 2).toBe(Math.round(y * 2));
@@ -241,8 +243,9 @@ describe('auto-layout', () => {
     const pts = [...p1.values()];
     for (let i = 0; i < pts.length; i++)
       for (let j = i + 1; j < pts.length; j++) expect(Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1])).toBeGreaterThanOrEqual(2);
-    expect(p1.get('r1')![1]).toBe(0);
-    expect(p1.get('r2')![1]).toBe(0);
+    expect(p1.get('r1')![0]).toBe(0);
+    expect(p1.get('r2')![0]).toBe(0);
+    expect(p1.get('r1')![1]).toBeGreaterThan(p1.get('r2')![1]);
     const before = b.text;
     const inverse = b.apply(autoLayout(catalog, b.data))!;
     expect(autoLayout(catalog, b.data)).toBeNull();

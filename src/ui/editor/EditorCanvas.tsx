@@ -240,6 +240,7 @@ export function EditorCanvas({
             onKeyDown={(e) => {
               if (e.key !== 'Enter' && e.key !== ' ') return;
               e.preventDefault();
+              e.stopPropagation();
               select({ link: id });
             }}
           >
@@ -275,7 +276,9 @@ export function EditorCanvas({
             onKeyDown={(e) => {
               // Enter or Space selects; with Shift or Ctrl it adds to (or takes from) the selection.
               if (e.key !== 'Enter' && e.key !== ' ') return;
+              // (Space here selects; it does not also start playback.)
               e.preventDefault();
+              e.stopPropagation();
               if (e.shiftKey || e.ctrlKey || e.metaKey) select({ nodes: selected ? selection.nodes.filter((m) => m !== id) : [...selection.nodes, id] });
               else select({ nodes: [id] });
             }}

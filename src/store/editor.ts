@@ -72,6 +72,15 @@ function validate(text: string): SceneError[] {
   return r.ok ? [] : r.errors;
 }
 
+/**
+ * Validation after an edit: the document's data is checked as it is (a valid scene needs no
+ * line numbers, so its text is not parsed a second time); only a scene with errors is validated
+ * again from its text, for the lines the text view marks.
+ */
+function validateEdited(text: string, data: SceneData): SceneError[] {
+  return loadSceneData(data).ok ? [] : validate(text);
+}
+
 function fresh(
   text: string,
   id: string,
@@ -127,7 +136,8 @@ export async function saveNow(): Promise<void> {
 function changed(name: string | null = null): void {
   const s = editorStore.getState();
   const text = sceneDocText(s.doc);
-  editorStore.setState({ pendingConnect: null, text, data: sceneDocData(s.doc), errors: validate(text), draft: null, revision: s.revision + 1, message: name });
+  const data = sceneDocData(s.doc);
+  editorStore.setState({ pendingConnect: null, text, data, errors: validateEdited(text, data), draft: null, revision: s.revision + 1, message: name });
   void saveNow();
 }
 

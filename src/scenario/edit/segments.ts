@@ -25,7 +25,7 @@ export function addressStyle(catalog: Catalog, kind: string): AddressStyle | und
 }
 
 /** One addressed device's attachment to a segment, through link `link` (its index). */
-export interface Attachment {
+interface Attachment {
   readonly node: string;
   readonly nodeIndex: number;
   readonly style: 'ip' | 'interfaces';

@@ -35,14 +35,14 @@ export function usageOptions(usage: string): UsageOption[] {
     if (!out.some((x) => x.flag === o.flag)) out.push(o);
   };
   tokens.forEach((t, i) => {
-    if (!/^--?[A-Za-z0-9]/.test(t)) return;
+    if (!/^(--?[A-Za-z0-9]|\+[a-z])/.test(t)) return;
     const parts = t.split('|');
     if (parts.length > 1 && parts.every((p) => p.startsWith('-'))) {
       parts.forEach((p) => add({ flag: p }));
       return;
     }
     const next = tokens[i + 1];
-    if (next === undefined || '[]()|'.includes(next) || next.startsWith('-')) {
+    if (next === undefined || '[]()|'.includes(next) || next.startsWith('-') || t.startsWith('+')) {
       add({ flag: t });
       return;
     }
@@ -59,6 +59,25 @@ const ADDRESS_WORD = /^(DESTINATION|HOST|URL|IP|ADDR)/;
 function takesAddress(usage: string): boolean {
   const tokens = usage.split(/[\s[\]()|]+/).filter(Boolean);
   return tokens.some((t, i) => i > 0 && ADDRESS_WORD.test(t) && !tokens[i - 1].startsWith('-'));
+}
+
+/** The names the scene's DNS servers hold A records for (`www.example.com`), with the server. */
+function sceneNames(data: SceneData): { name: string; owner: string }[] {
+  const out: { name: string; owner: string }[] = [];
+  for (const n of data.nodes ?? []) {
+    if (!n || !Array.isArray(n.zones)) continue;
+    for (const z of n.zones as { origin?: unknown; records?: unknown }[]) {
+      const origin = typeof z?.origin === 'string' ? z.origin.replace(/\.$/, '') : '';
+      for (const r of Array.isArray(z?.records) ? z.records : []) {
+        const words = typeof r === 'string' ? r.trim().split(/\s+/) : [];
+        if (!words.slice(1, 4).includes('A')) continue;
+        const w = words[0];
+        const name = w === '@' ? origin : w.endsWith('.') ? w.slice(0, -1) : origin ? `${w}.${origin}` : w;
+        if (name && !out.some((o) => o.name === name)) out.push({ name, owner: String(n.id) });
+      }
+    }
+  }
+  return out;
 }
 
 /** Every address written on a device of the scene, with its owner. */
@@ -102,7 +121,8 @@ export function completeCommand(line: string, data: SceneData, on?: string): Lin
   const addresses = (): Completion[] => {
     const url = /\bURL\b/.test(app.usage);
     const own = new Set((data.nodes ?? []).filter((n) => n?.id === on).flatMap((n) => writtenInterfaces(n).map((w) => w.text.split('/')[0])));
-    return sceneAddresses(data)
+    const names = url || /\bNAME\b/.test(app.usage) ? sceneNames(data).map((x) => ({ addr: x.name, owner: `name on ${x.owner}` })) : [];
+    return [...sceneAddresses(data), ...names]
       .filter((a) => !own.has(a.addr))
       .map((a) => ({ ...a, text: url ? `http://${a.addr}/` : a.addr }))
       .filter((a) => a.text.startsWith(word) && a.text !== word)
@@ -112,11 +132,11 @@ export function completeCommand(line: string, data: SceneData, on?: string): Lin
   if (prev?.value !== undefined) {
     if (prev.choices) completions = prev.choices.filter((c) => c.startsWith(word)).map((c) => make(c, c, `${prev.flag} ${prev.value}`));
     else if (ADDRESS_WORD.test(prev.value)) completions = addresses();
-  } else if (word.startsWith('-')) {
+  } else if (word.startsWith('-') || word.startsWith('+')) {
     completions = options
       .filter((o) => o.flag.startsWith(word) && o.flag !== word && !words.includes(o.flag))
       .map((o) => make(o.flag, o.value ? `${o.flag} ${o.value}` : o.flag, o.choices ? o.choices.join(', ') : (o.value ?? 'flag')));
-  } else if (takesAddress(app.usage)) {
+  } else if (takesAddress(app.usage) || /\bNAME\b/.test(app.usage)) {
     completions = addresses();
   }
   const verdict = parseCommand(line.trim());

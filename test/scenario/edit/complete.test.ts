@@ -46,6 +46,30 @@ describe('command completion', () => {
     expect(labels('ping 10.0.1.5 -c ')).toEqual([]);
   });
 
+  it("offers the names the scene's DNS servers hold, to dig and in URLs, and dig's + options", () => {
+    const withDns: SceneData = {
+      nodes: [
+        ...data.nodes!,
+        {
+          id: 'ns1',
+          kind: 'dns-server',
+          ip: '10.0.1.53/24',
+          zones: [
+            {
+              origin: 'example.com',
+              records: ['@ SOA ns1 hostmaster 1 1800 900 604800 86400', '@ NS ns1', 'ns1 A 10.0.1.53', 'www 300 IN A 10.0.1.5', 'mail MX 10 www'],
+            },
+          ],
+        },
+      ],
+    };
+    const dig = completeCommand('dig ', withDns, 'h1').completions.map((c) => c.label);
+    expect(dig).toEqual(expect.arrayContaining(['ns1.example.com', 'www.example.com']));
+    expect(dig).not.toContain('mail.example.com');
+    expect(completeCommand('curl http://w', withDns, 'h1').completions.map((c) => c.line)).toEqual(['curl http://www.example.com/ ']);
+    expect(completeCommand('dig www.example.com +sh', withDns, 'h1').completions.map((c) => c.label)).toEqual(['+short']);
+  });
+
   it("shows the program's own error and usage for a wrong line, and none for a good one", () => {
     const bad = completeCommand('ping 10.0.1.5 -c x', data, 'h1');
     expect(bad.error).toMatch(/^ping: option -c: "x" is not a whole number; usage: ping DESTINATION \[-c count\]/);

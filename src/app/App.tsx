@@ -65,7 +65,8 @@ declare global {
   }
 }
 
-const NAMES = [...SCENE_FILES.keys()];
+/** The scene picker's names: bench scenes (`bench-*`) are for `npm run bench` and stay out of it (a URL still opens them). */
+const NAMES = [...SCENE_FILES.keys()].filter((n) => !n.startsWith('bench-'));
 const BLANK_TEXT = () => BLANK_SCENE_TEXT;
 let loadToken = 0;
 /** The seed given in the URL (kept in shared links), if any. */

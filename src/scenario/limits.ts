@@ -40,11 +40,13 @@ export function sceneTextLimitError(text: string): SceneError | null {
     const kb = Math.ceil((text.length > max ? text.length : utf8.encode(text).length) / 1024);
     return { path: '', message: `the scene is ${kb.toLocaleString('en-US')} KB; a scene may be at most ${max / 1024 / 1024} MB` };
   }
-  const depth = nestingDepth(text);
+  const { depth, line, column } = nestingDepth(text, SCENE_LIMITS.nesting);
   if (depth > SCENE_LIMITS.nesting) {
     return {
       path: '',
-      message: `the scene nests lists and mappings ${depth > 10_000 ? 'over 10,000' : depth} levels deep; at most ${SCENE_LIMITS.nesting} are allowed`,
+      message: `the scene nests lists and mappings ${depth > 10_000 ? 'over 10,000' : depth} levels deep (level ${SCENE_LIMITS.nesting + 1} at line ${line}, column ${column}); at most ${SCENE_LIMITS.nesting} are allowed`,
+      line,
+      column,
     };
   }
   return null;
@@ -53,10 +55,17 @@ export function sceneTextLimitError(text: string): SceneError | null {
 /**
  * An upper estimate of how deeply YAML or JSON text nests: flow brackets outside quotes, plus
  * the levels of a block line (its indentation in steps of two and any compact `- - -` prefix).
+ * Also where (1-based line and column) the nesting first goes past `limit`.
  */
-function nestingDepth(text: string): number {
+function nestingDepth(text: string, limit: number): { depth: number; line: number; column: number } {
   let flow = 0;
   let maxDepth = 0;
+  let line = 1;
+  let lineAt = 0;
+  let where: { line: number; column: number } | null = null;
+  const mark = (depth: number, i: number) => {
+    if (depth > limit && where === null) where = { line, column: i - lineAt + 1 };
+  };
   let quote = '';
   let lineStart = true;
   let indent = 0;
@@ -64,6 +73,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
+      line++;
+      lineAt = i + 1;
       lineStart = true;
       indent = 0;
       dashes = 0;
@@ -87,6 +98,7 @@ function nestingDepth(text: string): number {
       lineStart = false;
       const block = Math.floor(indent / 2) + dashes;
       if (block > maxDepth) maxDepth = block;
+      mark(block, i);
     }
     if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
       const nl = text.indexOf('\n', i);
@@ -96,10 +108,15 @@ function nestingDepth(text: string): number {
     else if (c === '[' || c === '{') {
       flow++;
       if (flow > maxDepth) maxDepth = flow;
+      mark(flow, i);
     } else if ((c === ']' || c === '}') && flow > 0) flow--;
   }
-  if (lineStart) maxDepth = Math.max(maxDepth, Math.floor(indent / 2) + dashes);
-  return maxDepth;
+  if (lineStart) {
+    maxDepth = Math.max(maxDepth, Math.floor(indent / 2) + dashes);
+    mark(maxDepth, text.length);
+  }
+  const at = where ?? { line, column: 1 };
+  return { depth: maxDepth, ...at };
 }
 
 /** Whether a quote at `i` opens a quoted scalar (an apostrophe inside plain text does not). */

@@ -10,6 +10,7 @@ import { deviceCatalog } from '../net/device-registry';
 import { applyCommand, type EditCommand, type SceneData } from '../scenario/edit/commands';
 import { BLANK_SCENE_TEXT, checkField, parseSceneDoc, sceneDocData, sceneDocText } from '../scenario/edit/doc';
 import type { EditPath } from '../scenario/edit/ops';
+import { sceneTextLimitError } from '../scenario/limits';
 import { loadScene, loadSceneData } from '../scenario/load';
 import type { SceneError } from '../scenario/validate';
 import { newSceneId, putMyScene } from './my-scenes';
@@ -60,6 +61,8 @@ export interface EditorState {
   pendingConnect: PendingConnect | null;
   /** Bumped on every change of the document (views key their effects on it). */
   revision: number;
+  /** A new cable addresses the devices it joins that have no address on that segment. */
+  autoAddress: boolean;
 }
 
 const catalog = deviceCatalog();
@@ -69,11 +72,26 @@ function validate(text: string): SceneError[] {
   return r.ok ? [] : r.errors;
 }
 
+/**
+ * Validation after an edit: the document's data is checked as it is (a valid scene needs no
+ * line numbers, so its text is not parsed a second time); only a scene with errors is validated
+ * again from its text, for the lines the text view marks.
+ */
+function validateEdited(text: string, data: SceneData): SceneError[] {
+  return loadSceneData(data).ok ? [] : validate(text);
+}
+
 function fresh(
   text: string,
   id: string,
   name: string,
 ): Pick<EditorState, 'id' | 'name' | 'doc' | 'text' | 'data' | 'errors' | 'draft' | 'undo' | 'redo' | 'selection' | 'message'> {
+  const refused = sceneTextLimitError(text);
+  if (refused) {
+    // Too large or too deep to parse safely: shown as a draft with the reason; the canvas is blank.
+    const blank = fresh(BLANK_SCENE_TEXT, id, name);
+    return { ...blank, draft: text, errors: [refused], message: limitMessage(refused) };
+  }
   const doc = parseSceneDoc(text);
   return {
     id,
@@ -96,6 +114,7 @@ export const editorStore = createStore<EditorState>()(() => ({
   save: { state: 'idle' },
   pendingConnect: null,
   revision: 0,
+  autoAddress: true,
 }));
 
 let saveSeq = 0;
@@ -117,7 +136,8 @@ export async function saveNow(): Promise<void> {
 function changed(name: string | null = null): void {
   const s = editorStore.getState();
   const text = sceneDocText(s.doc);
-  editorStore.setState({ pendingConnect: null, text, data: sceneDocData(s.doc), errors: validate(text), draft: null, revision: s.revision + 1, message: name });
+  const data = sceneDocData(s.doc);
+  editorStore.setState({ pendingConnect: null, text, data, errors: validateEdited(text, data), draft: null, revision: s.revision + 1, message: name });
   void saveNow();
 }
 
@@ -127,11 +147,41 @@ export function openInEditor(text: string, name: string, id: string = newSceneId
   void saveNow();
 }
 
+function limitMessage(e: SceneError): string {
+  return `${e.line !== undefined ? `Line ${e.line}: ` : ''}${e.message}`;
+}
+
 /** Applies a command; it becomes one undo step. A command that does not fit leaves the scene as it was. */
 export function exec(command: EditCommand): boolean {
   const s = editorStore.getState();
   try {
     const inverse = applyCommand(s.doc, command);
+    editorStore.setState({ undo: [...s.undo, { kind: 'cmd', command: inverse }], redo: [] });
+  } catch (e) {
+    editorStore.setState({ message: `${command.name}: ${e instanceof Error ? e.message : String(e)}` });
+    return false;
+  }
+  changed();
+  return true;
+}
+
+/**
+ * Applies a command and then the follow-up `next` computes from the scene it left (e.g. addressing
+ * what a new cable joined), as one undo step. Either failing leaves the scene as it was.
+ */
+export function execThen(command: EditCommand, next: (data: SceneData) => EditCommand | null): boolean {
+  const s = editorStore.getState();
+  try {
+    const first = applyCommand(s.doc, command);
+    let second: EditCommand | null = null;
+    try {
+      const follow = next(sceneDocData(s.doc));
+      if (follow) second = applyCommand(s.doc, follow);
+    } catch (e) {
+      applyCommand(s.doc, first);
+      throw e;
+    }
+    const inverse: EditCommand = { name: command.name, ops: [...(second?.ops ?? []), ...first.ops] };
     editorStore.setState({ undo: [...s.undo, { kind: 'cmd', command: inverse }], redo: [] });
   } catch (e) {
     editorStore.setState({ message: `${command.name}: ${e instanceof Error ? e.message : String(e)}` });
@@ -181,6 +231,12 @@ export function redo(): void {
 export function setText(text: string): void {
   const s = editorStore.getState();
   if (text === s.text) return;
+  // Text beyond the scene limits (e.g. nested thousands of levels deep) is never parsed.
+  const refused = sceneTextLimitError(text);
+  if (refused) {
+    editorStore.setState({ draft: text, errors: [refused], message: limitMessage(refused) });
+    return;
+  }
   const doc = parseSceneDoc(text);
   if (doc.errors.length > 0) {
     editorStore.setState({ draft: text, errors: validate(text) });

@@ -69,7 +69,8 @@ describe('scene limits', () => {
       expect(r.ok).toBe(false);
       if (r.ok) continue;
       expect(r.errors).toHaveLength(1);
-      expect(r.errors[0].message).toMatch(/levels deep; at most 64/);
+      expect(r.errors[0].message).toMatch(/levels deep \(level 65 at line 1, column \d+\); at most 64/);
+      expect(r.errors[0].line).toBe(1);
       expect(ms).toBeLessThan(2_000);
     }
   });

@@ -8,6 +8,7 @@ import type { Document } from 'yaml';
 import type { DeviceConfigSpec, InterfaceDecl } from '../../net/device-config';
 import { inSubnet, parseCidr, parseIpv4 } from '../../protocols/addr';
 import { applyOps, type EditOp, type EditPath } from './ops';
+import { addressStyle } from './segments';
 
 /** A named, invertible edit. */
 export interface EditCommand {
@@ -283,7 +284,7 @@ export type EndChoice =
  * else the only free one. Written only when it differs from the one the scene would take anyway
  * (the next free one in link order). Ambiguous or full: the choices and why.
  */
-function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, iface?: string): EndChoice {
+function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, iface?: string, newInterface = false): EndChoice {
   const i = nodeIndex(data, id);
   if (i < 0) return { ok: false, node: id, choices: [], message: `no device "${id}"` };
   const decls = interfacesOf(catalog, data.nodes![i]);
@@ -298,7 +299,11 @@ function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, 
     }
     return endFor(iface);
   }
-  if (free.length === 0) return { ok: false, node: id, choices: [], message: `${id} has no free interface` };
+  if (free.length === 0) {
+    // The cable may bring its own interface, added when the segment is addressed.
+    if (newInterface && addressStyle(catalog, String(data.nodes![i].kind)) === 'interfaces') return { ok: true, end: id };
+    return { ok: false, node: id, choices: [], message: `${id} has no free interface` };
+  }
   const peerAddrs = addressesBehind(catalog, data, peer, id);
   const matching = free.filter((d) => {
     const c = d.cidr ? parseCidr(d.cidr) : undefined;
@@ -314,17 +319,21 @@ function chooseEnd(catalog: Catalog, data: SceneData, id: string, peer: string, 
   };
 }
 
-/** Connects two devices with a link (parameters: `params`, e.g. `{ latency: '1ms' }`). */
+/**
+ * Connects two devices with a link (parameters: `params`, e.g. `{ latency: '1ms' }`). With
+ * `newInterface`, a router whose interfaces are all cabled takes the link anyway, for
+ * auto-addressing to give it a new interface.
+ */
 export function connect(
   catalog: Catalog,
   data: SceneData,
   a: string,
   b: string,
-  opts: { ifaceA?: string; ifaceB?: string; params?: Record<string, unknown> } = {},
+  opts: { ifaceA?: string; ifaceB?: string; params?: Record<string, unknown>; newInterface?: boolean } = {},
 ): { ok: true; command: EditCommand } | { ok: false; problem: Extract<EndChoice, { ok: false }> } {
-  const ea = chooseEnd(catalog, data, a, b, opts.ifaceA);
+  const ea = chooseEnd(catalog, data, a, b, opts.ifaceA, opts.newInterface);
   if (!ea.ok) return { ok: false, problem: ea };
-  const eb = chooseEnd(catalog, data, b, a, opts.ifaceB);
+  const eb = chooseEnd(catalog, data, b, a, opts.ifaceB, opts.newInterface);
   if (!eb.ok) return { ok: false, problem: eb };
   const link: Record<string, unknown> = { a: ea.end, b: eb.end, ...(opts.params ?? {}) };
   const ids = new Set((data.links ?? []).map(linkId));

@@ -8,7 +8,9 @@ import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } fro
 import { useStore } from 'zustand';
 import { deviceShape } from '../../net/device-shapes';
 import { addDevice, connect, linkId, moveDevice, planPoint, type SceneData } from '../../scenario/edit/commands';
-import { editorCatalog, editorStore, exec, select } from '../../store/editor';
+import { addressSegments } from '../../scenario/edit/addressing';
+import { editorCatalog, editorStore, exec, execThen, select } from '../../store/editor';
+import { placeLabels, type LabelItem, type LabelLine, type LabelPlace } from './labels';
 
 /** Pixels per scene unit. */
 const SCALE = 48;
@@ -37,21 +39,66 @@ function endNode(v: unknown): string {
 
 /** Connects two devices; an ambiguous interface is asked for in the panel (`pendingConnect`). */
 export function connectDevices(a: string, b: string, ifaceA?: string, ifaceB?: string): void {
-  const data = editorStore.getState().data;
-  const r = connect(editorCatalog, data, a, b, { ifaceA, ifaceB, params: { latency: '1ms', bandwidth: '100Mbps' } });
+  const { data, autoAddress } = editorStore.getState();
+  const r = connect(editorCatalog, data, a, b, { ifaceA, ifaceB, params: { latency: '1ms', bandwidth: '100Mbps' }, newInterface: autoAddress });
   if (r.ok) {
-    exec(r.command);
+    const link = data.links?.length ?? 0;
+    if (autoAddress) execThen(r.command, (after) => addressSegments(editorCatalog, after, { links: [link] }));
+    else exec(r.command);
     select({ link: null, nodes: [b] });
   } else {
     editorStore.setState({ message: r.problem.message, pendingConnect: { a, b, node: r.problem.node, choices: r.problem.choices, ifaceA, ifaceB } });
   }
 }
 
+/** Each device's label lines (its name, then each address on a line) and where they go on the canvas. */
+function nodeLabels(data: SceneData, pos: Map<string, [number, number]>): Map<string, { lines: LabelLine[]; place: LabelPlace }> {
+  const items: LabelItem[] = [];
+  for (const n of data.nodes ?? []) {
+    if (!n || typeof n.id !== 'string' || !pos.has(n.id)) continue;
+    const [x, y] = pos.get(n.id)!;
+    const lines: LabelLine[] = [{ text: typeof n.label === 'string' ? n.label : n.id, kind: 'name' }];
+    if (typeof n.ip === 'string') lines.push({ text: n.ip, kind: 'ip' });
+    if (Array.isArray(n.interfaces)) {
+      for (const i of n.interfaces as unknown[]) {
+        const ip = typeof i === 'string' ? i : (i as { ip?: unknown } | null)?.ip;
+        if (typeof ip === 'string') lines.push({ text: ip, kind: 'ip' });
+      }
+    }
+    items.push({ id: n.id, x: x * SCALE, y: -y * SCALE, lines });
+  }
+  // The links' latency labels stay where they are: labels go around them.
+  const obstacles = (data.links ?? []).flatMap((l) => {
+    const a = pos.get(endNode(l?.a));
+    const b = pos.get(endNode(l?.b));
+    if (!a || !b || typeof l.latency !== 'string') return [];
+    const mx = ((a[0] + b[0]) / 2) * SCALE;
+    const my = (-(a[1] + b[1]) / 2) * SCALE - 6;
+    const w = l.latency.length * 6.1;
+    return [{ x0: mx - w / 2, y0: my - 9, x1: mx + w / 2, y1: my + 3 }];
+  });
+  const places = placeLabels(items, obstacles);
+  return new Map(items.map((i) => [i.id, { lines: [...i.lines], place: places.get(i.id)! }]));
+}
+
 const SHAPE_GLYPH: Record<string, string> = { host: '▭', server: '▤', switch: '⇄', hub: '✳', router: '⊕', cloud: '☁' };
 
 /** The editor's plan: an SVG of the scene's devices and links, with place, drag and cable gestures. */
 // eslint-disable-next-line max-lines-per-function -- one SVG whose pointer gestures (place, move, cable) share the drag state kept in this component
-export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: string | null; onPlaced(): void; readOnly?: boolean; snap: boolean }) {
+export function EditorCanvas({
+  armed,
+  onPlaced,
+  readOnly,
+  snap,
+  dropKind = null,
+}: {
+  armed: string | null;
+  onPlaced(): void;
+  readOnly?: boolean;
+  snap: boolean;
+  /** A kind being dragged from the palette: released over the canvas, it is placed there. */
+  dropKind?: string | null;
+}) {
   const data = useStore(editorStore, (s) => s.data);
   const selection = useStore(editorStore, (s) => s.selection);
   const svg = useRef<SVGSVGElement>(null);
@@ -84,14 +131,19 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
     return snap ? [Math.round(x * 2) / 2, Math.round(y * 2) / 2] : [Math.round(x * 100) / 100, Math.round(y * 100) / 100];
   };
 
+  const placeAt = (kind: string, e: ReactPointerEvent) => {
+    if (exec(addDevice(editorStore.getState().data, kind, { position: toScene(e) }))) {
+      const nodes = editorStore.getState().data.nodes ?? [];
+      select({ nodes: [String(nodes[nodes.length - 1]?.id)] });
+    }
+    onPlaced();
+  };
+
   const onBackground = (e: ReactPointerEvent<SVGSVGElement>) => {
     if (readOnly) return;
     if (e.target !== svg.current && (e.target as Element).getAttribute('data-bg') === null) return;
     if (armed) {
-      exec(addDevice(editorStore.getState().data, armed, { position: toScene(e) }));
-      const nodes = editorStore.getState().data.nodes ?? [];
-      select({ nodes: [String(nodes[nodes.length - 1]?.id)] });
-      onPlaced();
+      placeAt(armed, e);
     } else {
       select({});
     }
@@ -119,6 +171,10 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
   };
 
   const onUp = (e: ReactPointerEvent) => {
+    if (dropKind && !drag && !readOnly) {
+      placeAt(dropKind, e);
+      return;
+    }
     if (!drag) return;
     const d = drag;
     setDrag(null);
@@ -135,10 +191,11 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
 
   const nodes = (data.nodes ?? []).filter((n) => n && typeof n.id === 'string');
   const links = (data.links ?? []).filter((l) => l && typeof l.a === 'string' && typeof l.b === 'string');
+  const labels = useMemo(() => nodeLabels(data, pos), [data, pos]);
   return (
     <svg
       ref={svg}
-      className={`editor-canvas${armed ? ' armed' : ''}${readOnly ? ' read-only' : ''}`}
+      className={`editor-canvas${armed || dropKind ? ' armed' : ''}${readOnly ? ' read-only' : ''}`}
       data-testid="editor-canvas"
       viewBox={vb}
       preserveAspectRatio="xMidYMid meet"
@@ -172,7 +229,17 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
             key={id}
             className={`editor-link${selected ? ' selected' : ''}${l.up === false ? ' down' : ''}`}
             data-link={id}
+            tabIndex={0}
+            role="button"
+            aria-label={`link ${id}`}
+            aria-pressed={selected}
             onPointerDown={(e) => {
+              e.stopPropagation();
+              select({ link: id });
+            }}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' && e.key !== ' ') return;
+              e.preventDefault();
               e.stopPropagation();
               select({ link: id });
             }}
@@ -190,31 +257,49 @@ export function EditorCanvas({ armed, onPlaced, readOnly, snap }: { armed: strin
       )}
       {nodes.map((n) => {
         const id = String(n.id);
-        let [x, y] = pos.get(id)!;
+        const home = pos.get(id)!;
+        let [x, y] = home;
         if (drag?.mode === 'move' && drag.moved && selection.nodes.includes(id) && drag.id === id) [x, y] = [drag.x, drag.y];
         const shape = deviceShape(String(n.kind)) ?? 'host';
         const selected = selection.nodes.includes(id);
-        const ip =
-          typeof n.ip === 'string'
-            ? n.ip
-            : Array.isArray(n.interfaces)
-              ? (n.interfaces as unknown[]).map((i) => (typeof i === 'string' ? i : ((i as { ip?: string })?.ip ?? ''))).join(' ')
-              : '';
+        const label = labels.get(id);
         return (
-          <g key={id} className={`editor-node shape-${shape}${selected ? ' selected' : ''}`} data-node={id} transform={`translate(${x * SCALE} ${-y * SCALE})`}>
+          <g
+            key={id}
+            className={`editor-node shape-${shape}${selected ? ' selected' : ''}`}
+            data-node={id}
+            transform={`translate(${x * SCALE} ${-y * SCALE})`}
+            tabIndex={0}
+            role="button"
+            aria-label={`${id} (${String(n.kind)})`}
+            aria-pressed={selected}
+            onKeyDown={(e) => {
+              // Enter or Space selects; with Shift or Ctrl it adds to (or takes from) the selection.
+              if (e.key !== 'Enter' && e.key !== ' ') return;
+              // (Space here selects; it does not also start playback.)
+              e.preventDefault();
+              e.stopPropagation();
+              if (e.shiftKey || e.ctrlKey || e.metaKey) select({ nodes: selected ? selection.nodes.filter((m) => m !== id) : [...selection.nodes, id] });
+              else select({ nodes: [id] });
+            }}
+          >
             <circle r={22} className="ring" onPointerDown={(e) => onNodeDown(e, id, true)} />
             <rect x={-16} y={-16} width={32} height={32} rx={shape === 'router' ? 16 : 5} className="body" onPointerDown={(e) => onNodeDown(e, id, false)} />
             <text className="glyph" y={5} textAnchor="middle">
               {SHAPE_GLYPH[shape] ?? '●'}
             </text>
-            <text className="editor-node-label" y={34} textAnchor="middle">
-              {typeof n.label === 'string' ? n.label : id}
-            </text>
-            {ip && (
-              <text className="editor-node-ip" y={47} textAnchor="middle">
-                {ip}
-              </text>
-            )}
+            {label &&
+              label.lines.map((line, k) => (
+                <text
+                  key={k}
+                  className={line.kind === 'name' ? 'editor-node-label' : 'editor-node-ip'}
+                  x={label.place.textX - home[0] * SCALE}
+                  y={label.place.baselines[k] + home[1] * SCALE}
+                  textAnchor={label.place.anchor}
+                >
+                  {line.text}
+                </text>
+              ))}
           </g>
         );
       })}

@@ -28,7 +28,11 @@ import { deleteMyScene, getMyScene, listMyScenes, type MyScene } from '../../sto
 import { connectDevices, EditorCanvas, planPositions } from './EditorCanvas';
 import { LINK_FIELDS, parseValueText, SCENE_FIELDS, specFields, valueText, type FieldDef } from './fields';
 import { TextView } from './TextView';
+import { CommandInput } from './CommandInput';
 import { sceneWarnings } from '../../scenario/edit/warnings';
+import { addressSegments } from '../../scenario/edit/addressing';
+import { addDefaultRoutes } from '../../scenario/edit/routes';
+import { autoLayout } from '../../scenario/edit/layout';
 import './editor.css';
 
 /** What the app lends the editor. */
@@ -271,19 +275,7 @@ function Timeline() {
           ))}
         </select>
         <input aria-label="At" data-testid="run-at" className="short" value={at} onChange={(e) => setAt(e.target.value)} />
-        <input
-          aria-label="Command"
-          data-testid="run-cmd"
-          list="editor-programs"
-          placeholder="ping 10.0.1.5 -c 3"
-          value={cmd}
-          onChange={(e) => setCmd(e.target.value)}
-        />
-        <datalist id="editor-programs">
-          {['ping ', 'traceroute ', 'dig ', 'curl http://', 'nc ', 'iperf3 -c ', 'http-server', 'udp-echo'].map((p) => (
-            <option key={p} value={p} />
-          ))}
-        </datalist>
+        <CommandInput value={cmd} on={on || ids[0] || ''} onChange={setCmd} />
         <button type="submit">Add command</button>
       </form>
       <form
@@ -458,12 +450,65 @@ function useEditorKeys(): void {
   }, []);
 }
 
+/** The helpers a network tool has: address the selection's subnets (or all), default routes, auto-layout. */
+function HelperButtons() {
+  const selection = useStore(editorStore, (s) => s.selection);
+  const say = (message: string) => editorStore.setState({ message });
+  const address = () => {
+    const data = editorStore.getState().data;
+    const link = selection.link ? (data.links ?? []).findIndex((l) => linkId(l) === selection.link) : -1;
+    const scope = link >= 0 ? { links: [link] } : selection.nodes.length > 0 ? { nodes: selection.nodes } : undefined;
+    const cmd = addressSegments(editorCatalog, data, scope);
+    if (cmd) exec(cmd);
+    else say(scope ? 'Every device on this subnet has its address' : 'Every device has its address');
+  };
+  const routes = () => {
+    const r = addDefaultRoutes(editorCatalog, editorStore.getState().data);
+    if (!r.ok) say(`Default routes: ${r.message}`);
+    else if (r.command) exec(r.command);
+    else say('Every host has a gateway and every router a route to every subnet');
+  };
+  const layout = () => {
+    const cmd = autoLayout(editorCatalog, editorStore.getState().data);
+    if (cmd) exec(cmd);
+    else say('Already laid out');
+  };
+  const scoped = selection.link !== null || selection.nodes.length > 0;
+  return (
+    <span className="editor-helpers" role="group" aria-label="Helpers">
+      <button data-testid="editor-address" onClick={address} title="Give devices without an address one on their subnet (a free /24 for a new subnet)">
+        {scoped ? 'Address this subnet' : 'Address all'}
+      </button>
+      <button data-testid="editor-routes" onClick={routes} title="Gateways for hosts and routes for routers, for a network shaped like a tree">
+        Add default routes
+      </button>
+      <button data-testid="editor-layout" onClick={layout} title="Routers in the middle, each segment around its router, on the grid">
+        Auto-layout
+      </button>
+    </span>
+  );
+}
+
 /** The editor's canvas area (in the app's view) with the palette over it. */
+// eslint-disable-next-line max-lines-per-function -- the palette, its helpers and the canvas share the armed and dragged kind
 export function EditorStage() {
   const [armed, setArmed] = useState<string | null>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
   const [snap, setSnap] = useState(true);
   const message = useStore(editorStore, (s) => s.message);
+  const autoAddress = useStore(editorStore, (s) => s.autoAddress);
   const kinds = paletteKinds();
+  useEffect(() => {
+    if (!dragging) return;
+    // The canvas places the kind on its own pointerup; anywhere else the drag just ends.
+    const end = () => setTimeout(() => setDragging(null), 0);
+    window.addEventListener('pointerup', end);
+    window.addEventListener('pointercancel', end);
+    return () => {
+      window.removeEventListener('pointerup', end);
+      window.removeEventListener('pointercancel', end);
+    };
+  }, [dragging]);
   const placeByKey = (kind: string) => {
     const data = editorStore.getState().data;
     const used = new Set([...planPositions(data).values()].map(([x, y]) => `${x},${y}`));
@@ -497,8 +542,14 @@ export function EditorStage() {
             key={k.kind}
             data-kind={k.kind}
             className={armed === k.kind ? 'on' : ''}
-            title={`${k.description} — click, then click the canvas (Enter places it at a free spot)`}
+            title={`${k.description} — drag onto the canvas, or click then click the canvas (Enter places it at a free spot)`}
             onClick={() => setArmed(armed === k.kind ? null : k.kind)}
+            onPointerDown={(e) => {
+              if (e.button !== 0) return;
+              // Touch captures the pointer to the button; release it so the canvas sees the release.
+              if (e.currentTarget.hasPointerCapture?.(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
+              setDragging(k.kind);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();
@@ -512,8 +563,20 @@ export function EditorStage() {
         <label className="editor-snap">
           <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> snap
         </label>
+        <HelperButtons />
+        <label className="editor-snap editor-auto" title="A new cable gives the devices it joins an address on their segment">
+          <input type="checkbox" checked={autoAddress} onChange={(e) => editorStore.setState({ autoAddress: e.target.checked })} /> auto-address
+        </label>
       </div>
-      <EditorCanvas armed={armed} onPlaced={() => setArmed(null)} snap={snap} />
+      <EditorCanvas
+        armed={armed}
+        dropKind={dragging}
+        onPlaced={() => {
+          setArmed(null);
+          setDragging(null);
+        }}
+        snap={snap}
+      />
       <PendingConnect />
       {message && (
         <div className="editor-message" role="status">

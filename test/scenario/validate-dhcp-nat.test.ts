@@ -16,7 +16,7 @@ describe('validation of ip: dhcp, dhcp-server, dhcp-relay and nat', () => {
     expect(errors([{ id: 'h1', kind: 'host', ip: 'dhcp', gateway: '10.0.0.254' }])).toEqual([
       { path: 'nodes[0].gateway', message: 'with ip: dhcp the gateway comes from the lease (option 3); leave gateway out' },
     ]);
-    expect(errors([{ id: 'h1', kind: 'host', ip: 'dhcpp' }])[0].message).toBe('"dhcpp" is not an address with a prefix length, e.g. 10.0.0.1/24, or dhcp');
+    expect(errors([{ id: 'h1', kind: 'host', ip: 'dhcpp' }])[0].message).toBe('"dhcpp" is not an address with a prefix length, e.g. 10.0.0.1/24');
   });
 
   it('checks a pool: its range inside its subnet and in order, its router on the subnet', () => {

@@ -167,7 +167,7 @@ export const DHCP_IP = 'dhcp';
 export const hostSchema = z.strictObject({
   ip: z.string().superRefine((value, ctx) => {
     const message = value === DHCP_IP ? undefined : cidrProblem(value);
-    if (message) ctx.addIssue({ code: 'custom', message: `${message}, or dhcp`, input: value });
+    if (message) ctx.addIssue({ code: 'custom', message, input: value });
   }),
   gateway: ipv4Schema.optional(),
   mac: macSchema.optional(),

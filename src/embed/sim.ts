@@ -13,6 +13,7 @@ import type { Scene } from '../scenario/scene';
 import { startSimulationWith, type InPageRunner, type SimulationRequest } from '../runner/client';
 import type { SimProgress } from '../runner/protocol';
 import { wallClockMs } from '../runner/wall-clock';
+import { silenceWatch } from '../store/silence-watch';
 import { nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
 import { describeRow } from '../ui/describe';
 import { decodeSceneText } from './codec';
@@ -93,6 +94,7 @@ function simulateOffThread(name: string, req: SimulationRequest, control: EmbedL
         onInvalid: (errors) => resolve({ ok: false, name, errors }),
         onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
       },
+      { watch: silenceWatch },
     );
     control.signal?.addEventListener('abort', () => run.cancel());
   });

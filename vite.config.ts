@@ -1,6 +1,30 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+
+/**
+ * For the simulation worker's bundle only: the registry of every program and every dissector is
+ * swapped for the light programs and the core dissectors; the rest are lazy chunks the worker loads
+ * for a scene that uses them (src/runner/on-demand.ts). Node and the page keep the full registries.
+ */
+function workerLoadsOnDemand(): Plugin {
+  const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+  const swaps = new Map([
+    [src('apps/index.ts'), src('apps/light.ts')],
+    [src('protocols/builtin.ts'), src('runner/worker-builtin.ts')],
+  ]);
+  return {
+    name: 'packetarium-worker-loads-on-demand',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const swap = resolved && swaps.get(resolved.id);
+      return swap ? { id: swap } : null;
+    },
+  };
+}
 
 // `base: './'` makes the production build work from any sub-path of a static host.
 // Three inputs: the app (index.html), the embed page (embed.html, see docs/embed.md) and the
@@ -10,8 +34,9 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   base: './',
   plugins: [react()],
-  // The simulation worker (src/runner/sim-worker.ts) is a module worker, bundled as its own chunk.
-  worker: { format: 'es' },
+  // The simulation worker (src/runner/sim-worker.ts) is a module worker, bundled on its own, with
+  // lazy chunks of its own for what only some scenes need.
+  worker: { format: 'es', plugins: () => [workerLoadsOnDemand()] },
   build: {
     target: 'es2022',
     manifest: true,

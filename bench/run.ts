@@ -55,6 +55,7 @@ async function main(): Promise<void> {
 
   const ns3 = measureNs3();
   const browser = measureBrowser();
+  const embed = measureEmbedDownload();
   const cutFigures = (runs: Record<string, number | string>[], targetMs: number) => ({
     action: runs[0].action,
     firstFrameMs: Math.round(med(runs, 'firstFrameMs')),
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
     cutLink: { tcpLoss: cutFigures(cutTcp, 200), retryStorm: cutFigures(cutStorm, 3000) },
     editToFirstFrame: { routerPing: editFigures(editPing, 150), bench40: editFigures(edit40, 400) },
     browser,
+    embedDownload: embed,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const k = results.kernel;
@@ -165,7 +167,28 @@ async function main(): Promise<void> {
       );
     }
   }
+  if ('error' in embed) console.log(`embed:       not measured: ${embed.error}`);
+  else {
+    const kb = (n: number | string) => `${(Number(n) / 1000).toFixed(1)} kB`;
+    console.log(
+      `embed:       a 3D embed downloads ${kb(embed.total)} gzipped (initial ${kb(embed.initial)} + scene chunk ${kb(embed.sceneChunk)} + 3D ${kb(embed.threeD)} + worker ${kb(embed.worker)}; target at most 450 kB); with every protocol's on-demand chunks ${kb(embed.withEverything)}`,
+    );
+  }
   console.log(`written to ${OUT_DIR}/latest.json`);
+}
+
+/** The embed's download in gzipped bytes (scripts/check-bundle.mjs --json on a production build). */
+function measureEmbedDownload(): Record<string, number | string> {
+  const dir = `${OUT_DIR}/.build/dist`;
+  process.stderr.write('embed download: building ');
+  const b = spawnSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8' });
+  process.stderr.write('\n');
+  if (b.status !== 0) return { error: `vite build failed: ${(b.stderr || '').trim().split('\n').slice(-2).join(' ')}` };
+  const r = spawnSync(process.execPath, ['scripts/check-bundle.mjs', dir, '--json'], { encoding: 'utf8' });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (!line.startsWith('{')) return { error: (r.stderr || 'no result').trim().split('\n').slice(-2).join(' ') };
+  const { failures, ...figures } = JSON.parse(line) as Record<string, number> & { failures: string[] };
+  return { ...figures, budgetsMet: String(failures.length === 0) };
 }
 
 /** What bench/browser/frame-time.mjs reports about the page while the retry storm computes. */

@@ -5,8 +5,12 @@
 //   3D chunk (view3d, three, @react-three/fiber: what the 3D view adds
 //             beyond the initial script and the simulation chunk)  <= 260 KB gzipped
 //   <packetarium-scene> script (packetarium-embed.js + imports)  <= 10 KB gzipped
-//   simulation worker (assets/sim-worker-*.js, one self-contained file:
-//             the simulator, run off the page's main thread)      <= 230 KB gzipped
+//   simulation worker (assets/sim-worker-*.js and the chunks it imports statically: the
+//             simulator, run off the page's main thread)          <= 230 KB gzipped
+//   everything a 3D embed of a scene without TLS, QUIC, HTTP or DNS downloads (initial script +
+//             scene chunk + 3D chunk + worker)                    <= 450 KB gzipped
+//   what only some scenes load on demand is reported beside it: the page's richer dissectors, and
+//   the worker's programs on TLS/QUIC/HTTP with noble's crypto (src/runner/on-demand.ts).
 //   page before the worker (initial script + scene chunk: what an
 //             embed page fetches before it starts the worker)     <= 165 KB gzipped
 //   the ladder-only path (initial + scene chunk + ladder) loads no three.js at all.
@@ -15,14 +19,15 @@
 //   (src/runner/run-request.ts, a dynamic import used where there is no worker). Checked by
 //   marker strings of each, which must also be found in the worker (so a renamed marker fails).
 //
-// Usage: node scripts/check-bundle.mjs [distDir]   (default: dist; `npm run check:bundle`)
+// Usage: node scripts/check-bundle.mjs [distDir] [--json]   (default: dist; `npm run check:bundle`)
+// --json prints one line of figures (bytes) last, for `npm run bench`.
 // Reads distDir/.vite/manifest.json (vite.config.ts sets build.manifest). Exits 1 over budget.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const KB = 1000; // kB as vite reports them (conservative next to KiB)
-const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB, worker: 230 * KB, beforeWorker: 165 * KB };
+const BUDGETS = { initial: 80 * KB, threeD: 260 * KB, element: 10 * KB, worker: 230 * KB, beforeWorker: 165 * KB, total: 450 * KB };
 
 /** Strings only the simulator side holds: a page chunk containing one has the simulator in it. */
 const SIMULATOR_MARKERS = [
@@ -32,7 +37,9 @@ const SIMULATOR_MARKERS = [
   { what: 'the simulation kernel (src/sim/kernel.ts)', marker: 'too many pending events' },
 ];
 
-const dist = resolve(process.argv[2] ?? 'dist');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const dist = resolve(args.find((a) => !a.startsWith('--')) ?? 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');
 if (!existsSync(manifestPath)) {
   console.error(`check:bundle: ${manifestPath} not found. Run \`npm run build\` first (vite.config.ts must set build.manifest: true).`);
@@ -97,7 +104,8 @@ report('3D chunk (lazy: three, @react-three/fiber, view3d)', three, BUDGETS.thre
 if (elementKey) report('<packetarium-scene> script', element, BUDGETS.element);
 else failures.push('no src/embed/element.ts entry (packetarium-embed.js) in the build');
 
-// The simulation worker is not in the manifest (Vite bundles workers on their own): find it by name.
+// The simulation worker is not in the manifest (Vite bundles workers on their own): find its entry by
+// name, then follow its imports: static ones are part of the worker, dynamic ones load on demand.
 const assetsDir = join(dist, 'assets');
 const manifestFiles = new Set(Object.values(manifest).map((c) => c.file));
 const workerFiles = existsSync(assetsDir)
@@ -105,11 +113,39 @@ const workerFiles = existsSync(assetsDir)
       .filter((f) => /^sim-worker-.*\.js$/.test(f) && !manifestFiles.has(`assets/${f}`))
       .map((f) => `assets/${f}`)
   : [];
+/** Chunks a file imports, statically (`import … from "./x.js"`, `import "./x.js"`) and dynamically. */
+function importsOf(file) {
+  const text = readFileSync(join(dist, file), 'utf8');
+  const at = (m) => join(file, '..', m).replace(/\\/g, '/');
+  const stat = [...text.matchAll(/\bimport\s*(?:[\w*${}\s,]+from\s*)?["'`](\.[^"'`]+)["'`]/g)].map((m) => at(m[1]));
+  const dynamic = [...text.matchAll(/\bimport\s*\(\s*["'`](\.[^"'`]+)["'`]\s*\)/g)].map((m) => at(m[1]));
+  return { stat, dynamic };
+}
+function staticClosure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const f of importsOf(file).stat) staticClosure(f, seen);
+  return seen;
+}
+let worker = new Set();
+let workerOnDemand = new Set();
 if (workerFiles.length === 1) {
-  report('simulation worker (self-contained)', new Set(workerFiles), BUDGETS.worker);
-  const text = readFileSync(join(dist, workerFiles[0]), 'utf8');
-  if (/^\s*import\b|\bimport\s*\(/m.test(text)) failures.push(`${workerFiles[0]} imports other chunks: the worker should be one file`);
-  if (/WebGLRenderer/.test(text)) failures.push(`${workerFiles[0]} contains three.js (WebGLRenderer)`);
+  worker = staticClosure(workerFiles[0]);
+  const pending = [...worker].flatMap((f) => importsOf(f).dynamic);
+  while (pending.length) {
+    const f = pending.pop();
+    if (worker.has(f) || workerOnDemand.has(f)) continue;
+    workerOnDemand.add(f);
+    const { stat, dynamic } = importsOf(f);
+    pending.push(...stat, ...dynamic);
+  }
+  report('simulation worker (its entry and static imports)', worker, BUDGETS.worker);
+  report('worker chunks loaded on demand (TLS/QUIC/HTTP programs, noble, match dissectors)', workerOnDemand);
+  const text = [...worker].map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+  for (const f of [...worker, ...workerOnDemand]) {
+    if (manifestFiles.has(f)) failures.push(`${f} is both a page chunk and a worker chunk`);
+    if (/WebGLRenderer/.test(readFileSync(join(dist, f), 'utf8'))) failures.push(`${f} (simulation worker) contains three.js (WebGLRenderer)`);
+  }
   for (const { what, marker } of SIMULATOR_MARKERS) {
     if (!text.includes(marker))
       failures.push(`${workerFiles[0]} lacks the marker "${marker}" of ${what}: update SIMULATOR_MARKERS in scripts/check-bundle.mjs`);
@@ -118,8 +154,20 @@ if (workerFiles.length === 1) {
   failures.push(`expected one simulation worker (assets/sim-worker-*.js), found ${workerFiles.length}`);
 }
 
+// What the page loads on demand after the scene chunk (the richer dissectors, for scenes with DNS,
+// QUIC, HTTP or TLS frames): dynamic imports of the scene chunk that are not the no-worker fallback.
+const dissectorKeys = simKey ? (manifest[simKey].dynamicImports ?? []).filter((k) => manifest[k]?.name === 'builtin') : [];
+if (simKey && dissectorKeys.length !== 1) failures.push('the scene chunk should load the richer dissectors (src/protocols/builtin.ts) with one dynamic import');
+const pageOnDemand = minus(new Set(dissectorKeys.flatMap((k) => [...closure(k)])), initial, sim);
+report('page chunks loaded on demand (richer dissectors)', pageOnDemand);
+
+const everything = new Set([...initial, ...sim, ...three, ...worker]);
+report('total download of a 3D embed (initial + scene chunk + 3D chunk + worker)', everything, BUDGETS.total);
+const worst = total(everything) + total(pageOnDemand) + total(workerOnDemand);
+console.log(`  with everything loaded on demand as well (a scene using every protocol): ${kb(worst)} gzipped`);
+
 // With a worker, the page must not download the simulator a second time.
-for (const f of new Set([...initial, ...sim, ...ladder, ...three])) {
+for (const f of new Set([...initial, ...sim, ...ladder, ...three, ...pageOnDemand])) {
   const text = readFileSync(join(dist, f), 'utf8');
   for (const { what, marker } of SIMULATOR_MARKERS) {
     if (text.includes(marker))
@@ -135,10 +183,28 @@ for (const f of new Set([...initial, ...sim, ...ladder])) {
   }
 }
 
+function printJson() {
+  const figures = {
+    initial: total(initial),
+    sceneChunk: total(sim),
+    threeD: total(three),
+    worker: total(worker),
+    total: total(everything),
+    budgetTotal: BUDGETS.total,
+    onDemandPage: total(pageOnDemand),
+    onDemandWorker: total(workerOnDemand),
+    withEverything: worst,
+    failures,
+  };
+  console.log(JSON.stringify(figures));
+}
+
 if (failures.length) {
   console.error('\ncheck:bundle FAILED:');
   for (const f of failures) console.error(`  - ${f}`);
   console.error('Split the code (dynamic import) or trim dependencies; see docs/embed.md "Budgets".');
+  if (json) printJson();
   process.exit(1);
 }
 console.log('\ncheck:bundle: all embed budgets met');
+if (json) printJson();

@@ -26,7 +26,7 @@ import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
-import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
+import { SimulationCancelled, SimulationFailed, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
@@ -317,6 +317,7 @@ export function App() {
   const trace = useStore(sceneStore, (s) => s.trace);
   const errors = useStore(sceneStore, (s) => s.errors);
   const notices = useStore(sceneStore, (s) => s.notices);
+  const retry = useStore(sceneStore, (s) => s.retry);
   const [help, setHelp] = useState(false);
   const lessonClass = useLessonAppClass();
   const viewScene = useLessonScene(scene);
@@ -462,7 +463,9 @@ export function App() {
             {show3d ? 'Edit on the plan' : 'Show the run in 3D'}
           </button>
         )}
-        {editing && !(show3d && ready) ? (
+        {status === 'error' && retry ? (
+          <SimulationFailed name={name} errors={errors} onRetry={retry} />
+        ) : editing && !(show3d && ready) ? (
           <EditorStage />
         ) : ready ? (
           <>

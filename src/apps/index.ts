@@ -1,15 +1,9 @@
-/** Registers every built-in program. Import once for its effect. */
-import './ping/ping';
-import './traceroute/traceroute';
-import './tracepath/tracepath';
-import './udp-echo/udp-echo-server';
-import './udp-echo/udp-echo';
-import './rr/rr-client';
-import './rr/rr-server';
-import './rr/rr-lb';
-import './nc/nc';
-import './iperf3/iperf3';
-import './dig/dig';
+/**
+ * Registers every built-in program. Import once for its effect. The simulation worker's bundle
+ * replaces this module with `light.ts` and loads the programs below only for a scene that runs them
+ * (`runner/on-demand.ts`, which lists the same programs).
+ */
+import './light';
 import './curl/curl';
 import './http-server/http-server';
 import './page-load/page-load';

@@ -8,10 +8,12 @@
  * in the page.
  */
 import { setDeviceShape } from '../net/device-shapes';
+import { needsMoreDissectors } from '../protocols/builtin-core';
 import type { Scene } from '../scenario/scene';
 import { startSimulationWith, type InPageRunner, type SimulationRequest } from '../runner/client';
 import type { SimProgress } from '../runner/protocol';
 import { wallClockMs } from '../runner/wall-clock';
+import { silenceWatch } from '../store/silence-watch';
 import { nextEventTime, prevEventTime, upperBound, type TimelineIndex } from '../timeline';
 import { describeRow } from '../ui/describe';
 import { decodeSceneText } from './codec';
@@ -57,6 +59,21 @@ const runInPageLazily: InPageRunner = async (request, post) => {
   runSimRequest(request, (reply) => post(reply), wallClockMs);
 };
 
+/**
+ * Loads the richer dissectors (DNS, QUIC, HTTP, TLS and their crypto: a lazy chunk) when a frame of
+ * the trace needs them for its description; a scene of pings and traceroutes never downloads them.
+ */
+async function dissectorsFor(index: TimelineIndex): Promise<void> {
+  const trace = index.trace;
+  for (let f = 0; f < trace.frameTotal; f++) {
+    if (needsMoreDissectors(trace.frameBytes(f))) {
+      const { registerBuiltinProtocols } = await import('../protocols/builtin');
+      registerBuiltinProtocols();
+      return;
+    }
+  }
+}
+
 /** Validates and simulates in the worker; the result names scene-level failures like a synchronous run would. */
 function simulateOffThread(name: string, req: SimulationRequest, control: EmbedLoadControl): Promise<EmbedSceneResult> {
   return new Promise((resolve) => {
@@ -68,11 +85,16 @@ function simulateOffThread(name: string, req: SimulationRequest, control: EmbedL
         onDone: ({ index, scene, shapes }) => {
           for (const [kind, shape] of Object.entries(shapes ?? {})) setDeviceShape(kind, shape);
           if (!scene) resolve({ ok: false, name, errors: [`${req.fileName}: the simulation sent no scene back`] });
-          else resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) });
+          else
+            void dissectorsFor(index).then(
+              () => resolve({ ok: true, name, scene, index, duration: Math.max(scene.duration, index.endTime) }),
+              (e: unknown) => resolve({ ok: false, name, errors: [`could not load the protocol dissectors: ${e instanceof Error ? e.message : String(e)}`] }),
+            );
         },
         onInvalid: (errors) => resolve({ ok: false, name, errors }),
         onFailed: (error) => resolve({ ok: false, name, errors: [error] }),
       },
+      { watch: silenceWatch },
     );
     control.signal?.addEventListener('abort', () => run.cancel());
   });

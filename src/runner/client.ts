@@ -51,6 +51,13 @@ export interface SimulationRun {
 /** What to simulate: a `SimRequest` without its type and id. */
 export type SimulationRequest = Omit<SimRequest, 'type' | 'runId'>;
 
+/**
+ * Tells a run that its worker has been silent too long (the browser ended it, out of memory most
+ * often, without telling the page): `poke` on every reply, `stop` when the run ends. Given by the
+ * caller, since timers belong above the line (`store/silence-watch.ts`).
+ */
+export type SilenceWatch = (onSilent: () => void) => { poke(): void; stop(): void };
+
 let nextRunId = 1;
 let idleWorker: Worker | null = null;
 /** Set when a worker could not start: later runs go straight to the synchronous path. */
@@ -86,11 +93,11 @@ export function startSimulationWith(
   runInPage: InPageRunner,
   req: SimulationRequest,
   handlers: SimulationHandlers,
-  options: { inPage?: boolean } = {},
+  options: { inPage?: boolean; watch?: SilenceWatch } = {},
 ): SimulationRun {
   const run: RunState = { runId: nextRunId++, req, handlers, trace: new Trace(), finished: false, replies: 0 };
   if (options.inPage || !workersAvailable()) return runHere(runInPage, run);
-  return runInWorker(runInPage, run);
+  return runInWorker(runInPage, run, options.watch);
 }
 
 /** Handles one reply of `run`; returns true when the run is over. */
@@ -139,11 +146,21 @@ function runHere(runInPage: InPageRunner, run: RunState): SimulationRun {
   return { runId: run.runId, inWorker: false, cancel: () => void (run.finished = true) };
 }
 
+/** How V8 and Chromium word running out of memory. */
+const OUT_OF_MEMORY = /out of memory|allocation failed|heap limit/i;
+
+/** What the page says when the worker failed with `message` (an uncaught exception or running out of memory). */
+function workerError(message: string): string {
+  if (OUT_OF_MEMORY.test(message)) return `the simulation ran out of memory in its worker (${message})`;
+  return `the simulation worker stopped: ${message || 'unknown error'}`;
+}
+
 /** Runs `run` in a worker (the idle one, or a new one); falls back to the page if the worker never starts. */
-function runInWorker(runInPage: InPageRunner, run: RunState): SimulationRun {
+function runInWorker(runInPage: InPageRunner, run: RunState, watch?: SilenceWatch): SimulationRun {
   let worker: Worker | null = idleWorker ?? newWorker();
   idleWorker = null;
   const release = (reuse: boolean) => {
+    silence?.stop();
     const w = worker;
     worker = null;
     if (!w) return;
@@ -152,21 +169,27 @@ function runInWorker(runInPage: InPageRunner, run: RunState): SimulationRun {
     if (reuse && idleWorker === null) idleWorker = w;
     else w.terminate();
   };
+  const stopped = (why: string) => {
+    release(false);
+    if (run.finished) return;
+    run.finished = true;
+    run.handlers.onFailed(`${run.req.fileName}: ${why}`);
+  };
+  const silence = watch?.(() => stopped('the simulation worker stopped answering (it may have run out of memory)'));
   worker.onmessage = (e: MessageEvent<SimReply>) => {
     if (receive(run, e.data)) release(e.data.type !== 'failed');
+    else silence?.poke();
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
-    release(false);
-    if (run.finished) return;
-    if (run.replies === 0) {
-      // The worker script never ran (blocked, or not served): run here instead.
+    if (run.finished) return release(false);
+    if (run.replies === 0 && !OUT_OF_MEMORY.test(e.message ?? '')) {
+      // The worker script never ran (blocked, or not served): run here instead. Not after running
+      // out of memory: the page would only do the same.
+      release(false);
       workersBroken = true;
       runHere(runInPage, run);
-    } else {
-      run.finished = true;
-      run.handlers.onFailed(`${run.req.fileName}: the simulation worker stopped: ${e.message || 'unknown error'}`);
-    }
+    } else stopped(workerError(e.message));
   };
   const request: SimRequest = { ...run.req, type: 'run', runId: run.runId };
   worker.postMessage(request);

@@ -10,6 +10,7 @@ import type { Scene } from '../scenario/scene';
 import type { Trace } from '../sim/trace';
 import { buildTimeline, type TimelineIndex } from '../timeline';
 import { startSimulation, type SimulationRun } from '../runner/start-simulation';
+import { silenceWatch } from './silence-watch';
 
 /** `simulating`: a run is in progress (see `progress`); `cancelled`: the user stopped it. */
 type SceneStatus = 'idle' | 'simulating' | 'ready' | 'error' | 'cancelled';
@@ -43,6 +44,11 @@ export interface SceneState {
   progress: SceneProgress | null;
   /** What the shown run was simulated from (for variants of it: same text, same seed), or null. */
   source: SceneSource | null;
+  /**
+   * After a run that failed rather than being refused (the worker crashed, ran out of memory or
+   * stopped answering): runs the same text again. Null otherwise.
+   */
+  retry: (() => void) | null;
 }
 
 /** The text a run was simulated from, and its seed (undefined: the scene's own). */
@@ -66,6 +72,7 @@ export const sceneStore = createStore<SceneState>()(() => ({
   simMs: 0,
   progress: null,
   source: null,
+  retry: null,
 }));
 
 export interface RunOptions {
@@ -101,6 +108,7 @@ function loadValidated(text: string, fileName: string, name: string, notices: st
   if (loaded.ok) return loaded;
   sceneStore.setState({
     status: 'error',
+    retry: null,
     name,
     scene: null,
     trace: null,
@@ -137,6 +145,7 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
     notices,
     progress: { simNs: 0, durationNs, events: 0, inWorker: false },
     source: null,
+    retry: null,
   });
   let run: SimulationRun | null = null;
   let inWorker = false;
@@ -167,14 +176,15 @@ export function runSceneInBackground(text: string, fileName: string, name: strin
       },
       onInvalid: (errors) => {
         ended();
-        sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null });
+        sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null, retry: null });
       },
       onFailed: (error) => {
         ended();
-        sceneStore.setState({ status: 'error', name, scene, trace: null, index: null, errors: [error], notices, progress: null });
+        const retry = () => runSceneInBackground(text, fileName, name, opts, onReady);
+        sceneStore.setState({ status: 'error', name, scene, trace: null, index: null, errors: [error], notices, progress: null, retry });
       },
     },
-    { inPage: opts.inPage },
+    { inPage: opts.inPage, watch: silenceWatch },
   );
   inWorker = run.inWorker;
   if (inWorker) {
@@ -209,6 +219,7 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
   } catch (e) {
     sceneStore.setState({
       status: 'error',
+      retry: null,
       name,
       scene: loaded.scene,
       trace: null,
@@ -223,5 +234,5 @@ export function runSceneText(text: string, fileName: string, name: string, opts:
 /** Shows an error without a scene (unknown scene name, bad URL). */
 export function showSceneErrors(name: string, errors: string[], notices: string[] = []): void {
   stopSceneRun();
-  sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null });
+  sceneStore.setState({ status: 'error', name, scene: null, trace: null, index: null, errors, notices, progress: null, retry: null });
 }

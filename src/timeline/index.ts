@@ -3,7 +3,7 @@
  * program output so far, device state at a moment, and the hops of one packet. Build the index
  * once per trace (`buildTimeline`); every query after that is a binary search plus a short scan.
  */
-import { registerBuiltinProtocols } from '../protocols/builtin';
+import { registerCoreProtocols } from '../protocols/builtin-core';
 import { colorClasses, colorClassOfFrame } from '../protocols/color-class';
 import { isLinkDirection, Place, RecordKind, type Trace } from '../sim/trace';
 
@@ -326,7 +326,7 @@ export function frameProtocol(index: TimelineIndex, frameId: number): number {
   if (frameId < 0) return 0;
   let c = index.frameProto[frameId];
   if (c < 0) {
-    registerBuiltinProtocols();
+    registerCoreProtocols();
     c = colorClassOfFrame(index.trace.frameBytes(frameId));
     index.frameProto[frameId] = c;
   }

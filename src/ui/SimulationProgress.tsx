@@ -57,3 +57,28 @@ export function SimulationCancelled({ name, onRetry }: { name: string; onRetry()
     </div>
   );
 }
+
+/**
+ * What the view shows when a run failed rather than being refused (the worker crashed, ran out of
+ * memory or stopped answering): why, that nothing the user made is lost, and a way to run it again.
+ */
+export function SimulationFailed({ name, errors, onRetry }: { name: string; errors: string[]; onRetry(): void }) {
+  return (
+    <div className="loading sim-progress" role="alert" data-testid="sim-failed">
+      <div>
+        The simulation of <b>{name}</b> stopped before it finished.
+      </div>
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>
+            <code>{e}</code>
+          </li>
+        ))}
+      </ul>
+      <div>Nothing you made is lost: the editor and My scenes keep your scenes.</div>
+      <button type="button" data-testid="sim-retry" onClick={onRetry}>
+        Run it again
+      </button>
+    </div>
+  );
+}

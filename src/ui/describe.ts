@@ -1,10 +1,12 @@
 /** One trace row in words, for the event list and the inspector: where, protocol, summary. */
 import { dissectFrame, type DissectedFrame } from '../protocols/dissect';
-import { registerBuiltinProtocols } from '../protocols/builtin';
+import { registerCoreProtocols } from '../protocols/builtin-core';
 import { isLinkDirection, Place, RecordKind } from '../sim/trace';
 import { frameProtocol, frameProtocolName, type TimelineIndex } from '../timeline';
 
-registerBuiltinProtocols();
+// The core dissectors; the app registers all of them at start (app/main.tsx), the embed adds the
+// rest when its trace has frames they read (embed/sim.ts).
+registerCoreProtocols();
 
 /** A frame's colour-class name (`ARP`, `TCP`, ..., `Other`: see `protocols/color-class`), or a kind of row. */
 export type RowClass = string;

@@ -3,7 +3,8 @@
  * follow mode, hub collision flashes, and a hover tooltip (same picking as selection).
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { addAfterEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
+import { addAfterEffect, useFrame, useThree } from '@react-three/fiber';
+import { Canvas } from './canvas';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Scene } from '../scenario/scene';

@@ -1,5 +1,5 @@
 /** Colours shared by the 3D view and the panels (legend, event list). */
-import { registerBuiltinProtocols } from '../protocols/builtin';
+import { registerCoreProtocols } from '../protocols/builtin-core';
 import { colorClasses, type ColorClass } from '../protocols/color-class';
 
 /**
@@ -7,7 +7,7 @@ import { colorClasses, type ColorClass } from '../protocols/color-class';
  * their dissectors.
  */
 export function protoColorClasses(): readonly ColorClass[] {
-  registerBuiltinProtocols();
+  registerCoreProtocols();
   return colorClasses();
 }
 

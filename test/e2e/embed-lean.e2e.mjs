@@ -1,7 +1,8 @@
 // An embed page downloads the simulator once: with a Worker, the page's own scripts hold no zod,
 // yaml, scene validation or simulation kernel (the worker does all of that); without a Worker the
 // simulator is loaded then, in the page, and the scene looks exactly the same. Logs what the page
-// fetched (gzipped sizes) for embed.html?scene=traceroute.
+// fetched (gzipped sizes) for embed.html?scene=traceroute. A 3D embed of it downloads at most 450 kB
+// gzipped in all, the worker's scripts included; a scene with TLS loads the parts it needs on demand.
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 
@@ -22,8 +23,8 @@ async function settled(page) {
   throw new Error('embed never became ready or failed');
 }
 
-/** Opens `url` in a fresh page and records every script it (and its workers) fetched. */
-async function openLogged(context, url, { noWorker = false } = {}) {
+/** Opens `url` in a fresh page and records every script it (and its workers) fetched, until `until(page)` holds. */
+async function openLogged(context, url, { noWorker = false, until } = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   if (noWorker) await page.addInitScript(() => Object.defineProperty(window, 'Worker', { value: undefined, configurable: true }));
@@ -41,6 +42,7 @@ async function openLogged(context, url, { noWorker = false } = {}) {
   context.on('response', onResponse);
   await page.goto(url);
   const s = await settled(page);
+  for (let i = 0; until && i < 100 && !(await until(page)); i++) await sleep(150);
   await page.waitForLoadState('networkidle');
   await Promise.all(pending);
   context.off('response', onResponse);
@@ -91,4 +93,33 @@ export async function run({ context, baseUrl }) {
   assert.match(invalid.error ?? '', /^embedded scene:2:8 nodes: expected a list, got 7$/m);
   await lean.page.close();
   await fallback.page.close();
+
+  // 5. The whole download of a 3D embed (page and worker scripts), with nothing loaded on demand.
+  const threeD = await openLogged(context, `${baseUrl}/embed.html?scene=traceroute&view=3d`, { until: async (p) => (await state(p))?.canvas });
+  assert.equal(threeD.s.error, null, `traceroute in 3D failed: ${threeD.s.error}`);
+  assert.ok((await state(threeD.page))?.canvas, 'the 3D embed never showed its canvas');
+  assert.ok(
+    threeD.scripts.some((f) => /Scene3D/.test(f.path)),
+    `the 3D chunk is not among the fetched scripts: ${threeD.scripts.map((f) => f.path).join(', ')}`,
+  );
+  const all = threeD.scripts.reduce((n, f) => n + f.gz, 0);
+  console.log(`    3D embed of traceroute: ${kb(all)} gz in ${threeD.scripts.length} scripts, page and worker (budget 450 kB)`);
+  assert.ok(all <= 450_000, `a 3D embed of traceroute downloads ${kb(all)} gzipped, over 450 kB`);
+  await threeD.page.close();
+
+  // 6. A scene with TLS loads its programs (worker) and dissectors (page) on demand, and names its messages.
+  const tls = await openLogged(context, `${baseUrl}/embed.html?scene=tls12-vs-tls13&view=ladder`);
+  assert.equal(tls.s.error, null, `tls12-vs-tls13 failed: ${tls.s.error}`);
+  await tls.page.locator('[data-testid=ladder] svg').waitFor();
+  await tls.page.locator('body').click({ position: { x: 5, y: 5 } });
+  let narration = '';
+  for (let i = 0; i < 80 && !/TLS/.test(narration); i++) {
+    await tls.page.keyboard.press('ArrowRight');
+    narration = (await state(tls.page))?.narration ?? '';
+  }
+  assert.match(narration, /TLSv1: Client Hello/, 'stepping through the TLS scene never narrated its Client Hello');
+  assert.match((await tls.page.locator('[data-testid=ladder]').textContent()) ?? '', /Client Hello/, 'the ladder labels no Client Hello');
+  const withTls = tls.scripts.reduce((n, f) => n + f.gz, 0);
+  console.log(`    ladder embed of tls12-vs-tls13: ${kb(withTls)} gz in ${tls.scripts.length} scripts (with its on-demand parts)`);
+  await tls.page.close();
 }

@@ -10,7 +10,9 @@ export const name = 'trace hash matches Node';
 export const timeout = 120_000;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter', 'retry-amplification', 'lb-failover'];
+// tcp-loss (a match fault), tls12-vs-tls13 and h2-vs-h3-loss (curl, servers, TLS, QUIC) need parts the
+// worker loads on demand.
+const SCENES = ['router-ping', 'hub-vs-switch', 'backoff-jitter', 'retry-amplification', 'lb-failover', 'tcp-loss', 'tls12-vs-tls13', 'h2-vs-h3-loss'];
 
 function nodeHashes() {
   const r = spawnSync('npx', ['tsx', 'test/e2e/node-hash.ts', ...SCENES], { cwd: root, encoding: 'utf8' });

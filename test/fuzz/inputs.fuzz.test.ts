@@ -1,6 +1,7 @@
 /**
  * Every input a stranger controls, fuzzed: scene text (YAML and JSON), lesson Markdown, the app's
- * URL parameters, the embed's options and `data`, postMessage commands, imported progress. For
+ * URL parameters, the embed's options and `data`, postMessage commands, imported progress, saved
+ * scenes as read back from storage and the editor's share links (`?data=`, `?my=`). For
  * each: it never throws, never hangs (no case over 2 s), and every refusal is a message a person
  * can read. 10,000 cases each by default; `FUZZ_RUNS=200000 npm test -- test/fuzz` for a nightly run.
  */
@@ -16,6 +17,7 @@ import { parseLesson } from '../../src/lesson/format';
 import { parseProgressText } from '../../src/lesson/progress';
 import { loadScene } from '../../src/scenario/load';
 import { formatSceneError } from '../../src/scenario/validate';
+import { readMyScene, sortedScenes, type MyScene } from '../../src/store/my-scenes';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** A case that takes longer than this is a hang. */
@@ -173,7 +175,7 @@ describe(`fuzz: ${RUNS} cases per input`, () => {
     .array(
       fc.tuple(
         fc.oneof(
-          fc.constantFrom('scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'view', 'controls', 'theme', 'host', 'id', 'autoplay'),
+          fc.constantFrom('scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'my', 'view', 'controls', 'theme', 'host', 'id', 'autoplay'),
           fc.string({ maxLength: 8 }),
         ),
         paramValue,
@@ -270,4 +272,78 @@ describe(`fuzz: ${RUNS} cases per input`, () => {
       { numRuns: RUNS, seed: 23 },
     );
   });
+
+  /** A stored record as it could come back: well formed, damaged field by field, from an older version, or anything. */
+  const storedRecord = fc.oneof(
+    { weight: 3, arbitrary: fc.anything({ maxDepth: 2, withObjectString: true, withNullPrototype: true }) },
+    {
+      weight: 6,
+      arbitrary: fc.record(
+        {
+          id: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(500)), fc.integer(), fc.constant(null)),
+          name: fc.oneof(
+            fc.string({ maxLength: 40 }),
+            fc.constant('<img src=x onerror=alert(1)>'),
+            fc.constant('n'.repeat(300)),
+            fc.jsonValue({ maxDepth: 1 }),
+          ),
+          text: fc.oneof(mutated(sceneTexts), fc.string({ maxLength: 100 }), fc.jsonValue({ maxDepth: 2 }), fc.constant('a'.repeat(1_100_000))),
+          updated: fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 5 }), fc.constant(undefined)),
+          __proto__: fc.jsonValue({ maxDepth: 1 }),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+  );
+
+  it('saved scenes read back from storage: each a scene or left out with a message, the others kept', () => {
+    const good: MyScene = { id: 's-1-1', name: 'kept', text: sceneTexts[0], updated: 1 };
+    fc.assert(
+      fc.property(fc.array(storedRecord, { maxLength: 6 }), fc.nat(), (records, at) => {
+        const all = [...records];
+        all.splice(at % (all.length + 1), 0, { ...good });
+        const { scenes, problems } = bounded('reading My scenes', () => sortedScenes(all));
+        expect(scenes.length + problems.length).toBe(all.length);
+        expect(scenes.some((x) => x.id === good.id && x.text === good.text && x.name === good.name)).toBe(true);
+        for (const msg of problems) expect(isReadable(msg), msg).toBe(true);
+        for (const x of scenes)
+          expect(typeof x.id === 'string' && typeof x.name === 'string' && typeof x.text === 'string' && Number.isFinite(x.updated)).toBe(true);
+        // What the editor then does with one of them: load its text (bounded, never a throw).
+        const other = scenes.find((x) => x.id !== good.id && x.text.length < 70_000);
+        if (other) checkScene(other.text);
+        for (let i = 1; i < scenes.length; i++) expect(scenes[i - 1].updated >= scenes[i].updated).toBe(true);
+      }),
+      { numRuns: RUNS, seed: 24 },
+    );
+  }, 600_000);
+
+  it('a saved scene from before save times were kept is still read', () => {
+    const r = readMyScene({ id: 's-old', name: 'old', text: sceneTexts[0] });
+    expect(r.ok && r.scene.updated).toBe(0);
+  });
+
+  it("the editor's share links (`?data=`, `?my=`): the scene opens, or a message says why", async () => {
+    const valid = await Promise.all(sceneTexts.slice(0, 4).map((t) => encodeSceneText(t)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.tuple(fc.constant('data'), fc.oneof(fc.string({ maxLength: 200 }), mutated(valid))),
+          fc.tuple(fc.constant('my'), fc.oneof(fc.string({ maxLength: 200 }), fc.constant('s-1-1'), fc.constant('../'.repeat(100)))),
+        ),
+        async ([key, value]) => {
+          // As a browser would write it (a lone surrogate becomes U+FFFD).
+          const search = `?${new URLSearchParams({ [key]: value }).toString()}`;
+          const p = bounded('reading the share link', () => readUrlParams(search, 'router-ping'));
+          for (const msg of p.problems) expect(isReadable(msg)).toBe(true);
+          if (key !== 'data') return;
+          const t0 = performance.now();
+          const r = await decodeSceneText(new URLSearchParams(search).get('data') ?? '');
+          expect(performance.now() - t0).toBeLessThan(HANG_MS);
+          if (!r.ok) expect(isReadable(r.error), r.error).toBe(true);
+          else checkScene(r.text);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 3_000), seed: 25 },
+    );
+  }, 600_000);
 });

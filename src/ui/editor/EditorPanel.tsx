@@ -336,7 +336,14 @@ function Problems() {
 function MyScenes({ onClose }: { onClose(): void }) {
   const [list, setList] = useState<MyScene[] | null>(null);
   const [error, setError] = useState('');
-  const refresh = () => listMyScenes().then(setList, (e: unknown) => setError(`Could not read My scenes: ${e instanceof Error ? e.message : String(e)}`));
+  const refresh = () =>
+    listMyScenes().then(
+      ({ scenes, problems }) => {
+        setList(scenes);
+        setError(problems.join(' '));
+      },
+      (e: unknown) => setError(`Could not read My scenes: ${e instanceof Error ? e.message : String(e)}`),
+    );
   useEffect(() => void refresh(), []);
   return (
     <div className="editor-popover" role="dialog" aria-label="My scenes">

@@ -82,10 +82,11 @@ async function ready(page) {
 async function measure(page, baseUrl, query) {
   await page.goto(`${baseUrl}/index.html${query}`, { waitUntil: 'load' });
   await ready(page);
+  await page.waitForFunction(() => window.__packetariumBench !== undefined, null, { timeout: 60_000 });
   await page.waitForTimeout(1000);
   return page.evaluate(async (seconds) => {
-    const before = window.__packetarium.benchStats().length;
-    const beforeU = window.__packetarium.benchUpdateStats().length;
+    const before = window.__packetariumBench.frameStats().length;
+    const beforeU = window.__packetariumBench.updateStats().length;
     const raf = [];
     await new Promise((done) => {
       const t0 = performance.now();
@@ -98,8 +99,8 @@ async function measure(page, baseUrl, query) {
       };
       requestAnimationFrame(tick);
     });
-    const work = window.__packetarium.benchStats().slice(before);
-    const update = window.__packetarium.benchUpdateStats().slice(beforeU);
+    const work = window.__packetariumBench.frameStats().slice(before);
+    const update = window.__packetariumBench.updateStats().slice(beforeU);
     return { work, update, raf: raf.slice(1) };
   }, SECONDS);
 }
@@ -162,10 +163,12 @@ async function main() {
   else {
     tmp = mkdtempSync(join(tmpdir(), 'packetarium-bench-'));
     dir = join(tmp, 'dist');
-    // The project's vite config, but only the app entry (index.html): that is what is measured.
+    // The project's vite config, but only the app entry (index.html): that is what is measured. Mode
+    // "bench" keeps the dev-only bench module (src/view3d/bench.tsx) that `?bench=` loads.
     const { build } = await import('vite');
     await build({
       root,
+      mode: 'bench',
       configFile: join(root, 'vite.config.ts'),
       logLevel: 'error',
       build: { outDir: dir, emptyOutDir: true },

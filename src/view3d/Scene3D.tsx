@@ -17,7 +17,9 @@ import { Collisions } from './Collisions';
 import { Device } from './Devices';
 import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
 import { Links } from './Links';
-import { drawnPackets, Packets } from './Packets';
+import { sceneExtras } from './extras';
+import { drawnPackets } from './packet-buffer';
+import { Packets } from './Packets';
 
 const FOV = 42;
 
@@ -98,36 +100,6 @@ function FirstFrame() {
   useFrame(() => {
     if (firstFrameAt === null) firstFramePending = true;
   });
-  return null;
-}
-
-const benchSamples: number[] = [];
-const benchUpdate: number[] = [];
-/** Bench mode: per-frame work in ms (scene update + render + waiting for the GPU), last 4000 frames. */
-export function benchStats(): number[] {
-  return benchSamples.slice();
-}
-/** Bench mode: the scene-update part (every useFrame before rendering) of the same frames, ms. */
-export function benchUpdateStats(): number[] {
-  return benchUpdate.slice();
-}
-
-/** Bench mode only: renders by hand so a frame's whole cost (including the GPU) can be timed. */
-function BenchProbe() {
-  const start = useRef(0);
-  const pixel = useMemo(() => new Uint8Array(4), []);
-  useFrame(() => {
-    start.current = performance.now();
-  }, -1000);
-  useFrame(({ gl, scene, camera }) => {
-    benchUpdate.push(performance.now() - start.current);
-    if (benchUpdate.length > 4000) benchUpdate.splice(0, 1000);
-    gl.render(scene, camera);
-    const ctx = gl.getContext();
-    ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, pixel);
-    benchSamples.push(performance.now() - start.current);
-    if (benchSamples.length > 4000) benchSamples.splice(0, 1000);
-  }, 1);
   return null;
 }
 
@@ -311,8 +283,7 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
   const initial = cameraPose(scene.view?.camera ?? 'perspective', layout, 1.8);
   const selectedName = selectedNode >= 0 ? index.trace.nodes[selectedNode]?.name : undefined;
   const gridSize = Math.ceil(layout.radius * 2 + 30);
-  const bench = useStore(viewStore, (s) => s.benchPackets);
-  const isBench = useMemo(() => new URLSearchParams(window.location.search).has('bench'), []);
+  const extras = useStore(sceneExtras, (s) => s.parts);
 
   return (
     <>
@@ -344,7 +315,9 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
         <Packets index={index} links={traceLinks} nodePos={nodePos} />
         <Hover index={index} />
         <FirstFrame />
-        {(isBench || bench > 0) && <BenchProbe />}
+        {extras.map((Part, i) => (
+          <Part key={i} links={traceLinks} />
+        ))}
       </Canvas>
       <div
         className="pkt-tip"

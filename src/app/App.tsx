@@ -462,17 +462,20 @@ export function App() {
         )}
         {editing && !(show3d && ready) ? (
           <EditorStage />
-        ) : ready ? (
-          <>
-            <Scene3D key={name} scene={viewScene ?? scene} index={index} />
-            <Legend />
-          </>
-        ) : status === 'error' ? (
-          <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
-        ) : status === 'cancelled' ? (
-          <SimulationCancelled name={name} onRetry={() => pick(name)} />
         ) : (
-          <SimulationProgress onCancel={cancelSceneRun} />
+          <>
+            {/* Mounted while scenes come and go: a switch swaps the content, not the WebGL context. */}
+            <Scene3D sceneKey={name} scene={ready ? (viewScene ?? scene) : null} index={ready ? index : null} />
+            {ready ? (
+              <Legend />
+            ) : status === 'error' ? (
+              <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
+            ) : status === 'cancelled' ? (
+              <SimulationCancelled name={name} onRetry={() => pick(name)} />
+            ) : (
+              <SimulationProgress onCancel={cancelSceneRun} />
+            )}
+          </>
         )}
         <Notices notices={notices} />
       </main>

@@ -19,7 +19,7 @@ import { compileMatch } from '../protocols/match';
 import { parseDuration } from '../sim/units';
 import { isLinkDirection, Place, RecordKind } from '../sim/trace';
 import type { TimelineIndex } from '../timeline';
-import { readRrEvents, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../timeline/metrics';
+import { rrEventsOf, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../timeline/metrics';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const r = parseDuration(v);
@@ -271,7 +271,7 @@ export function unknownNames(c: Condition, nodes: ReadonlySet<string>, links: Re
 /** Evaluates a metric over its window on an index. */
 function metricValue(index: TimelineIndex, m: MetricSpec): { value: number; end: number } {
   const cache = cacheOf(index);
-  if (!cache.rr) cache.rr = readRrEvents(index.trace);
+  if (!cache.rr) cache.rr = rrEventsOf(index.trace);
   const events = cache.rr;
   const from = m.from ?? 0;
   const to = m.to ?? Math.max(index.endTime, from + 1);

@@ -40,6 +40,9 @@ export function colorClasses(): readonly ColorClass[] {
   return classes;
 }
 
+/** How many leading bytes of a frame `colorClassOfFrame` reads (Ethernet and IPv4 headers). */
+export const COLOR_CLASS_BYTES = ETHERNET_HEADER_BYTES + 20;
+
 /** The class of an Ethernet II frame: its IPv4 protocol's, else its EtherType's, else 0. */
 export function colorClassOfFrame(frame: Uint8Array): number {
   if (frame.length < ETHERNET_HEADER_BYTES) return 0;

@@ -22,18 +22,13 @@ import { barExtent, drawnPackets, extent, laneBar, linkGeoms, PacketBuffer, plac
 const dropRgb = toRgb(DROP_COLOR);
 const selRgb = toRgb(SELECTED_COLOR);
 const AXIS_Z = new THREE.Vector3(0, 0, 1);
+/** Shared by every packet view and never disposed, so its shader program outlives scene switches. */
+const material = new THREE.MeshBasicMaterial({ vertexColors: true });
 
 export function Packets({ index, links, nodePos }: { index: TimelineIndex; links: { a: Vec3; b: Vec3 }[]; nodePos: Vec3[] }) {
   const geoms = useMemo<LinkGeom[]>(() => linkGeoms(links), [links]);
-  const material = useMemo(() => new THREE.MeshBasicMaterial({ vertexColors: true }), []);
-  const buf = useMemo(() => new PacketBuffer(material), [material]);
-  useEffect(
-    () => () => {
-      buf.dispose();
-      material.dispose();
-    },
-    [buf, material],
-  );
+  const buf = useMemo(() => new PacketBuffer(material), []);
+  useEffect(() => () => buf.dispose(), [buf]);
 
   useFrame(() => {
     const t = playbackStore.getState().time;

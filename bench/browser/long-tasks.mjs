@@ -7,8 +7,8 @@
 //   steps     moving through that lesson's steps (N), each until the step shows;
 //   storm     the 60 s, 10,000-client storm (scenes/bench-retry-storm.yaml): picking it, and then
 //             scrolling its event list from top to bottom in wheel-sized steps;
-// and the peak JS heap of the page (CDP Runtime.getHeapUsage, sampled every 100 ms) while the storm
-// loads and scrolls. Target for each: no task over 50 ms.
+// and the peak memory of the page's main thread (CDP Runtime.getHeapUsage: JS heap plus array buffer
+// backing stores, sampled every 100 ms) while the storm loads and scrolls. Target for each: no task over 50 ms.
 //
 //   node bench/browser/long-tasks.mjs [--serve DIR]
 // Prints one JSON line. BENCH_LESSON (06-retry-storm) picks the lesson, BENCH_RUNS (3) the fresh
@@ -45,9 +45,13 @@ async function longestSince(page, since) {
 }
 
 async function sceneReady(page, scene) {
-  await page.waitForFunction((s) => window.__packetarium?.ready && window.__packetarium.sceneName === s && window.__packetarium.firstFrameMs() !== null, scene, {
-    timeout: 300_000,
-  });
+  await page.waitForFunction(
+    (s) => window.__packetarium?.ready && window.__packetarium.sceneName === s && window.__packetarium.firstFrameMs() !== null,
+    scene,
+    {
+      timeout: 300_000,
+    },
+  );
   // Two frames: the new view has drawn.
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
 }
@@ -111,6 +115,12 @@ async function lessonFigures(page) {
   return { open: { longestTaskMs: open }, steps: { longestTaskMs: Math.max(0, ...steps), perStepMs: steps } };
 }
 
+/** The page's JS heap plus its array buffers' backing stores (the trace's typed arrays live there). */
+async function heapBytes(cdp) {
+  const h = await cdp.send('Runtime.getHeapUsage');
+  return h.usedSize + (h.backingStorageSize ?? 0);
+}
+
 /** Picks the storm, then scrolls its event list top to bottom; samples the page's heap throughout. */
 async function stormFigures(browser, baseUrl) {
   const { ctx, page } = await freshPage(browser);
@@ -120,8 +130,7 @@ async function stormFigures(browser, baseUrl) {
   const sampler = (async () => {
     while (sampling) {
       try {
-        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-        peak = Math.max(peak, usedSize);
+        peak = Math.max(peak, await heapBytes(cdp));
       } catch {
         // the page is navigating
       }
@@ -130,7 +139,7 @@ async function stormFigures(browser, baseUrl) {
   })();
   await page.goto(`${baseUrl}/index.html`, { waitUntil: 'load' });
   await sceneReady(page, 'router-ping');
-  const base = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  const base = await heapBytes(cdp);
   await page.waitForTimeout(500);
   const t0 = await now(page);
   await page.selectOption('select[aria-label=Scene]', STORM);

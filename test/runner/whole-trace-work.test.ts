@@ -16,7 +16,11 @@ function run(file: string): { done: Extract<SimReply, { type: 'done' }>; chunks:
   const out: SimReply[] = [];
   let clock = 0;
   const req: SimRequest = { type: 'run', runId: 1, text: readFileSync(file, 'utf8'), fileName: file };
-  runSimRequest(req, (reply, transfer) => out.push(structuredClone(reply, { transfer })), () => (clock += 1));
+  runSimRequest(
+    req,
+    (reply, transfer) => out.push(structuredClone(reply, { transfer })),
+    () => (clock += 1),
+  );
   const done = out.at(-1);
   if (done?.type !== 'done') throw new Error(`${file}: no done reply`);
   return { done, chunks: out.flatMap((r) => (r.type === 'chunk' || r.type === 'done' ? [r.chunk] : [])) };

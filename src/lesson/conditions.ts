@@ -222,11 +222,15 @@ function matchesOf(index: TimelineIndex, expr: string): Uint8Array {
   } else {
     const c = compileMatch(key);
     if (!c.ok) throw new Error(`match expression "${expr}": ${c.error}`);
+    // A frame crossing several links is one stored frame on several rows: test its bytes once.
+    const byFrame = new Int8Array(tr.frameTotal).fill(-1);
     for (let i = 0; i < index.order.length; i++) {
       const r = index.order[i];
       const k = tr.kind[r];
-      if ((k !== RecordKind.FrameTx && k !== RecordKind.Drop) || tr.frame[r] < 0) continue;
-      if (c.matcher.test(tr.frame[r] >= 0 ? tr.frameBytes(tr.frame[r]) : new Uint8Array(0))) hit[i] = 1;
+      const f = tr.frame[r];
+      if ((k !== RecordKind.FrameTx && k !== RecordKind.Drop) || f < 0) continue;
+      if (byFrame[f] < 0) byFrame[f] = c.matcher.test(tr.frameBytes(f)) ? 1 : 0;
+      hit[i] = byFrame[f];
     }
   }
   cache.matches.set(key, hit);

@@ -6,7 +6,7 @@
  * `InPageRunner`. This file does not import the simulator itself, so a page that only shows traces
  * (the embed) loads the simulator only when it has to run one in the page.
  */
-import { appendTraceChunk, type TraceChunk } from './trace-chunk';
+import { appendTraceChunk } from './trace-chunk';
 import { Trace } from '../sim/trace';
 import type { Scene } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
@@ -78,33 +78,6 @@ interface RunState {
   finished: boolean;
   /** Replies received (none means a failing worker never ran). */
   replies: number;
-  /** The page's trace was sized for the whole run (see `reserveForRun`). */
-  reserved: boolean;
-}
-
-/** How far a run must have got before its final size is extrapolated. */
-const RESERVE_AFTER = 0.05;
-
-/**
- * Once a run is a little way in, sizes the page's trace for the whole run (what it holds so far,
- * scaled to the run's duration, plus a tenth): the trace then grows once while small instead of
- * copying millions of rows in one task near the end. Returns true once done (or not worth it).
- */
-function reserveForRun(trace: Trace, chunk: TraceChunk, p: SimProgress): boolean {
-  if (p.durationNs <= 0 || p.simNs >= p.durationNs) return true;
-  const part = p.simNs / p.durationNs;
-  if (part < RESERVE_AFTER) return false;
-  const scale = 1.1 / part;
-  const raw = trace.rawColumns();
-  const grown = (have: number, more: number) => Math.ceil((have + more) * scale);
-  trace.reserveCapacity(
-    grown(raw.rows, chunk.kind.length),
-    grown(raw.frameCount, chunk.frameHeadOff.length),
-    grown(raw.headsLen, chunk.heads.length),
-    grown(raw.bodyCount, chunk.bodyOff.length),
-    grown(raw.bodiesLen, chunk.bodies.length),
-  );
-  return true;
 }
 
 /**
@@ -117,7 +90,7 @@ export function startSimulationWith(
   handlers: SimulationHandlers,
   options: { inPage?: boolean } = {},
 ): SimulationRun {
-  const run: RunState = { runId: nextRunId++, req, handlers, trace: new Trace(), finished: false, replies: 0, reserved: false };
+  const run: RunState = { runId: nextRunId++, req, handlers, trace: new Trace(), finished: false, replies: 0 };
   if (options.inPage || !workersAvailable()) return runHere(runInPage, run);
   return runInWorker(runInPage, run);
 }
@@ -130,7 +103,6 @@ function receive(run: RunState, reply: SimReply): boolean {
   try {
     switch (reply.type) {
       case 'chunk':
-        if (!run.reserved) run.reserved = reserveForRun(trace, reply.chunk, reply.progress);
         appendTraceChunk(trace, reply.chunk);
         handlers.onProgress?.(reply.progress, trace);
         return false;

@@ -348,23 +348,6 @@ export class Trace {
     this.bodiesLen += bodyBytes;
   }
 
-  /**
-   * Grows the arrays, once, to hold `rows` rows, `frames` frames, `headBytes` header bytes, `bodies`
-   * bodies and `bodyBytes` body bytes in all (where they hold less). For a trace rebuilt from chunks
-   * whose final size can be estimated: one early copy instead of several large ones later.
-   */
-  reserveCapacity(rows: number, frames: number, headBytes: number, bodies: number, bodyBytes: number): void {
-    if (rows > this.cap) this.growRows(rows);
-    if (frames > this.frameCap) this.growFrames(frames);
-    if (bodies > this.bodyCap) {
-      this.bodyCap = bodies;
-      this.bodyOff = growI32(this.bodyOff, this.bodyCap);
-      this.bodyLen = growI32(this.bodyLen, this.bodyCap);
-    }
-    if (headBytes > this.heads.length) this.heads = growBytesTo(this.heads, headBytes);
-    if (bodyBytes > this.bodies.length) this.bodies = growBytesTo(this.bodies, bodyBytes);
-  }
-
   // --- end of raw column access.
 
   private row(kind: RecordKind, time: number): number {
@@ -414,7 +397,8 @@ export class Trace {
     return id;
   }
 
-  private growRows(c = this.cap * GROWTH): void {
+  private growRows(): void {
+    const c = this.cap * GROWTH;
     this.kind = growTyped(this.kind, new Uint8Array(c));
     this.dir = growTyped(this.dir, new Int8Array(c));
     this.time = growTyped(this.time, new Float64Array(c));
@@ -427,7 +411,8 @@ export class Trace {
     this.cap = c;
   }
 
-  private growFrames(c = this.frameCap * GROWTH): void {
+  private growFrames(): void {
+    const c = this.frameCap * GROWTH;
     this.frameHeadOff = growI32(this.frameHeadOff, c);
     this.frameHeadLen = growI32(this.frameHeadLen, c);
     this.frameBody = growI32(this.frameBody, c);
@@ -443,12 +428,6 @@ function growTyped<T extends { set(a: ArrayLike<number>): void }>(old: ArrayLike
 
 function growI32(old: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const n = new Int32Array(size);
-  n.set(old);
-  return n;
-}
-
-function growBytesTo(old: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
-  const n = new Uint8Array(size);
   n.set(old);
   return n;
 }

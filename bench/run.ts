@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const ns3 = measureNs3();
   const browser = measureBrowser();
   const embed = measureEmbedDownload();
+  const stalls = measureLongTasks();
   const cutFigures = (runs: Record<string, number | string>[], targetMs: number) => ({
     action: runs[0].action,
     firstFrameMs: Math.round(med(runs, 'firstFrameMs')),
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     editToFirstFrame: { routerPing: editFigures(editPing, 150), bench40: editFigures(edit40, 400) },
     browser,
     embedDownload: embed,
+    longTasks: stalls,
   };
   writeFileSync(`${OUT_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const k = results.kernel;
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
       `embed:       a 3D embed downloads ${kb(embed.total)} gzipped (initial ${kb(embed.initial)} + scene chunk ${kb(embed.sceneChunk)} + 3D ${kb(embed.threeD)} + worker ${kb(embed.worker)}; target at most 450 kB); with every protocol's on-demand chunks ${kb(embed.withEverything)}`,
     );
   }
+  printLongTasks(stalls);
   console.log(`written to ${OUT_DIR}/latest.json`);
 }
 
@@ -248,6 +251,42 @@ function measureBrowser(): Record<string, number | string> {
     .pop();
   if (r.status !== 0 || !line) return { error: (r.stderr || 'no result').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
+}
+
+/** Longest main-thread tasks of the app in headless Chromium (bench/browser/long-tasks.mjs). */
+function measureLongTasks(): Record<string, unknown> {
+  const chromium = process.env.PACKETARIUM_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) return { error: `Chromium not found at ${chromium} (apt-get install chromium)` };
+  process.stderr.write('headless Chromium long tasks ');
+  const r = spawnSync(process.execPath, ['bench/browser/long-tasks.mjs'], { encoding: 'utf8', timeout: 1_200_000 });
+  process.stderr.write('\n');
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (r.status !== 0 || !line) return { error: (r.stderr || 'no result').trim().split('\n').slice(-3).join(' ') };
+  return JSON.parse(line);
+}
+
+/** One line per interaction: its longest main-thread task against the 50 ms target. */
+function printLongTasks(lt: Record<string, unknown>): void {
+  if ('error' in lt) {
+    console.log(`long tasks:  not measured: ${String(lt.error)}`);
+    return;
+  }
+  const ms = (path: string): number => Number(path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], lt));
+  const target = Number(lt.targetMs);
+  const rows: [string, string][] = [
+    ['open the default scene (page load to first frame)', 'open.longestTaskMs'],
+    ['switch scenes (tcp-loss, h2-vs-h3-loss, retry-storm, router-ping)', 'switch.longestTaskMs'],
+    ['open a lesson (06-retry-storm)', 'lessonOpen.longestTaskMs'],
+    ["move between the lesson's steps", 'lessonSteps.longestTaskMs'],
+    ['open the 60 s, 10,000-client storm', 'storm.open.longestTaskMs'],
+    ["scroll the storm's event list", 'storm.scroll.longestTaskMs'],
+  ];
+  for (const [what, key] of rows) console.log(`long task:   ${what}: ${ms(key)} ms (target: none over ${target} ms)`);
+  console.log(`page memory: peak ${ms('storm.peakHeapMB')} MB (JS heap + array buffers) while the 60 s storm loads and scrolls (${ms('storm.rows')} rows)`);
 }
 
 void main();

@@ -22,57 +22,12 @@
 // Figures are measured and reported, never asserted. PACKETARIUM_CHROMIUM overrides /usr/bin/chromium;
 // BENCH_PACKETS (10000) and BENCH_SECONDS (5) tune the run.
 /* global window, requestAnimationFrame, PerformanceObserver -- used inside page.evaluate callbacks */
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ARGS, buildBenchApp, CHROMIUM, median, round, serve, VIEWPORT } from './harness.mjs';
 
-const CHROMIUM = process.env.PACKETARIUM_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 10000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const VIEWPORT = { width: 1280, height: 800 };
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-const TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.yaml': 'text/yaml',
-};
-
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = resolve(dir, `.${pathname}`);
-    if (file !== dir && !file.startsWith(dir + sep)) return void res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, baseUrl: `http://127.0.0.1:${server.address().port}` })));
-}
-
-function median(xs) {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
 
 async function ready(page) {
   await page.waitForFunction(() => window.__packetarium?.ready && window.__packetarium.firstFrameMs() !== null, null, { timeout: 60_000 });
@@ -82,10 +37,11 @@ async function ready(page) {
 async function measure(page, baseUrl, query) {
   await page.goto(`${baseUrl}/index.html${query}`, { waitUntil: 'load' });
   await ready(page);
+  await page.waitForFunction(() => window.__packetariumBench !== undefined, null, { timeout: 60_000 });
   await page.waitForTimeout(1000);
   return page.evaluate(async (seconds) => {
-    const before = window.__packetarium.benchStats().length;
-    const beforeU = window.__packetarium.benchUpdateStats().length;
+    const before = window.__packetariumBench.frameStats().length;
+    const beforeU = window.__packetariumBench.updateStats().length;
     const raf = [];
     await new Promise((done) => {
       const t0 = performance.now();
@@ -98,8 +54,8 @@ async function measure(page, baseUrl, query) {
       };
       requestAnimationFrame(tick);
     });
-    const work = window.__packetarium.benchStats().slice(before);
-    const update = window.__packetarium.benchUpdateStats().slice(beforeU);
+    const work = window.__packetariumBench.frameStats().slice(before);
+    const update = window.__packetariumBench.updateStats().slice(beforeU);
     return { work, update, raf: raf.slice(1) };
   }, SECONDS);
 }
@@ -160,27 +116,7 @@ async function main() {
   let tmp = null;
   if (serveIdx >= 0) dir = resolve(process.argv[serveIdx + 1]);
   else {
-    tmp = mkdtempSync(join(tmpdir(), 'packetarium-bench-'));
-    dir = join(tmp, 'dist');
-    // The project's vite config, but only the app entry (index.html): that is what is measured.
-    const { build } = await import('vite');
-    await build({
-      root,
-      configFile: join(root, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir: dir, emptyOutDir: true },
-      plugins: [
-        {
-          name: 'bench-app-entry-only',
-          enforce: 'post',
-          config(config) {
-            config.build ??= {};
-            config.build.rollupOptions ??= {};
-            config.build.rollupOptions.input = { main: join(root, 'index.html') };
-          },
-        },
-      ],
-    });
+    ({ dir, tmp } = await buildBenchApp());
   }
   const { chromium } = await import('playwright-core');
   const { server, baseUrl } = await serve(dir);

@@ -29,7 +29,7 @@ import { Scrubber } from '../ui/Scrubber';
 import { SimulationCancelled, SimulationFailed, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
-import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
 import { editorStore, openInEditor } from '../store/editor';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
@@ -50,9 +50,6 @@ declare global {
       packetsOnScreen(): { row: number; x: number; y: number }[];
       /** ms from navigation start to the first frame drawn with the scene's devices, or null. */
       firstFrameMs(): number | null;
-      /** Bench mode: per-frame work (update + render + GPU sync), ms. */
-      benchStats(): number[];
-      benchUpdateStats(): number[];
       /** The playhead, ns. */
       time(): number;
       /** The first event time strictly after t (ns), or null. */
@@ -275,8 +272,6 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
     ready: true,
     packetsOnScreen,
     firstFrameMs,
-    benchStats,
-    benchUpdateStats,
     time: () => playbackStore.getState().time,
     nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
     selectedRow: () => selectionStore.getState().row,
@@ -324,7 +319,11 @@ export function App() {
 
   useEffect(() => {
     const p = readUrlParams(window.location.search, DEFAULT_SCENE);
-    if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
+    // Bench builds only (bench/browser/frame-time.mjs, the dev server): a production build drops this branch.
+    if ((import.meta.env.DEV || import.meta.env.MODE === 'bench') && p.benchPackets !== undefined) {
+      const packets = p.benchPackets;
+      void import('../view3d/bench').then((m) => m.installBench(packets));
+    }
     urlInPage = p.inPage === true;
     if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
@@ -467,17 +466,20 @@ export function App() {
           <SimulationFailed name={name} errors={errors} onRetry={retry} />
         ) : editing && !(show3d && ready) ? (
           <EditorStage />
-        ) : ready ? (
-          <>
-            <Scene3D key={name} scene={viewScene ?? scene} index={index} />
-            <Legend />
-          </>
-        ) : status === 'error' ? (
-          <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
-        ) : status === 'cancelled' ? (
-          <SimulationCancelled name={name} onRetry={() => pick(name)} />
         ) : (
-          <SimulationProgress onCancel={cancelSceneRun} />
+          <>
+            {/* Mounted while scenes come and go: a switch swaps the content, not the WebGL context. */}
+            <Scene3D sceneKey={name} scene={ready ? (viewScene ?? scene) : null} index={ready ? index : null} />
+            {ready ? (
+              <Legend />
+            ) : status === 'error' ? (
+              <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
+            ) : status === 'cancelled' ? (
+              <SimulationCancelled name={name} onRetry={() => pick(name)} />
+            ) : (
+              <SimulationProgress onCancel={cancelSceneRun} />
+            )}
+          </>
         )}
         <Notices notices={notices} />
       </main>

@@ -19,7 +19,7 @@ import { compileMatch } from '../protocols/match';
 import { parseDuration } from '../sim/units';
 import { isLinkDirection, Place, RecordKind } from '../sim/trace';
 import type { TimelineIndex } from '../timeline';
-import { readRrEvents, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../timeline/metrics';
+import { rrEventsOf, rrSeriesFrom, type RrNodeEvents, type RrWindow } from '../timeline/metrics';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const r = parseDuration(v);
@@ -222,11 +222,15 @@ function matchesOf(index: TimelineIndex, expr: string): Uint8Array {
   } else {
     const c = compileMatch(key);
     if (!c.ok) throw new Error(`match expression "${expr}": ${c.error}`);
+    // A frame crossing several links is one stored frame on several rows: test its bytes once.
+    const byFrame = new Int8Array(tr.frameTotal).fill(-1);
     for (let i = 0; i < index.order.length; i++) {
       const r = index.order[i];
       const k = tr.kind[r];
-      if ((k !== RecordKind.FrameTx && k !== RecordKind.Drop) || tr.frame[r] < 0) continue;
-      if (c.matcher.test(tr.frame[r] >= 0 ? tr.frameBytes(tr.frame[r]) : new Uint8Array(0))) hit[i] = 1;
+      const f = tr.frame[r];
+      if ((k !== RecordKind.FrameTx && k !== RecordKind.Drop) || f < 0) continue;
+      if (byFrame[f] < 0) byFrame[f] = c.matcher.test(tr.frameBytes(f)) ? 1 : 0;
+      hit[i] = byFrame[f];
     }
   }
   cache.matches.set(key, hit);
@@ -271,7 +275,7 @@ export function unknownNames(c: Condition, nodes: ReadonlySet<string>, links: Re
 /** Evaluates a metric over its window on an index. */
 function metricValue(index: TimelineIndex, m: MetricSpec): { value: number; end: number } {
   const cache = cacheOf(index);
-  if (!cache.rr) cache.rr = readRrEvents(index.trace);
+  if (!cache.rr) cache.rr = rrEventsOf(index.trace);
   const events = cache.rr;
   const from = m.from ?? 0;
   const to = m.to ?? Math.max(index.endTime, from + 1);

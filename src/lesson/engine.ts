@@ -125,6 +125,8 @@ export class LessonSession {
   readonly raw: RawScene;
   private readonly runs = new Map<string, LessonRun>();
   private moments: StepMoment[] | null = null;
+  /** Question verdicts by step: a step's run and conditions never change within a session. */
+  private readonly verdicts = new Map<number, QuestionVerdict>();
 
   constructor(
     readonly lesson: Lesson,
@@ -205,12 +207,16 @@ export class LessonSession {
 
   /** What the simulation says about each choice of the question at `step`. */
   judge(step: number): QuestionVerdict {
+    const hit = this.verdicts.get(step);
+    if (hit) return hit;
     const s = this.lesson.steps[step];
     if (!s?.question) return { results: [], correct: [] };
     const run = this.runFor(step);
     const from = s.question.kind === 'predict' ? this.stepMoments()[step].time : 0;
     const results = s.question.choices.map((c) => evaluateCondition(run.index, c.when, from));
-    return { results, correct: results.flatMap((r, k) => (r.met ? [k] : [])) };
+    const verdict = { results, correct: results.flatMap((r, k) => (r.met ? [k] : [])) };
+    this.verdicts.set(step, verdict);
+    return verdict;
   }
 
   /** The values an exercise starts from. */

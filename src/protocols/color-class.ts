@@ -44,6 +44,9 @@ export function colorClasses(): readonly ColorClass[] {
   return classes;
 }
 
+/** How many leading bytes of a frame `colorClassOfFrame` reads (Ethernet, the longest IPv4 header, UDP's ports). */
+export const COLOR_CLASS_BYTES = ETHERNET_HEADER_BYTES + 60 + 4;
+
 /**
  * The class of an Ethernet II frame: its UDP port's (lower port first, for an unfragmented first
  * datagram), else its IPv4 protocol's, else its EtherType's, else 0.

@@ -11,6 +11,8 @@ import { Trace } from '../sim/trace';
 import type { Scene } from '../scenario/scene';
 import type { TimelineIndex } from '../timeline';
 import { timelineIndexFromParts } from '../timeline/index-transfer';
+import { knowRrEvents } from '../timeline/metrics/rr-events';
+import { knowStateKeyCodes } from '../timeline/state-keys';
 import type { SimProgress, SimReply, SimRequest } from './protocol';
 
 /**
@@ -115,6 +117,8 @@ function receive(run: RunState, reply: SimReply): boolean {
         appendTraceChunk(trace, reply.chunk);
         run.finished = true;
         const index = timelineIndexFromParts(reply.index, trace);
+        knowRrEvents(trace, reply.rr);
+        knowStateKeyCodes(trace, reply.stateKeys);
         handlers.onDone({ trace, index, events: reply.progress.events, simTimeNs: reply.progress.simNs, scene: reply.scene, shapes: reply.shapes });
         return true;
       }

@@ -5,6 +5,7 @@
 import type { Scene } from '../scenario/scene';
 import type { TraceChunk } from './trace-chunk';
 import type { TimelineIndexParts } from '../timeline/index-transfer';
+import type { RrNodeEvents } from '../timeline/metrics/rr-events';
 
 /** Limits a run stops at, with a message (the embed's budget for scenes carried in a URL). */
 export interface SimLimits {
@@ -57,6 +58,10 @@ export type SimReply =
       readonly chunk: TraceChunk;
       readonly progress: SimProgress;
       readonly index: TimelineIndexParts;
+      /** The trace's RR events by node (`readRrEvents`), read here so the page never scans the trace for them. */
+      readonly rr: Map<string, RrNodeEvents>;
+      /** The distinct keys (string codes) of the trace's node state rows (`readStateKeyCodes`). */
+      readonly stateKeys: Int32Array;
       /** The validated scene, when the request asked for it (`returnScene`). */
       readonly scene?: Scene;
       /** With the scene: the 3D shape of each device kind in it (see `net/device-shapes.ts`). */

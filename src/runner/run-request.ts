@@ -9,7 +9,9 @@ import type { Scene } from '../scenario/scene';
 import { SlicedRun } from '../scenario/sliced-run';
 import { formatSceneError } from '../scenario/validate';
 import { chunkTransferList, TraceChunker } from './trace-chunk';
-import { buildTimeline } from '../timeline';
+import { buildTimeline, fillFrameProtocols } from '../timeline';
+import { readRrEvents, rrEventsTransferList } from '../timeline/metrics/rr-events';
+import { readStateKeyCodes } from '../timeline/state-keys';
 import { timelineIndexParts, timelineIndexTransferList } from '../timeline/index-transfer';
 import type { SimLimits, SimProgress, SimReply, SimRequest } from './protocol';
 
@@ -57,12 +59,26 @@ export function runSimRequest(req: SimRequest, post: PostReply, now: () => numbe
     // Everything is simulated: say so before indexing, which takes a while on big traces.
     const rest = chunker.next();
     post({ type: 'chunk', runId, chunk: rest, progress: progress() }, chunkTransferList(rest));
-    const index = timelineIndexParts(buildTimeline(run.trace));
+    // Whole-trace work is done here, where the trace is: the page gets the results.
+    const full = buildTimeline(run.trace);
+    fillFrameProtocols(full);
+    const index = timelineIndexParts(full);
+    const rr = readRrEvents(run.trace);
+    const stateKeys = readStateKeyCodes(run.trace);
     const chunk = chunker.next();
-    post({ type: 'done', runId, chunk, progress: progress(), index, ...(req.returnScene ? { scene: loaded.scene, shapes: shapesOf(loaded.scene) } : {}) }, [
-      ...chunkTransferList(chunk),
-      ...timelineIndexTransferList(index),
-    ]);
+    post(
+      {
+        type: 'done',
+        runId,
+        chunk,
+        progress: progress(),
+        index,
+        rr,
+        stateKeys,
+        ...(req.returnScene ? { scene: loaded.scene, shapes: shapesOf(loaded.scene) } : {}),
+      },
+      [...chunkTransferList(chunk), ...timelineIndexTransferList(index), ...rrEventsTransferList(rr), stateKeys.buffer as ArrayBuffer],
+    );
   } catch (e) {
     post({ type: 'failed', runId, error: `${fileName}: simulation failed: ${e instanceof Error ? e.message : String(e)}` }, []);
   }

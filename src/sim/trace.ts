@@ -255,6 +255,17 @@ export class Trace {
     return out;
   }
 
+  /**
+   * The first bytes of stored frame `id` without copying when its stored header holds them (a view
+   * into the trace: read it, do not keep it); otherwise a copy of the whole frame.
+   */
+  framePrefix(id: number, atLeast: number): Uint8Array {
+    const hLen = this.frameHeadLen[id];
+    if (hLen < atLeast) return this.frameBytes(id);
+    const hOff = this.frameHeadOff[id];
+    return this.heads.subarray(hOff, hOff + hLen);
+  }
+
   /** Length on the wire of stored frame `id`. */
   frameLength(id: number): number {
     return this.frameWireLen[id];

@@ -10,8 +10,6 @@ export interface ViewState {
   follow: boolean;
   /** Ladder diagram: equal spacing per event instead of true time scale. */
   ladderCompressed: boolean;
-  /** Bench only (`?bench=packets:N`): draw N synthetic packets in flight instead of the trace's. */
-  benchPackets: number;
   /** The bottom panel tab asked for (a restored comparison opens Load), with a nonce like the camera's. */
   panelRequest: { id: string; nonce: number } | null;
   setCamera(preset: CameraPreset): void;
@@ -26,7 +24,6 @@ export const viewStore = createStore<ViewState>()((set, get) => ({
   cameraNonce: 0,
   follow: false,
   ladderCompressed: false,
-  benchPackets: 0,
   panelRequest: null,
   setCamera: (camera) => set({ camera, cameraNonce: get().cameraNonce + 1 }),
   setFollow: (follow) => set({ follow }),

@@ -6,12 +6,15 @@
 import type { Trace } from '../sim/trace';
 import type { TimelineIndex } from './index';
 
-/** Everything of a `TimelineIndex` except the trace and the lazily filled caches. */
-export type TimelineIndexParts = Omit<TimelineIndex, 'trace' | 'frameProto' | 'packetRows'>;
+/**
+ * Everything of a `TimelineIndex` except the trace and the per-packet cache; the frame colour
+ * classes travel filled (`fillFrameProtocols`), so the receiving page never classifies frames.
+ */
+export type TimelineIndexParts = Omit<TimelineIndex, 'trace' | 'packetRows'>;
 
 /** The transferable parts of `index` (the arrays are shared, not copied). */
 export function timelineIndexParts(index: TimelineIndex): TimelineIndexParts {
-  const { trace: _trace, frameProto: _frameProto, packetRows: _packetRows, ...parts } = index;
+  const { trace: _trace, packetRows: _packetRows, ...parts } = index;
   return parts;
 }
 
@@ -27,6 +30,7 @@ export function timelineIndexTransferList(parts: TimelineIndexParts): ArrayBuffe
     parts.logs,
     parts.logTime,
     parts.linkProp,
+    parts.frameProto,
     ...parts.nodeStates,
     ...parts.linkStates,
   ];
@@ -38,5 +42,6 @@ export function timelineIndexFromParts(parts: TimelineIndexParts, trace: Trace):
   if (parts.order.length !== trace.length) {
     throw new Error(`timeline index of ${parts.order.length} rows does not fit a trace of ${trace.length}`);
   }
-  return { ...parts, trace, frameProto: new Int8Array(trace.frameTotal).fill(-1), packetRows: null };
+  const frameProto = parts.frameProto.length === trace.frameTotal ? parts.frameProto : new Int8Array(trace.frameTotal).fill(-1);
+  return { ...parts, trace, frameProto, packetRows: null };
 }

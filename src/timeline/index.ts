@@ -4,7 +4,7 @@
  * once per trace (`buildTimeline`); every query after that is a binary search plus a short scan.
  */
 import { registerCoreProtocols } from '../protocols/builtin-core';
-import { colorClasses, colorClassOfFrame } from '../protocols/color-class';
+import { COLOR_CLASS_BYTES, colorClasses, colorClassOfFrame } from '../protocols/color-class';
 import { isLinkDirection, Place, RecordKind, type Trace } from '../sim/trace';
 
 /** A time-sorted index over one trace. */
@@ -327,10 +327,18 @@ export function frameProtocol(index: TimelineIndex, frameId: number): number {
   let c = index.frameProto[frameId];
   if (c < 0) {
     registerCoreProtocols();
-    c = colorClassOfFrame(index.trace.frameBytes(frameId));
+    c = colorClassOfFrame(index.trace.framePrefix(frameId, COLOR_CLASS_BYTES));
     index.frameProto[frameId] = c;
   }
   return c;
+}
+
+/**
+ * Classifies every stored frame of `index` now (where the trace is built, e.g. in the simulation
+ * worker), so the page that receives the index never dissects frames to colour them.
+ */
+export function fillFrameProtocols(index: TimelineIndex): void {
+  for (let f = 0; f < index.frameProto.length; f++) frameProtocol(index, f);
 }
 
 /** The legend name of a colour class (`ARP`, `TCP`, ... or `Other`). */

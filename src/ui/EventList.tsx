@@ -11,6 +11,21 @@ import { formatTimeMs } from './format';
 import { protoColorClasses } from '../view3d/colors';
 
 const ROW_H = 22;
+/**
+ * Tallest scroll area used. Browsers cap an element's height (Chromium near 33.5 million px, i.e.
+ * 1.5 million rows); longer lists scroll through a shorter area, each pixel of it standing for
+ * several rows' worth, so every row of a multi-million-row trace stays reachable.
+ */
+const MAX_SCROLL_PX = 8_000_000;
+
+/** Maps between the list's true pixel offsets (row * ROW_H) and the scroll area's. */
+export function scrollScale(rows: number, viewport: number): { height: number; toScroll(px: number): number; fromScroll(top: number): number } {
+  const total = rows * ROW_H;
+  if (total <= MAX_SCROLL_PX) return { height: total, toScroll: (px) => px, fromScroll: (top) => top };
+  const span = Math.max(1, MAX_SCROLL_PX - viewport);
+  const trueSpan = Math.max(1, total - viewport);
+  return { height: MAX_SCROLL_PX, toScroll: (px) => (px / trueSpan) * span, fromScroll: (top) => (top / span) * trueSpan };
+}
 const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
   { key: 'all', label: 'All', classes: null },
   { key: 'frames', label: 'Frames', classes: protoColorClasses().map((c) => c.name) },
@@ -57,18 +72,22 @@ export function EventList({ index }: { index: TimelineIndex }) {
 
   // Rows at or before the playhead.
   const past = upperBound(rows.times, time);
+  const scale = useMemo(() => scrollScale(rows.rows.length, height), [rows, height]);
   useEffect(() => {
     const el = scroller.current;
     if (!el || !follow) return;
     const rowTop = (past - 1) * ROW_H;
-    const visible = rowTop >= el.scrollTop && rowTop + ROW_H <= el.scrollTop + el.clientHeight;
+    const top = scale.fromScroll(el.scrollTop);
+    const visible = rowTop >= top && rowTop + ROW_H <= top + el.clientHeight;
     if (!playing && visible) return;
-    const target = Math.max(0, rowTop - el.clientHeight + ROW_H * 3);
+    const target = scale.toScroll(Math.max(0, rowTop - el.clientHeight + ROW_H * 3));
     if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
-  }, [past, follow, playing]);
+  }, [past, follow, playing, scale]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
-  const last = Math.min(rows.rows.length, Math.ceil((scrollTop + height) / ROW_H) + 5);
+  // The true offset of the viewport's top; rows are placed relative to it inside the scroll area.
+  const viewTop = scale.fromScroll(scrollTop);
+  const first = Math.max(0, Math.floor(viewTop / ROW_H) - 5);
+  const last = Math.min(rows.rows.length, Math.ceil((viewTop + height) / ROW_H) + 5);
   const visible: number[] = [];
   for (let i = first; i < last; i++) visible.push(i);
 
@@ -97,7 +116,7 @@ export function EventList({ index }: { index: TimelineIndex }) {
         <span className="c-info">Info</span>
       </div>
       <div className="ev-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="event-list">
-        <div style={{ height: rows.rows.length * ROW_H, position: 'relative' }}>
+        <div style={{ height: scale.height, position: 'relative' }}>
           {visible.map((i) => {
             const r = rows.rows[i];
             const info = describeRow(index, r);
@@ -112,7 +131,7 @@ export function EventList({ index }: { index: TimelineIndex }) {
               <div
                 key={r}
                 className={cls}
-                style={{ top: i * ROW_H, height: ROW_H }}
+                style={{ top: i * ROW_H - viewTop + scrollTop, height: ROW_H }}
                 data-row={r}
                 onClick={() => {
                   playbackStore.getState().pause();

@@ -9,18 +9,7 @@ import { useFrame } from '@react-three/fiber';
 import * as THREE from 'three';
 import { playbackStore } from '../store/playback';
 import { upperBound, type TimelineIndex } from '../timeline';
-import { readRrEvents, type RrNodeEvents } from '../timeline/metrics';
-
-const rrCache = new WeakMap<TimelineIndex, Map<string, RrNodeEvents>>();
-/** The RR rows of a trace by node (read once per trace). */
-function rrEventsOf(index: TimelineIndex): Map<string, RrNodeEvents> {
-  let m = rrCache.get(index);
-  if (!m) {
-    m = readRrEvents(index.trace);
-    rrCache.set(index, m);
-  }
-  return m;
-}
+import { rrEventsOf, type RrNodeEvents } from '../timeline/metrics';
 
 /** Most points drawn for one population (one point per client up to this). */
 const MAX_POPULATION_POINTS = 20_000;
@@ -163,7 +152,7 @@ export function Population({ id, count, index }: { id: string; count: number; in
   );
   useEffect(() => () => material.dispose(), [material]);
 
-  const events = index ? rrEventsOf(index).get(id) : undefined;
+  const events = index ? rrEventsOf(index.trace).get(id) : undefined;
   const times = useMemo(() => requestTimes(events), [events]);
   const breaker = events?.breaker ?? [];
   const ringMat = useRef<THREE.MeshBasicMaterial>(null);
@@ -236,7 +225,7 @@ export function Population({ id, count, index }: { id: string; count: number; in
  * load balancer (rr-lb), which back ends its health checks hold up or down.
  */
 export function ServerLoad({ id, index }: { id: string; index: TimelineIndex | null }) {
-  const events = index ? rrEventsOf(index).get(id) : undefined;
+  const events = index ? rrEventsOf(index.trace).get(id) : undefined;
   if (events && events.busy.time.length === 0 && events.queue.time.length === 0 && events.backends.length > 0) return <BalancerState events={events} />;
   return <WorkerBars events={events} />;
 }

@@ -2,7 +2,7 @@
  * The 3D view: devices, links and packets of the loaded scene, orbit controls, camera presets and
  * follow mode, hub collision flashes, and a hover tooltip (same picking as selection).
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { addAfterEffect, useFrame, useThree } from '@react-three/fiber';
 import { Canvas } from './canvas';
 import * as THREE from 'three';
@@ -18,7 +18,9 @@ import { Collisions } from './Collisions';
 import { Device } from './Devices';
 import { layoutScene, nodeAddresses, type Layout, type Vec3 } from './layout';
 import { Links } from './Links';
-import { drawnPackets, Packets } from './Packets';
+import { sceneExtras } from './extras';
+import { drawnPackets } from './packet-buffer';
+import { Packets } from './Packets';
 
 const FOV = 42;
 
@@ -99,36 +101,6 @@ function FirstFrame() {
   useFrame(() => {
     if (firstFrameAt === null) firstFramePending = true;
   });
-  return null;
-}
-
-const benchSamples: number[] = [];
-const benchUpdate: number[] = [];
-/** Bench mode: per-frame work in ms (scene update + render + waiting for the GPU), last 4000 frames. */
-export function benchStats(): number[] {
-  return benchSamples.slice();
-}
-/** Bench mode: the scene-update part (every useFrame before rendering) of the same frames, ms. */
-export function benchUpdateStats(): number[] {
-  return benchUpdate.slice();
-}
-
-/** Bench mode only: renders by hand so a frame's whole cost (including the GPU) can be timed. */
-function BenchProbe() {
-  const start = useRef(0);
-  const pixel = useMemo(() => new Uint8Array(4), []);
-  useFrame(() => {
-    start.current = performance.now();
-  }, -1000);
-  useFrame(({ gl, scene, camera }) => {
-    benchUpdate.push(performance.now() - start.current);
-    if (benchUpdate.length > 4000) benchUpdate.splice(0, 1000);
-    gl.render(scene, camera);
-    const ctx = gl.getContext();
-    ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, pixel);
-    benchSamples.push(performance.now() - start.current);
-    if (benchSamples.length > 4000) benchSamples.splice(0, 1000);
-  }, 1);
   return null;
 }
 
@@ -289,7 +261,31 @@ function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; l
   return null;
 }
 
-export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }) {
+/**
+ * Frees what a scene's objects hold on the GPU (geometries, textures) but keeps their materials:
+ * three.js deletes a shader program when the last material using it is disposed, and compiling it
+ * again for the next scene costs hundreds of ms in software WebGL. Programs are shared by every
+ * material with the same parameters, so the ones kept are few (one per kind of material drawn).
+ */
+function releaseKeepingPrograms(root: THREE.Object3D): void {
+  root.traverse((o) => {
+    const { geometry, material } = o as THREE.Mesh;
+    geometry?.dispose();
+    for (const m of Array.isArray(material) ? material : material ? [material] : []) {
+      for (const v of Object.values(m)) if (v instanceof THREE.Texture) v.dispose();
+    }
+  });
+}
+
+/** The loaded scene's 3D content inside the Canvas; remounted per scene (keyed by the caller). */
+function SceneContent({ scene, index }: { scene: Scene; index: TimelineIndex }) {
+  const root = useRef<THREE.Group>(null);
+  useLayoutEffect(() => {
+    const group = root.current;
+    return () => {
+      if (group) releaseKeepingPrograms(group);
+    };
+  }, []);
   const layout = useMemo(() => layoutScene(scene), [scene]);
   const selectedNode = useStore(selectionStore, (s) => s.node);
   const highlight = useMemo(() => new Set(scene.view?.highlight ?? []), [scene]);
@@ -309,24 +305,14 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
     [index, layout],
   );
   const nodePos = useMemo(() => index.trace.nodes.map((n) => layout.pos.get(n.name) ?? ([0, 0, 0] as Vec3)), [index, layout]);
-  const initial = cameraPose(scene.view?.camera ?? 'perspective', layout, 1.8);
   const selectedName = selectedNode >= 0 ? index.trace.nodes[selectedNode]?.name : undefined;
   const gridSize = Math.ceil(layout.radius * 2 + 30);
-  const bench = useStore(viewStore, (s) => s.benchPackets);
-  const isBench = useMemo(() => new URLSearchParams(window.location.search).has('bench'), []);
-
+  const extras = useStore(sceneExtras, (s) => s.parts);
+  // dispose={null}: nothing below is disposed by the renderer on unmount; releaseKeepingPrograms frees it.
   return (
     <>
-      <Canvas
-        camera={{ position: initial.pos.toArray(), fov: FOV, near: 0.1, far: 500 }}
-        gl={{ preserveDrawingBuffer: true, antialias: false }}
-        dpr={[1, 2]}
-        onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
-      >
-        <fog attach="fog" args={['#0b0f17', layout.radius * 4, layout.radius * 10]} />
-        <ambientLight intensity={0.55} />
-        <hemisphereLight args={['#c8d8ff', '#1a1f2b', 0.6]} />
-        <directionalLight position={[6, 12, 8]} intensity={1.4} />
+      <fog attach="fog" args={['#0b0f17', layout.radius * 4, layout.radius * 10]} />
+      <group ref={root} dispose={null}>
         <gridHelper args={[gridSize, gridSize, '#243048', '#161d2b']} position={[layout.center[0], 0, layout.center[2]]} />
         <Controls layout={layout} />
         <Picker index={index} ids={ids} layout={layout} />
@@ -345,8 +331,39 @@ export function Scene3D({ scene, index }: { scene: Scene; index: TimelineIndex }
         <Packets index={index} links={traceLinks} nodePos={nodePos} />
         <Hover index={index} />
         <FirstFrame />
-        {(isBench || bench > 0) && <BenchProbe />}
-      </Canvas>
+        {extras.map((Part, i) => (
+          <Part key={i} links={traceLinks} />
+        ))}
+      </group>
+    </>
+  );
+}
+
+/**
+ * The 3D view. The Canvas (and its WebGL context, compiled shaders) outlives the scenes shown in it:
+ * with `scene` null it stays mounted, hidden and idle, so switching scenes only swaps its content
+ * (`sceneKey` names the scene: a new key remounts the content).
+ */
+export function Scene3D({ scene, index, sceneKey }: { scene: Scene | null; index: TimelineIndex | null; sceneKey?: string }) {
+  const shown = scene !== null && index !== null;
+  const layout = useMemo(() => (scene ? layoutScene(scene) : null), [scene]);
+  const initial = useMemo(() => (layout ? cameraPose(scene?.view?.camera ?? 'perspective', layout, 1.8) : null), [layout, scene]);
+  return (
+    <>
+      <div style={{ position: 'absolute', inset: 0, visibility: shown ? 'visible' : 'hidden' }} data-testid="view3d">
+        <Canvas
+          camera={{ position: initial ? initial.pos.toArray() : [0, 8, 12], fov: FOV, near: 0.1, far: 500 }}
+          gl={{ preserveDrawingBuffer: true, antialias: false }}
+          dpr={[1, 2]}
+          frameloop={shown ? 'always' : 'never'}
+          onCreated={({ gl }) => gl.setClearColor('#0b0f17')}
+        >
+          <ambientLight intensity={0.55} />
+          <hemisphereLight args={['#c8d8ff', '#1a1f2b', 0.6]} />
+          <directionalLight position={[6, 12, 8]} intensity={1.4} />
+          {shown && <SceneContent key={sceneKey} scene={scene} index={index} />}
+        </Canvas>
+      </div>
       <div
         className="pkt-tip"
         ref={(el) => {

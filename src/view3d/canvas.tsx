@@ -72,8 +72,9 @@ export function Canvas({
   camera,
   gl,
   dpr,
+  frameloop,
   onCreated,
-}: Pick<RenderProps<HTMLCanvasElement>, 'camera' | 'gl' | 'dpr' | 'onCreated'> & { children?: ReactNode }) {
+}: Pick<RenderProps<HTMLCanvasElement>, 'camera' | 'gl' | 'dpr' | 'frameloop' | 'onCreated'> & { children?: ReactNode }) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const root = useRef<ReconcilerRoot<HTMLCanvasElement> | null>(null);
@@ -108,6 +109,7 @@ export function Canvas({
       camera,
       gl,
       dpr,
+      frameloop,
       size,
       events,
       onCreated: (state) => {
@@ -123,7 +125,7 @@ export function Canvas({
       );
     // A renderer still being created: render again once it is there.
     else if (r.ready.status === 'pending') void r.ready.then(() => setReady((n) => n + 1), setError);
-  }, [size, ready, camera, gl, dpr, onCreated, children]);
+  }, [size, ready, camera, gl, dpr, frameloop, onCreated, children]);
 
   useLayoutEffect(
     () => () => {

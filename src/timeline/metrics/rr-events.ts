@@ -232,3 +232,32 @@ export function readRrEvents(trace: Trace): Map<string, RrNodeEvents> {
   }
   return out;
 }
+
+const known = new WeakMap<Trace, Map<string, RrNodeEvents>>();
+
+/**
+ * `readRrEvents(trace)`, read once per trace and shared by every reader (3D view, panels, lesson
+ * conditions). A simulation worker reads them next to its trace and the page is handed the result
+ * (`knowRrEvents`), so the page never scans a big trace for them.
+ */
+export function rrEventsOf(trace: Trace): Map<string, RrNodeEvents> {
+  let m = known.get(trace);
+  if (!m) known.set(trace, (m = readRrEvents(trace)));
+  return m;
+}
+
+/** Records the RR events of `trace`, read elsewhere over an identical trace (e.g. in the worker). */
+export function knowRrEvents(trace: Trace, events: Map<string, RrNodeEvents>): void {
+  known.set(trace, events);
+}
+
+/** The buffers of `events`, for `postMessage(..., transfer)` (each once). */
+export function rrEventsTransferList(events: Map<string, RrNodeEvents>): ArrayBuffer[] {
+  const views: ArrayBufferView[] = [];
+  for (const e of events.values()) {
+    const r = e.requests;
+    views.push(r.id, r.start, r.end, r.ok, r.attempts);
+    for (const c of [e.sends, e.timeouts, e.recv, e.queue, e.busy, e.shed, e.replies]) views.push(c.time, c.value, c.extra);
+  }
+  return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
+}

@@ -6,7 +6,7 @@
  */
 import type { Scene } from '../../scenario/scene';
 import type { Trace } from '../../sim/trace';
-import { readRrEvents, rrSeriesFrom, serverSeriesFrom, type RrNodeEvents, type RrWindow, type ServerWindow } from '../../timeline/metrics';
+import { rrEventsOf, rrSeriesFrom, serverSeriesFrom, type RrNodeEvents, type RrWindow, type ServerWindow } from '../../timeline/metrics';
 import { traceHasStateKey } from '../../timeline/state-keys';
 
 /** Whether the trace has request/response (overload lab) rows. */
@@ -148,7 +148,7 @@ export function seriesEnd(scene: Scene, traceEndNs: number): number {
 
 /** The systems of a run and their series, in windows of `windowNs` up to `endNs` (see {@link seriesEnd}). */
 export function rrGroups(scene: Scene, trace: Trace, endNs: number, windowNs: number): { groups: RrGroup[]; events: Map<string, RrNodeEvents> } {
-  const events = readRrEvents(trace);
+  const events = rrEventsOf(trace);
   const comp = components(trace);
   const byComp = new Map<number, { clients: string[]; servers: string[] }>();
   for (const e of events.values()) {

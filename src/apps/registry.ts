@@ -58,5 +58,7 @@ export function checkCommand(cmd: string): string | undefined {
 
 /** Starts a parsed command on a device. */
 export function startCommand(device: IpDevice, command: ParsedCommand): Program {
-  return command.app.create(device, command.options).launch();
+  const program = command.app.create(device, command.options);
+  program.name = command.app.name;
+  return program.launch();
 }

@@ -8,6 +8,7 @@
  *                                   several in one action: loss 10% latency 5ms)
  * 30ms partition h1,h2 | h3
  * 25ms node s1 crash               25ms node s1 restart        25ms node s1 slow 3x
+ * 50ms node h1 interrupt ping      (Ctrl-C: the newest running ping on h1 prints its summary, stops)
  * 40ms drop packet 17              40ms delay packet 17 5ms    40ms corrupt packet 17
  * 35ms h1 ping 10.0.1.5 -c 2       (any other word: a node, then a command it runs)
  * ```
@@ -36,6 +37,7 @@ export type BranchAction =
   | { readonly kind: 'partition'; readonly at: number; readonly groups: readonly (readonly string[])[] }
   | { readonly kind: 'node'; readonly at: number; readonly node: string; readonly op: 'crash' | 'restart' }
   | { readonly kind: 'node-slow'; readonly at: number; readonly node: string; readonly factor: number }
+  | { readonly kind: 'interrupt'; readonly at: number; readonly node: string; readonly program: string }
   | { readonly kind: 'packet'; readonly at: number; readonly packet: number; readonly op: 'drop' | 'corrupt' }
   | { readonly kind: 'packet-delay'; readonly at: number; readonly packet: number; readonly delay: number }
   | { readonly kind: 'command'; readonly at: number; readonly on: string; readonly cmd: string };
@@ -148,7 +150,7 @@ function parsePartition(at: number, rest: string, fail: Fail): ParseActionResult
 }
 
 function parseNode(at: number, args: string[], fail: Fail): ParseActionResult {
-  const usage = 'write "node ID crash", "node ID restart" or "node ID slow 3x"';
+  const usage = 'write "node ID crash", "node ID restart", "node ID slow 3x" or "node ID interrupt PROGRAM"';
   const [node, op, factor, ...extra] = args;
   if (!node || !op) return fail(usage);
   if (op === 'crash' || op === 'restart') {
@@ -160,6 +162,11 @@ function parseNode(at: number, args: string[], fail: Fail): ParseActionResult {
     if (!m || Number(m[1]) <= 0) return fail(`slow needs a factor above 0, e.g. "slow 3x" (1x is normal speed)`);
     if (extra.length) return fail(`unexpected "${extra.join(' ')}" after slow ${factor}`);
     return { ok: true, action: { kind: 'node-slow', at, node, factor: Number(m[1]) } };
+  }
+  if (op === 'interrupt') {
+    if (factor === undefined || !/^[A-Za-z0-9._-]+$/.test(factor)) return fail('interrupt needs the program to stop, e.g. "interrupt ping"');
+    if (extra.length) return fail(`unexpected "${extra.join(' ')}" after interrupt ${factor}`);
+    return { ok: true, action: { kind: 'interrupt', at, node, program: factor } };
   }
   return fail(`unknown node action "${op}"; ${usage}`);
 }
@@ -211,6 +218,8 @@ export function formatAction(a: BranchAction): string {
       return `${t} node ${a.node} ${a.op}`;
     case 'node-slow':
       return `${t} node ${a.node} slow ${a.factor}x`;
+    case 'interrupt':
+      return `${t} node ${a.node} interrupt ${a.program}`;
     case 'packet':
       return `${t} ${a.op} packet ${a.packet}`;
     case 'packet-delay':
@@ -250,6 +259,8 @@ export function actionEntry(a: BranchAction): ActionEntry {
       return { list: 'faults', entry: { at, node: a.node, set: { up: a.op === 'restart' } } };
     case 'node-slow':
       return { list: 'faults', entry: { at, node: a.node, slowdown: { factor: a.factor } } };
+    case 'interrupt':
+      return { list: 'faults', entry: { at, node: a.node, interrupt: a.program } };
     case 'packet':
       return { list: 'faults', entry: a.op === 'drop' ? { at, packet: a.packet, drop: true } : { at, packet: a.packet, corrupt: true } };
     case 'packet-delay':

@@ -5,6 +5,7 @@
 import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
 import { nodeGatewayFault } from './node-gateway';
+import { nodeInterruptFault } from './node-interrupt';
 import { nodeSetFault } from './node-set';
 import { packetCorruptFault } from './packet-corrupt';
 import { packetDelayFault } from './packet-delay';
@@ -18,6 +19,7 @@ export const faultVariants = [
   nodeSetFault,
   slowdownFault,
   nodeGatewayFault,
+  nodeInterruptFault,
   packetDropFault,
   packetDelayFault,
   packetCorruptFault,

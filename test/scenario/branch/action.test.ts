@@ -23,6 +23,7 @@ const FORMS = [
   '25ms node s1 crash',
   '25ms node s1 restart',
   '25ms node s1 slow 3x',
+  '50ms node h1 interrupt ping',
   '40ms drop packet 17',
   '40ms delay packet 17 5ms',
   '40ms corrupt packet 17',
@@ -129,6 +130,7 @@ describe('replay (property)', () => {
     }),
     fc.record({ kind: fc.constant('packet-delay' as const), at: time, packet: fc.integer({ min: 0, max: 40 }), delay: fc.constantFrom(1_000_000, 7_000_000) }),
     fc.record({ kind: fc.constant('partition' as const), at: time, groups: fc.constant([['h1'], ['h2']]) }),
+    fc.record({ kind: fc.constant('interrupt' as const), at: time, node, program: fc.constant('ping') }),
     fc.record({
       kind: fc.constant('command' as const),
       at: time,

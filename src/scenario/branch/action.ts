@@ -260,3 +260,27 @@ export function actionEntry(a: BranchAction): ActionEntry {
       return unreachable(a);
   }
 }
+
+/** What an action changes, in a few words and without its time: "r1-h2 cut", "s1 crash", "h1: ping 10.0.1.5". */
+export function describeAction(a: BranchAction): string {
+  switch (a.kind) {
+    case 'link': {
+      if (a.set.up !== undefined && LINK_KEYS.every((k) => a.set[k] === undefined)) return `${a.link} ${a.set.up ? 'restored' : 'cut'}`;
+      return formatAction(a).replace(/^\S+ link /, '');
+    }
+    case 'partition':
+      return `partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
+    case 'node':
+      return `${a.node} ${a.op}`;
+    case 'node-slow':
+      return `${a.node} slow ${a.factor}x`;
+    case 'packet':
+      return `packet ${a.packet} ${a.op === 'drop' ? 'dropped' : 'corrupted'}`;
+    case 'packet-delay':
+      return `packet ${a.packet} delayed ${formatDurationExact(a.delay)}`;
+    case 'command':
+      return `${a.on}: ${a.cmd}`;
+    default:
+      return unreachable(a);
+  }
+}

@@ -10,6 +10,7 @@ import { nodeSetFault } from './node-set';
 import { packetCorruptFault } from './packet-corrupt';
 import { packetDelayFault } from './packet-delay';
 import { packetDropFault } from './packet-drop';
+import { healFault } from './heal';
 import { partitionFault } from './partition';
 import { slowdownFault } from './slowdown';
 
@@ -24,6 +25,7 @@ export const faultVariants = [
   packetDelayFault,
   packetCorruptFault,
   partitionFault,
+  healFault,
 ] as const;
 
 export * from './fault-variant';

@@ -28,6 +28,7 @@ import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
 import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
+import { showTerminal } from '../ui/terminal/show';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
@@ -424,6 +425,17 @@ export function App() {
         case 'F':
           viewStore.getState().setFollow(!viewStore.getState().follow);
           break;
+        case 't':
+        case 'T': {
+          // The selected device's terminal, else the first host's.
+          const s = sceneStore.getState();
+          const picked = s.trace?.nodes[selectionStore.getState().node];
+          const host = picked && picked.kind !== 'switch' && picked.kind !== 'hub' ? picked : s.trace?.nodes.find((n) => n.kind === 'host');
+          if (!host) return;
+          e.preventDefault();
+          showTerminal(host.name);
+          return;
+        }
         case '?':
           setHelp((h) => !h);
           break;

@@ -10,31 +10,8 @@
  * shared console), and it has ended with its last line.
  */
 import { RecordKind } from '../../sim/trace';
+import type { TerminalEntry, TerminalSession } from '../../store/terminal';
 import type { TimelineIndex } from '../../timeline';
-
-/** One line typed into the terminal. `at` is the playhead when it was typed, ns. */
-export type TerminalEntry =
-  | { readonly kind: 'output'; readonly line: string; readonly at: number; readonly text: string }
-  | {
-      readonly kind: 'program';
-      readonly line: string;
-      readonly at: number;
-      readonly program: string;
-      /** When Ctrl-C was pressed, ns. */
-      readonly interruptedAt?: number;
-    };
-
-/** A host's terminal: what was typed, and what Ctrl-L or `clear` took off the screen. */
-export interface TerminalSession {
-  readonly entries: readonly TerminalEntry[];
-  /** Entries before this index are off the screen. */
-  readonly shownFrom: number;
-  /** Lines typed, oldest first (`history`, ↑/↓). */
-  readonly history: readonly string[];
-}
-
-/** A new terminal. */
-export const EMPTY_SESSION: TerminalSession = { entries: [], shownFrom: 0, history: [] };
 
 /** The output lines of one host, in time order. */
 export interface HostLog {

@@ -10,7 +10,8 @@ import { deriveBranch, parseActions } from '../../../src/scenario/branch';
 import { parseRawScene } from '../../../src/scenario/raw-scene';
 import { buildTimeline } from '../../../src/timeline';
 import { interpretLine } from '../../../src/ui/terminal/interpret';
-import { hostLog, renderSession, type TerminalSession } from '../../../src/ui/terminal/session';
+import type { TerminalSession } from '../../../src/store/terminal';
+import { hostLog, renderSession } from '../../../src/ui/terminal/session';
 
 const scene = loadSceneFile('scenes/router-ping.yaml');
 const src = { scene, trace: simulate(scene).trace };

@@ -15,7 +15,9 @@ async function ready(page) {
 /** The terminal's rows, as text (trailing blanks dropped). */
 async function screen(page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid=terminal] .xterm-rows > div')].map((d) => d.textContent.replace(/\s+$/, '')).filter((l, i, a) => l || a.slice(i).some(Boolean)),
+    [...document.querySelectorAll('[data-testid=terminal] .xterm-rows > div')]
+      .map((d) => d.textContent.replace(/\s+$/, ''))
+      .filter((l, i, a) => l || a.slice(i).some(Boolean)),
   );
 }
 
@@ -33,7 +35,7 @@ async function typeLine(page, text) {
   await page.keyboard.press('Enter');
 }
 
-/** Plays at 1 s of simulated time per second (the keyboard's + from the 40 ms scene's slow motion). */
+/** Plays at 1 s of simulated time per second (the 40 ms scene opens in slow motion). */
 async function playRealTime(page) {
   await page.evaluate(() => document.activeElement?.blur());
   await page.selectOption('select[aria-label=Speed]', '1000000000');
@@ -76,8 +78,6 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await waitForLine(page, /^PING 10\.0\.1\.5 \(10\.0\.1\.5\) 56\(84\) bytes of data\.$/);
   assert.ok(!(await screen(page)).some((l) => l.startsWith('64 bytes')), 'no reply before the playhead moves');
   await playRealTime(page);
-  await page.waitForTimeout(2000);
-  console.log('DEBUG', await page.evaluate(() => ({ t: window.__packetarium.time(), speed: document.querySelector('select[aria-label=Speed]').value })), await screen(page));
   await waitForLine(page, /^2 packets transmitted, 2 received, 0% packet loss, time 1000ms$/);
   await page.keyboard.press('Space');
   const lines = await screen(page);
@@ -105,7 +105,9 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
 
   // Ctrl-C: ping without -c, stopped after a few replies, prints ^C and its statistics.
   await typeLine(page, 'ping 10.0.1.5');
-  await page.waitForFunction(() => /ping is running/.test(document.querySelector('[data-testid=terminal-status]')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /ping is running/.test(document.querySelector('[data-testid=terminal-status]')?.textContent ?? ''), null, {
+    timeout: 60_000,
+  });
   await playRealTime(page);
   await waitForLine(page, /icmp_seq=3 /);
   await page.keyboard.press('Space');

@@ -29,7 +29,7 @@ export interface TerminalSession {
 }
 
 /** A new terminal. */
-export const EMPTY_SESSION: TerminalSession = { entries: [], shownFrom: 0, history: [] };
+const EMPTY_SESSION: TerminalSession = { entries: [], shownFrom: 0, history: [] };
 
 interface TerminalState {
   /** The scene the transcripts belong to. */

@@ -30,7 +30,7 @@ export function sceneAddresses(src: HostStateSource): { host: string; addrs: str
 }
 
 /** bash's `history`: numbered, right-aligned in five columns. */
-export function formatHistory(history: readonly string[]): string {
+function formatHistory(history: readonly string[]): string {
   return history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join('');
 }
 

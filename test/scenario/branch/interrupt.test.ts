@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deriveBranch, formatAction, parseAction, parseActions, type BranchAction } from '../../../src/scenario/branch';
+import { COMMAND_RUNWAY_NS, deriveBranch, formatAction, parseAction, parseActions, type BranchAction } from '../../../src/scenario/branch';
 import { parseRawScene } from '../../../src/scenario/raw-scene';
 import { simulate } from '../../../src/scenario/simulate';
 import { RecordKind } from '../../../src/sim/trace';
@@ -98,7 +98,8 @@ describe('the interrupt action', () => {
 describe('commands in a branch get time to finish', () => {
   it('ping -c 2 at the end of a 40 ms scene still prints both replies and its statistics', () => {
     const { out, scene } = h1Lines(['39ms h1 ping 10.0.1.5 -c 2'], 39_000_000);
-    expect(scene.duration).toBe(10_039_000_000);
+    expect(scene.duration).toBe(39_000_000 + COMMAND_RUNWAY_NS);
+    expect(COMMAND_RUNWAY_NS).toBe(10e9);
     expect(out.filter((l) => l.text.startsWith('64 bytes')).map((l) => l.text.replace(/time=.*/, ''))).toEqual([
       '64 bytes from 10.0.1.5: icmp_seq=1 ttl=63 ',
       '64 bytes from 10.0.1.5: icmp_seq=2 ttl=63 ',

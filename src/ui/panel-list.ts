@@ -7,3 +7,4 @@ import './ConsolePanel';
 import './tcp/register';
 import './overload/register';
 import './waterfall/register';
+import './faults/register';

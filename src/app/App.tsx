@@ -21,6 +21,7 @@ import { workersAvailable } from '../runner/start-simulation';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
+import { FaultMenu } from '../ui/faults/FaultMenu';
 import '../ui/panel-list';
 import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
@@ -30,7 +31,7 @@ import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgres
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { showTerminal } from '../ui/terminal/show';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
-import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { benchStats, benchUpdateStats, deviceOnScreen, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
 import { editorStore, openInEditor } from '../store/editor';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
@@ -51,6 +52,8 @@ declare global {
       rows: number;
       ready: boolean;
       packetsOnScreen(): { row: number; x: number; y: number }[];
+      /** Where a device is drawn, in page pixels, or null. */
+      deviceOnScreen(id: string): { x: number; y: number } | null;
       /** ms from navigation start to the first frame drawn with the scene's devices, or null. */
       firstFrameMs(): number | null;
       /** Bench mode: per-frame work (update + render + GPU sync), ms. */
@@ -288,6 +291,7 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
     },
     ready: true,
     packetsOnScreen,
+    deviceOnScreen,
     firstFrameMs,
     benchStats,
     benchUpdateStats,
@@ -522,6 +526,7 @@ export function App() {
         </>
       )}
       <LessonPanel host={{ sceneText: (n) => SCENE_FILES.get(n), loadScene: pick }} />
+      <FaultMenu />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

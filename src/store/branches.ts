@@ -160,12 +160,20 @@ export function actAtPlayhead(text: string): ActResult {
   return branchWith([text]);
 }
 
+/**
+ * Like `actAtPlayhead` at another time: a packet fault on a frame already on the wire is given that
+ * frame's transmission start.
+ */
+export function actAt(atNs: number, text: string): ActResult {
+  return branchWith([text], undefined, atNs);
+}
+
 /** Like `actAtPlayhead` with several actions at once (a preset); `label` says what changed. */
-export function branchWith(lines: readonly string[], label?: string): ActResult {
+export function branchWith(lines: readonly string[], label?: string, atNs = playheadNs()): ActResult {
   const s = branchesStore.getState();
   const parent = currentBranch();
   if (!s.root || !parent) return { ok: false, error: 'no scene is loaded yet' };
-  const at = formatActionTime(playheadNs());
+  const at = formatActionTime(Math.max(0, Math.round(atNs)));
   const added: BranchAction[] = [];
   for (const line of lines) {
     const r = parseAction(`${at} ${line.trim()}`);
@@ -342,6 +350,18 @@ export function editAction(i: number, text: string): ActResult {
     b.actions.map((a, j) => (j === i ? r.action : a)),
     b.enabled,
   );
+}
+
+/**
+ * Adds an action at the playhead to the current branch itself (re-deriving and re-running it), as
+ * the fault panel does ("restore the link now"); on the scene itself it makes a branch instead.
+ */
+export function addToCurrent(text: string): ActResult {
+  const b = currentBranch();
+  if (!b || b.parentId === null) return actAtPlayhead(text);
+  const r = parseAction(`${formatActionTime(playheadNs())} ${text.trim()}`);
+  if (!r.ok) return { ok: false, error: r.error };
+  return editCurrent([...b.actions, r.action], [...b.enabled, true]);
 }
 
 /** Removes action `i` of the current branch. */

@@ -8,3 +8,4 @@ import './tcp/register';
 import './overload/register';
 import './waterfall/register';
 import './terminal/register';
+import './faults/register';

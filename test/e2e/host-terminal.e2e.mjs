@@ -112,6 +112,7 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
   await waitForLine(page, /icmp_seq=3 /);
   await page.keyboard.press('Space');
   await page.click('[data-testid=terminal]');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'terminal-input');
   await page.keyboard.press('Control+C');
   await waitForLine(page, /^\d+ packets transmitted, \d+ received, 0% packet loss, time \d+ms$/);
   const after = await screen(page);

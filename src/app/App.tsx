@@ -21,6 +21,7 @@ import { workersAvailable } from '../runner/start-simulation';
 import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
+import { FaultMenu } from '../ui/faults/FaultMenu';
 import '../ui/panel-list';
 import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
@@ -28,12 +29,15 @@ import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
 import { SimulationCancelled, SimulationFailed, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
+import { showTerminal } from '../ui/terminal/show';
 import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
-import { firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { deviceOnScreen, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
 import { editorStore, openInEditor } from '../store/editor';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
 import { getMyScene } from '../store/my-scenes';
+import { branchSummary, clearBranches, resetBranches, type BranchSummary } from '../store/branches';
+import type { Trace } from '../sim/trace';
 import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/codec';
 import { MAX_DATA_CHARS } from '../embed/options';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
@@ -48,6 +52,8 @@ declare global {
       rows: number;
       ready: boolean;
       packetsOnScreen(): { row: number; x: number; y: number }[];
+      /** Where a device is drawn, in page pixels, or null. */
+      deviceOnScreen(id: string): { x: number; y: number } | null;
       /** ms from navigation start to the first frame drawn with the scene's devices, or null. */
       firstFrameMs(): number | null;
       /** The playhead, ns. */
@@ -58,6 +64,8 @@ declare global {
       selectedRow(): number;
       /** The comparison run: its status, variant command and (once ready) trace hash. */
       comparison(): { status: string; cmd: string; traceHash: string | null };
+      /** The branch tree: every branch with its actions as text, the current one, each run's status. */
+      branches(): BranchSummary;
     };
   }
 }
@@ -124,6 +132,7 @@ function loadByName(name: string, opts: LoadOptions): void {
   playbackStore.getState().pause();
   window.__packetarium = undefined;
   closeCompare();
+  clearBranches();
   viewStore.setState({ panelRequest: null });
   const file = SCENE_FILES.get(name);
   if (!file) {
@@ -154,6 +163,7 @@ function runEditorText(text: string, name: string): void {
   playbackStore.getState().pause();
   window.__packetarium = undefined;
   closeCompare();
+  clearBranches();
   runSceneInBackground(text, 'my-scene.yaml', name, { notices: [] }, () => {
     const s = sceneStore.getState();
     const end = Math.max(s.scene?.duration ?? 0, s.index?.endTime ?? 0);
@@ -228,7 +238,8 @@ function openEditorFromUrl(search: string): boolean {
 function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   if (token !== loadToken) return;
   const s = sceneStore.getState();
-  if (s.status !== 'ready' || !s.scene || !s.trace) return;
+  if (s.status !== 'ready' || !s.scene || !s.trace || !s.index) return;
+  if (s.source) resetBranches(name, s.source, { scene: s.scene, trace: s.trace, index: s.index });
   const duration = Math.max(s.scene.duration, s.index?.endTime ?? 0);
   const pb = playbackStore.getState();
   pb.setDuration(duration);
@@ -259,26 +270,38 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
   }
   if (notices.length !== sceneStore.getState().notices.length) sceneStore.setState({ notices });
   viewStore.getState().setCamera(s.scene.view?.camera ?? 'perspective');
-  const trace = s.trace;
-  let hash: string | null = null;
+  // The shown run changes when a branch is switched to: read it live, hashing each trace once.
+  let hashed: { trace: Trace; hash: string } | null = null;
   window.__packetarium = {
     // Hashing a big trace takes a while: only when asked (tests, tools).
     get traceHash() {
-      return (hash ??= trace.hash());
+      const trace = sceneStore.getState().trace;
+      if (!trace) return '';
+      if (hashed?.trace !== trace) hashed = { trace, hash: trace.hash() };
+      return hashed.hash;
     },
     sceneName: name,
-    events: s.events,
-    rows: s.trace.length,
+    get events() {
+      return sceneStore.getState().events;
+    },
+    get rows() {
+      return sceneStore.getState().trace?.length ?? 0;
+    },
     ready: true,
     packetsOnScreen,
+    deviceOnScreen,
     firstFrameMs,
     time: () => playbackStore.getState().time,
-    nextEventTime: (t: number) => (s.index ? nextEventTime(s.index, t) : null),
+    nextEventTime: (t: number) => {
+      const index = sceneStore.getState().index;
+      return index ? nextEventTime(index, t) : null;
+    },
     selectedRow: () => selectionStore.getState().row,
     comparison: () => {
       const c = compareStore.getState();
       return { status: c.status, cmd: c.cmd, traceHash: c.trace ? c.trace.hash() : null };
     },
+    branches: branchSummary,
   };
 }
 
@@ -407,6 +430,17 @@ export function App() {
         case 'F':
           viewStore.getState().setFollow(!viewStore.getState().follow);
           break;
+        case 't':
+        case 'T': {
+          // The selected device's terminal, else the first host's.
+          const s = sceneStore.getState();
+          const picked = s.trace?.nodes[selectionStore.getState().node];
+          const host = picked && picked.kind !== 'switch' && picked.kind !== 'hub' ? picked : s.trace?.nodes.find((n) => n.kind === 'host');
+          if (!host) return;
+          e.preventDefault();
+          showTerminal(host.name);
+          return;
+        }
         case '?':
           setHelp((h) => !h);
           break;
@@ -498,6 +532,7 @@ export function App() {
         </>
       )}
       <LessonPanel host={{ sceneText: (n) => SCENE_FILES.get(n), loadScene: pick }} />
+      <FaultMenu />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

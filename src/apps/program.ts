@@ -11,6 +11,9 @@ export abstract class Program implements Process {
   /** Set when the run ended while the program ran: nothing it owns acts on the network any more. */
   private observationOver = false;
 
+  /** The registered name it was started as (`ping`); set by `startCommand`. */
+  name?: string;
+
   constructor(protected readonly device: IpDevice) {}
 
   /** Simulated time now, ns. */

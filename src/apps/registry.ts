@@ -3,7 +3,7 @@
  * on a device. Scene `run` entries and (later) the terminal go through {@link parseCommand}.
  */
 import type { IpDevice } from '../net/ip/ip-device';
-import { splitCommand } from './command';
+import { splitCommand, type OptionSpec } from './command';
 import type { Program } from './program';
 
 /** A registered program. `O` is its parsed options. */
@@ -13,6 +13,8 @@ export interface AppKind<O> {
   readonly summary: string;
   /** Usage line like a man page's synopsis. */
   readonly usage: string;
+  /** The options it accepts (`-c`, `--backends`), for completion; `parse` is the authority. */
+  readonly options?: OptionSpec;
   /** Parses the words after the program name. */
   parse(argv: readonly string[]): { ok: true; options: O } | { ok: false; error: string };
   /** Creates the program (not yet started). */
@@ -58,5 +60,7 @@ export function checkCommand(cmd: string): string | undefined {
 
 /** Starts a parsed command on a device. */
 export function startCommand(device: IpDevice, command: ParsedCommand): Program {
-  return command.app.create(device, command.options).launch();
+  const program = command.app.create(device, command.options);
+  program.name = command.app.name;
+  return program.launch();
 }

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { playbackStore, selectionStore, useStore } from '../store';
 import { upperBound, type TimelineIndex } from '../timeline';
 import { describeRow, rowClass, type RowClass } from './describe';
+import { onPacketContextMenu } from './faults/packet-menu';
 import { formatTimeMs } from './format';
 import { protoColorClasses } from '../view3d/colors';
 
@@ -133,6 +134,7 @@ export function EventList({ index }: { index: TimelineIndex }) {
                 className={cls}
                 style={{ top: i * ROW_H - viewTop + scrollTop, height: ROW_H }}
                 data-row={r}
+                onContextMenu={(e) => onPacketContextMenu(index, r, e)}
                 onClick={() => {
                   playbackStore.getState().pause();
                   playbackStore.getState().seek(index.trace.time[r]);

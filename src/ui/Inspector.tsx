@@ -14,6 +14,7 @@ import { hopsOfPacket, stateAt, type TimelineIndex } from '../timeline';
 import { decryptedRecordsFor, plaintextHex, plaintextPreview } from '../timeline/tls-decrypt';
 import { describeRow, dissectStored, linkWhere } from './describe';
 import { formatTime } from './format';
+import { showTerminal } from './terminal/show';
 
 type Range = readonly [number, number];
 
@@ -301,6 +302,11 @@ function NodeView({ index, node }: { index: TimelineIndex; node: number }) {
       <div className="frame-head">
         <div className="badge">{n?.kind}</div>
         <div className="frame-sum">{n?.name}</div>
+        {n && n.kind !== 'switch' && n.kind !== 'hub' && (
+          <button className="chip" data-testid="open-terminal" title="Open this host's terminal (T)" onClick={() => showTerminal(n.name)}>
+            Terminal
+          </button>
+        )}
       </div>
       <p className="hint">State at the playhead ({formatTime(time)}):</p>
       {n?.kind === 'switch' && table('MAC address table', mac, 4, ['MAC', 'Port'])}

@@ -17,6 +17,7 @@ import { DROP_COLOR, protoColor } from '../view3d/colors';
 import { layoutScene } from '../view3d/layout';
 import { formatTime } from './format';
 import { dissectStored } from './describe';
+import { onPacketContextMenu } from './faults/packet-menu';
 
 const MAX_SHAPES = 1500;
 /** Pixels per event in compressed mode. */
@@ -114,7 +115,12 @@ export function Ladder({ index, scene }: { index: TimelineIndex; scene: Scene })
       const ser = tr.end[r] - tr.time[r];
       const pts = `${x(from)},${y(tr.time[r])} ${x(from)},${y(tr.end[r])} ${x(to)},${y(tr.arrival[r])} ${x(to)},${y(tr.arrival[r] - ser)}`;
       shapes.push(
-        <g key={r} className={sel ? 'lad sel' : 'lad'} onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}>
+        <g
+          key={r}
+          className={sel ? 'lad sel' : 'lad'}
+          onClick={() => selectionStore.getState().selectRow(r, tr.packet[r])}
+          onContextMenu={(e) => onPacketContextMenu(index, r, e)}
+        >
           <polygon points={pts} fill={color} fillOpacity={sel ? 0.55 : 0.22} stroke="none" />
           <line x1={x(from)} y1={y(tr.time[r])} x2={x(to)} y2={y(tr.arrival[r] - ser)} stroke={sel ? '#fff' : color} strokeWidth={sel ? 2 : 1.2} />
           {labels < MAX_LABELS &&

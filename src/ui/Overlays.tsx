@@ -8,6 +8,7 @@ const SHORTCUTS: [string, string][] = [
   ['Home', 'Back to the start'],
   ['1 / 2 / 3', 'Camera: top / 3D / side'],
   ['F', 'Camera follows the selected packet'],
+  ['T', 'Terminal of the selected host (Esc leaves it)'],
   ['Esc', 'Clear selection, close this help'],
   ['?', 'Show / hide this help'],
 ];

@@ -5,6 +5,7 @@ import { playbackStore, useStore } from '../store';
 import { frameProtocol, type TimelineIndex } from '../timeline';
 import { DROP_COLOR, protoColorClasses } from '../view3d/colors';
 import { formatTime } from './format';
+import { DivergenceMark } from './faults/ComparePanel';
 
 // eslint-disable-next-line max-lines-per-function -- one canvas: event density, playhead and pointer dragging share the same time-to-x scale
 export function Scrubber({ index }: { index: TimelineIndex }) {
@@ -88,6 +89,7 @@ export function Scrubber({ index }: { index: TimelineIndex }) {
         }}
       >
         <canvas ref={canvas} width={width} height={40} />
+        <DivergenceMark duration={duration} />
         <div className="playhead" style={{ left: `${(time / duration) * 100}%` }} />
       </div>
       <div className="ticks">

@@ -7,3 +7,5 @@ import './ConsolePanel';
 import './tcp/register';
 import './overload/register';
 import './waterfall/register';
+import './terminal/register';
+import './faults/register';

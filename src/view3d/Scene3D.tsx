@@ -12,6 +12,7 @@ import { isLinkDirection, RecordKind } from '../sim/trace';
 import { useStore } from 'zustand';
 import { playbackStore } from '../store/playback';
 import { selectionStore } from '../store/selection';
+import { openFaultMenu } from '../store/fault-menu';
 import { viewStore } from '../store/view';
 import { frameProtocol, frameProtocolName, type TimelineIndex } from '../timeline';
 import { Collisions } from './Collisions';
@@ -105,7 +106,17 @@ function FirstFrame() {
 }
 
 const projected = new THREE.Vector3();
-const live: { camera: THREE.Camera | null; el: HTMLCanvasElement | null } = { camera: null, el: null };
+const live: { camera: THREE.Camera | null; el: HTMLCanvasElement | null; layout: Layout | null } = { camera: null, el: null, layout: null };
+
+/** Where a device is drawn, in client (page) pixels, or null: for tests and tooling (a link's middle is between its ends). */
+export function deviceOnScreen(id: string): { x: number; y: number } | null {
+  const { camera, el, layout } = live;
+  const p = layout?.pos.get(id);
+  if (!camera || !el || !p) return null;
+  const rect = el.getBoundingClientRect();
+  projected.set(p[0], 0.2, p[2]).project(camera);
+  return { x: rect.left + ((projected.x + 1) / 2) * rect.width, y: rect.top + ((1 - projected.y) / 2) * rect.height };
+}
 
 /** Packets drawn in the last frame with their positions in client (page) pixels: for tests and tooling. */
 export function packetsOnScreen(): { row: number; x: number; y: number }[] {
@@ -209,7 +220,74 @@ function Hover({ index }: { index: TimelineIndex }) {
   return null;
 }
 
-/** Click (not drag) picks the nearest packet on screen, else the nearest device, else clears. */
+/** What is under a canvas point: a drawn packet, else a device, else a link (its line within 12 px), else nothing. */
+type Hit = { kind: 'packet'; row: number } | { kind: 'node'; node: number } | { kind: 'link'; name: string } | null;
+
+/** Distance from (px, py) to the segment (ax, ay)-(bx, by). */
+function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const u = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+  return Math.hypot(px - (ax + u * dx), py - (ay + u * dy));
+}
+
+function hitAt(camera: THREE.Camera, rect: DOMRect, px: number, py: number, index: TimelineIndex, ids: string[], layout: Layout): Hit {
+  const toScreen = (x: number, y: number, z: number) => {
+    projected.set(x, y, z).project(camera);
+    return [((projected.x + 1) / 2) * rect.width, ((1 - projected.y) / 2) * rect.height] as const;
+  };
+  const best = pickPacket(camera, rect, px, py);
+  if (best >= 0) return { kind: 'packet', row: best };
+  let node = -1;
+  let nodeD = 45;
+  ids.forEach((id) => {
+    const p = layout.pos.get(id);
+    if (!p) return;
+    const [sx, sy] = toScreen(p[0], 0.45, p[2]);
+    const d = Math.hypot(sx - px, sy - py);
+    if (d < nodeD) {
+      nodeD = d;
+      node = index.trace.nodes.findIndex((n) => n.name === id);
+    }
+  });
+  if (node >= 0) return { kind: 'node', node };
+  let link: string | null = null;
+  let linkD = 12;
+  for (const l of index.trace.links) {
+    const a = layout.pos.get(index.trace.nodes[l.a]?.name ?? '');
+    const b = layout.pos.get(index.trace.nodes[l.b]?.name ?? '');
+    if (!a || !b) continue;
+    const [ax, ay] = toScreen(a[0], 0.2, a[2]);
+    const [bx, by] = toScreen(b[0], 0.2, b[2]);
+    const d = segmentDistance(px, py, ax, ay, bx, by);
+    if (d < linkD) {
+      linkD = d;
+      link = l.name;
+    }
+  }
+  return link ? { kind: 'link', name: link } : null;
+}
+
+/** Opens the fault menu on what is under the point (the device or packet is selected too). */
+function openMenuOn(hit: Hit, index: TimelineIndex, x: number, y: number): void {
+  if (!hit) return;
+  if (hit.kind === 'packet') {
+    selectionStore.getState().selectRow(hit.row, index.trace.packet[hit.row]);
+    openFaultMenu({ kind: 'packet', packet: index.trace.packet[hit.row], row: hit.row }, x, y);
+  } else if (hit.kind === 'node') {
+    selectionStore.getState().selectNode(hit.node);
+    openFaultMenu({ kind: 'node', node: index.trace.nodes[hit.node].name }, x, y);
+  } else openFaultMenu({ kind: 'link', link: hit.name }, x, y);
+}
+
+/** Long-press on touch: how long, and how far the finger may wander. */
+const LONG_PRESS_MS = 550;
+
+/**
+ * Click (not drag) picks the nearest packet on screen, else the nearest device, else clears.
+ * Right-click or long-press opens the fault menu on a packet, device or link.
+ */
 function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; layout: Layout }) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
@@ -217,45 +295,61 @@ function Picker({ index, ids, layout }: { index: TimelineIndex; ids: string[]; l
     const el = gl.domElement;
     live.camera = camera;
     live.el = el;
+    live.layout = layout;
     let down: { x: number; y: number } | null = null;
+    let press: ReturnType<typeof setTimeout> | null = null;
+    const local = (e: { clientX: number; clientY: number }) => {
+      const rect = el.getBoundingClientRect();
+      return { rect, px: e.clientX - rect.left, py: e.clientY - rect.top };
+    };
+    const endPress = () => {
+      if (press !== null) clearTimeout(press);
+      press = null;
+    };
     const onDown = (e: PointerEvent) => {
       down = { x: e.clientX, y: e.clientY };
+      endPress();
+      if (e.pointerType !== 'touch') return;
+      const at = { clientX: e.clientX, clientY: e.clientY };
+      press = setTimeout(() => {
+        press = null;
+        down = null;
+        const { rect, px, py } = local(at);
+        openMenuOn(hitAt(camera, rect, px, py, index, ids, layout), index, at.clientX, at.clientY);
+      }, LONG_PRESS_MS);
+    };
+    const onMove = (e: PointerEvent) => {
+      if (press !== null && down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 8) endPress();
     };
     const onUp = (e: PointerEvent) => {
-      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
+      endPress();
+      if (!down || e.button !== 0 || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
       down = null;
-      const rect = el.getBoundingClientRect();
-      const px = e.clientX - rect.left;
-      const py = e.clientY - rect.top;
-      const toScreen = (x: number, y: number, z: number) => {
-        projected.set(x, y, z).project(camera);
-        return [((projected.x + 1) / 2) * rect.width, ((1 - projected.y) / 2) * rect.height] as const;
-      };
-      const best = pickPacket(camera, rect, px, py);
-      if (best >= 0) {
-        selectionStore.getState().selectRow(best, index.trace.packet[best]);
-        return;
-      }
-      let node = -1;
-      let nodeD = 45;
-      ids.forEach((id) => {
-        const p = layout.pos.get(id);
-        if (!p) return;
-        const [sx, sy] = toScreen(p[0], 0.45, p[2]);
-        const d = Math.hypot(sx - px, sy - py);
-        if (d < nodeD) {
-          nodeD = d;
-          node = index.trace.nodes.findIndex((n) => n.name === id);
-        }
-      });
-      if (node >= 0) selectionStore.getState().selectNode(node);
+      const { rect, px, py } = local(e);
+      const hit = hitAt(camera, rect, px, py, index, ids, layout);
+      if (hit?.kind === 'packet') selectionStore.getState().selectRow(hit.row, index.trace.packet[hit.row]);
+      else if (hit?.kind === 'node') selectionStore.getState().selectNode(hit.node);
       else selectionStore.getState().clear();
     };
+    const onContext = (e: MouseEvent) => {
+      e.preventDefault();
+      endPress();
+      down = null;
+      const { rect, px, py } = local(e);
+      openMenuOn(hitAt(camera, rect, px, py, index, ids, layout), index, e.clientX, e.clientY);
+    };
     el.addEventListener('pointerdown', onDown);
+    el.addEventListener('pointermove', onMove);
     el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointercancel', endPress);
+    el.addEventListener('contextmenu', onContext);
     return () => {
+      endPress();
       el.removeEventListener('pointerdown', onDown);
+      el.removeEventListener('pointermove', onMove);
       el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointercancel', endPress);
+      el.removeEventListener('contextmenu', onContext);
     };
   }, [camera, gl, index, ids, layout]);
   return null;

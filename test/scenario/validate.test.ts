@@ -481,13 +481,13 @@ describe('errors name the path and the line', () => {
     expectOneError(node, 'faults[0].node', 'no node "zz"', 'node: zz');
     const none = base();
     none.faults = [{ at: '1ms', set: { up: false } }];
-    expectOneError(none, 'faults[0]', 'a fault needs a target: link, node, packet or partition');
+    expectOneError(none, 'faults[0]', 'a fault needs a target: link, node, packet, partition or heal');
     const noSet = base();
     noSet.faults = [{ at: '1ms', link: 'h1-sw1' }];
     expectOneError(noSet, 'faults[0].set', 'required');
     const bare = base();
     bare.faults = [{ at: '1ms' }];
-    expectOneError(bare, 'faults[0]', 'a fault needs a target: link, node, packet or partition');
+    expectOneError(bare, 'faults[0]', 'a fault needs a target: link, node, packet, partition or heal');
     const empty = base();
     empty.faults[0].set = {};
     expectOneError(empty, 'faults[0].set', /set at least one of/);

@@ -777,6 +777,7 @@ function curlSeconds(text: string | undefined): number | undefined {
 
 registerApp<CurlOptions>({
   name: 'curl',
+  options: CURL_OPTIONS,
   summary: 'transfer URLs over HTTP/0.9, 1.0, 1.1 or 2, with or without TLS, or over HTTP/3 (QUIC)',
   usage:
     'curl [-v] [-s] [-S] [-I] [-i] [-k] [-f] [-L] [-4] [-o FILE] [-w FORMAT] [-m SECONDS] [--http0.9|--http1.0|--http1.1|--http2|--http3|--http3-only] [--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3] [--resolve HOST:PORT:ADDR] [--ssl-sessions FILE] [--tls-earlydata] [--connect-timeout SECONDS] URL...',

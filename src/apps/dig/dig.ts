@@ -40,6 +40,7 @@ import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
 import type { TcpService } from '../../protocols/tcp/tcp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { Program } from '../program';
+import type { OptionSpec } from '../command';
 import { registerApp } from '../registry';
 
 interface DigOptions {
@@ -452,8 +453,12 @@ function reverseName(addr: Ipv4): string {
   return `${formatIpv4(addr).split('.').reverse().join('.')}.in-addr.arpa`;
 }
 
+/** dig's dash options, for the terminal's completions; dig reads its words itself (also @server and +options). */
+const DIG_OPTIONS: OptionSpec = { p: 'int', t: 'string', q: 'string', c: 'string', x: 'string', '4': 'flag' };
+
 registerApp<DigOptions>({
   name: 'dig',
+  options: DIG_OPTIONS,
   summary: 'ask a DNS server a question and print its answer (+short, +trace, @server)',
   usage:
     'dig [@server] [-t TYPE] [-x ADDR] [-p port] [-q NAME] NAME [TYPE] [+short] [+[no]all|answer|question|authority|additional|comments|cmd|stats] [+trace] [+norecurse] [+tcp] [+[no]edns] [+[no]cookie] [+bufsize=N] [+tries=N] [+time=N]',

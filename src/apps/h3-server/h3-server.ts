@@ -11,7 +11,7 @@ import { serverIdentity } from '../../protocols/http/pki';
 import { generateSite, SITES, type SiteFile } from '../../protocols/http/site';
 import { QUIC_PORT, QuicEndpoint } from '../../protocols/quic/endpoint';
 import { TlsSessionCache } from '../../protocols/tls';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -78,12 +78,16 @@ class H3Server extends Program {
   }
 }
 
+/** h3-server's options, as its parser reads them (also the terminal's completions). */
+const H3_SERVER_OPTIONS: OptionSpec = { p: 'int', site: 'string', 'cert-name': 'string' };
+
 registerApp<H3ServerOptions>({
   name: 'h3-server',
+  options: H3_SERVER_OPTIONS,
   summary: 'serve a generated web site over HTTP/3 (QUIC, UDP 443)',
   usage: 'h3-server [-p PORT] [--site NAME] [--cert-name NAME]',
   parse(argv) {
-    const r = parseArgs(argv, { p: 'int', site: 'string', 'cert-name': 'string' });
+    const r = parseArgs(argv, H3_SERVER_OPTIONS);
     if (!r.ok) return r;
     if (r.args.positional.length) return { ok: false, error: `unexpected "${r.args.positional[0]}"` };
     const port = (r.args.options.p as number | undefined) ?? QUIC_PORT;

@@ -23,7 +23,7 @@ import type { TcpSocket, TcpSocketHandler } from '../../protocols/tcp/tcp-connec
 import type { TcpListener, TcpService } from '../../protocols/tcp/tcp-service';
 import { TlsSessionCache, type TlsServerConfig, type TlsVersion } from '../../protocols/tls';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs, parseSeconds } from '../command';
+import { parseArgs, parseSeconds, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -164,23 +164,27 @@ class HttpServer extends Program {
   }
 }
 
+/** http-server's options, as its parser reads them (also the terminal's completions). */
+const HTTP_SERVER_OPTIONS: OptionSpec = {
+  p: 'int',
+  site: 'string',
+  delay: 'string',
+  think: 'seconds',
+  tls: 'flag',
+  'cert-name': 'string',
+  'cert-expired': 'flag',
+  'tls-versions': 'string',
+  alpn: 'string',
+};
+
 registerApp<HttpServerOptions>({
   name: 'http-server',
+  options: HTTP_SERVER_OPTIONS,
   summary: 'serve a generated web site over HTTP/1.x and HTTP/2 (optionally with TLS)',
   usage:
     'http-server [-p PORT] [--site hello|gallery|icons|twenty] [--delay PATH=TIME,...] [--think TIME] [--tls [--cert-name NAME] [--cert-expired] [--tls-versions 1.2,1.3] [--alpn h2,http/1.1]]',
   parse(argv) {
-    const r = parseArgs(argv, {
-      p: 'int',
-      site: 'string',
-      delay: 'string',
-      think: 'seconds',
-      tls: 'flag',
-      'cert-name': 'string',
-      'cert-expired': 'flag',
-      'tls-versions': 'string',
-      alpn: 'string',
-    });
+    const r = parseArgs(argv, HTTP_SERVER_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };

@@ -20,7 +20,7 @@ import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
 import type { TcpSocket } from '../../protocols/tcp/tcp-connection';
 import type { TcpListener, TcpService } from '../../protocols/tcp/tcp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import type { CongestionControl } from '../../protocols/tcp/congestion';
@@ -283,12 +283,16 @@ class Iperf3 extends Program {
   }
 }
 
+/** iperf3's options, as its parser reads them (also the terminal's completions). */
+const IPERF3_OPTIONS: OptionSpec = { s: 'flag', c: 'string', p: 'int', t: 'seconds', n: 'string', i: 'seconds', 'one-off': 'flag' };
+
 registerApp<Iperf3Options>({
   name: 'iperf3',
+  options: IPERF3_OPTIONS,
   summary: 'measure TCP throughput between two hosts',
   usage: 'iperf3 -s [-p PORT] [--one-off] | iperf3 -c HOST [-p PORT] [-t TIME | -n BYTES] [-i INTERVAL]',
   parse(argv) {
-    const r = parseArgs(argv, { s: 'flag', c: 'string', p: 'int', t: 'seconds', n: 'string', i: 'seconds', 'one-off': 'flag' });
+    const r = parseArgs(argv, IPERF3_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };

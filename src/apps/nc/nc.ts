@@ -16,7 +16,7 @@ import { IP_PROTO_TCP } from '../../protocols/ipv4/ipv4';
 import type { TcpSocket, TcpSocketHandler } from '../../protocols/tcp/tcp-connection';
 import type { TcpListener, TcpService } from '../../protocols/tcp/tcp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -169,12 +169,16 @@ class Nc extends Program {
   }
 }
 
+/** nc's options, as its parser reads them (also the terminal's completions). */
+const NC_OPTIONS: OptionSpec = { l: 'flag', k: 'flag', p: 'int', n: 'int', m: 'string', pause: 'seconds' };
+
 registerApp<NcOptions>({
   name: 'nc',
+  options: NC_OPTIONS,
   summary: 'open a TCP connection or listen, and send bytes or a line',
   usage: 'nc -l -p PORT [-k] [--pause SECONDS] | nc HOST PORT [-p LOCALPORT] [-n BYTES | -m TEXT]',
   parse(argv) {
-    const r = parseArgs(argv, { l: 'flag', k: 'flag', p: 'int', n: 'int', m: 'string', pause: 'seconds' });
+    const r = parseArgs(argv, NC_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     const listen = options.l === true;

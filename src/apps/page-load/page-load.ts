@@ -32,7 +32,7 @@ import { DNS_TYPE } from '../../protocols/dns/dns';
 import { StubResolver } from '../../protocols/dns/stub';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { authorityOf, parseResolve, parseUrl, type HttpUrl } from '../curl/curl';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { waterfallKey, type WaterfallField } from './waterfall-keys';
@@ -386,21 +386,25 @@ class PageLoad extends Program {
   }
 }
 
+/** page-load's options, as its parser reads them (also the terminal's completions). */
+const PAGE_LOAD_OPTIONS: OptionSpec = {
+  'http0.9': 'flag',
+  'http1.0': 'flag',
+  'http1.1': 'flag',
+  http2: 'flag',
+  http3: 'flag',
+  connections: 'int',
+  pipeline: 'flag',
+  resolve: 'string',
+};
+
 registerApp<PageLoadOptions>({
   name: 'page-load',
+  options: PAGE_LOAD_OPTIONS,
   summary: 'load a page and its sub-resources like a browser, recording a waterfall',
   usage: 'page-load URL [--http0.9|--http1.0|--http1.1|--http2|--http3] [--connections N] [--pipeline] [--resolve HOST:PORT:ADDR]',
   parse(argv) {
-    const r = parseArgs(argv, {
-      'http0.9': 'flag',
-      'http1.0': 'flag',
-      'http1.1': 'flag',
-      http2: 'flag',
-      http3: 'flag',
-      connections: 'int',
-      pipeline: 'flag',
-      resolve: 'string',
-    });
+    const r = parseArgs(argv, PAGE_LOAD_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `one URL expected, got ${positional.join(' ')}` : 'no URL given' };

@@ -184,13 +184,28 @@ const PING_UNMODELLED: OptionSpec = {
   v: 'unmodelled',
 };
 
+/** ping's options, as its parser reads them (also the terminal's completions). */
+const PING_OPTIONS: OptionSpec = {
+  ...PING_UNMODELLED,
+  c: 'int',
+  i: 'seconds',
+  s: 'int',
+  t: 'int',
+  W: 'seconds',
+  M: 'string',
+  q: 'flag',
+  n: 'flag',
+  '4': 'flag',
+};
+
 registerApp<PingOptions>({
   name: 'ping',
+  options: PING_OPTIONS,
   summary: 'send ICMP echo requests and report replies and round-trip times',
   usage: 'ping DESTINATION [-c count] [-i interval] [-s size] [-t ttl] [-W timeout] [-M do|want|dont]',
   parse(argv) {
     // -n (no name lookups) is what the model always does: it prints addresses, never names.
-    const r = parseArgs(argv, { ...PING_UNMODELLED, c: 'int', i: 'seconds', s: 'int', t: 'int', W: 'seconds', M: 'string', q: 'flag', n: 'flag', '4': 'flag' });
+    const r = parseArgs(argv, PING_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

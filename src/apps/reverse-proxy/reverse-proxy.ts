@@ -27,7 +27,7 @@ import type { TcpSocket, TcpSocketHandler } from '../../protocols/tcp/tcp-connec
 import type { TcpListener, TcpService } from '../../protocols/tcp/tcp-service';
 import { TlsSessionCache, type TlsServerConfig } from '../../protocols/tls';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -201,12 +201,16 @@ class ReverseProxy extends Program {
   }
 }
 
+/** reverse-proxy's options, as its parser reads them (also the terminal's completions). */
+const REVERSE_PROXY_OPTIONS: OptionSpec = { p: 'int', backends: 'string', cache: 'flag', tls: 'flag', 'cert-name': 'string' };
+
 registerApp<ReverseProxyOptions>({
   name: 'reverse-proxy',
+  options: REVERSE_PROXY_OPTIONS,
   summary: 'an nginx-style reverse proxy: round robin over back ends, a response cache, TLS termination',
   usage: 'reverse-proxy [-p PORT] --backends ADDR[:PORT],... [--cache] [--tls [--cert-name NAME]]',
   parse(argv) {
-    const r = parseArgs(argv, { p: 'int', backends: 'string', cache: 'flag', tls: 'flag', 'cert-name': 'string' });
+    const r = parseArgs(argv, REVERSE_PROXY_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };

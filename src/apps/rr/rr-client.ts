@@ -23,7 +23,7 @@ import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { ClientPool } from '../../net/devices/clients/client-pool';
 import type { RngStream } from '../../sim/rng';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { registerApp } from '../registry';
 import { RrCaller } from './caller';
 import { CallerProgram } from './caller-program';
@@ -196,23 +196,27 @@ export function parseTarget(text: string, defaultPort = RR_PORT): { ip: number; 
   return { ip, port };
 }
 
+/** rr-client's options, as its parser reads them (also the terminal's completions). */
+const RR_CLIENT_OPTIONS: OptionSpec = {
+  ...CALLER_OPTIONS,
+  p: 'int',
+  rate: 'string',
+  ramp: 'flag',
+  think: 'seconds',
+  'think-const': 'flag',
+  once: 'flag',
+  spread: 'seconds',
+  clients: 'int',
+  for: 'seconds',
+};
+
 registerApp<RrClientOptions>({
   name: 'rr-client',
+  options: RR_CLIENT_OPTIONS,
   summary: 'a population of clients sending RR requests, open or closed loop, with a retry policy',
   usage: `rr-client DESTINATION[:port] (--rate R[@T],... [--ramp] | --think T [--think-const] | --once [--spread T]) [--clients N] [--for T] ${CALLER_USAGE}`,
   parse(argv) {
-    const r = parseArgs(argv, {
-      ...CALLER_OPTIONS,
-      p: 'int',
-      rate: 'string',
-      ramp: 'flag',
-      think: 'seconds',
-      'think-const': 'flag',
-      once: 'flag',
-      spread: 'seconds',
-      clients: 'int',
-      for: 'seconds',
-    });
+    const r = parseArgs(argv, RR_CLIENT_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

@@ -21,7 +21,7 @@ import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import type { TimerId } from '../../sim/kernel';
 import type { RngStream } from '../../sim/rng';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { parseTarget } from './rr-client';
@@ -187,12 +187,16 @@ class RrLb extends Program {
   }
 }
 
+/** rr-lb's options, as its parser reads them (also the terminal's completions). */
+const RR_LB_OPTIONS: OptionSpec = { p: 'int', backends: 'string', policy: 'string', health: 'seconds', 'health-timeout': 'seconds', fall: 'int', rise: 'int' };
+
 registerApp<RrLbOptions>({
   name: 'rr-lb',
+  options: RR_LB_OPTIONS,
   summary: 'an RR load balancer (round robin, least connections, random of two) with health checks',
   usage: 'rr-lb --backends IP[:port],IP[:port],... [-p port] [--policy rr|least|p2c] [--health T] [--health-timeout T] [--fall N] [--rise N]',
   parse(argv) {
-    const r = parseArgs(argv, { p: 'int', backends: 'string', policy: 'string', health: 'seconds', 'health-timeout': 'seconds', fall: 'int', rise: 'int' });
+    const r = parseArgs(argv, RR_LB_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };

@@ -31,7 +31,7 @@ import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
 import { slowdownOf } from '../../net/slowdown';
 import type { RngStream } from '../../sim/rng';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { registerApp } from '../registry';
 import { RrCaller, type CallOutcome } from './caller';
 import { CallerProgram } from './caller-program';
@@ -241,22 +241,26 @@ class RrServer extends CallerProgram {
   }
 }
 
+/** rr-server's options, as its parser reads them (also the terminal's completions). */
+const RR_SERVER_OPTIONS: OptionSpec = {
+  ...CALLER_OPTIONS,
+  p: 'int',
+  workers: 'int',
+  queue: 'int',
+  order: 'string',
+  service: 'string',
+  'shed-deadline': 'flag',
+  'error-rate': 'number',
+  next: 'string',
+};
+
 registerApp<RrServerOptions>({
   name: 'rr-server',
+  options: RR_SERVER_OPTIONS,
   summary: 'an RR server: worker pool, bounded FIFO/LIFO queue, service-time distribution, optional next tier',
   usage: `rr-server [-p port] [--workers N] [--queue N] [--order fifo|lifo] [--service const:T|exp:T|lognormal:T:SIGMA] [--shed-deadline] [--error-rate P] [--size BYTES] [--next IP[:port] ${CALLER_USAGE}]`,
   parse(argv) {
-    const r = parseArgs(argv, {
-      ...CALLER_OPTIONS,
-      p: 'int',
-      workers: 'int',
-      queue: 'int',
-      order: 'string',
-      service: 'string',
-      'shed-deadline': 'flag',
-      'error-rate': 'number',
-      next: 'string',
-    });
+    const r = parseArgs(argv, RR_SERVER_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length) return { ok: false, error: `unexpected "${positional[0]}"` };

@@ -18,7 +18,7 @@ import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import type { IcmpErrorReport } from '../../protocols/transport';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -161,12 +161,16 @@ function pad2(n: number): string {
   return String(n).padStart(2);
 }
 
+/** tracepath's options, as its parser reads them (also the terminal's completions). */
+const TRACEPATH_OPTIONS: OptionSpec = { n: 'flag', m: 'int', l: 'int', p: 'int' };
+
 registerApp<TracepathOptions>({
   name: 'tracepath',
+  options: TRACEPATH_OPTIONS,
   summary: 'trace the path to a host, discovering its MTU',
   usage: 'tracepath [-n] [-m max_hops] [-l pktlen] [-p port] DESTINATION',
   parse(argv) {
-    const r = parseArgs(argv, { n: 'flag', m: 'int', l: 'int', p: 'int' });
+    const r = parseArgs(argv, TRACEPATH_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

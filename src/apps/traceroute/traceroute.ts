@@ -13,7 +13,7 @@ import type { IcmpErrorReport } from '../../protocols/transport';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -105,30 +105,34 @@ class Traceroute extends Program {
   }
 }
 
+/** traceroute's options, as its parser reads them (also the terminal's completions). */
+const TRACEROUTE_OPTIONS: OptionSpec = {
+  m: 'int',
+  q: 'int',
+  w: 'seconds',
+  n: 'flag',
+  '4': 'flag',
+  I: 'unmodelled',
+  T: 'unmodelled',
+  U: 'unmodelled',
+  f: 'unmodelled',
+  p: 'unmodelled',
+  N: 'unmodelled',
+  s: 'unmodelled',
+  i: 'unmodelled',
+  A: 'unmodelled',
+  F: 'unmodelled',
+  '6': 'unmodelled',
+};
+
 registerApp<TracerouteOptions>({
   name: 'traceroute',
+  options: TRACEROUTE_OPTIONS,
   summary: 'show the routers a packet crosses, using rising TTLs',
   usage: 'traceroute DESTINATION [-n] [-m max_ttl] [-q nqueries] [-w waittime]',
   parse(argv) {
     // -n (no name lookups) is what the model always does: hops are shown as addresses.
-    const r = parseArgs(argv, {
-      m: 'int',
-      q: 'int',
-      w: 'seconds',
-      n: 'flag',
-      '4': 'flag',
-      I: 'unmodelled',
-      T: 'unmodelled',
-      U: 'unmodelled',
-      f: 'unmodelled',
-      p: 'unmodelled',
-      N: 'unmodelled',
-      s: 'unmodelled',
-      i: 'unmodelled',
-      A: 'unmodelled',
-      F: 'unmodelled',
-      '6': 'unmodelled',
-    });
+    const r = parseArgs(argv, TRACEROUTE_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

@@ -3,7 +3,7 @@ import { UdpService } from '../../protocols/udp/udp-service';
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import type { IpDevice } from '../../net/ip/ip-device';
 import type { UdpSocket } from '../../protocols/udp/udp-service';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 
@@ -49,12 +49,16 @@ class UdpEchoServer extends Program {
   }
 }
 
+/** udp-echo-server's options, as its parser reads them (also the terminal's completions). */
+const UDP_ECHO_SERVER_OPTIONS: OptionSpec = { p: 'int' };
+
 registerApp<EchoServerOptions>({
   name: 'udp-echo-server',
+  options: UDP_ECHO_SERVER_OPTIONS,
   summary: 'echo every UDP datagram back to its sender',
   usage: 'udp-echo-server [-p port]',
   parse(argv) {
-    const r = parseArgs(argv, { p: 'int' });
+    const r = parseArgs(argv, UDP_ECHO_SERVER_OPTIONS);
     if (!r.ok) return r;
     if (r.args.positional.length) return { ok: false, error: `unexpected "${r.args.positional[0]}"` };
     const port = (r.args.options.p as number | undefined) ?? 7;

@@ -9,7 +9,7 @@ import { readU32, writeU32 } from '../../protocols/bytes';
 import { UdpService, type UdpSocket } from '../../protocols/udp/udp-service';
 import { IP_PROTO_UDP } from '../../protocols/ipv4/ipv4';
 import type { IpDevice } from '../../net/ip/ip-device';
-import { parseArgs } from '../command';
+import { parseArgs, type OptionSpec } from '../command';
 import { Program } from '../program';
 import { registerApp } from '../registry';
 import { formatRttMs, lossLine, RttStats } from '../rtt-stats';
@@ -102,12 +102,16 @@ class UdpEcho extends Program {
   }
 }
 
+/** udp-echo's options, as its parser reads them (also the terminal's completions). */
+const UDP_ECHO_OPTIONS: OptionSpec = { p: 'int', c: 'int', i: 'seconds', s: 'int', W: 'seconds', v: 'flag' };
+
 registerApp<EchoClientOptions>({
   name: 'udp-echo',
+  options: UDP_ECHO_OPTIONS,
   summary: 'send UDP datagrams to an echo server and report loss and round-trip times',
   usage: 'udp-echo DESTINATION [-p port] [-c count] [-i interval] [-s size] [-W timeout] [-v]',
   parse(argv) {
-    const r = parseArgs(argv, { p: 'int', c: 'int', i: 'seconds', s: 'int', W: 'seconds', v: 'flag' });
+    const r = parseArgs(argv, UDP_ECHO_OPTIONS);
     if (!r.ok) return r;
     const { positional, options } = r.args;
     if (positional.length !== 1) return { ok: false, error: positional.length ? `unexpected "${positional[1]}"` : 'missing destination' };

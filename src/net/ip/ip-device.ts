@@ -12,6 +12,10 @@ import { IpStack } from './ip-stack';
 export interface Process {
   /** Stops the program and cancels its timers. */
   kill(): void;
+  /** The program's name (`ping`), for signals sent by name; absent for daemons of the device itself. */
+  readonly name?: string;
+  /** SIGINT (Ctrl-C): the program prints what it prints when interrupted and stops. */
+  interrupt?(): void;
 }
 
 /** A service a device runs from boot (a DHCP client, server or relay): started, it returns its handle or an error text. */

@@ -6,8 +6,9 @@
  * 20ms link h1-sw1 down            20ms link h1-sw1 up
  * 20ms link r1-h2 loss 30%         (also latency 50ms, jitter 5ms, bandwidth 1Mbps, queue 20;
  *                                   several in one action: loss 10% latency 5ms)
- * 30ms partition h1,h2 | h3
+ * 30ms partition h1,h2 | h3       40ms heal (or: 40ms partition off; ends every partition)
  * 25ms node s1 crash               25ms node s1 restart        25ms node s1 slow 3x
+ * 50ms node h1 interrupt ping      (Ctrl-C: the newest running ping on h1 prints its summary, stops)
  * 40ms drop packet 17              40ms delay packet 17 5ms    40ms corrupt packet 17
  * 35ms h1 ping 10.0.1.5 -c 2       (any other word: a node, then a command it runs)
  * ```
@@ -34,8 +35,10 @@ interface LinkChange {
 export type BranchAction =
   | { readonly kind: 'link'; readonly at: number; readonly link: string; readonly set: LinkChange }
   | { readonly kind: 'partition'; readonly at: number; readonly groups: readonly (readonly string[])[] }
+  | { readonly kind: 'heal'; readonly at: number }
   | { readonly kind: 'node'; readonly at: number; readonly node: string; readonly op: 'crash' | 'restart' }
   | { readonly kind: 'node-slow'; readonly at: number; readonly node: string; readonly factor: number }
+  | { readonly kind: 'interrupt'; readonly at: number; readonly node: string; readonly program: string }
   | { readonly kind: 'packet'; readonly at: number; readonly packet: number; readonly op: 'drop' | 'corrupt' }
   | { readonly kind: 'packet-delay'; readonly at: number; readonly packet: number; readonly delay: number }
   | { readonly kind: 'command'; readonly at: number; readonly on: string; readonly cmd: string };
@@ -46,7 +49,7 @@ export type ParseActionResult = { readonly ok: true; readonly action: BranchActi
 /** The link settings, in the order `formatAction` prints them. */
 const LINK_KEYS = ['loss', 'latency', 'jitter', 'bandwidth', 'queue'] as const;
 
-const KEYWORDS = 'link, partition, node, drop, delay, corrupt, or a node name and a command';
+const KEYWORDS = 'link, partition, heal, node, drop, delay, corrupt, or a node name and a command';
 
 /** Reads one action, e.g. `20ms link h1-sw1 down`. Errors look like `"20ms link h1-sw1 sideways": ...`. */
 export function parseAction(text: string): ParseActionResult {
@@ -65,7 +68,9 @@ export function parseAction(text: string): ParseActionResult {
     case 'link':
       return parseLink(at, args, fail);
     case 'partition':
-      return parsePartition(at, rest, fail);
+      return rest === 'off' ? { ok: true, action: { kind: 'heal', at } } : parsePartition(at, rest, fail);
+    case 'heal':
+      return rest ? fail(`unexpected "${rest}"; "heal" stands alone and ends every partition`) : { ok: true, action: { kind: 'heal', at } };
     case 'node':
       return parseNode(at, args, fail);
     case 'drop':
@@ -148,7 +153,7 @@ function parsePartition(at: number, rest: string, fail: Fail): ParseActionResult
 }
 
 function parseNode(at: number, args: string[], fail: Fail): ParseActionResult {
-  const usage = 'write "node ID crash", "node ID restart" or "node ID slow 3x"';
+  const usage = 'write "node ID crash", "node ID restart", "node ID slow 3x" or "node ID interrupt PROGRAM"';
   const [node, op, factor, ...extra] = args;
   if (!node || !op) return fail(usage);
   if (op === 'crash' || op === 'restart') {
@@ -160,6 +165,11 @@ function parseNode(at: number, args: string[], fail: Fail): ParseActionResult {
     if (!m || Number(m[1]) <= 0) return fail(`slow needs a factor above 0, e.g. "slow 3x" (1x is normal speed)`);
     if (extra.length) return fail(`unexpected "${extra.join(' ')}" after slow ${factor}`);
     return { ok: true, action: { kind: 'node-slow', at, node, factor: Number(m[1]) } };
+  }
+  if (op === 'interrupt') {
+    if (factor === undefined || !/^[A-Za-z0-9._-]+$/.test(factor)) return fail('interrupt needs the program to stop, e.g. "interrupt ping"');
+    if (extra.length) return fail(`unexpected "${extra.join(' ')}" after interrupt ${factor}`);
+    return { ok: true, action: { kind: 'interrupt', at, node, program: factor } };
   }
   return fail(`unknown node action "${op}"; ${usage}`);
 }
@@ -207,10 +217,14 @@ export function formatAction(a: BranchAction): string {
     }
     case 'partition':
       return `${t} partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
+    case 'heal':
+      return `${t} heal`;
     case 'node':
       return `${t} node ${a.node} ${a.op}`;
     case 'node-slow':
       return `${t} node ${a.node} slow ${a.factor}x`;
+    case 'interrupt':
+      return `${t} node ${a.node} interrupt ${a.program}`;
     case 'packet':
       return `${t} ${a.op} packet ${a.packet}`;
     case 'packet-delay':
@@ -246,16 +260,48 @@ export function actionEntry(a: BranchAction): ActionEntry {
     }
     case 'partition':
       return { list: 'faults', entry: { at, partition: a.groups.map((g) => [...g]) } };
+    case 'heal':
+      return { list: 'faults', entry: { at, heal: true } };
     case 'node':
       return { list: 'faults', entry: { at, node: a.node, set: { up: a.op === 'restart' } } };
     case 'node-slow':
       return { list: 'faults', entry: { at, node: a.node, slowdown: { factor: a.factor } } };
+    case 'interrupt':
+      return { list: 'faults', entry: { at, node: a.node, interrupt: a.program } };
     case 'packet':
       return { list: 'faults', entry: a.op === 'drop' ? { at, packet: a.packet, drop: true } : { at, packet: a.packet, corrupt: true } };
     case 'packet-delay':
       return { list: 'faults', entry: { at, packet: a.packet, delay: formatDurationExact(a.delay) } };
     case 'command':
       return { list: 'run', entry: { on: a.on, at, cmd: a.cmd } };
+    default:
+      return unreachable(a);
+  }
+}
+
+/** What an action changes, in a few words and without its time: "r1-h2 cut", "s1 crash", "h1: ping 10.0.1.5". */
+export function describeAction(a: BranchAction): string {
+  switch (a.kind) {
+    case 'link': {
+      if (a.set.up !== undefined && LINK_KEYS.every((k) => a.set[k] === undefined)) return `${a.link} ${a.set.up ? 'restored' : 'cut'}`;
+      return formatAction(a).replace(/^\S+ link /, '');
+    }
+    case 'partition':
+      return `partition ${a.groups.map((g) => g.join(',')).join(' | ')}`;
+    case 'heal':
+      return 'partition healed';
+    case 'node':
+      return `${a.node} ${a.op}`;
+    case 'node-slow':
+      return `${a.node} slow ${a.factor}x`;
+    case 'interrupt':
+      return `${a.node}: ^C ${a.program}`;
+    case 'packet':
+      return `packet ${a.packet} ${a.op === 'drop' ? 'dropped' : 'corrupted'}`;
+    case 'packet-delay':
+      return `packet ${a.packet} delayed ${formatDurationExact(a.delay)}`;
+    case 'command':
+      return `${a.on}: ${a.cmd}`;
     default:
       return unreachable(a);
   }

@@ -8,7 +8,15 @@ import { loadSceneData } from '../load';
 import { cloneRawScene, rawSceneText, type RawScene } from '../raw-scene';
 import type { Scene } from '../scene';
 import { formatSceneError } from '../validate';
+import { parseDuration } from '../../sim/units';
 import { actionEntry, formatAction, formatActionTime, parseAction, type BranchAction } from './action';
+
+/**
+ * How long a command typed in a branch may run past the scene's end: a derived scene with a command
+ * at `at` lasts at least until `at` plus this, so `ping -c 2` typed near the end still gets its
+ * second reply (a program still running then prints what Ctrl-C would make it print).
+ */
+export const COMMAND_RUNWAY_NS = 10_000_000_000;
 
 /** A branch of a scene. */
 export interface Branch {
@@ -48,6 +56,9 @@ export function deriveBranch(branch: Branch, fileName = 'scene'): DerivedBranch 
   const run = Array.isArray(raw.run) ? raw.run : [];
   raw.faults = faults;
   raw.run = run;
+  const own = parseDuration(raw.duration);
+  const reach = own.ok ? branchEnd(own.ns, branch.actions) : undefined;
+  if (reach && own.ok && reach.end > own.ns) raw.duration = formatActionTime(reach.end);
   /** Index in `faults` / `run` -> the action it came from. */
   const fromFault = new Map<number, BranchAction>();
   const fromRun = new Map<number, BranchAction>();
@@ -67,20 +78,36 @@ export function deriveBranch(branch: Branch, fileName = 'scene'): DerivedBranch 
       const m = /^(faults|run)\[(\d+)\]\.?(.*)$/.exec(e.path);
       const action = m ? (m[1] === 'faults' ? fromFault : fromRun).get(Number(m[2])) : undefined;
       if (!action) return formatSceneError(e, fileName);
-      const detail = m![3] && !/^(at|link|node|on|cmd|set(\..*)?|packet|partition(\[.*)?|slowdown(\..*)?|delay)$/.test(m![3]) ? `${m![3]}: ` : '';
+      const detail = m![3] && !/^(at|link|node|on|cmd|set(\..*)?|packet|partition(\[.*)?|slowdown(\..*)?|delay|heal|interrupt)$/.test(m![3]) ? `${m![3]}: ` : '';
       return `"${formatAction(action)}": ${detail}${e.message}`;
     });
     return { ok: false, errors };
   }
   const scene = loaded.scene;
-  const late = branch.actions.filter((a) => a.at > scene.duration);
+  const late = reach?.late ?? branch.actions.filter((a) => a.at > scene.duration);
   if (late.length) {
     return {
       ok: false,
-      errors: late.map((a) => `"${formatAction(a)}": ${formatActionTime(a.at)} is after the end of the scene (${formatActionTime(scene.duration)})`),
+      errors: late.map(
+        (a) => `"${formatAction(a)}": ${formatActionTime(a.at)} is after the end of the scene (${formatActionTime(reach?.lateEnd.get(a) ?? scene.duration)})`,
+      ),
     };
   }
   return { ok: true, raw, text: rawSceneText(raw), scene };
+}
+
+/**
+ * Where a branch ends: the scene's end, pushed on by each command's runway. Taken in time order, an
+ * action is late when it comes after the end as the earlier actions left it.
+ */
+function branchEnd(ownEnd: number, actions: readonly BranchAction[]): { end: number; late: BranchAction[]; lateEnd: Map<BranchAction, number> } {
+  let end = ownEnd;
+  const lateEnd = new Map<BranchAction, number>();
+  for (const a of [...actions].sort((x, y) => x.at - y.at)) {
+    if (a.at > end) lateEnd.set(a, end);
+    else if (a.kind === 'command') end = Math.max(end, a.at + COMMAND_RUNWAY_NS);
+  }
+  return { end, late: actions.filter((a) => lateEnd.has(a)), lateEnd };
 }
 
 /**

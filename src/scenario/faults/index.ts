@@ -6,10 +6,12 @@ import { linkDropFault } from './link-drop';
 import { linkSetFault } from './link-set';
 import { nodeForwardFault } from './node-forward';
 import { nodeGatewayFault } from './node-gateway';
+import { nodeInterruptFault } from './node-interrupt';
 import { nodeSetFault } from './node-set';
 import { packetCorruptFault } from './packet-corrupt';
 import { packetDelayFault } from './packet-delay';
 import { packetDropFault } from './packet-drop';
+import { healFault } from './heal';
 import { partitionFault } from './partition';
 import { slowdownFault } from './slowdown';
 
@@ -20,10 +22,12 @@ export const faultVariants = [
   slowdownFault,
   nodeGatewayFault,
   nodeForwardFault,
+  nodeInterruptFault,
   packetDropFault,
   packetDelayFault,
   packetCorruptFault,
   partitionFault,
+  healFault,
 ] as const;
 
 export * from './fault-variant';

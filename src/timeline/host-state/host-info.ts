@@ -59,7 +59,6 @@ function networkOf(scene: Scene): Network {
 
 /**
  * The names of the devices a terminal can open on (those with an IP stack), in scene order.
- * @public
  */
 export function terminalHosts(scene: Scene): string[] {
   const n = networkOf(scene);

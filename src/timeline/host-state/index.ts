@@ -3,3 +3,5 @@
  * `cat /etc/resolv.conf`, `help`, `man`. Pure functions of (scene, trace, time, host); see shell.ts.
  */
 export { runHostCommand } from './shell';
+export { hostInfo, terminalHosts, type HostStateSource } from './host-info';
+export { shellCommands } from './shell';

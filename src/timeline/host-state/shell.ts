@@ -132,7 +132,6 @@ function page(name: string, summary: string, synopsis: string, description: stri
 
 /**
  * The terminal commands, by name, with a one-line summary each (for completion and help).
- * @public
  */
 export function shellCommands(): { name: string; summary: string }[] {
   return Object.entries(COMMANDS).map(([name, c]) => ({ name, summary: c.summary }));

@@ -20,9 +20,11 @@ const FORMS = [
   '20ms link r1-h2 queue 20',
   '20ms link r1-h2 loss 10% latency 5ms',
   '30ms partition h1,h2 | h3',
+  '40ms heal',
   '25ms node s1 crash',
   '25ms node s1 restart',
   '25ms node s1 slow 3x',
+  '50ms node h1 interrupt ping',
   '40ms drop packet 17',
   '40ms delay packet 17 5ms',
   '40ms corrupt packet 17',
@@ -44,6 +46,10 @@ describe('action language', () => {
     expect(parse(formatAction(a))).toEqual(a);
   });
 
+  it('"partition off" is another way to write heal', () => {
+    expect(parse('40ms partition off')).toEqual({ kind: 'heal', at: 40_000_000 });
+  });
+
   it('reads loss as a probability too, and prints it as a percentage', () => {
     expect(formatAction(parse('20ms link x-y loss 0.25'))).toBe('20ms link x-y loss 25%');
   });
@@ -58,6 +64,7 @@ describe('action language', () => {
     ['20ms drop packet x', /"x" is not a packet id/],
     ['20ms delay packet 3', /how long\?/],
     ['20ms partition h1 h2', /at least two groups/],
+    ['20ms heal h1', /"heal" stands alone/],
     ['20ms', /nothing happens at 20ms/],
     ['', /empty action/],
   ])('%j is refused naming the action', (text, why) => {
@@ -129,6 +136,8 @@ describe('replay (property)', () => {
     }),
     fc.record({ kind: fc.constant('packet-delay' as const), at: time, packet: fc.integer({ min: 0, max: 40 }), delay: fc.constantFrom(1_000_000, 7_000_000) }),
     fc.record({ kind: fc.constant('partition' as const), at: time, groups: fc.constant([['h1'], ['h2']]) }),
+    fc.record({ kind: fc.constant('interrupt' as const), at: time, node, program: fc.constant('ping') }),
+    fc.record({ kind: fc.constant('heal' as const), at: time }),
     fc.record({
       kind: fc.constant('command' as const),
       at: time,

@@ -68,4 +68,22 @@ describe('partition', () => {
     const h2 = t.nodes.findIndex((n) => n.name === 'h2');
     expect([...Array(t.length).keys()].some((r) => t.kind[r] === RecordKind.Log && t.place[r] === h2)).toBe(false);
   });
+
+  it('heal ends the partition: the echo request sent after it crosses, and its reply comes back', () => {
+    const t = run('0ms partition h1 | h2', '15ms heal');
+    const drops = [...Array(t.length).keys()].filter((r) => t.kind[r] === RecordKind.Drop);
+    expect(drops.map((r) => t.string(t.code[r]))).toEqual(['dropped by fault: partition h1 | h2', 'dropped by fault: partition h1 | h2']);
+    expect(drops.every((r) => t.time[r] < 15_000_000)).toBe(true);
+    const h1 = t.nodes.findIndex((n) => n.name === 'h1');
+    const lines = [...Array(t.length).keys()].filter((r) => t.kind[r] === RecordKind.Log && t.place[r] === h1).map((r) => t.string(t.code[r]));
+    expect(lines.some((l) => /^64 bytes from 10\.0\.1\.5: icmp_seq=3 /.test(l))).toBe(true);
+    expect(lines.some((l) => /icmp_seq=1 /.test(l))).toBe(false);
+  });
+
+  it('a partition given after a heal applies again', () => {
+    const t = run('0ms partition h1 | h2', '5ms partition off', '15ms partition h1 | h2');
+    const drops = [...Array(t.length).keys()].filter((r) => t.kind[r] === RecordKind.Drop);
+    expect(drops.length).toBeGreaterThan(0);
+    expect(drops.every((r) => t.time[r] >= 15_000_000 && t.string(t.code[r]) === 'dropped by fault: partition h1 | h2')).toBe(true);
+  });
 });

@@ -122,7 +122,7 @@ export function currentBranch(): BranchNode | undefined {
 }
 
 /** The branch with `id`. */
-export function branchById(id: string): BranchNode | undefined {
+function branchById(id: string): BranchNode | undefined {
   return branchesStore.getState().branches.find((b) => b.id === id);
 }
 
@@ -241,7 +241,7 @@ function show(run: BranchRun): void {
  * is none, in which case it is ready on return). Lands in `runs`, and in the scene store when `id`
  * is the current branch by then.
  */
-export function ensureRun(id: string): BranchRun | undefined {
+function ensureRun(id: string): BranchRun | undefined {
   const s = branchesStore.getState();
   const have = s.runs[id];
   if (have && (have.status !== 'simulating' || inFlight.has(id))) return have;

@@ -8,7 +8,7 @@
 import { formatAction, parseAction, type BranchAction } from './action';
 
 /** One branch of a shared tree; `parent` is -1 for the root or the index of an earlier branch. */
-export interface SharedBranch {
+interface SharedBranch {
   readonly parent: number;
   readonly name: string;
   readonly actions: readonly BranchAction[];

@@ -36,7 +36,9 @@ import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPa
 import { editorStore, openInEditor } from '../store/editor';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
 import { getMyScene } from '../store/my-scenes';
-import { branchSummary, clearBranches, resetBranches, type BranchSummary } from '../store/branches';
+import { branchesStore, branchSummary, clearBranches, resetBranches, restoreBranchTree, sharedTree, type BranchSummary } from '../store/branches';
+import { getSavedBranches, saveBranches } from '../store/saved-branches';
+import { decodeBranchTree, encodeBranchTree, type SharedTree } from '../scenario/branch';
 import type { Trace } from '../sim/trace';
 import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/codec';
 import { MAX_DATA_CHARS } from '../embed/options';
@@ -89,7 +91,17 @@ function currentSearch(): string | null {
   const node = sel.node >= 0 ? s.trace.nodes[sel.node]?.name : undefined;
   const c = compareStore.getState();
   const compare = c.status === 'ready' || c.status === 'simulating' ? { run: c.runIndex, cmd: c.cmd } : undefined;
-  return shareSearch({ scene: s.name, seed: urlSeed, t: playbackStore.getState().time, sel: sel.row >= 0 ? sel.row : undefined, selNode: node, compare });
+  const tree = sharedTree();
+  const branches = tree.branches.length ? encodeBranchTree(tree) : undefined;
+  return shareSearch({
+    scene: s.name,
+    seed: urlSeed,
+    t: playbackStore.getState().time,
+    sel: sel.row >= 0 ? sel.row : undefined,
+    selNode: node,
+    compare,
+    branches,
+  });
 }
 
 /** Writes the current moment into the address bar (no history entry). */
@@ -122,6 +134,8 @@ interface LoadOptions {
   selNode?: string;
   /** A comparison run to start once the scene is there. */
   compare?: UrlCompare;
+  /** Branches to re-create once the scene is there (else the ones saved with the scene, if any). */
+  branches?: SharedTree;
   notices: string[];
 }
 
@@ -303,6 +317,51 @@ function onSceneReady(token: number, name: string, opts: LoadOptions): void {
     },
     branches: branchSummary,
   };
+  restoreBranches(token, name, opts.branches);
+}
+
+/** Re-creates the branches of the link, else those saved with the scene in this browser. */
+function restoreBranches(token: number, name: string, fromUrl: SharedTree | undefined): void {
+  const root = branchesStore.getState().root;
+  if (!root) return;
+  const notify = (problems: string[]) => {
+    if (problems.length) sceneStore.setState({ notices: [...sceneStore.getState().notices, ...problems] });
+  };
+  if (fromUrl) {
+    notify(restoreBranchTree(fromUrl, '?branches'));
+    return;
+  }
+  getSavedBranches(name, root.text).then(
+    (saved) => {
+      if (!saved || token !== loadToken || branchesStore.getState().branches.length > 1) return;
+      const r = decodeBranchTree(saved);
+      if (r.ok) notify(restoreBranchTree(r.tree, 'saved branches'));
+    },
+    () => {
+      // No storage here (private mode, an old browser): branches live as long as the page.
+    },
+  );
+}
+
+/** Saves the tree with its scene whenever it changes (a moment later, once per burst of changes). */
+function keepBranches(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsub = branchesStore.subscribe((s, prev) => {
+    if (s.branches === prev.branches && s.currentId === prev.currentId) return;
+    if (!s.root || !s.sceneName || prev.root !== s.root) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      const now = branchesStore.getState();
+      if (!now.root) return;
+      const tree = sharedTree();
+      saveBranches(now.sceneName, now.root.text, tree.branches.length ? encodeBranchTree(tree) : undefined).catch(() => {});
+    }, 300);
+  });
+  return () => {
+    unsub();
+    if (timer !== null) clearTimeout(timer);
+  };
 }
 
 /** "Build" in the top bar: opens the editor on a blank scene (or closes it). */
@@ -349,7 +408,7 @@ export function App() {
     }
     urlInPage = p.inPage === true;
     if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
-    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
+    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, branches: p.branches, notices: p.problems });
     return startPlaybackClock();
   }, []);
 
@@ -373,6 +432,10 @@ export function App() {
       compareStore.subscribe((s, prev) => {
         if (s.status !== prev.status || s.cmd !== prev.cmd) schedule();
       }),
+      branchesStore.subscribe((s, prev) => {
+        if (s.branches !== prev.branches || s.currentId !== prev.currentId) schedule();
+      }),
+      keepBranches(),
     ];
     return () => {
       unsubs.forEach((u) => u());

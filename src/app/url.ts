@@ -1,9 +1,10 @@
 /**
- * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>`,
+ * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>&branches=<tree>`,
  * validated: bad values become messages naming the parameter, never exceptions. `shareSearch` writes
  * them back.
  */
 import { parseDuration } from '../sim/units';
+import { decodeBranchTree, type SharedTree } from '../scenario/branch/share';
 
 export interface UrlParams {
   scene: string;
@@ -18,6 +19,8 @@ export interface UrlParams {
    * once it is loaded).
    */
   compare?: UrlCompare;
+  /** The branches of the scene and the one shown (names checked against the scene once it is loaded). */
+  branches?: SharedTree;
   /** Bench only: synthetic packets in flight. */
   benchPackets?: number;
   /** `?worker=off`: simulate in the page instead of the simulation worker (for comparison). */
@@ -32,7 +35,7 @@ export interface UrlCompare {
   readonly cmd: string;
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'my'];
+const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'branches', 'bench', 'worker', 'data', 'my'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -68,6 +71,12 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     if (m && m[2].trim() !== '') out.compare = { run: Number(m[1]), cmd: m[2].trim().replace(/\s+/g, ' ') };
     else problems.push(`?compare=${compare}: expected <run entry>:<command>, e.g. compare=1:rr-client 10.0.0.2 --rate 350 --retry expo-full; no comparison`);
   }
+  const branches = q.get('branches');
+  if (branches !== null) {
+    const r = decodeBranchTree(branches);
+    if (r.ok) out.branches = r.tree;
+    else problems.push(`?branches: ${r.error}; showing the scene without branches`);
+  }
   const bench = q.get('bench');
   if (bench !== null) {
     const m = /^packets:(\d{1,6})$/.exec(bench.trim());
@@ -99,6 +108,8 @@ export interface ShareState {
   sel?: number;
   selNode?: string;
   compare?: UrlCompare;
+  /** `encodeBranchTree`'s text. */
+  branches?: string;
 }
 
 /** The query string for a moment: `?scene=router-ping&t=5.02688ms&sel=12`. */
@@ -110,6 +121,7 @@ export function shareSearch(s: ShareState): string {
   if (s.sel !== undefined && s.sel >= 0) q.set('sel', String(s.sel));
   else if (s.selNode) q.set('sel', `node:${s.selNode}`);
   if (s.compare) q.set('compare', `${s.compare.run}:${s.compare.cmd}`);
+  if (s.branches) q.set('branches', s.branches);
   // `:`, `,` and `@` need no escaping in a query: keep links readable (`compare=3:rr-client 10.0.0.2:7000 --rate 5@0s,9@1s`).
   return `?${q.toString().replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@')}`;
 }

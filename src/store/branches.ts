@@ -6,7 +6,16 @@
  * menus, the fault panel, the branch tree and the terminal all go through this store.
  */
 import { createStore } from 'zustand/vanilla';
-import { deriveBranch, describeAction, formatAction, formatActionTime, parseAction, type BranchAction, type DerivedBranch } from '../scenario/branch';
+import {
+  deriveBranch,
+  describeAction,
+  formatAction,
+  formatActionTime,
+  parseAction,
+  type BranchAction,
+  type DerivedBranch,
+  type SharedTree,
+} from '../scenario/branch';
 import { parseRawScene, type RawScene } from '../scenario/raw-scene';
 import type { Scene } from '../scenario/scene';
 import type { Trace } from '../sim/trace';
@@ -113,7 +122,7 @@ export function currentBranch(): BranchNode | undefined {
 }
 
 /** The branch with `id`. */
-export function branchById(id: string): BranchNode | undefined {
+function branchById(id: string): BranchNode | undefined {
   return branchesStore.getState().branches.find((b) => b.id === id);
 }
 
@@ -232,7 +241,7 @@ function show(run: BranchRun): void {
  * is none, in which case it is ready on return). Lands in `runs`, and in the scene store when `id`
  * is the current branch by then.
  */
-export function ensureRun(id: string): BranchRun | undefined {
+function ensureRun(id: string): BranchRun | undefined {
   const s = branchesStore.getState();
   const have = s.runs[id];
   if (have && (have.status !== 'simulating' || inFlight.has(id))) return have;
@@ -430,4 +439,61 @@ export function branchSummary(): BranchSummary {
       wallMs: s.runs[b.id]?.wallMs ?? 0,
     })),
   };
+}
+
+/** The tree without its root, for share links and storage. */
+export function sharedTree(): SharedTree {
+  const s = branchesStore.getState();
+  const rest = s.branches.filter((b) => b.id !== ROOT_ID);
+  const at = new Map(rest.map((b, i) => [b.id, i]));
+  return {
+    branches: rest.map((b) => ({
+      parent: b.parentId === null || b.parentId === ROOT_ID ? -1 : (at.get(b.parentId) ?? -1),
+      name: b.name,
+      actions: b.actions,
+      enabled: b.enabled,
+    })),
+    current: at.get(s.currentId) ?? -1,
+  };
+}
+
+/**
+ * Re-creates a shared or saved tree under the root and shows its current branch. A branch whose
+ * actions do not fit this scene is left out with its children; the messages say which and why.
+ */
+export function restoreBranchTree(tree: SharedTree, from = 'branches'): string[] {
+  const problems: string[] = [];
+  const ids: (string | null)[] = [];
+  const added: BranchNode[] = [];
+  tree.branches.forEach((sb, i) => {
+    const parentId = sb.parent < 0 ? ROOT_ID : ids[sb.parent];
+    if (parentId === null || parentId === undefined) {
+      ids.push(null);
+      return;
+    }
+    const derived = derive(sb.actions, sb.enabled);
+    if (!derived.ok) {
+      problems.push(`${from}: branch ${i + 1} ("${sb.name}"): ${derived.errors.join('; ')}; left out`);
+      ids.push(null);
+      return;
+    }
+    const parent = parentId === ROOT_ID ? branchById(ROOT_ID) : added.find((b) => b.id === parentId);
+    const inParent = new Set((parent?.actions ?? []).map(formatAction));
+    const fresh = sb.actions.filter((a) => !inParent.has(formatAction(a)));
+    const id = `b${nextId++}`;
+    ids.push(id);
+    added.push({
+      id,
+      parentId,
+      name: sb.name,
+      actions: sb.actions,
+      enabled: sb.enabled,
+      divergesAtNs: divergence(sb.actions, sb.enabled, parent),
+      createdFrom: fresh.length ? fresh.map(describeAction).join(', ') : 'the same actions',
+    });
+  });
+  branchesStore.setState((s) => ({ branches: [...s.branches, ...added] }));
+  const current = tree.current >= 0 ? ids[tree.current] : ROOT_ID;
+  if (current) switchBranch(current);
+  return problems;
 }

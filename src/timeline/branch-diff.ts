@@ -59,7 +59,7 @@ export function firstDifference(a: Trace, b: Trace): FirstDifference | null {
 }
 
 /** The last thing a node's programs printed. */
-export interface ProgramEnd {
+interface ProgramEnd {
   readonly node: string;
   /** Time of its last output line, ns. */
   readonly lastOutputNs: number;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readUrlParams, shareSearch } from '../../src/app/url';
+import { encodeBranchTree, parseActions } from '../../src/scenario/branch';
 
 const CMD = 'rr-client 10.0.0.2:7000 --rate 0@0s,1200@10s --ramp --timeout 3s --retry expo-full --budget 0.1';
 
@@ -30,5 +31,25 @@ describe('comparison in the URL', () => {
       expect(p.problems).toHaveLength(1);
       expect(p.problems[0]).toMatch(/^\?compare=.*: expected <run entry>:<command>.*; no comparison$/);
     }
+  });
+});
+
+describe('branches in the URL', () => {
+  it('round-trips the branch tree with the moment', () => {
+    const r = parseActions(['41.2ms link r1-h2 down']);
+    if (!r.ok) throw new Error('actions');
+    const tree = { branches: [{ parent: -1, name: 'r1-h2 cut', actions: r.actions, enabled: [true] }], current: 0 };
+    const search = shareSearch({ scene: 'tcp-loss', t: 41_200_000, branches: encodeBranchTree(tree) });
+    const p = readUrlParams(search, 'x');
+    expect(p.problems).toEqual([]);
+    expect(p.branches).toEqual(tree);
+    expect(p.t).toBe(41_200_000);
+  });
+
+  it('a bad tree is a notice naming the parameter; the scene still loads', () => {
+    const p = readUrlParams('?scene=tcp-loss&branches=nonsense', 'x');
+    expect(p.branches).toBeUndefined();
+    expect(p.scene).toBe('tcp-loss');
+    expect(p.problems).toEqual(['?branches: not a branch tree (expected the text a share link carries); showing the scene without branches']);
   });
 });

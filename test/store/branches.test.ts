@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deriveBranch, parseAction } from '../../src/scenario/branch';
+import { decodeBranchTree, deriveBranch, encodeBranchTree, parseAction, parseActions } from '../../src/scenario/branch';
 import { loadScene } from '../../src/scenario/load';
 import { parseRawScene } from '../../src/scenario/raw-scene';
 import { simulate } from '../../src/scenario/simulate';
@@ -14,6 +14,7 @@ import { buildTimeline } from '../../src/timeline';
 import {
   actAtPlayhead,
   branchesStore,
+  branchSummary,
   branchWith,
   currentBranch,
   deleteBranch,
@@ -21,8 +22,10 @@ import {
   removeAction,
   renameBranch,
   resetBranches,
+  restoreBranchTree,
   ROOT_ID,
   setActionEnabled,
+  sharedTree,
   switchBranch,
 } from '../../src/store/branches';
 import { playbackStore } from '../../src/store/playback';
@@ -146,5 +149,53 @@ describe('branches store', () => {
     expect(currentBranch()!.actions.length).toBe(1);
     switchBranch(ROOT_ID);
     expect(setActionEnabled(0, false).ok).toBe(false);
+  });
+});
+
+describe('branches store: share and restore', () => {
+  beforeEach(() => {
+    vi.stubGlobal('Worker', FakeWorker);
+    loadRoot();
+    playbackStore.getState().seek(12_500_000);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('the shared tree re-creates the same branches on a fresh load, and shows the same run', async () => {
+    actAtPlayhead('link r1-h2 down');
+    playbackStore.getState().seek(40_000_000);
+    const b = actAtPlayhead('link r1-h2 up') as { id: string };
+    renameBranch(b.id, 'back up');
+    setActionEnabled(0, false);
+    await until(() => branchesStore.getState().runs[b.id]?.status === 'ready');
+    const hash = sceneStore.getState().trace!.hash();
+    const shared = decodeBranchTree(encodeBranchTree(sharedTree()));
+    if (!shared.ok) throw new Error(shared.error);
+    const before = branchSummary().branches.map(({ run: _r, wallMs: _w, ...rest }) => rest);
+
+    loadRoot();
+    expect(restoreBranchTree(shared.tree)).toEqual([]);
+    expect(branchSummary().branches.map(({ run: _r, wallMs: _w, ...rest }) => rest)).toEqual(before);
+    const cur = currentBranch()!;
+    expect(cur.name).toBe('back up');
+    await until(() => branchesStore.getState().runs[cur.id]?.status === 'ready');
+    expect(sceneStore.getState().trace!.hash()).toBe(hash);
+  });
+
+  it('a branch that does not fit the scene is left out with its children, and says why', () => {
+    const r = parseActions(['1ms link r1-h9 down']);
+    const ok = parseActions(['2ms link r1-h2 down']);
+    if (!r.ok || !ok.ok) throw new Error('actions');
+    const problems = restoreBranchTree({
+      branches: [
+        { parent: -1, name: 'bad', actions: r.actions, enabled: [true] },
+        { parent: 0, name: 'child of bad', actions: r.actions, enabled: [true] },
+        { parent: -1, name: 'good', actions: ok.actions, enabled: [true] },
+      ],
+      current: 2,
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^branches: branch 1 \("bad"\): "1ms link r1-h9 down": no link "r1-h9".*; left out$/);
+    expect(branchesStore.getState().branches.map((b) => b.name)).toEqual(['scene', 'good']);
+    expect(currentBranch()!.name).toBe('good');
   });
 });

@@ -22,7 +22,7 @@ export interface FaultMenuItem {
 }
 
 /** The two sides of the network when link `id` is taken away: node names, each sorted. */
-export function sidesOf(trace: Trace, id: string): [string[], string[]] | null {
+function sidesOf(trace: Trace, id: string): [string[], string[]] | null {
   const link = trace.links.find((l) => l.name === id);
   if (!link) return null;
   const adj = trace.nodes.map(() => [] as number[]);

@@ -28,10 +28,11 @@ import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
 import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
-import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
+import { LessonPanel, LessonResume, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { benchStats, benchUpdateStats, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
 import { editorStore, openInEditor } from '../store/editor';
+import { lessonStore, openLesson } from '../store/lesson';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
 import { getMyScene } from '../store/my-scenes';
 import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/codec';
@@ -83,7 +84,17 @@ function currentSearch(): string | null {
   const node = sel.node >= 0 ? s.trace.nodes[sel.node]?.name : undefined;
   const c = compareStore.getState();
   const compare = c.status === 'ready' || c.status === 'simulating' ? { run: c.runIndex, cmd: c.cmd } : undefined;
-  return shareSearch({ scene: s.name, seed: urlSeed, t: playbackStore.getState().time, sel: sel.row >= 0 ? sel.row : undefined, selNode: node, compare });
+  const l = lessonStore.getState();
+  const lesson = l.open && l.active && !l.busy ? { id: l.active, step: l.step } : undefined;
+  return shareSearch({
+    scene: s.name,
+    seed: urlSeed,
+    t: playbackStore.getState().time,
+    sel: sel.row >= 0 ? sel.row : undefined,
+    selNode: node,
+    compare,
+    lesson,
+  });
 }
 
 /** Writes the current moment into the address bar (no history entry). */
@@ -325,6 +336,15 @@ export function App() {
     if (p.benchPackets !== undefined) viewStore.setState({ benchPackets: p.benchPackets });
     urlInPage = p.inPage === true;
     if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
+    if (p.lesson !== undefined) {
+      // The lesson panel registered the catalogue first (children's effects run before ours).
+      const entry = lessonStore.getState().entries.find((e) => e.id === p.lesson);
+      if (entry?.lesson) {
+        openLesson(entry.id, p.step, p.t);
+        return startPlaybackClock();
+      }
+      p.problems.push(`?lesson=${p.lesson}: no such lesson; showing the scene`);
+    }
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
     return startPlaybackClock();
   }, []);
@@ -348,6 +368,9 @@ export function App() {
       }),
       compareStore.subscribe((s, prev) => {
         if (s.status !== prev.status || s.cmd !== prev.cmd) schedule();
+      }),
+      lessonStore.subscribe((s, prev) => {
+        if (s.open !== prev.open || s.active !== prev.active || s.step !== prev.step || s.busy !== prev.busy) schedule();
       }),
     ];
     return () => {
@@ -476,6 +499,7 @@ export function App() {
           <SimulationProgress onCancel={cancelSceneRun} />
         )}
         <Notices notices={notices} />
+        <LessonResume />
       </main>
       {editing ? <EditorPanel host={editorHost} /> : ready ? <Inspector index={index} scene={scene} /> : <aside className="panel inspector" />}
       {ready ? (

@@ -1,5 +1,6 @@
 /**
- * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>`,
+ * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>`
+ * and `&lesson=<id>&step=<n>` (the lesson open, its step counted from 1, 0 = the introduction),
  * validated: bad values become messages naming the parameter, never exceptions. `shareSearch` writes
  * them back.
  */
@@ -18,6 +19,10 @@ export interface UrlParams {
    * once it is loaded).
    */
   compare?: UrlCompare;
+  /** The lesson open at this moment (checked against the catalogue once it is loaded). */
+  lesson?: string;
+  /** The lesson's step index (-1 = the introduction); only with `lesson`. */
+  step?: number;
   /** Bench only: synthetic packets in flight. */
   benchPackets?: number;
   /** `?worker=off`: simulate in the page instead of the simulation worker (for comparison). */
@@ -32,7 +37,7 @@ export interface UrlCompare {
   readonly cmd: string;
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'bench', 'worker', 'data', 'my'];
+const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'lesson', 'step', 'bench', 'worker', 'data', 'my'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -68,6 +73,16 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     if (m && m[2].trim() !== '') out.compare = { run: Number(m[1]), cmd: m[2].trim().replace(/\s+/g, ' ') };
     else problems.push(`?compare=${compare}: expected <run entry>:<command>, e.g. compare=1:rr-client 10.0.0.2 --rate 350 --retry expo-full; no comparison`);
   }
+  const lesson = q.get('lesson');
+  if (lesson !== null) {
+    if (/^[A-Za-z0-9_.-]{1,100}$/.test(lesson.trim())) out.lesson = lesson.trim();
+    else problems.push(`?lesson=${lesson}: expected a lesson id, e.g. lesson=01-hub-switch-router; no lesson opened`);
+  }
+  const step = q.get('step');
+  if (step !== null) {
+    if (/^\d{1,4}$/.test(step.trim())) out.step = Number(step.trim()) - 1;
+    else problems.push(`?step=${step}: expected a step number (0 = the introduction); the lesson opens where it was left`);
+  }
   const bench = q.get('bench');
   if (bench !== null) {
     const m = /^packets:(\d{1,6})$/.exec(bench.trim());
@@ -99,6 +114,8 @@ export interface ShareState {
   sel?: number;
   selNode?: string;
   compare?: UrlCompare;
+  /** The lesson open, and its step index (-1 = the introduction). */
+  lesson?: { id: string; step: number };
 }
 
 /** The query string for a moment: `?scene=router-ping&t=5.02688ms&sel=12`. */
@@ -110,6 +127,10 @@ export function shareSearch(s: ShareState): string {
   if (s.sel !== undefined && s.sel >= 0) q.set('sel', String(s.sel));
   else if (s.selNode) q.set('sel', `node:${s.selNode}`);
   if (s.compare) q.set('compare', `${s.compare.run}:${s.compare.cmd}`);
+  if (s.lesson) {
+    q.set('lesson', s.lesson.id);
+    q.set('step', String(s.lesson.step + 1));
+  }
   // `:`, `,` and `@` need no escaping in a query: keep links readable (`compare=3:rr-client 10.0.0.2:7000 --rate 5@0s,9@1s`).
   return `?${q.toString().replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@')}`;
 }

@@ -13,6 +13,7 @@ import {
   backToStep,
   closeLesson,
   dismissNotice,
+  dismissResume,
   exportProgressText,
   goto,
   importProgressText,
@@ -25,6 +26,7 @@ import {
   openNextLesson,
   prevStep,
   questionVerdict,
+  resumeLesson,
   runTry,
   cancelTry,
   setPresenter,
@@ -52,6 +54,27 @@ export function LessonsButton() {
     >
       Lessons
     </button>
+  );
+}
+
+/** Offers the lesson left open last time (a link or a plain visit never reopens it on its own). */
+export function LessonResume() {
+  const resume = useStore(lessonStore, (s) => s.resume);
+  const open = useStore(lessonStore, (s) => s.open);
+  const entry = useStore(lessonStore, (s) => s.entries.find((e) => e.id === s.resume));
+  if (!resume || open || !entry?.lesson) return null;
+  return (
+    <div className="lesson-resume" role="status" data-testid="lesson-resume-offer">
+      <span>
+        Resume your lesson <strong>{entry.lesson.title}</strong>?
+      </span>
+      <button onClick={() => resumeLesson()} data-testid="lesson-resume">
+        Resume
+      </button>
+      <button className="link-btn" onClick={() => dismissResume()} aria-label="No thanks">
+        ×
+      </button>
+    </div>
   );
 }
 

@@ -22,10 +22,12 @@ import { nextEventTime } from '../timeline';
 import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
 import '../ui/panel-list';
+import { DeviceList } from '../ui/DeviceList';
 import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
 import { Scrubber } from '../ui/Scrubber';
+import { ownsKey } from '../ui/keys';
 import { SimulationCancelled, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { LessonPanel, LessonResume, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
@@ -389,10 +391,8 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement | null;
-      if (el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA')) {
-        if (e.key !== ' ' || el.tagName !== 'SELECT') return;
-      }
+      // A focused control keeps its own keys (Space presses a button, arrows move in a list).
+      if (e.ctrlKey || e.metaKey || e.altKey || ownsKey(e.target, e.key)) return;
       const pb = playbackStore.getState();
       const idx = sceneStore.getState().index;
       switch (e.key) {
@@ -415,6 +415,10 @@ export function App() {
           break;
         case 'Home':
           pb.seek(0);
+          break;
+        case 'End':
+          pb.pause();
+          pb.seek(pb.duration);
           break;
         case '1':
           viewStore.getState().setCamera('top');
@@ -440,7 +444,6 @@ export function App() {
           return;
       }
       e.preventDefault();
-      (document.activeElement as HTMLElement | null)?.blur?.();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -490,6 +493,7 @@ export function App() {
           <>
             <Scene3D key={name} scene={viewScene ?? scene} index={index} />
             <Legend />
+            <DeviceList trace={index.trace} />
           </>
         ) : status === 'error' ? (
           <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />

@@ -3,7 +3,7 @@
  * protocol, virtualised so 360k rows scroll smoothly. Rows after the playhead are dimmed; a click
  * seeks to the row and selects it.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { playbackStore, selectionStore, useStore } from '../store';
 import { upperBound, type TimelineIndex } from '../timeline';
 import { describeRow, rowClass, type RowClass } from './describe';
@@ -67,6 +67,38 @@ export function EventList({ index }: { index: TimelineIndex }) {
     if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
   }, [past, follow, playing]);
 
+  // The keyboard cursor: the selected row when it is in the list, else the row at the playhead.
+  const selAt = selRow >= 0 ? rows.rows.indexOf(selRow) : -1;
+  const cursor = selAt >= 0 ? selAt : past - 1;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const n = rows.rows.length;
+    const page = Math.max(1, Math.floor(height / ROW_H) - 1);
+    const to =
+      e.key === 'ArrowDown'
+        ? cursor + 1
+        : e.key === 'ArrowUp'
+          ? cursor - 1
+          : e.key === 'PageDown'
+            ? cursor + page
+            : e.key === 'PageUp'
+              ? cursor - page
+              : e.key === 'Home'
+                ? 0
+                : e.key === 'End'
+                  ? n - 1
+                  : null;
+    if (to === null || n === 0) return;
+    e.preventDefault();
+    const i = Math.max(0, Math.min(n - 1, to));
+    const r = rows.rows[i];
+    playbackStore.getState().pause();
+    playbackStore.getState().seek(index.trace.time[r]);
+    selectionStore.getState().selectRow(r, index.trace.packet[r]);
+    const el = e.currentTarget;
+    if (i * ROW_H < el.scrollTop) el.scrollTop = i * ROW_H;
+    else if ((i + 1) * ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW_H - el.clientHeight;
+  };
+
   const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
   const last = Math.min(rows.rows.length, Math.ceil((scrollTop + height) / ROW_H) + 5);
   const visible: number[] = [];
@@ -96,7 +128,17 @@ export function EventList({ index }: { index: TimelineIndex }) {
         <span className="c-proto">Protocol</span>
         <span className="c-info">Info</span>
       </div>
-      <div className="ev-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="event-list">
+      <div
+        className="ev-scroll"
+        ref={scroller}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        data-testid="event-list"
+        role="listbox"
+        aria-label="Events (↑ ↓ to select)"
+        tabIndex={0}
+        aria-activedescendant={cursor >= first && cursor < last ? `ev-${rows.rows[cursor]}` : undefined}
+        onKeyDown={onKeyDown}
+      >
         <div style={{ height: rows.rows.length * ROW_H, position: 'relative' }}>
           {visible.map((i) => {
             const r = rows.rows[i];
@@ -111,6 +153,9 @@ export function EventList({ index }: { index: TimelineIndex }) {
             return (
               <div
                 key={r}
+                id={`ev-${r}`}
+                role="option"
+                aria-selected={r === selRow}
                 className={cls}
                 style={{ top: i * ROW_H, height: ROW_H }}
                 data-row={r}

@@ -586,3 +586,21 @@ export function reloadSavedProgress(): void {
   const r = saved.load();
   lessonStore.setState({ progress: r.progress, notice: r.notice });
 }
+
+/**
+ * While the current step asks a prediction not yet answered right: the step's moment (ns), after
+ * which the views keep the outcome hidden (event rows, the scene's description); otherwise null.
+ */
+export function pendingPrediction(s: LessonState): number | null {
+  if (!s.open || !s.active || s.step < 0 || s.busy) return null;
+  const q = s.entries.find((e) => e.id === s.active)?.lesson?.steps[s.step]?.question;
+  if (!q || q.kind !== 'predict') return null;
+  return s.progress.lessons[s.active]?.answers[s.step]?.correct ? null : s.stepTime;
+}
+
+/** Whether the current step's question is still to be answered right (its notes wait until then). */
+export function questionPending(s: LessonState): boolean {
+  if (!s.open || !s.active || s.step < 0) return false;
+  const q = s.entries.find((e) => e.id === s.active)?.lesson?.steps[s.step]?.question;
+  return !!q && s.progress.lessons[s.active]?.answers[s.step]?.correct !== true;
+}

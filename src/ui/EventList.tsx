@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { playbackStore, selectionStore, useStore } from '../store';
+import { lessonStore, pendingPrediction } from '../store/lesson';
 import { upperBound, type TimelineIndex } from '../timeline';
 import { describeRow, rowClass, type RowClass } from './describe';
 import { formatTimeMs } from './format';
@@ -33,6 +34,7 @@ export function EventList({ index }: { index: TimelineIndex }) {
   const playing = useStore(playbackStore, (s) => s.playing);
   const selRow = useStore(selectionStore, (s) => s.row);
   const selPacket = useStore(selectionStore, (s) => s.packet);
+  const hideAfter = useStore(lessonStore, pendingPrediction);
 
   const rows = useMemo(() => {
     const f = FILTERS.find((x) => x.key === filter);
@@ -142,6 +144,15 @@ export function EventList({ index }: { index: TimelineIndex }) {
         <div style={{ height: rows.rows.length * ROW_H, position: 'relative' }}>
           {visible.map((i) => {
             const r = rows.rows[i];
+            // While a prediction is open, what happens after the step's moment stays hidden.
+            const spoiler = hideAfter !== null && (i >= past || index.trace.time[r] > hideAfter);
+            if (spoiler)
+              return (
+                <div key={r} id={`ev-${r}`} role="option" aria-selected={false} className="ev-row future spoiler" style={{ top: i * ROW_H, height: ROW_H }}>
+                  <span className="c-time">{formatTimeMs(index.trace.time[r])}</span>
+                  <span className="c-info">hidden until you answer the prediction</span>
+                </div>
+              );
             const info = describeRow(index, r);
             const cls = [
               'ev-row',

@@ -25,6 +25,7 @@ import {
   openLesson,
   openNextLesson,
   prevStep,
+  questionPending,
   questionVerdict,
   resumeLesson,
   runTry,
@@ -324,6 +325,8 @@ function Player({ entry }: { entry: LessonEntry }) {
   const stepTime = useStore(lessonStore, (s) => s.stepTime);
   const time = useStore(playbackStore, (s) => s.time);
   const sceneName = useStore(sceneStore, (s) => s.name);
+  // Notes under a question may give its answer away: shown once it is answered right.
+  const askPending = useStore(lessonStore, questionPending);
   const body = useRef<HTMLDivElement>(null);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -413,7 +416,7 @@ function Player({ entry }: { entry: LessonEntry }) {
             <MarkdownBlocks blocks={s.body} />
             {s.question && <QuestionView lesson={lesson} index={step} step={s} />}
             {s.tryIt && <TryView lesson={lesson} index={step} step={s} />}
-            <MarkdownBlocks blocks={s.after} />
+            {!askPending && <MarkdownBlocks blocks={s.after} />}
           </div>
         )}
         {step === lesson.steps.length - 1 && progress?.completedAt && (

@@ -142,7 +142,9 @@ function EmbedSnippet({
   return (
     <label style={{ display: 'flex', flexDirection: 'column', gap: 4, fontSize: 12 }}>
       <span style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-        <span>As an {label}</span>
+        <span>
+          As {/^[aeiou]/.test(label) ? 'an' : 'a'} {label}
+        </span>
         <button type="button" onClick={() => onCopy(label, text, ref.current)} data-testid={`copy-${label.replace(' ', '-')}`}>
           {copied ? 'Copied ✓' : 'Copy'}
         </button>

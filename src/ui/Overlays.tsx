@@ -5,30 +5,55 @@ const SHORTCUTS: [string, string][] = [
   ['Space', 'Play / pause'],
   ['← / →', 'Previous / next event'],
   ['+ / −', 'Faster / slower'],
-  ['Home', 'Back to the start'],
+  ['Home / End', 'Go to the start / the end'],
   ['1 / 2 / 3', 'Camera: top / 3D / side'],
   ['F', 'Camera follows the selected packet'],
   ['Esc', 'Clear selection, close this help'],
   ['?', 'Show / hide this help'],
 ];
 
+const LESSON_SHORTCUTS: [string, string][] = [
+  ['L', 'Open / close the lessons'],
+  ['N / P', 'Next / previous step (PageDown / PageUp too); N in the catalogue opens the next lesson'],
+  ['A – F', 'Choose an answer or an option'],
+  ['Enter', 'Run an exercise with your change'],
+  ['R', "Back to the step's moment after exploring"],
+];
+
+const FOCUS_KEYS: [string, string][] = [
+  ['Tab', 'Move between controls, the timeline, the event list and the device list'],
+  ['↑ / ↓', 'In a list: the previous / next item'],
+  ['← / → on the timeline', 'Previous / next event; PageUp / PageDown a tenth of the run'],
+];
+
+function KeyTable({ rows }: { rows: [string, string][] }) {
+  return (
+    <table className="keys">
+      <tbody>
+        {rows.map(([k, v]) => (
+          <tr key={k}>
+            <td>
+              <kbd>{k}</kbd>
+            </td>
+            <td>{v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   return (
     <div className="overlay" onClick={onClose} role="dialog" aria-label="Keyboard shortcuts">
       <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
-        <table className="keys">
-          <tbody>
-            {SHORTCUTS.map(([k, v]) => (
-              <tr key={k}>
-                <td>
-                  <kbd>{k}</kbd>
-                </td>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <KeyTable rows={SHORTCUTS} />
+        <h3>Lessons</h3>
+        <KeyTable rows={LESSON_SHORTCUTS} />
+        <h3>In a focused control</h3>
+        <p className="hint">A focused button, list or slider keeps its keys: Space presses the button, the arrows move in the list.</p>
+        <KeyTable rows={FOCUS_KEYS} />
         <h3>Mouse</h3>
         <p>Drag to orbit, right-drag to pan, wheel to zoom. Click a packet or a device to inspect it.</p>
         <p className="hint">

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { addAfterEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import './three-console';
 import type { Scene } from '../scenario/scene';
 import { isLinkDirection, RecordKind } from '../sim/trace';
 import { useStore } from 'zustand';

@@ -41,6 +41,8 @@ import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/code
 import { MAX_DATA_CHARS } from '../embed/options';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
 import { readUrlParams, shareSearch, type UrlCompare } from './url';
+import { PhoneTabs, type PhonePanel } from '../ui/PhoneTabs';
+import '../ui/shell.css';
 
 declare global {
   interface Window {
@@ -464,11 +466,20 @@ export function App() {
   }, [editing, source]);
   const embed = editing && source && embedData?.text === source.text ? embedData.data : undefined;
   const editorId = useStore(editorStore, (s) => s.id);
+  const lessonOpen = useStore(lessonStore, (s) => s.open);
+  const [phoneChoice, setPhonePanel] = useState<PhonePanel>('events');
+  // On a phone, a lesson opening takes the panel area; closing it gives it back; the editor has one panel.
+  const [seenLessonOpen, setSeenLessonOpen] = useState(lessonOpen);
+  if (seenLessonOpen !== lessonOpen) {
+    setSeenLessonOpen(lessonOpen);
+    if (lessonOpen) setPhonePanel('lesson');
+  }
+  const phonePanel: PhonePanel = editing ? 'inspector' : phoneChoice === 'lesson' && !lessonOpen ? 'events' : phoneChoice;
   useEffect(() => {
     if (editing) writeUrl();
   }, [editing, editorId]);
   return (
-    <div className={`app${lessonClass}${editing ? ' editing' : ''}`}>
+    <div className={`app${lessonClass}${editing ? ' editing' : ''}`} data-phone-panel={phonePanel}>
       <TopBar
         sceneNames={NAMES}
         current={name}
@@ -519,6 +530,7 @@ export function App() {
           <section className="panel console" />
         </>
       )}
+      <PhoneTabs value={phonePanel} onChange={setPhonePanel} lesson={lessonOpen} editing={editing} />
       <LessonPanel host={{ sceneText: (n) => SCENE_FILES.get(n), loadScene: pick }} />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

@@ -11,7 +11,9 @@ import { describeRow, rowClass, type RowClass } from './describe';
 import { formatTimeMs } from './format';
 import { protoColorClasses } from '../view3d/colors';
 
-const ROW_H = 22;
+/** Row height: 22 px, or a 44 px touch target on a phone (the layout's one-column width). */
+const PHONE = '(max-width: 700px)';
+const rowHeight = () => (typeof matchMedia === 'function' && matchMedia(PHONE).matches ? 44 : 22);
 const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
   { key: 'all', label: 'All', classes: null },
   { key: 'frames', label: 'Frames', classes: protoColorClasses().map((c) => c.name) },
@@ -26,6 +28,14 @@ const FILTERS: { key: string; label: string; classes: RowClass[] | null }[] = [
 // eslint-disable-next-line max-lines-per-function -- a virtualised list: filter, follow-the-playhead scrolling and row rendering share its scroll state
 export function EventList({ index }: { index: TimelineIndex }) {
   const [filter, setFilter] = useState('all');
+  const [rowH, setRowH] = useState(rowHeight);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const m = matchMedia(PHONE);
+    const on = () => setRowH(rowHeight());
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
   const [follow, setFollow] = useState(true);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -62,19 +72,19 @@ export function EventList({ index }: { index: TimelineIndex }) {
   useEffect(() => {
     const el = scroller.current;
     if (!el || !follow) return;
-    const rowTop = (past - 1) * ROW_H;
-    const visible = rowTop >= el.scrollTop && rowTop + ROW_H <= el.scrollTop + el.clientHeight;
+    const rowTop = (past - 1) * rowH;
+    const visible = rowTop >= el.scrollTop && rowTop + rowH <= el.scrollTop + el.clientHeight;
     if (!playing && visible) return;
-    const target = Math.max(0, rowTop - el.clientHeight + ROW_H * 3);
+    const target = Math.max(0, rowTop - el.clientHeight + rowH * 3);
     if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
-  }, [past, follow, playing]);
+  }, [past, follow, playing, rowH]);
 
   // The keyboard cursor: the selected row when it is in the list, else the row at the playhead.
   const selAt = selRow >= 0 ? rows.rows.indexOf(selRow) : -1;
   const cursor = selAt >= 0 ? selAt : past - 1;
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const n = rows.rows.length;
-    const page = Math.max(1, Math.floor(height / ROW_H) - 1);
+    const page = Math.max(1, Math.floor(height / rowH) - 1);
     const to =
       e.key === 'ArrowDown'
         ? cursor + 1
@@ -97,12 +107,12 @@ export function EventList({ index }: { index: TimelineIndex }) {
     playbackStore.getState().seek(index.trace.time[r]);
     selectionStore.getState().selectRow(r, index.trace.packet[r]);
     const el = e.currentTarget;
-    if (i * ROW_H < el.scrollTop) el.scrollTop = i * ROW_H;
-    else if ((i + 1) * ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW_H - el.clientHeight;
+    if (i * rowH < el.scrollTop) el.scrollTop = i * rowH;
+    else if ((i + 1) * rowH > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * rowH - el.clientHeight;
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
-  const last = Math.min(rows.rows.length, Math.ceil((scrollTop + height) / ROW_H) + 5);
+  const first = Math.max(0, Math.floor(scrollTop / rowH) - 5);
+  const last = Math.min(rows.rows.length, Math.ceil((scrollTop + height) / rowH) + 5);
   const visible: number[] = [];
   for (let i = first; i < last; i++) visible.push(i);
 
@@ -141,14 +151,14 @@ export function EventList({ index }: { index: TimelineIndex }) {
         aria-activedescendant={cursor >= first && cursor < last ? `ev-${rows.rows[cursor]}` : undefined}
         onKeyDown={onKeyDown}
       >
-        <div style={{ height: rows.rows.length * ROW_H, position: 'relative' }}>
+        <div style={{ height: rows.rows.length * rowH, position: 'relative' }}>
           {visible.map((i) => {
             const r = rows.rows[i];
             // While a prediction is open, what happens after the step's moment stays hidden.
             const spoiler = hideAfter !== null && (i >= past || index.trace.time[r] > hideAfter);
             if (spoiler)
               return (
-                <div key={r} id={`ev-${r}`} role="option" aria-selected={false} className="ev-row future spoiler" style={{ top: i * ROW_H, height: ROW_H }}>
+                <div key={r} id={`ev-${r}`} role="option" aria-selected={false} className="ev-row future spoiler" style={{ top: i * rowH, height: rowH }}>
                   <span className="c-time">{formatTimeMs(index.trace.time[r])}</span>
                   <span className="c-info">hidden until you answer the prediction</span>
                 </div>
@@ -168,7 +178,7 @@ export function EventList({ index }: { index: TimelineIndex }) {
                 role="option"
                 aria-selected={r === selRow}
                 className={cls}
-                style={{ top: i * ROW_H, height: ROW_H }}
+                style={{ top: i * rowH, height: rowH }}
                 data-row={r}
                 onClick={() => {
                   playbackStore.getState().pause();

@@ -1,4 +1,4 @@
-/** The help overlay, the error panel, the notice banner and the 3D legend. */
+/** The help overlay, the error panel, the notice banner and the 3D legend (collapsed until opened, so it never hides devices unasked). */
 import { DEVICE_COLORS, DROP_COLOR, protoColorClasses, SELECTED_COLOR } from '../view3d/colors';
 
 const SHORTCUTS: [string, string][] = [
@@ -103,37 +103,40 @@ export function Notices({ notices }: { notices: string[] }) {
 
 export function Legend() {
   return (
-    <div className="legend" aria-label="Legend">
-      <div className="legend-title">Packets (one bar per frame)</div>
-      {protoColorClasses().map((c) => (
-        <div key={c.name} className="legend-item">
-          <span className="swatch" style={{ background: c.color }} />
-          {c.name}
+    <details className="legend" data-testid="legend">
+      <summary>Legend</summary>
+      <div className="legend-grid">
+        <div className="legend-title">Packets (one bar per frame)</div>
+        {protoColorClasses().map((c) => (
+          <div key={c.name} className="legend-item">
+            <span className="swatch" style={{ background: c.color }} />
+            {c.name}
+          </div>
+        ))}
+        <div className="legend-item">
+          <span className="swatch" style={{ background: DROP_COLOR }} />
+          Dropped
         </div>
-      ))}
-      <div className="legend-item">
-        <span className="swatch" style={{ background: DROP_COLOR }} />
-        Dropped
-      </div>
-      <div className="legend-item">
-        <span className="swatch" style={{ background: SELECTED_COLOR }} />
-        Selected
-      </div>
-      <div className="legend-item wide">
-        <span className="swatch burst" style={{ background: DROP_COLOR }} />
-        Hub collision (red flash)
-      </div>
-      <div className="legend-title">Devices</div>
-      {Object.entries(DEVICE_COLORS).map(([k, c]) => (
-        <div key={k} className="legend-item">
-          <span className="swatch dev" style={{ background: c }} />
-          {k}
+        <div className="legend-item">
+          <span className="swatch" style={{ background: SELECTED_COLOR }} />
+          Selected
         </div>
-      ))}
-      <div className="legend-item">
-        <span className="swatch ring" />
-        highlighted
+        <div className="legend-item wide">
+          <span className="swatch burst" style={{ background: DROP_COLOR }} />
+          Hub collision (red flash)
+        </div>
+        <div className="legend-title">Devices</div>
+        {Object.entries(DEVICE_COLORS).map(([k, c]) => (
+          <div key={k} className="legend-item">
+            <span className="swatch dev" style={{ background: c }} />
+            {k}
+          </div>
+        ))}
+        <div className="legend-item">
+          <span className="swatch ring" />
+          highlighted
+        </div>
       </div>
-    </div>
+    </details>
   );
 }

@@ -6,7 +6,6 @@ import axe from 'axe-core';
 export const name = 'accessibility: axe-core finds no serious or critical violations';
 export const timeout = 180_000;
 
-
 async function scan(page, what) {
   await page.addScriptTag({ content: axe.source });
   const violations = await page.evaluate(async () => {

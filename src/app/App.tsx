@@ -23,6 +23,7 @@ import { CopyEmbedButton } from '../embed/CopyEmbedButton';
 import { ConsolePanel } from '../ui/ConsolePanel';
 import { FaultMenu } from '../ui/faults/FaultMenu';
 import '../ui/panel-list';
+import { DeviceList } from '../ui/DeviceList';
 import { EventList } from '../ui/EventList';
 import { Inspector } from '../ui/Inspector';
 import { ErrorPanel, HelpOverlay, Legend, Notices } from '../ui/Overlays';
@@ -30,10 +31,12 @@ import { Scrubber } from '../ui/Scrubber';
 import { SimulationCancelled, SimulationFailed, SimulationProgress } from '../ui/SimulationProgress';
 import { stepEvent, TopBar } from '../ui/TopBar';
 import { showTerminal } from '../ui/terminal/show';
-import { LessonPanel, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
+import { LessonPanel, LessonResume, useLessonAppClass, useLessonScene } from '../ui/lesson/LessonPanel';
 import { deviceOnScreen, firstFrameMs, packetsOnScreen, Scene3D } from '../view3d/Scene3D';
+import { ownsKey } from '../ui/keys';
 import { EditorPanel, EditorStage, type EditorHost } from '../ui/editor/EditorPanel';
 import { editorStore, openInEditor } from '../store/editor';
+import { lessonStore, openLesson } from '../store/lesson';
 import { BLANK_SCENE_TEXT } from '../scenario/edit/doc';
 import { getMyScene } from '../store/my-scenes';
 import { branchesStore, branchSummary, clearBranches, resetBranches, restoreBranchTree, sharedTree, type BranchSummary } from '../store/branches';
@@ -44,6 +47,8 @@ import { decodeSceneText, encodeSceneText, MAX_SCENE_BYTES } from '../embed/code
 import { MAX_DATA_CHARS } from '../embed/options';
 import { DEFAULT_SCENE, SCENE_FILES } from './scenes';
 import { readUrlParams, shareSearch, type UrlCompare } from './url';
+import { PhoneTabs, type PhonePanel } from '../ui/PhoneTabs';
+import '../ui/shell.css';
 
 declare global {
   interface Window {
@@ -93,6 +98,8 @@ function currentSearch(): string | null {
   const compare = c.status === 'ready' || c.status === 'simulating' ? { run: c.runIndex, cmd: c.cmd } : undefined;
   const tree = sharedTree();
   const branches = tree.branches.length ? encodeBranchTree(tree) : undefined;
+  const l = lessonStore.getState();
+  const lesson = l.open && l.active && !l.busy ? { id: l.active, step: l.step } : undefined;
   return shareSearch({
     scene: s.name,
     seed: urlSeed,
@@ -101,6 +108,7 @@ function currentSearch(): string | null {
     selNode: node,
     compare,
     branches,
+    lesson,
   });
 }
 
@@ -409,6 +417,16 @@ export function App() {
     urlInPage = p.inPage === true;
     if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
     loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, branches: p.branches, notices: p.problems });
+    if (p.lesson !== undefined) {
+      // The lesson panel registered the catalogue first (children's effects run before ours).
+      const entry = lessonStore.getState().entries.find((e) => e.id === p.lesson);
+      if (entry?.lesson) {
+        openLesson(entry.id, p.step, p.t);
+        return startPlaybackClock();
+      }
+      p.problems.push(`?lesson=${p.lesson}: no such lesson; showing the scene`);
+    }
+    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
     return startPlaybackClock();
   }, []);
 
@@ -432,10 +450,9 @@ export function App() {
       compareStore.subscribe((s, prev) => {
         if (s.status !== prev.status || s.cmd !== prev.cmd) schedule();
       }),
-      branchesStore.subscribe((s, prev) => {
-        if (s.branches !== prev.branches || s.currentId !== prev.currentId) schedule();
+      lessonStore.subscribe((s, prev) => {
+        if (s.open !== prev.open || s.active !== prev.active || s.step !== prev.step || s.busy !== prev.busy) schedule();
       }),
-      keepBranches(),
     ];
     return () => {
       unsubs.forEach((u) => u());
@@ -453,10 +470,8 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement | null;
-      if (el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA')) {
-        if (e.key !== ' ' || el.tagName !== 'SELECT') return;
-      }
+      // A focused control keeps its own keys (Space presses a button, arrows move in a list).
+      if (e.ctrlKey || e.metaKey || e.altKey || ownsKey(e.target, e.key)) return;
       const pb = playbackStore.getState();
       const idx = sceneStore.getState().index;
       switch (e.key) {
@@ -479,6 +494,10 @@ export function App() {
           break;
         case 'Home':
           pb.seek(0);
+          break;
+        case 'End':
+          pb.pause();
+          pb.seek(pb.duration);
           break;
         case '1':
           viewStore.getState().setCamera('top');
@@ -515,7 +534,6 @@ export function App() {
           return;
       }
       e.preventDefault();
-      (document.activeElement as HTMLElement | null)?.blur?.();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -536,11 +554,20 @@ export function App() {
   }, [editing, source]);
   const embed = editing && source && embedData?.text === source.text ? embedData.data : undefined;
   const editorId = useStore(editorStore, (s) => s.id);
+  const lessonOpen = useStore(lessonStore, (s) => s.open);
+  const [phoneChoice, setPhonePanel] = useState<PhonePanel>('events');
+  // On a phone, a lesson opening takes the panel area; closing it gives it back; the editor has one panel.
+  const [seenLessonOpen, setSeenLessonOpen] = useState(lessonOpen);
+  if (seenLessonOpen !== lessonOpen) {
+    setSeenLessonOpen(lessonOpen);
+    if (lessonOpen) setPhonePanel('lesson');
+  }
+  const phonePanel: PhonePanel = editing ? 'inspector' : phoneChoice === 'lesson' && !lessonOpen ? 'events' : phoneChoice;
   useEffect(() => {
     if (editing) writeUrl();
   }, [editing, editorId]);
   return (
-    <div className={`app${lessonClass}${editing ? ' editing' : ''}`}>
+    <div className={`app${lessonClass}${editing ? ' editing' : ''}`} data-phone-panel={phonePanel}>
       <TopBar
         sceneNames={NAMES}
         current={name}
@@ -579,6 +606,7 @@ export function App() {
           </>
         )}
         <Notices notices={notices} />
+        <LessonResume />
       </main>
       {editing ? <EditorPanel host={editorHost} /> : ready ? <Inspector index={index} scene={scene} /> : <aside className="panel inspector" />}
       {ready ? (
@@ -594,6 +622,7 @@ export function App() {
           <section className="panel console" />
         </>
       )}
+      <PhoneTabs value={phonePanel} onChange={setPhonePanel} lesson={lessonOpen} editing={editing} />
       <LessonPanel host={{ sceneText: (n) => SCENE_FILES.get(n), loadScene: pick }} />
       <FaultMenu />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}

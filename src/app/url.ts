@@ -1,5 +1,6 @@
 /**
- * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>&branches=<tree>`,
+ * URL parameters `?scene=<name>&seed=<n>&t=<time>&sel=<row>|sel=node:<id>&compare=<run>:<command>&branches=<tree>`
+ * and `&lesson=<id>&step=<n>` (the lesson open, its step counted from 1, 0 = the introduction),
  * validated: bad values become messages naming the parameter, never exceptions. `shareSearch` writes
  * them back.
  */
@@ -21,6 +22,10 @@ export interface UrlParams {
   compare?: UrlCompare;
   /** The branches of the scene and the one shown (names checked against the scene once it is loaded). */
   branches?: SharedTree;
+  /** The lesson open at this moment (checked against the catalogue once it is loaded). */
+  lesson?: string;
+  /** The lesson's step index (-1 = the introduction); only with `lesson`. */
+  step?: number;
   /** Bench only: synthetic packets in flight. */
   benchPackets?: number;
   /** `?worker=off`: simulate in the page instead of the simulation worker (for comparison). */
@@ -35,7 +40,7 @@ export interface UrlCompare {
   readonly cmd: string;
 }
 
-const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'branches', 'bench', 'worker', 'data', 'my'];
+const KNOWN = ['scene', 'seed', 't', 'sel', 'compare', 'branches', 'lesson', 'step', 'bench', 'worker', 'data', 'my'];
 
 export function readUrlParams(search: string, defaultScene: string): UrlParams {
   const q = new URLSearchParams(search);
@@ -77,6 +82,16 @@ export function readUrlParams(search: string, defaultScene: string): UrlParams {
     if (r.ok) out.branches = r.tree;
     else problems.push(`?branches: ${r.error}; showing the scene without branches`);
   }
+  const lesson = q.get('lesson');
+  if (lesson !== null) {
+    if (/^[A-Za-z0-9_.-]{1,100}$/.test(lesson.trim())) out.lesson = lesson.trim();
+    else problems.push(`?lesson=${lesson}: expected a lesson id, e.g. lesson=01-hub-switch-router; no lesson opened`);
+  }
+  const step = q.get('step');
+  if (step !== null) {
+    if (/^\d{1,4}$/.test(step.trim())) out.step = Number(step.trim()) - 1;
+    else problems.push(`?step=${step}: expected a step number (0 = the introduction); the lesson opens where it was left`);
+  }
   const bench = q.get('bench');
   if (bench !== null) {
     const m = /^packets:(\d{1,6})$/.exec(bench.trim());
@@ -110,6 +125,8 @@ export interface ShareState {
   compare?: UrlCompare;
   /** `encodeBranchTree`'s text. */
   branches?: string;
+  /** The lesson open, and its step index (-1 = the introduction). */
+  lesson?: { id: string; step: number };
 }
 
 /** The query string for a moment: `?scene=router-ping&t=5.02688ms&sel=12`. */
@@ -122,6 +139,10 @@ export function shareSearch(s: ShareState): string {
   else if (s.selNode) q.set('sel', `node:${s.selNode}`);
   if (s.compare) q.set('compare', `${s.compare.run}:${s.compare.cmd}`);
   if (s.branches) q.set('branches', s.branches);
+  if (s.lesson) {
+    q.set('lesson', s.lesson.id);
+    q.set('step', String(s.lesson.step + 1));
+  }
   // `:`, `,` and `@` need no escaping in a query: keep links readable (`compare=3:rr-client 10.0.0.2:7000 --rate 5@0s,9@1s`).
   return `?${q.toString().replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@')}`;
 }

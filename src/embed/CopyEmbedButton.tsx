@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { createPortal } from 'react-dom';
 import { useStore } from 'zustand';
 import { playbackStore } from '../store/playback';
-import { embedQuery, readEmbedOptions, type EmbedOptions } from './options';
+import { embedQuery, readEmbedOptions, type EmbedControls, type EmbedOptions, type EmbedView } from './options';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -14,7 +14,10 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').repl
 function embedSnippets(base: string, o: Partial<EmbedOptions> & { title?: string }): { iframe: string; element: string; url: string } {
   const url = `${base}embed.html?${embedQuery(o)}`;
   const title = esc(`Packetarium: ${o.title || o.scene || 'network simulation'}`);
-  const iframe = `<iframe src="${esc(url)}" title="${title}" width="100%" height="360" loading="lazy" style="border:0;max-width:100%" sandbox="allow-scripts allow-same-origin allow-popups"></iframe>`;
+  // No `sandbox`: the embed loads its modules and worker from its own origin, which a sandbox without
+  // allow-same-origin makes opaque (they would need CORS), and with it browsers warn that the frame
+  // "can escape its sandboxing". The cross-origin frame boundary is what protects the host page.
+  const iframe = `<iframe src="${esc(url)}" title="${title}" width="100%" height="360" loading="lazy" style="border:0;max-width:100%" referrerpolicy="strict-origin-when-cross-origin"></iframe>`;
   const attrs = Object.entries({
     scene: o.data ? undefined : o.scene,
     data: o.data,
@@ -27,7 +30,9 @@ function embedSnippets(base: string, o: Partial<EmbedOptions> & { title?: string
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
     .join('');
-  const element = `<script type="module" src="${esc(base)}packetarium-embed.js"></script>\n<packetarium-scene${attrs}${o.autoplay ? ' autoplay' : ''} title="${title}"></packetarium-scene>`;
+  // The link inside shows until the element starts (and stays if its script cannot load, e.g. a host
+  // without CORS headers for module scripts): the reader still gets to the simulation.
+  const element = `<script type="module" src="${esc(base)}packetarium-embed.js"></script>\n<packetarium-scene${attrs}${o.autoplay ? ' autoplay' : ''} title="${title}"><a href="${esc(url)}">${title} (opens the interactive simulation)</a></packetarium-scene>`;
   return { iframe, element, url };
 }
 
@@ -80,6 +85,8 @@ export function CopyEmbedButton({ scene, title, into, data }: { scene: string; t
 function EmbedButton({ scene, title, data }: { scene: string; title?: string; data?: string }) {
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState('');
+  const [view, setView] = useState<EmbedView>('3d');
+  const [controls, setControls] = useState<EmbedControls>('full');
   const time = useStore(playbackStore, (s) => (open ? s.time : 0));
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -93,7 +100,8 @@ function EmbedButton({ scene, title, data }: { scene: string; title?: string; da
   if (!scene) return null;
   const seed = readEmbedOptions((n) => new URLSearchParams(window.location.search).get(n)).options.seed;
   const base = new URL('./', window.location.href).href;
-  const snippets = embedSnippets(base, data ? { data, seed, t: Math.round(time), title } : { scene, seed, t: Math.round(time), title });
+  const shown = { seed, t: Math.round(time), title, view, controls };
+  const snippets = embedSnippets(base, data ? { data, ...shown } : { scene, ...shown });
   const copy = async (label: string, text: string, el: HTMLTextAreaElement | null) => {
     try {
       await navigator.clipboard.writeText(text);
@@ -116,6 +124,24 @@ function EmbedButton({ scene, title, data }: { scene: string; title?: string; da
       </button>
       {open && (
         <div style={panel} role="dialog" aria-label="Embed this scene">
+          <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', fontSize: 12 }}>
+            <label>
+              Show{' '}
+              <select value={view} onChange={(e) => setView(e.target.value as EmbedView)} data-testid="embed-view">
+                <option value="3d">the 3D view</option>
+                <option value="ladder">the ladder diagram</option>
+                <option value="both">both</option>
+              </select>
+            </label>
+            <label>
+              Controls{' '}
+              <select value={controls} onChange={(e) => setControls(e.target.value as EmbedControls)} data-testid="embed-controls">
+                <option value="full">full (play, scrub, narration)</option>
+                <option value="minimal">minimal (play and scrub)</option>
+                <option value="none">none (a still picture)</option>
+              </select>
+            </label>
+          </div>
           <EmbedSnippet label="iframe" text={snippets.iframe} copied={copied === 'iframe'} onCopy={copy} />
           <EmbedSnippet label="web component" text={snippets.element} copied={copied === 'web component'} onCopy={copy} />
           <a href={snippets.url} target="_blank" rel="noopener noreferrer" style={{ color: 'var(--accent, #5b8cff)', fontSize: 12 }}>
@@ -142,7 +168,9 @@ function EmbedSnippet({
   return (
     <label style={{ display: 'flex', flexDirection: 'column', gap: 4, fontSize: 12 }}>
       <span style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-        <span>As an {label}</span>
+        <span>
+          As {/^[aeiou]/.test(label) ? 'an' : 'a'} {label}
+        </span>
         <button type="button" onClick={() => onCopy(label, text, ref.current)} data-testid={`copy-${label.replace(' ', '-')}`}>
           {copied ? 'Copied ✓' : 'Copy'}
         </button>

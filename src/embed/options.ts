@@ -5,7 +5,7 @@
  */
 
 export type EmbedView = '3d' | 'ladder' | 'both';
-type EmbedControls = 'full' | 'minimal' | 'none';
+export type EmbedControls = 'full' | 'minimal' | 'none';
 type EmbedTheme = 'auto' | 'light' | 'dark';
 
 export interface EmbedOptions {
@@ -142,10 +142,8 @@ export function embedQuery(o: Partial<EmbedOptions>): string {
   return q.toString();
 }
 
-/** A short exact time value: `12ms`, `1500us`, or plain ns. */
+/** A readable exact time value in milliseconds: `12ms`, `1.5ms`, `5.02688ms` (round-trips through `parseTimeValue`). */
 function formatTimeValue(ns: number): string {
-  const n = Math.round(ns);
-  if (n % 1e6 === 0) return `${n / 1e6}ms`;
-  if (n % 1e3 === 0) return `${n / 1e3}us`;
-  return String(n);
+  const n = Math.max(0, Math.round(ns));
+  return `${(n / 1e6).toFixed(6).replace(/\.?0+$/, '')}ms`;
 }

@@ -34,6 +34,8 @@ export interface CompareState {
   index: TimelineIndex | null;
   /** Why the variant was refused or failed (option and value named). */
   errors: string[];
+  /** A variant refused while another comparison stayed on screen: its command and why. */
+  refused: { cmd: string; errors: string[] } | null;
 }
 
 const IDLE: CompareState = {
@@ -48,6 +50,7 @@ const IDLE: CompareState = {
   trace: null,
   index: null,
   errors: [],
+  refused: null,
 };
 
 export const compareStore = createStore<CompareState>()(() => ({ ...IDLE }));
@@ -65,12 +68,15 @@ function stop(): void {
  * the option and value) when the variant is refused. Replaces any comparison in progress.
  */
 export function startCompare(source: SceneSource, runIndex: number, cmd: string, opts: { inPage?: boolean } = { inPage: source.inPage }): boolean {
-  stop();
+  // A refused variant leaves a comparison already on screen (or running) alone: only `refused` says why.
+  const keep = compareStore.getState().status === 'ready' || compareStore.getState().status === 'simulating';
+  const refuse = (s: Partial<CompareState> & { errors: string[] }) =>
+    compareStore.setState(keep ? { refused: { cmd, errors: s.errors } } : { ...IDLE, status: 'invalid', ...s });
   let raw;
   try {
     raw = parseRawScene(source.text);
   } catch (e) {
-    compareStore.setState({ ...IDLE, status: 'invalid', errors: [`${source.fileName}: ${e instanceof Error ? e.message : String(e)}`] });
+    refuse({ errors: [`${source.fileName}: ${e instanceof Error ? e.message : String(e)}`] });
     return false;
   }
   const entry = Array.isArray(raw.run) ? (raw.run[runIndex] as Record<string, unknown> | undefined) : undefined;
@@ -78,9 +84,10 @@ export function startCompare(source: SceneSource, runIndex: number, cmd: string,
   const baseCmd = typeof entry?.cmd === 'string' ? entry.cmd : '';
   const variant = buildRunVariant(raw, runIndex, cmd, source.fileName);
   if (!variant.ok) {
-    compareStore.setState({ ...IDLE, status: 'invalid', runIndex, on, baseCmd, cmd, errors: variant.errors });
+    refuse({ runIndex, on, baseCmd, cmd, errors: variant.errors });
     return false;
   }
+  stop();
   const durationNs = variant.scene.duration;
   let run: SimulationRun | null = null;
   let inWorker = false;

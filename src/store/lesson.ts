@@ -76,6 +76,8 @@ export interface LessonState {
   stepProgress: { simNs: number; durationNs: number; part: number; parts: number } | null;
   /** Which run of the scene is on screen (`base`, `faults:N`, `try:...`). */
   shownRun: string;
+  /** The lesson left open last time, offered for resuming (never reopened on its own); null once taken or dismissed. */
+  resume: string | null;
 }
 
 let host: LessonHost | null = null;
@@ -108,6 +110,7 @@ export const lessonStore = createStore<LessonState>()(() => ({
   tryProgress: null,
   stepProgress: null,
   shownRun: 'base',
+  resume: null,
 }));
 
 /** Parses lesson files (path -> text) into the catalogue, sorted by `order` then id. */
@@ -230,16 +233,28 @@ export function toggleLessons(open = !lessonStore.getState().open): void {
   lessonStore.setState({ open, presenter: open ? lessonStore.getState().presenter : false });
 }
 
-/** Registers the catalogue and the app's scene access; restores the lesson left open. */
+/**
+ * Registers the catalogue and the app's scene access. The lesson left open last time is only offered
+ * (`resume`): the page's address decides what is shown (a link always wins; see `openLesson`).
+ */
 export function initLessons(files: Record<string, string>, h: LessonHost): void {
   host = h;
   lessonStore.setState({ entries: lessonEntries(files) });
   const active = lessonStore.getState().progress.active;
-  if (active && lessonStore.getState().entries.some((e) => e.id === active && e.lesson)) {
-    const step = lessonStore.getState().progress.lessons[active]?.step ?? -1;
-    // After the app's own first load has started (effects of children run first), so ours wins.
-    setTimeout(() => openLesson(active, step), 0);
-  }
+  const offer = active && lessonStore.getState().entries.some((e) => e.id === active && e.lesson) ? active : null;
+  lessonStore.setState({ resume: offer });
+}
+
+/** Opens the lesson offered for resuming, at the step where the student left it. */
+export function resumeLesson(): void {
+  const id = lessonStore.getState().resume;
+  lessonStore.setState({ resume: null });
+  if (id) openLesson(id);
+}
+
+/** Declines the offer to resume a lesson (for this page). */
+export function dismissResume(): void {
+  lessonStore.setState({ resume: null });
 }
 
 /** Adds a lesson from a file the user picked (e.g. an instructor's draft) and opens it, or shows its errors. */
@@ -321,12 +336,15 @@ function withRuns(sess: LessonSession, steps: readonly number[], then: () => voi
   next(0);
 }
 
-/** Opens a lesson at a step (default: where the student left it). Its runs simulate in the worker. */
-export function openLesson(id: string, step?: number): void {
+/**
+ * Opens a lesson at a step (default: where the student left it), the playhead at `t` when given (a
+ * reloaded or shared moment) or else at the step's moment. Its runs simulate in the worker.
+ */
+export function openLesson(id: string, step?: number, t?: number): void {
   cancelTry();
   cancelStepRuns();
   const entry = lessonStore.getState().entries.find((e) => e.id === id);
-  lessonStore.setState({ open: true, active: id, runErrors: [], tryVerdict: null, busy: !!entry?.lesson });
+  lessonStore.setState({ open: true, active: id, runErrors: [], tryVerdict: null, busy: !!entry?.lesson, resume: null });
   setActive(id);
   if (!entry?.lesson || !host) return;
   const lesson = entry.lesson;
@@ -366,6 +384,7 @@ export function openLesson(id: string, step?: number): void {
           });
           lessonStore.setState({ runErrors: errors, busy: false, shownRun: base ? 'base' : '' });
           goto(target);
+          if (t !== undefined) playbackStore.getState().seek(Math.min(t, playbackStore.getState().duration));
         } catch (e) {
           failed([e instanceof Error ? e.message : String(e)]);
         }
@@ -379,11 +398,16 @@ export function openLesson(id: string, step?: number): void {
     return;
   }
   // Listening first: the app may load the scene before `loadScene` returns (without a worker).
+  // The step is applied in the next task, after the app has set up the scene it loaded (playhead at
+  // 0), so the step's moment (or the URL's `t`) is what stays on screen.
   const unsub = sceneStore.subscribe((s) => {
     if (s.name === lesson.scene && (s.status === 'ready' || s.status === 'error')) {
       unsub();
-      stopWaitingForScene = null;
-      start();
+      const timer = setTimeout(() => {
+        stopWaitingForScene = null;
+        start();
+      }, 0);
+      stopWaitingForScene = () => clearTimeout(timer);
     }
   });
   stopWaitingForScene = unsub;
@@ -561,4 +585,22 @@ export function dismissNotice(): void {
 export function reloadSavedProgress(): void {
   const r = saved.load();
   lessonStore.setState({ progress: r.progress, notice: r.notice });
+}
+
+/**
+ * While the current step asks a prediction not yet answered right: the step's moment (ns), after
+ * which the views keep the outcome hidden (event rows, the scene's description); otherwise null.
+ */
+export function pendingPrediction(s: LessonState): number | null {
+  if (!s.open || !s.active || s.step < 0 || s.busy) return null;
+  const q = s.entries.find((e) => e.id === s.active)?.lesson?.steps[s.step]?.question;
+  if (!q || q.kind !== 'predict') return null;
+  return s.progress.lessons[s.active]?.answers[s.step]?.correct ? null : s.stepTime;
+}
+
+/** Whether the current step's question is still to be answered right (its notes wait until then). */
+export function questionPending(s: LessonState): boolean {
+  if (!s.open || !s.active || s.step < 0) return false;
+  const q = s.entries.find((e) => e.id === s.active)?.lesson?.steps[s.step]?.question;
+  return !!q && s.progress.lessons[s.active]?.answers[s.step]?.correct !== true;
 }

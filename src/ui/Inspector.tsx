@@ -10,6 +10,7 @@ import { ContentType } from '../protocols/tls/constants';
 import type { Scene } from '../scenario/scene';
 import { isLinkDirection, RecordKind } from '../sim/trace';
 import { playbackStore, selectionStore, useStore } from '../store';
+import { lessonStore, pendingPrediction } from '../store/lesson';
 import { hopsOfPacket, stateAt, type TimelineIndex } from '../timeline';
 import { decryptedRecordsFor, plaintextHex, plaintextPreview } from '../timeline/tls-decrypt';
 import { describeRow, dissectStored, linkWhere } from './describe';
@@ -321,6 +322,7 @@ function NodeView({ index, node }: { index: TimelineIndex; node: number }) {
 export function Inspector({ index, scene }: { index: TimelineIndex; scene?: Scene }) {
   const row = useStore(selectionStore, (s) => s.row);
   const node = useStore(selectionStore, (s) => s.node);
+  const predicting = useStore(lessonStore, (s) => pendingPrediction(s) !== null);
   const showFrame = row >= 0 && row < index.trace.length && index.trace.frame[row] >= 0 && index.trace.kind[row] !== RecordKind.State;
   return (
     <aside className="panel inspector" data-testid="inspector">
@@ -352,7 +354,14 @@ export function Inspector({ index, scene }: { index: TimelineIndex; scene?: Scen
             {scene && (
               <div className="about">
                 <h3>{scene.title}</h3>
-                {scene.description && <p>{scene.description}</p>}
+                {scene.description &&
+                  (predicting ? (
+                    <p className="spoiler-note" data-testid="description-hidden">
+                      The scene&apos;s description is hidden until you answer the prediction.
+                    </p>
+                  ) : (
+                    <p>{scene.description}</p>
+                  ))}
               </div>
             )}
             <p>Click a packet in the 3D view or a row in the event list to see its layers and bytes.</p>

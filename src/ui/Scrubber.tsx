@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { RecordKind } from '../sim/trace';
 import { playbackStore, useStore } from '../store';
-import { frameProtocol, type TimelineIndex } from '../timeline';
+import { frameProtocol, nextEventTime, prevEventTime, type TimelineIndex } from '../timeline';
 import { DROP_COLOR, protoColorClasses } from '../view3d/colors';
 import { formatTime } from './format';
 import { DivergenceMark } from './faults/ComparePanel';
@@ -78,6 +78,11 @@ export function Scrubber({ index }: { index: TimelineIndex }) {
         aria-valuemin={0}
         aria-valuemax={duration}
         aria-valuenow={time}
+        aria-valuetext={`${formatTime(time)} of ${formatTime(duration)}`}
+        tabIndex={0}
+        onKeyDown={(e) => {
+          if (sliderKey(index, duration, e.key, e.shiftKey)) e.preventDefault();
+        }}
         data-testid="scrubber"
         onPointerDown={(e) => {
           (e.target as HTMLElement).setPointerCapture(e.pointerId);
@@ -101,6 +106,27 @@ export function Scrubber({ index }: { index: TimelineIndex }) {
       </div>
     </div>
   );
+}
+
+/**
+ * The timeline's keys as a slider (WAI-ARIA slider pattern): ← / → the previous / next event,
+ * PageUp / PageDown (or Shift with an arrow) a tenth of the run, Home / End the ends. True when handled.
+ */
+function sliderKey(index: TimelineIndex, duration: number, key: string, shift: boolean): boolean {
+  const pb = playbackStore.getState();
+  const t = pb.time;
+  const tenth = Math.max(1, Math.round(duration / 10));
+  let to: number | null;
+  if (key === 'Home') to = 0;
+  else if (key === 'End') to = duration;
+  else if (key === 'PageDown' || (shift && (key === 'ArrowRight' || key === 'ArrowUp'))) to = Math.min(duration, t + tenth);
+  else if (key === 'PageUp' || (shift && (key === 'ArrowLeft' || key === 'ArrowDown'))) to = Math.max(0, t - tenth);
+  else if (key === 'ArrowRight' || key === 'ArrowUp') to = nextEventTime(index, t) ?? duration;
+  else if (key === 'ArrowLeft' || key === 'ArrowDown') to = prevEventTime(index, t) ?? 0;
+  else return false;
+  pb.pause();
+  pb.seek(to);
+  return true;
 }
 
 function niceStep(x: number): number {

@@ -58,8 +58,10 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp,
   const camera = useStore(viewStore, (s) => s.camera);
   const follow = useStore(viewStore, (s) => s.follow);
   const pb = playbackStore.getState();
+  // On a phone the secondary controls wait behind "More" (shell.css).
+  const [more, setMore] = useState(false);
   return (
-    <header className="topbar">
+    <header className={more ? 'topbar more-open' : 'topbar'}>
       <div className="brand">
         <span className="logo">◆</span>
         <span className="name"> Packetarium</span>
@@ -130,8 +132,17 @@ export function TopBar({ sceneNames, current, title, index, onPickScene, onHelp,
       {onCopyLink && index && <CopyLinkButton onCopy={onCopyLink} />}
       {trace && index && <ExportCapture trace={trace} scene={current} />}
       <LessonsButton />
-      <button className="help-btn" onClick={onHelp} title="Keyboard shortcuts (?)">
+      <button className="help-btn" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Help and keyboard shortcuts">
         ?
+      </button>
+      <button
+        className="topbar-more"
+        aria-expanded={more}
+        data-testid="topbar-more"
+        onClick={() => setMore((m) => !m)}
+        title="More controls: speed, camera, links, capture, embed, build"
+      >
+        {more ? 'Less' : 'More'}
       </button>
     </header>
   );

@@ -7,6 +7,7 @@ import { addAfterEffect, useFrame, useThree } from '@react-three/fiber';
 import { Canvas } from './canvas';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import './three-console';
 import type { Scene } from '../scenario/scene';
 import { isLinkDirection, RecordKind } from '../sim/trace';
 import { useStore } from 'zustand';

@@ -53,3 +53,22 @@ describe('branches in the URL', () => {
     expect(p.problems).toEqual(['?branches: not a branch tree (expected the text a share link carries); showing the scene without branches']);
   });
 });
+
+describe('lesson in the URL', () => {
+  it('round-trips the lesson and its step (counted from 1, 0 = the introduction) with the moment', () => {
+    const search = shareSearch({ scene: 'lesson-hub-switch-router', t: 12_000_000, lesson: { id: '01-hub-switch-router', step: 2 } });
+    expect(search).toBe('?scene=lesson-hub-switch-router&t=12ms&lesson=01-hub-switch-router&step=3');
+    const p = readUrlParams(search, 'x');
+    expect(p).toMatchObject({ lesson: '01-hub-switch-router', step: 2, t: 12_000_000 });
+    expect(p.problems).toEqual([]);
+    expect(readUrlParams(shareSearch({ scene: 's', t: 0, lesson: { id: 'l', step: -1 } }), 'x').step).toBe(-1);
+  });
+
+  it('a link without a lesson names none; a malformed one is a notice', () => {
+    expect(readUrlParams('?scene=tcp-loss&t=12ms', 'x').lesson).toBeUndefined();
+    const p = readUrlParams('?scene=tcp-loss&lesson=../x&step=two', 'x');
+    expect(p.lesson).toBeUndefined();
+    expect(p.step).toBeUndefined();
+    expect(p.problems).toHaveLength(2);
+  });
+});

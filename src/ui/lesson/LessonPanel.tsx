@@ -13,6 +13,7 @@ import {
   backToStep,
   closeLesson,
   dismissNotice,
+  dismissResume,
   exportProgressText,
   goto,
   importProgressText,
@@ -24,7 +25,9 @@ import {
   openLesson,
   openNextLesson,
   prevStep,
+  questionPending,
   questionVerdict,
+  resumeLesson,
   runTry,
   cancelTry,
   setPresenter,
@@ -33,6 +36,7 @@ import {
   type LessonEntry,
   type LessonHost,
 } from '../../store/lesson';
+import { ownsKey, rovingKey } from '../keys';
 import { InlineMarkdown, MarkdownBlocks } from './Markdown';
 import { LESSON_FILES } from './files';
 import './lesson.css';
@@ -52,6 +56,27 @@ export function LessonsButton() {
     >
       Lessons
     </button>
+  );
+}
+
+/** Offers the lesson left open last time (a link or a plain visit never reopens it on its own). */
+export function LessonResume() {
+  const resume = useStore(lessonStore, (s) => s.resume);
+  const open = useStore(lessonStore, (s) => s.open);
+  const entry = useStore(lessonStore, (s) => s.entries.find((e) => e.id === s.resume));
+  if (!resume || open || !entry?.lesson) return null;
+  return (
+    <div className="lesson-resume" role="status" data-testid="lesson-resume-offer">
+      <span>
+        Resume your lesson <strong>{entry.lesson.title}</strong>?
+      </span>
+      <button onClick={() => resumeLesson()} data-testid="lesson-resume">
+        Resume
+      </button>
+      <button className="link-btn" onClick={() => dismissResume()} aria-label="No thanks">
+        ×
+      </button>
+    </div>
   );
 }
 
@@ -174,14 +199,20 @@ function QuestionView({ lesson, index, step }: { lesson: Lesson; index: number; 
   return (
     <div className="lesson-question" data-testid="lesson-question">
       {q.prompt && <p className="lesson-prompt">{q.prompt}</p>}
-      <ol className="lesson-choices">
+      <ol className="lesson-choices" data-roving aria-label="Choices" onKeyDown={(e) => rovingKey(e, '.choice', 'both')}>
         {choiceOrder(lesson.id, index, q.choices.length).map((k, shown) => {
           const c = q.choices[k];
           const chosen = saved?.choice === k;
           const cls = chosen ? (saved!.correct ? 'choice right' : 'choice wrong') : 'choice';
           return (
             <li key={k}>
-              <button className={cls} onClick={() => answer(k)} data-testid={`choice-${LETTERS[shown]}`} aria-pressed={chosen}>
+              <button
+                className={cls}
+                onClick={() => answer(k)}
+                data-testid={`choice-${LETTERS[shown]}`}
+                aria-pressed={chosen}
+                tabIndex={(saved ? chosen : shown === 0) ? 0 : -1}
+              >
                 <span className="choice-key">{LETTERS[shown].toUpperCase()}</span>
                 <span>
                   <InlineMarkdown text={c.text} />
@@ -215,7 +246,7 @@ function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step:
   return (
     <div className="lesson-try" data-testid="lesson-try">
       {t.controls.map((c, ci) => (
-        <div key={c.id} className="try-control" role="radiogroup" aria-label={c.label}>
+        <div key={c.id} className="try-control" role="radiogroup" aria-label={c.label} onKeyDown={(e) => rovingKey(e, '[role=radio]', 'both', true)}>
           <div className="try-label">{c.label}</div>
           <div className="try-options">
             {c.options.map((o, k) => {
@@ -225,6 +256,7 @@ function TryView({ lesson, index, step }: { lesson: Lesson; index: number; step:
                   key={k}
                   role="radio"
                   aria-checked={on}
+                  tabIndex={on || (k === 0 && !c.options.some((x) => JSON.stringify(values[c.id]) === JSON.stringify(x.value))) ? 0 : -1}
                   className={on ? 'opt on' : 'opt'}
                   onClick={() => setTryValue(c.id, o.value)}
                   data-testid={`try-${c.id}-${k}`}
@@ -293,10 +325,18 @@ function Player({ entry }: { entry: LessonEntry }) {
   const stepTime = useStore(lessonStore, (s) => s.stepTime);
   const time = useStore(playbackStore, (s) => s.time);
   const sceneName = useStore(sceneStore, (s) => s.name);
+  // Notes under a question may give its answer away: shown once it is answered right.
+  const askPending = useStore(lessonStore, questionPending);
   const body = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     body.current?.scrollTo?.({ top: 0 });
   }, [step]);
+  // Opening a lesson (Enter on its card) removes the focused card: the focus moves into the lesson.
+  useEffect(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body || !a.isConnected) root.current?.focus();
+  }, [entry.id]);
   if (!entry.lesson) {
     return (
       <div className="lesson-player">
@@ -314,7 +354,7 @@ function Player({ entry }: { entry: LessonEntry }) {
   const away = step >= 0 && !busy && (Math.abs(time - stepTime) > 1 || sceneName !== lesson.scene);
   const kindLabel = s?.kind === 'question' ? (s.question?.kind === 'predict' ? 'Predict' : 'Question') : s?.kind === 'try' ? 'Try it' : 'Step';
   return (
-    <div className="lesson-player" data-testid="lesson-player" data-step={step}>
+    <div className="lesson-player" data-testid="lesson-player" data-step={step} ref={root} tabIndex={-1} aria-label={lesson.title}>
       <div className="lesson-head">
         {!presenter && (
           <button onClick={() => closeLesson()} className="link-btn" title="Back to the catalogue">
@@ -333,12 +373,14 @@ function Player({ entry }: { entry: LessonEntry }) {
           {presenter ? 'Exit presenter' : 'Present'}
         </button>
       </div>
-      <div className="lesson-dots" role="tablist" aria-label="Steps">
+      <div className="lesson-dots" role="tablist" aria-label="Steps" onKeyDown={(e) => rovingKey(e, '[role=tab]', 'horizontal')}>
         {lesson.steps.map((st, i) => (
           <button
             key={i}
             role="tab"
             aria-selected={i === step}
+            tabIndex={i === Math.max(0, step) ? 0 : -1}
+            aria-label={`Step ${i + 1}: ${st.title}`}
             title={`${i + 1}. ${st.title}`}
             className={`dot${i === step ? ' here' : ''}${isStepDone(lesson, progress, i) ? ' done' : ''}${st.kind !== 'step' ? ' ask' : ''}`}
             onClick={() => goto(i)}
@@ -374,7 +416,7 @@ function Player({ entry }: { entry: LessonEntry }) {
             <MarkdownBlocks blocks={s.body} />
             {s.question && <QuestionView lesson={lesson} index={step} step={s} />}
             {s.tryIt && <TryView lesson={lesson} index={step} step={s} />}
-            <MarkdownBlocks blocks={s.after} />
+            {!askPending && <MarkdownBlocks blocks={s.after} />}
           </div>
         )}
         {step === lesson.steps.length - 1 && progress?.completedAt && (
@@ -444,7 +486,7 @@ function onKey(e: KeyboardEvent): void {
   const el = e.target as HTMLElement | null;
   const tag = el?.tagName;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || ownsKey(e.target, e.key)) return;
   if ((e.key === 'l' || e.key === 'L') && !s.presenter) {
     toggleLessons();
   } else if (!s.open) {

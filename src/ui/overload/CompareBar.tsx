@@ -27,6 +27,7 @@ export function CompareBar({ scene }: { scene: Scene }) {
   const source = useStore(sceneStore, (s) => s.source);
   const status = useStore(compareStore, (s) => s.status);
   const errors = useStore(compareStore, (s) => s.errors);
+  const refused = useStore(compareStore, (s) => s.refused);
   const progress = useStore(compareStore, (s) => s.progress);
   const comparing = { runIndex: useStore(compareStore, (s) => s.runIndex), cmd: useStore(compareStore, (s) => s.cmd), on: useStore(compareStore, (s) => s.on) };
   const [open, setOpen] = useState(false);
@@ -162,9 +163,9 @@ export function CompareBar({ scene }: { scene: Scene }) {
         {status === 'ready' ? 'Keep current' : 'Close'}
       </button>
       {status === 'cancelled' && <span className="ov-compare-note">The variant run was cancelled.</span>}
-      {(status === 'invalid' || status === 'error') && (
+      {(status === 'invalid' || status === 'error' || refused) && (
         <ul className="ov-compare-errors" data-testid="compare-errors" role="alert">
-          {errors.map((e) => (
+          {(status === 'invalid' || status === 'error' ? errors : (refused?.errors ?? [])).map((e) => (
             <li key={e}>{e}</li>
           ))}
         </ul>

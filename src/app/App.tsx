@@ -416,7 +416,6 @@ export function App() {
     }
     urlInPage = p.inPage === true;
     if (openEditorFromUrl(window.location.search)) return startPlaybackClock();
-    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, branches: p.branches, notices: p.problems });
     if (p.lesson !== undefined) {
       // The lesson panel registered the catalogue first (children's effects run before ours).
       const entry = lessonStore.getState().entries.find((e) => e.id === p.lesson);
@@ -426,7 +425,7 @@ export function App() {
       }
       p.problems.push(`?lesson=${p.lesson}: no such lesson; showing the scene`);
     }
-    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, notices: p.problems });
+    loadByName(p.scene, { seed: p.seed, t: p.t, sel: p.sel, selNode: p.selNode, compare: p.compare, branches: p.branches, notices: p.problems });
     return startPlaybackClock();
   }, []);
 
@@ -453,6 +452,10 @@ export function App() {
       lessonStore.subscribe((s, prev) => {
         if (s.open !== prev.open || s.active !== prev.active || s.step !== prev.step || s.busy !== prev.busy) schedule();
       }),
+      branchesStore.subscribe((s, prev) => {
+        if (s.branches !== prev.branches || s.currentId !== prev.currentId) schedule();
+      }),
+      keepBranches(),
     ];
     return () => {
       unsubs.forEach((u) => u());
@@ -595,7 +598,10 @@ export function App() {
             {/* Mounted while scenes come and go: a switch swaps the content, not the WebGL context. */}
             <Scene3D sceneKey={name} scene={ready ? (viewScene ?? scene) : null} index={ready ? index : null} />
             {ready ? (
-              <Legend />
+              <>
+                <Legend />
+                <DeviceList trace={index.trace} />
+              </>
             ) : status === 'error' ? (
               <ErrorPanel title={`Could not open scene "${name}"`} errors={errors} sceneNames={NAMES} />
             ) : status === 'cancelled' ? (

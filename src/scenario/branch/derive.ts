@@ -78,7 +78,8 @@ export function deriveBranch(branch: Branch, fileName = 'scene'): DerivedBranch 
       const m = /^(faults|run)\[(\d+)\]\.?(.*)$/.exec(e.path);
       const action = m ? (m[1] === 'faults' ? fromFault : fromRun).get(Number(m[2])) : undefined;
       if (!action) return formatSceneError(e, fileName);
-      const detail = m![3] && !/^(at|link|node|on|cmd|set(\..*)?|packet|partition(\[.*)?|slowdown(\..*)?|delay|heal|interrupt)$/.test(m![3]) ? `${m![3]}: ` : '';
+      const detail =
+        m![3] && !/^(at|link|node|on|cmd|set(\..*)?|packet|partition(\[.*)?|slowdown(\..*)?|delay|heal|interrupt)$/.test(m![3]) ? `${m![3]}: ` : '';
       return `"${formatAction(action)}": ${detail}${e.message}`;
     });
     return { ok: false, errors };

@@ -81,7 +81,7 @@ describe('core dissectors and the richer ones', () => {
   it('gives every colour class with the core alone, and DNS summaries only with the rest', () => {
     registerCoreProtocols();
     const core = colorClasses().map((c) => c.name);
-    expect(core).toEqual(['Other', 'ARP', 'ICMP', 'UDP', 'TCP']);
+    expect(core).toEqual(['Other', 'ARP', 'ICMP', 'UDP', 'TCP', 'DHCP']);
     expect(dissectFrame(udpFrame(40000, 53)).protocol).toBe('UDP');
     registerBuiltinProtocols();
     expect(colorClasses().map((c) => c.name)).toEqual(core);

@@ -158,9 +158,16 @@ function HostTerminal({ sceneName, host, index, scene }: { sceneName: string; ho
       if (r.ok) add({ kind: 'program', line: text, at: t, program: outcome.program });
       else add({ kind: 'output', line: text, at: t, text: `${r.error}\n` });
     };
+    // Ctrl-C pressed while the program's branch is still simulating waits for that run, then acts at the playhead.
+    let queuedInterrupt = false;
     const interrupt = (running: RenderedSession['running']) => {
       const t = now();
-      if (!running || branchPending() || t < running.at) return;
+      if (!running || t < running.at) return;
+      if (branchPending()) {
+        queuedInterrupt = true;
+        return;
+      }
+      queuedInterrupt = false;
       const r = actAtPlayhead(`node ${host} interrupt ${running.program}`);
       if (!r.ok) return;
       updateSession(host, (s) => ({
@@ -189,7 +196,18 @@ function HostTerminal({ sceneName, host, index, scene }: { sceneName: string; ho
       draw();
     };
     const data = term.onData((d) => decodeKeys(d).forEach(onKey));
-    const unsubs = [playbackStore.subscribe(draw), terminalStore.subscribe(draw), branchesStore.subscribe(draw), sceneStore.subscribe(draw)];
+    const afterRun = () => {
+      if (!queuedInterrupt || branchPending()) return;
+      queuedInterrupt = false;
+      interrupt(rendered().running);
+    };
+    const unsubs = [
+      playbackStore.subscribe(draw),
+      terminalStore.subscribe(draw),
+      branchesStore.subscribe(draw),
+      branchesStore.subscribe(afterRun),
+      sceneStore.subscribe(draw),
+    ];
     draw();
     term.focus();
     return () => {

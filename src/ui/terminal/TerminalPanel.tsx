@@ -116,11 +116,13 @@ function openXterm(el: HTMLElement, host: string): { term: Terminal; dispose(): 
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- one xterm session: its line editor, key handling and the branch it drives share the line state
 function HostTerminal({ sceneName, host, index, scene }: { sceneName: string; host: string; index: TimelineIndex; scene: Scene }) {
   const box = useRef<HTMLDivElement>(null);
   /** The run this terminal was opened on, while the scene store holds none (a branch being simulated). */
   const opened = useRef({ index, scene });
   const prompt = `${host}$ `;
+  // eslint-disable-next-line max-lines-per-function -- see HostTerminal: the xterm's handlers close over one line state
   useEffect(() => {
     const el = box.current;
     if (!el) return;

@@ -23,7 +23,7 @@ export async function run({ page, baseUrl, screenshot, consoleErrors }) {
 
   // The registry adds a TCP tab beside Console and Ladder (and no Load tab: no rr traffic here).
   const tabs = await page.locator('.console [role=tab]').allTextContents();
-  assert.deepEqual(tabs, ['Console', 'Ladder', 'TCP', 'Faults', 'Branches', 'Compare'], `tabs: ${tabs}`);
+  assert.deepEqual(tabs, ['Console', 'Terminal', 'Ladder', 'TCP', 'Faults', 'Branches', 'Compare'], `tabs: ${tabs}`);
   await page.click('[role=tab][data-panel=tcp]');
   await page.waitForSelector('[data-testid=tsg] .tsg-seg');
   assert.equal(await page.locator('.panel.events').isVisible(), false, 'the wide panel takes the event list’s place');

@@ -10,9 +10,9 @@
  */
 import { BROADCAST_IPV4, formatIpv4, type Ipv4 } from '../addr';
 import { writeU32 } from '../bytes';
-import { IP_PROTO_UDP } from '../ipv4/ipv4';
+import { bindDhcpServerPort } from './server-port';
 import type { IpHost } from '../transport';
-import type { UdpService, UdpSocket } from '../udp/udp-service';
+import type { UdpSocket } from '../udp/udp-service';
 import { BOOTREPLY, BOOTREQUEST, decodeDhcp, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, dhcpLogName } from './dhcp';
 
 /** Byte offsets in the BOOTP header. */
@@ -33,9 +33,8 @@ export class DhcpRelay {
 
   /** Binds port 67; returns an error text when it is taken. */
   start(): string | undefined {
-    const udp = this.host.transport<UdpService>(IP_PROTO_UDP);
-    const s = udp?.bind(DHCP_SERVER_PORT, { onMessage: (m) => this.onMessage(m.data, m.arrivedOn ?? 0) });
-    if (!s || typeof s === 'string') return s ?? 'no UDP';
+    const s = bindDhcpServerPort(this.host, (data, iface) => this.onMessage(data, iface));
+    if (typeof s === 'string') return s;
     this.socket = s;
     return undefined;
   }

@@ -14,9 +14,9 @@
  * reply to a client with no address is always broadcast (no ARP-less unicast to yiaddr).
  */
 import { BROADCAST_IPV4, formatIpv4, formatMac, inSubnet, prefixToMask, type Cidr, type Ipv4 } from '../addr';
-import { IP_PROTO_UDP } from '../ipv4/ipv4';
+import { bindDhcpServerPort } from './server-port';
 import type { IpHost } from '../transport';
-import type { UdpService, UdpSocket } from '../udp/udp-service';
+import type { UdpSocket } from '../udp/udp-service';
 import {
   BOOTREPLY,
   BOOTREQUEST,
@@ -65,9 +65,8 @@ export class DhcpServer {
 
   /** Binds port 67; returns an error text when it is taken. */
   start(): string | undefined {
-    const udp = this.host.transport<UdpService>(IP_PROTO_UDP);
-    const s = udp?.bind(DHCP_SERVER_PORT, { onMessage: (m) => this.onMessage(m.data, m.arrivedOn ?? 0) });
-    if (!s || typeof s === 'string') return s ?? 'no UDP';
+    const s = bindDhcpServerPort(this.host, (data, iface) => this.onMessage(data, iface));
+    if (typeof s === 'string') return s;
     this.socket = s;
     return undefined;
   }
